@@ -1,0 +1,101 @@
+//! IAM actions: the catalog of real `s3:` and `kms:` actions (data/actions.txt) and
+//! case-insensitive wildcard matching of policy actions against them.
+
+use super::glob::{MatchOpts, lit_tokens, matches, tokens};
+use super::truth::Truth;
+use crate::value::Text;
+use std::sync::OnceLock;
+
+static CATALOG_TEXT: &str = include_str!("../../data/actions.txt");
+
+/// The real actions of the services trailguard checks, lowercased.
+pub fn catalog() -> &'static [String] {
+    static CATALOG: OnceLock<Vec<String>> = OnceLock::new();
+    CATALOG.get_or_init(|| {
+        CATALOG_TEXT
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_ascii_lowercase)
+            .collect()
+    })
+}
+
+const ACTION_OPTS: MatchOpts = MatchOpts {
+    ignore_case: true,
+    arn: false,
+};
+
+/// Does a policy's action value (`s3:Put*`, `*`, `${var}`) cover `action` (`s3:PutObject`)?
+pub fn action_covers(pattern: &Text, action: &str) -> Truth {
+    matches(&tokens(pattern, true), &lit_tokens(action), ACTION_OPTS)
+}
+
+/// The service prefix of a known action value, lowercased (`s3`, `kms`).
+pub fn service_of(value: &Text) -> Option<String> {
+    let s = value.known_prefix();
+    let (svc, _) = s.split_once(':')?;
+    Some(svc.to_ascii_lowercase())
+}
+
+/// Whether an `s3:`/`kms:` action value names no real action: it is fully known and no catalog
+/// entry matches it, even through its wildcards. `None` when the value is not an s3/kms action.
+pub fn is_unknown_action(value: &Text) -> Option<bool> {
+    let s = value.as_str()?;
+    let (svc, name) = s.split_once(':')?;
+    let svc = svc.to_ascii_lowercase();
+    if svc != "s3" && svc != "kms" {
+        return None;
+    }
+    if name.is_empty() {
+        return Some(true);
+    }
+    let pat = tokens(&Text::lit(s), true);
+    let prefix = format!("{svc}:");
+    let any = catalog()
+        .iter()
+        .filter(|a| a.starts_with(&prefix))
+        .any(|a| matches(&pat, &lit_tokens(a), ACTION_OPTS).is_yes());
+    Some(!any)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalog_has_the_actions_cloudtrail_needs() {
+        for a in [
+            "s3:putobject",
+            "s3:getbucketacl",
+            "s3:listbucket",
+            "kms:generatedatakey",
+            "kms:reencryptfrom",
+            "kms:decrypt",
+        ] {
+            assert!(catalog().iter().any(|c| c == a), "{a}");
+        }
+        assert!(!catalog().iter().any(|c| c == "kms:decryptdatakey"));
+    }
+
+    #[test]
+    fn unknown_actions() {
+        let u = |s: &str| is_unknown_action(&Text::lit(s));
+        assert_eq!(u("kms:DecryptDataKey"), Some(true));
+        assert_eq!(u("s3:PutObjects"), Some(true));
+        assert_eq!(u("s3:putobject"), Some(false));
+        assert_eq!(u("kms:GenerateDataKey*"), Some(false));
+        assert_eq!(u("s3:Foo*"), Some(true));
+        assert_eq!(u("s3:*"), Some(false));
+        assert_eq!(u("sqs:SendMessage"), None);
+        assert_eq!(u("*"), None);
+    }
+
+    #[test]
+    fn covering() {
+        assert_eq!(action_covers(&Text::lit("s3:Put*"), "s3:PutObject"), Truth::Yes);
+        assert_eq!(action_covers(&Text::lit("S3:PUTOBJECT"), "s3:PutObject"), Truth::Yes);
+        assert_eq!(action_covers(&Text::lit("s3:GetBucket*"), "s3:PutObject"), Truth::No);
+        assert_eq!(action_covers(&Text::unknown("v"), "s3:PutObject"), Truth::Unknown);
+    }
+}

@@ -1,0 +1,387 @@
+//! What CloudTrail does when it delivers: the trails a policy serves, the requests CloudTrail
+//! makes (`s3:GetBucketAcl`, `s3:PutObject`, `kms:GenerateDataKey`) with their condition keys
+//! (domain.md §7), the object paths it writes, and who "CloudTrail" is in a Principal.
+
+use super::conditions::{KeyValue, Request};
+use super::glob::{Tok, tokens};
+use super::legacy_accounts::is_legacy_principal;
+use super::truth::Truth;
+use crate::policy::{PrincipalElement, Statement};
+use crate::source::Span;
+use crate::value::{Kind, Part, Symbol, Text};
+
+pub const GET_BUCKET_ACL: &str = "s3:GetBucketAcl";
+pub const PUT_OBJECT: &str = "s3:PutObject";
+pub const GENERATE_DATA_KEY: &str = "kms:GenerateDataKey";
+
+/// A trail as the rules see it: one defined in the scan, or one a policy's `aws:SourceArn`
+/// stands in for.
+#[derive(Clone, Debug)]
+pub struct TrailRef {
+    pub arn: Text,
+    pub account: Text,
+    pub partition: Text,
+    pub org_id: Option<Text>,
+    pub is_org: Truth,
+    /// Candidate paths between the bucket and `AWSLogs/`, each ending in `/` or empty. A trail
+    /// from the scan has exactly one; a stand-in has those its policy's resources use.
+    pub prefixes: Vec<Vec<Tok>>,
+    /// Where the trail is defined (for related locations), when it is in the scan.
+    pub defined_at: Option<Span>,
+    pub label: String,
+    pub stand_in: bool,
+}
+
+impl TrailRef {
+    /// A trail about which nothing is known but its shape.
+    pub fn generic() -> TrailRef {
+        let partition = Text::sym(Symbol::new(Kind::Partition, "trail.partition"));
+        let account = Text::sym(Symbol::new(Kind::Account, "trail.account"));
+        let region = Text::sym(Symbol::new(Kind::Region, "trail.region"));
+        let name = Text::sym(Symbol::new(Kind::TrailName, "trail.name"));
+        TrailRef {
+            arn: trail_arn(&partition, &region, &account, &name),
+            account,
+            partition,
+            org_id: None,
+            is_org: Truth::Unknown,
+            prefixes: vec![vec![]],
+            defined_at: None,
+            label: "any trail".into(),
+            stand_in: true,
+        }
+    }
+
+    /// A stand-in trail for an `aws:SourceArn` value (`wildcards`: the operator takes `*`/`?`).
+    /// `None` when the value cannot name a trail.
+    pub fn from_source_arn(value: &Text, wildcards: bool, n: usize) -> Option<TrailRef> {
+        let segs = value.split(':');
+        if segs.len() != 6 || segs[0].as_str() != Some("arn") {
+            return None;
+        }
+        if !segs[2]
+            .as_str()
+            .is_some_and(|s| s.eq_ignore_ascii_case("cloudtrail"))
+        {
+            return None;
+        }
+        let res = &segs[5];
+        let name = res.known_prefix().strip_prefix("trail/")?;
+        let has_wild = |t: &Text| {
+            t.parts().iter().any(|p| match p {
+                Part::Lit(s) => s.contains(['*', '?']),
+                Part::Sym(_) => false,
+            })
+        };
+        if !wildcards && segs.iter().any(has_wild) {
+            return None;
+        }
+        let fresh = |t: &Text, kind: Kind, what: &str| {
+            if has_wild(t) {
+                Text::sym(Symbol::new(kind, format!("standin{n}.{what}")))
+            } else {
+                t.clone()
+            }
+        };
+        let partition = fresh(&segs[1], Kind::Partition, "partition");
+        let region = fresh(&segs[3], Kind::Region, "region");
+        let account = fresh(&segs[4], Kind::Account, "account");
+        let mut name_text = Text::default();
+        let mut first = true;
+        for p in res.parts() {
+            match p {
+                Part::Lit(s) if first => name_text.push_str(&s["trail/".len()..]),
+                Part::Lit(s) => name_text.push_str(s),
+                Part::Sym(s) => name_text.push_sym(s.clone()),
+            }
+            first = false;
+        }
+        let _ = name;
+        let name_text = fresh(&name_text, Kind::TrailName, "name");
+        Some(TrailRef {
+            arn: trail_arn(&partition, &region, &account, &name_text),
+            account,
+            partition,
+            org_id: None,
+            is_org: Truth::Unknown,
+            prefixes: vec![vec![]],
+            defined_at: None,
+            label: value.to_string(),
+            stand_in: true,
+        })
+    }
+
+    /// The object paths CloudTrail writes for this trail under one prefix candidate:
+    /// `arn:P:s3:::BUCKET/[PREFIX/]AWSLogs/ACCOUNT/*` and, for an organization trail,
+    /// `…/AWSLogs/ORG-ID/*`.
+    pub fn object_paths(&self, bucket: &Text, prefix: &[Tok]) -> Vec<Vec<Tok>> {
+        let mut out = vec![];
+        let mut owners = vec![self.account.clone()];
+        if self.is_org.is_yes() {
+            owners.push(
+                self.org_id
+                    .clone()
+                    .unwrap_or_else(|| Text::sym(Symbol::new(Kind::OrgId, "trail.org"))),
+            );
+        }
+        for owner in owners {
+            let mut t = bucket_arn_tokens(&self.partition, bucket);
+            t.push(Tok::Ch('/'));
+            t.extend(prefix.iter().cloned());
+            t.extend("AWSLogs/".chars().map(Tok::Ch));
+            t.extend(tokens(&owner, false));
+            t.push(Tok::Ch('/'));
+            t.push(Tok::Star);
+            out.push(t);
+        }
+        out
+    }
+}
+
+/// `arn:PARTITION:cloudtrail:REGION:ACCOUNT:trail/NAME`.
+pub fn trail_arn(partition: &Text, region: &Text, account: &Text, name: &Text) -> Text {
+    let mut t = Text::lit("arn:");
+    t.push_text(partition);
+    t.push_str(":cloudtrail:");
+    t.push_text(region);
+    t.push_str(":");
+    t.push_text(account);
+    t.push_str(":trail/");
+    t.push_text(name);
+    t
+}
+
+/// `arn:PARTITION:s3:::BUCKET` as tokens.
+pub fn bucket_arn_tokens(partition: &Text, bucket: &Text) -> Vec<Tok> {
+    let mut t = Text::lit("arn:");
+    t.push_text(partition);
+    t.push_str(":s3:::");
+    t.push_text(bucket);
+    tokens(&t, false)
+}
+
+/// The request CloudTrail makes to S3 for `action` on behalf of `trail`.
+pub fn s3_request(action: &str, trail: &TrailRef) -> Request {
+    let mut r = base_request(trail);
+    let put = action == PUT_OBJECT;
+    r.set(
+        "s3:x-amz-acl",
+        if put {
+            KeyValue::Present(Text::lit("bucket-owner-full-control"))
+        } else {
+            KeyValue::Absent
+        },
+    );
+    r.set(
+        "s3:x-amz-server-side-encryption",
+        if put {
+            KeyValue::Unknown
+        } else {
+            KeyValue::Absent
+        },
+    );
+    r
+}
+
+/// The `kms:GenerateDataKey` request CloudTrail makes for `trail`.
+pub fn kms_request(trail: &TrailRef) -> Request {
+    let mut r = base_request(trail);
+    r.set(
+        "kms:EncryptionContext:aws:cloudtrail:arn",
+        KeyValue::Present(trail.arn.clone()),
+    );
+    r.set("aws:SourceOrgID", KeyValue::Unknown);
+    r
+}
+
+fn base_request(trail: &TrailRef) -> Request {
+    let mut r = Request::default();
+    r.set("aws:SourceArn", KeyValue::Present(trail.arn.clone()))
+        .set("aws:SourceAccount", KeyValue::Present(trail.account.clone()))
+        .set(
+            "aws:PrincipalServiceName",
+            KeyValue::Present(Text::lit("cloudtrail.amazonaws.com")),
+        )
+        .set("aws:PrincipalIsAWSService", KeyValue::Present(Text::lit("true")))
+        .set("aws:SecureTransport", KeyValue::Present(Text::lit("true")));
+    r.set(
+        "aws:SourceOrgID",
+        match (&trail.org_id, trail.stand_in) {
+            (Some(o), false) => KeyValue::Present(o.clone()),
+            _ => KeyValue::Unknown,
+        },
+    );
+    for k in [
+        "aws:PrincipalOrgID",
+        "aws:PrincipalAccount",
+        "aws:PrincipalArn",
+        "aws:userid",
+        "aws:username",
+        "aws:SourceIp",
+        "aws:SourceVpc",
+        "aws:SourceVpce",
+        "aws:MultiFactorAuthPresent",
+    ] {
+        r.set(k, KeyValue::Absent);
+    }
+    r.absent_prefix("aws:PrincipalTag/");
+    r
+}
+
+/// Whether a service principal value is CloudTrail's.
+pub fn is_cloudtrail_service(value: &Text) -> Truth {
+    match value.as_str() {
+        Some(s) => Truth::from_bool(
+            s.eq_ignore_ascii_case("cloudtrail.amazonaws.com")
+                || s.eq_ignore_ascii_case("cloudtrail.amazonaws.com.cn"),
+        ),
+        None => {
+            // A partly known value decides by its known parts.
+            let p = value.known_prefix().to_ascii_lowercase();
+            if "cloudtrail.amazonaws.com".starts_with(&p) || p.starts_with("cloudtrail") {
+                Truth::Unknown
+            } else {
+                Truth::No
+            }
+        }
+    }
+}
+
+fn is_star(value: &Text) -> Truth {
+    match value.as_str() {
+        Some(s) => Truth::from_bool(s == "*"),
+        None => Truth::Unknown,
+    }
+}
+
+/// Who a principal element names, as far as CloudTrail is concerned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PrincipalFacts {
+    /// Names `cloudtrail.amazonaws.com` as a service.
+    pub service: Truth,
+    /// Names a legacy CloudTrail account.
+    pub legacy: Truth,
+    /// Is `"*"` or `{"AWS": "*"}` (everyone, anonymous included).
+    pub everyone: Truth,
+}
+
+pub fn principal_facts(p: &PrincipalElement) -> PrincipalFacts {
+    let mut f = PrincipalFacts {
+        service: Truth::No,
+        legacy: Truth::No,
+        everyone: Truth::No,
+    };
+    for e in &p.entries {
+        let unknown_type = e.ptype == "*" && !e.item.text.is_known();
+        match e.ptype.as_str() {
+            "Service" => f.service = f.service.or(is_cloudtrail_service(&e.item.text)),
+            "AWS" => {
+                f.everyone = f.everyone.or(is_star(&e.item.text));
+                if is_legacy_principal(&e.item.text) {
+                    f.legacy = Truth::Yes;
+                } else if !e.item.text.is_known() {
+                    f.legacy = f.legacy.or(Truth::Unknown);
+                }
+            }
+            "*" => {
+                f.everyone = f.everyone.or(is_star(&e.item.text));
+                if unknown_type {
+                    f.service = f.service.or(Truth::Unknown);
+                    f.legacy = f.legacy.or(Truth::Unknown);
+                }
+            }
+            _ => {}
+        }
+    }
+    f
+}
+
+/// Does an Allow statement's principal give CloudTrail's service principal access?
+/// `"*"` may or may not (AWS does not say), so it is unknown.
+pub fn allow_reaches_service(stmt: &Statement) -> Truth {
+    let Some(p) = &stmt.principal else {
+        return Truth::No;
+    };
+    let f = principal_facts(p);
+    if p.negated {
+        // Everyone but the listed principals.
+        return if f.service.is_yes() || f.everyone.is_yes() {
+            Truth::No
+        } else {
+            Truth::Unknown
+        };
+    }
+    f.service.or(if f.everyone.maybe() {
+        Truth::Unknown
+    } else {
+        Truth::No
+    })
+}
+
+/// Does an Allow statement grant CloudTrail, as the service principal or a legacy account?
+pub fn allow_reaches_cloudtrail(stmt: &Statement) -> Truth {
+    let legacy = stmt
+        .principal
+        .as_ref()
+        .filter(|p| !p.negated)
+        .map(|p| principal_facts(p).legacy)
+        .unwrap_or(Truth::No);
+    allow_reaches_service(stmt).or(legacy)
+}
+
+/// Does a Deny statement's principal apply to CloudTrail's service principal?
+pub fn deny_applies_to_service(stmt: &Statement) -> Truth {
+    let Some(p) = &stmt.principal else {
+        return Truth::No;
+    };
+    let f = principal_facts(p);
+    let named = f.service.or(f.everyone);
+    // NotPrincipal: everyone except those listed.
+    if p.negated { named.not() } else { named }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aws::glob::{MatchOpts, matches};
+
+    #[test]
+    fn stand_in_from_source_arn() {
+        let t = TrailRef::from_source_arn(
+            &Text::lit("arn:aws:cloudtrail:us-east-1:111111111111:trail/main"),
+            false,
+            0,
+        )
+        .unwrap();
+        assert_eq!(t.account.as_str(), Some("111111111111"));
+        assert_eq!(
+            t.arn.as_str(),
+            Some("arn:aws:cloudtrail:us-east-1:111111111111:trail/main")
+        );
+        let w = TrailRef::from_source_arn(
+            &Text::lit("arn:aws:cloudtrail:*:111111111111:trail/*"),
+            true,
+            1,
+        )
+        .unwrap();
+        assert!(!w.arn.is_known());
+        assert!(TrailRef::from_source_arn(&Text::lit("arn:aws:cloudtrail:*:1:trail/*"), false, 2).is_none());
+        assert!(TrailRef::from_source_arn(&Text::lit("arn:aws:cloudtrail:us-east-1:1:eventdatastore/x"), true, 3).is_none());
+    }
+
+    #[test]
+    fn object_paths_cover() {
+        let t = TrailRef::from_source_arn(
+            &Text::lit("arn:aws:cloudtrail:us-east-1:111111111111:trail/main"),
+            false,
+            0,
+        )
+        .unwrap();
+        let prefix = tokens(&Text::lit("audit/"), false);
+        let paths = t.object_paths(&Text::lit("logs"), &prefix);
+        let opts = MatchOpts { arn: true, ..Default::default() };
+        let pat = |s: &str| tokens(&Text::lit(s), true);
+        assert_eq!(matches(&pat("arn:aws:s3:::logs/audit/AWSLogs/111111111111/*"), &paths[0], opts), Truth::Yes);
+        assert_eq!(matches(&pat("arn:aws:s3:::logs/AWSLogs/111111111111/*"), &paths[0], opts), Truth::No);
+    }
+}

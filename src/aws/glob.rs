@@ -1,0 +1,308 @@
+//! IAM wildcard matching over values with unknown parts, answering yes / no / unknown.
+//!
+//! A pattern (`arn:aws:s3:::logs/*`) is matched against a subject. The subject may itself hold
+//! wildcards, which then mean "any string here": the pattern must cover every such string
+//! (inclusion), so `logs/*` covers `logs/AWSLogs/111111111111/*` but `logs/AWSLogs/*/x` does not.
+//! Symbols (unknown values) on either side are handled twice: a strict pass that only lets a
+//! symbol match itself or be swallowed by a wildcard (a "yes" that holds whatever the value),
+//! and a permissive pass that lets a symbol stand for any string its kind allows (a "no" that
+//! holds whatever the value). Between the two lies "unknown".
+
+use super::truth::Truth;
+use crate::value::{Kind, Part, Symbol, Text};
+
+/// One token of a pattern or subject.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Tok {
+    Ch(char),
+    /// `*` in a pattern; "any string" in a subject.
+    Star,
+    /// `?` in a pattern; "any one character" in a subject.
+    Quest,
+    Sym(Symbol),
+}
+
+/// How to compare.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct MatchOpts {
+    /// Compare letters without case (actions, `…IgnoreCase` operators).
+    pub ignore_case: bool,
+    /// ARN matching: wildcards never match across `:`.
+    pub arn: bool,
+}
+
+/// Tokens of a text; with `wildcards`, `*` and `?` are wildcards, else plain characters.
+pub fn tokens(text: &Text, wildcards: bool) -> Vec<Tok> {
+    let mut out = Vec::with_capacity(text.len_hint());
+    for p in text.parts() {
+        match p {
+            Part::Lit(s) => out.extend(s.chars().map(|c| match c {
+                '*' if wildcards => Tok::Star,
+                '?' if wildcards => Tok::Quest,
+                c => Tok::Ch(c),
+            })),
+            Part::Sym(s) => out.push(Tok::Sym(s.clone())),
+        }
+    }
+    out
+}
+
+/// Tokens of a plain string (no wildcards).
+pub fn lit_tokens(s: &str) -> Vec<Tok> {
+    s.chars().map(Tok::Ch).collect()
+}
+
+/// Above this many DP cells the answer is `Unknown` rather than slow.
+const MAX_CELLS: usize = 4_000_000;
+
+/// Does `pattern` match (cover) `subject`?
+pub fn matches(pattern: &[Tok], subject: &[Tok], opts: MatchOpts) -> Truth {
+    if opts.arn && pattern == [Tok::Star] {
+        // IAM treats a lone `*` as every resource, colons included.
+        return Truth::Yes;
+    }
+    if (pattern.len() + 1).saturating_mul(subject.len() + 1) > MAX_CELLS {
+        return Truth::Unknown;
+    }
+    if run(pattern, subject, opts, false) {
+        Truth::Yes
+    } else if run(pattern, subject, opts, true) {
+        Truth::Unknown
+    } else {
+        Truth::No
+    }
+}
+
+/// Equality of two texts (no wildcards on either side).
+pub fn text_eq(a: &Text, b: &Text) -> Truth {
+    matches(&tokens(a, false), &tokens(b, false), MatchOpts::default())
+}
+
+/// Equality of two texts, ignoring case.
+pub fn text_eq_ignore_case(a: &Text, b: &Text) -> Truth {
+    let opts = MatchOpts {
+        ignore_case: true,
+        ..MatchOpts::default()
+    };
+    matches(&tokens(a, false), &tokens(b, false), opts)
+}
+
+fn ch_eq(a: char, b: char, opts: MatchOpts) -> bool {
+    a == b || (opts.ignore_case && a.to_lowercase().eq(b.to_lowercase()))
+}
+
+fn kind_allows(k: Kind, c: char, opts: MatchOpts) -> bool {
+    if opts.ignore_case {
+        k.allows(c) || k.allows(c.to_ascii_lowercase()) || k.allows(c.to_ascii_uppercase())
+    } else {
+        k.allows(c)
+    }
+}
+
+/// One DP pass. `permissive` lets symbols stand for any value of their kind.
+fn run(p: &[Tok], s: &[Tok], opts: MatchOpts, permissive: bool) -> bool {
+    let (n, m) = (p.len(), s.len());
+    let w = m + 1;
+    let mut dp = vec![false; (n + 1) * w];
+    let at = |i: usize, j: usize| i * w + j;
+    for i in (0..=n).rev() {
+        for j in (0..=m).rev() {
+            let v = if i == n {
+                j == m
+                    || (permissive
+                        && s[j..]
+                            .iter()
+                            .all(|t| matches!(t, Tok::Sym(x) if x.kind.may_be_empty())))
+            } else {
+                let pi = &p[i];
+                let mut r = false;
+                // A subject symbol that may be empty can be skipped.
+                if permissive
+                    && j < m
+                    && matches!(&s[j], Tok::Sym(x) if x.kind.may_be_empty())
+                    && dp[at(i, j + 1)]
+                {
+                    r = true;
+                }
+                if !r {
+                    r = step(p, s, i, j, pi, opts, permissive, &dp, w);
+                }
+                r
+            };
+            dp[at(i, j)] = v;
+        }
+    }
+    dp[0]
+}
+
+#[allow(clippy::too_many_arguments)]
+fn step(
+    _p: &[Tok],
+    s: &[Tok],
+    i: usize,
+    j: usize,
+    pi: &Tok,
+    opts: MatchOpts,
+    permissive: bool,
+    dp: &[bool],
+    w: usize,
+) -> bool {
+    let m = s.len();
+    let d = |a: usize, b: usize| dp[a * w + b];
+    let sj = s.get(j);
+    match pi {
+        Tok::Star => {
+            if d(i + 1, j) {
+                return true;
+            }
+            let Some(t) = sj else { return false };
+            let absorbable = match t {
+                Tok::Ch(c) => !(opts.arn && *c == ':'),
+                Tok::Quest | Tok::Star => true,
+                Tok::Sym(x) => permissive || !(opts.arn && x.kind.allows(':')),
+            };
+            absorbable && d(i, j + 1)
+        }
+        Tok::Quest => match sj {
+            Some(Tok::Ch(c)) => !(opts.arn && *c == ':') && d(i + 1, j + 1),
+            Some(Tok::Quest) => d(i + 1, j + 1),
+            Some(Tok::Sym(_)) if permissive => d(i + 1, j) || d(i + 1, j + 1),
+            _ => false,
+        },
+        Tok::Ch(c) => match sj {
+            Some(Tok::Ch(x)) => ch_eq(*c, *x, opts) && d(i + 1, j + 1),
+            Some(Tok::Sym(x)) if permissive && kind_allows(x.kind, *c, opts) => {
+                d(i + 1, j) || d(i + 1, j + 1)
+            }
+            _ => false,
+        },
+        Tok::Sym(ps) => {
+            if let Some(Tok::Sym(ss)) = sj
+                && ss == ps
+                && d(i + 1, j + 1)
+            {
+                return true;
+            }
+            if !permissive {
+                return false;
+            }
+            if ps.kind == Kind::Any {
+                // An unknown pattern part may be anything, wildcards included.
+                return d(i + 1, j) || (j < m && d(i, j + 1));
+            }
+            match sj {
+                Some(Tok::Ch(c)) if kind_allows(ps.kind, *c, opts) => {
+                    d(i, j + 1) || d(i + 1, j + 1)
+                }
+                Some(Tok::Sym(ss)) if ss.kind == Kind::Any || ss.kind == ps.kind => {
+                    d(i + 1, j + 1) || d(i, j + 1) || d(i + 1, j)
+                }
+                _ => false,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::Symbol;
+
+    fn t(s: &str) -> Text {
+        // `{kind:name}` marks a symbol in test strings.
+        let mut out = Text::default();
+        let mut rest = s;
+        while let Some(i) = rest.find('{') {
+            out.push_str(&rest[..i]);
+            let j = rest[i..].find('}').unwrap() + i;
+            let inner = &rest[i + 1..j];
+            let (k, name) = inner.split_once(':').unwrap();
+            let kind = match k {
+                "acct" => Kind::Account,
+                "region" => Kind::Region,
+                "part" => Kind::Partition,
+                "bucket" => Kind::Bucket,
+                "org" => Kind::OrgId,
+                "name" => Kind::TrailName,
+                _ => Kind::Any,
+            };
+            out.push_sym(Symbol::new(kind, name));
+            rest = &rest[j + 1..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    fn arn() -> MatchOpts {
+        MatchOpts {
+            arn: true,
+            ..Default::default()
+        }
+    }
+
+    fn cover(p: &str, s: &str) -> Truth {
+        let mut subject = tokens(&t(s), false);
+        if subject.last() == Some(&Tok::Ch('*')) {
+            subject.pop();
+            subject.push(Tok::Star);
+        }
+        matches(&tokens(&t(p), true), &subject, arn())
+    }
+
+    #[test]
+    fn literal_patterns() {
+        assert_eq!(cover("arn:aws:s3:::b/*", "arn:aws:s3:::b/AWSLogs/1/*"), Truth::Yes);
+        assert_eq!(cover("arn:aws:s3:::b", "arn:aws:s3:::b/AWSLogs/1/*"), Truth::No);
+        assert_eq!(cover("arn:aws:s3:::b/AWSLogs/1/x", "arn:aws:s3:::b/AWSLogs/1/*"), Truth::No);
+        assert_eq!(cover("arn:aws:s3:::b/AWSLogs/*/*", "arn:aws:s3:::b/AWSLogs/1/*"), Truth::Yes);
+        assert_eq!(cover("*", "arn:aws:s3:::b/AWSLogs/1/*"), Truth::Yes);
+        // `*` never crosses `:` in an ARN.
+        assert_eq!(cover("arn:*:b", "arn:aws:s3:::b"), Truth::No);
+        assert_eq!(cover("arn:aws:s3:::b?", "arn:aws:s3:::bx"), Truth::Yes);
+    }
+
+    #[test]
+    fn symbols_match_themselves_and_are_unknown_otherwise() {
+        let s = "arn:{part:P}:s3:::{bucket:B}/AWSLogs/{acct:A}/*";
+        assert_eq!(cover("arn:{part:P}:s3:::{bucket:B}/*", s), Truth::Yes);
+        assert_eq!(cover("arn:aws:s3:::logs/*", s), Truth::Unknown);
+        assert_eq!(cover("arn:aws:s3:::logs/AWSLogs/111111111111/*", s), Truth::Unknown);
+        // An account is digits: a name can never be it.
+        assert_eq!(cover("arn:aws:s3:::logs/AWSLogs/abc/*", s), Truth::No);
+        // Known parts decide: a different trail name can never match.
+        assert_eq!(
+            text_eq(
+                &t("arn:{part:P}:cloudtrail:{region:R}:{acct:A}:trail/audit-trail"),
+                &t("arn:aws:cloudtrail:us-east-1:{any:x}:trail/security-trail")
+            ),
+            Truth::No
+        );
+        // A user variable may be anything.
+        assert_eq!(cover("{any:v}", s), Truth::Unknown);
+        assert_eq!(cover("arn:aws:s3:::{any:v}/*", "arn:aws:s3:::b/AWSLogs/1/*"), Truth::Unknown);
+    }
+
+    #[test]
+    fn string_equals_is_literal() {
+        let subject = tokens(&t("arn:{part:P}:cloudtrail:{region:R}:{acct:A}:trail/{name:N}"), false);
+        let lit = |p: &str| matches(&tokens(&t(p), false), &subject, MatchOpts::default());
+        let like = |p: &str| matches(&tokens(&t(p), true), &subject, MatchOpts::default());
+        assert_eq!(lit("arn:aws:cloudtrail:*:111111111111:trail/*"), Truth::No);
+        assert_eq!(like("arn:aws:cloudtrail:*:111111111111:trail/*"), Truth::Unknown);
+        assert_eq!(lit("arn:aws:cloudtrail:us-east-1:111111111111:trail/t"), Truth::Unknown);
+        assert_eq!(like("arn:{part:P}:cloudtrail:*:{acct:A}:trail/*"), Truth::Yes);
+    }
+
+    #[test]
+    fn ignore_case() {
+        let o = MatchOpts {
+            ignore_case: true,
+            ..Default::default()
+        };
+        assert_eq!(matches(&tokens(&t("S3:put*"), true), &lit_tokens("s3:PutObject"), o), Truth::Yes);
+        assert_eq!(
+            matches(&tokens(&t("s3:put*"), true), &lit_tokens("s3:GetObject"), o),
+            Truth::No
+        );
+    }
+}

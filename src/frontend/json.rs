@@ -1,0 +1,504 @@
+//! Raw JSON input: bare policy documents, `aws s3api get-bucket-policy` / `aws kms
+//! get-key-policy` output (a document inside a JSON string, positions mapped back to the file),
+//! and `templatefile()` templates kept as `.json`/`.json.tpl`/`.tpl` whose `${…}` placeholders
+//! are unknown values.
+
+use crate::model::{Model, Notice, ParseError, Policy};
+use crate::policy::{PolicyKind, read_document};
+use crate::source::{FileId, Span};
+use crate::value::{Entry, Node, NodeKind, Text};
+use jsonc_parser::ast::{ObjectPropName, Value};
+use jsonc_parser::common::Ranged;
+use jsonc_parser::{CollectOptions, ParseOptions};
+use std::ops::Range;
+
+/// Words whose presence makes an unparsable file ours to report (spec: "Which files are read").
+pub const TRIGGER_WORDS: [&str; 7] = [
+    "Statement",
+    "AWSTemplateFormatVersion",
+    "AWS::",
+    "aws_s3_bucket",
+    "aws_kms_key",
+    "aws_cloudtrail",
+    "aws_iam_policy_document",
+];
+
+pub fn has_trigger_word(text: &str) -> bool {
+    TRIGGER_WORDS.iter().any(|w| text.contains(w))
+}
+
+/// What a JSON file holds.
+pub enum JsonKind {
+    PolicyDocument,
+    CliOutput,
+    CloudFormation,
+    TerraformPlan,
+    Other,
+}
+
+fn strict() -> ParseOptions {
+    ParseOptions {
+        allow_comments: false,
+        allow_loose_object_property_names: false,
+        allow_trailing_commas: false,
+        allow_missing_commas: false,
+        allow_single_quoted_strings: false,
+        allow_hexadecimal_numbers: false,
+        allow_unary_plus_numbers: false,
+        allow_bare_decimal_point_numbers: false,
+        allow_non_finite_numbers: false,
+        allow_extended_string_escapes: false,
+    }
+}
+
+/// Maps byte offsets of a parsed text back to the file.
+#[derive(Clone, Copy)]
+pub struct OffsetMap<'a> {
+    pub file: FileId,
+    /// Offset of the parsed text in the file.
+    pub base: usize,
+    /// For text unescaped from a string: file offset (relative to `base`) of each byte.
+    pub map: Option<&'a [usize]>,
+}
+
+impl OffsetMap<'_> {
+    pub fn span(&self, r: Range<usize>) -> Span {
+        match self.map {
+            None => Span::new(self.file, self.base + r.start, self.base + r.end),
+            Some(m) => {
+                let at = |i: usize| m.get(i).or(m.last()).copied().unwrap_or(0);
+                Span::new(self.file, self.base + at(r.start), self.base + at(r.end))
+            }
+        }
+    }
+}
+
+/// A parsed JSON text converted to [`Node`]s, or the parse error's span and message.
+pub fn parse_nodes(text: &str, offsets: OffsetMap<'_>) -> Result<Node, (Span, String)> {
+    let (body, skip) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => (rest, 3),
+        None => (text, 0),
+    };
+    let offsets = OffsetMap {
+        base: offsets.base,
+        ..offsets
+    };
+    let placeholders = template_placeholders(body);
+    let masked;
+    let input = if placeholders.is_empty() {
+        body
+    } else {
+        masked = mask_placeholders(body, &placeholders);
+        masked.as_str()
+    };
+    let shift = |r: Range<usize>| r.start + skip..r.end + skip;
+    match jsonc_parser::parse_to_ast(input, &CollectOptions::default(), &strict()) {
+        Err(e) => {
+            let r = e.range();
+            let span = offsets.span(shift(r.start..r.end.max(r.start + 1).min(input.len().max(r.start))));
+            Err((span, e.kind().to_string()))
+        }
+        Ok(res) => match res.value {
+            None => Err((offsets.span(shift(0..0)), "the file holds no JSON value".into())),
+            Some(v) => {
+                let conv = Conv {
+                    offsets,
+                    skip,
+                    placeholders: &placeholders,
+                };
+                Ok(conv.node(&v))
+            }
+        },
+    }
+}
+
+struct Conv<'a> {
+    offsets: OffsetMap<'a>,
+    skip: usize,
+    placeholders: &'a [Range<usize>],
+}
+
+impl Conv<'_> {
+    fn span(&self, r: jsonc_parser::common::Range) -> Span {
+        self.offsets.span(r.start + self.skip..r.end + self.skip)
+    }
+
+    fn node(&self, v: &Value<'_>) -> Node {
+        let span = self.span(v.range());
+        let kind = match v {
+            Value::StringLit(s) => {
+                if self
+                    .placeholders
+                    .iter()
+                    .any(|p| p.start == s.range.start && p.end == s.range.end)
+                {
+                    NodeKind::Unknown
+                } else {
+                    NodeKind::Str(template_text(&s.value))
+                }
+            }
+            Value::NumberLit(n) => NodeKind::Num(n.value.to_string()),
+            Value::BooleanLit(b) => NodeKind::Bool(b.value),
+            Value::NullKeyword(_) => NodeKind::Null,
+            Value::Array(a) => NodeKind::List(a.elements.iter().map(|e| self.node(e)).collect()),
+            Value::Object(o) => NodeKind::Map(
+                o.properties
+                    .iter()
+                    .map(|p| {
+                        let (key, key_range) = match &p.name {
+                            ObjectPropName::String(s) => (s.value.to_string(), s.range),
+                            ObjectPropName::Word(w) => (w.value.to_string(), w.range),
+                        };
+                        Entry {
+                            key,
+                            key_span: self.span(key_range),
+                            value: self.node(&p.value),
+                        }
+                    })
+                    .collect(),
+            ),
+        };
+        Node::new(span, kind)
+    }
+}
+
+/// A string with `${…}` placeholders as unknown values (`$${` is a literal `${`).
+pub fn template_text(s: &str) -> Text {
+    if !s.contains("${") {
+        return Text::lit(s);
+    }
+    let mut t = Text::default();
+    let mut rest = s;
+    while let Some(i) = rest.find("${") {
+        if i > 0 && rest.as_bytes()[i - 1] == b'$' {
+            t.push_str(&rest[..i - 1]);
+            t.push_str("${");
+            rest = &rest[i + 2..];
+            continue;
+        }
+        t.push_str(&rest[..i]);
+        match closing_brace(&rest[i + 2..]) {
+            Some(j) => {
+                t.push_sym(crate::value::Symbol::new(
+                    crate::value::Kind::Any,
+                    &rest[i..i + 2 + j + 1],
+                ));
+                rest = &rest[i + 2 + j + 1..];
+            }
+            None => {
+                t.push_str(&rest[i..]);
+                rest = "";
+            }
+        }
+    }
+    t.push_str(rest);
+    t
+}
+
+fn closing_brace(s: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, c) in s.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 0 => return Some(i),
+            '}' => depth -= 1,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `${…}` and `%{…}` sequences outside JSON strings (template placeholders where a value goes).
+fn template_placeholders(text: &str) -> Vec<Range<usize>> {
+    if !text.contains("${") {
+        return vec![];
+    }
+    let b = text.as_bytes();
+    let mut out = vec![];
+    let mut i = 0;
+    let mut in_str = false;
+    while i < b.len() {
+        let c = b[i];
+        if in_str {
+            match c {
+                b'\\' => i += 1,
+                b'"' => in_str = false,
+                _ => {}
+            }
+        } else if c == b'"' {
+            in_str = true;
+        } else if c == b'$' && b.get(i + 1) == Some(&b'{') {
+            if let Some(j) = closing_brace(&text[i + 2..]) {
+                let end = i + 2 + j + 1;
+                out.push(i..end);
+                i = end;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Replaces each placeholder with a JSON string of the same byte length.
+fn mask_placeholders(text: &str, ph: &[Range<usize>]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for r in ph {
+        out.push_str(&text[last..r.start]);
+        out.push('"');
+        out.extend(std::iter::repeat_n('_', r.len().saturating_sub(2)));
+        out.push('"');
+        last = r.end;
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// Unescapes the raw text of a JSON string (without its quotes), recording for every output
+/// byte the offset in `raw` of the escape sequence that produced it (plus one entry for the end).
+pub fn unescape_with_map(raw: &str) -> Option<(String, Vec<usize>)> {
+    let b = raw.as_bytes();
+    let mut out = String::with_capacity(raw.len());
+    let mut map = Vec::with_capacity(raw.len() + 1);
+    let mut i = 0;
+    let push = |out: &mut String, map: &mut Vec<usize>, c: char, at: usize| {
+        let n = c.len_utf8();
+        out.push(c);
+        map.extend(std::iter::repeat_n(at, n));
+    };
+    while i < b.len() {
+        if b[i] != b'\\' {
+            let c = raw[i..].chars().next()?;
+            push(&mut out, &mut map, c, i);
+            i += c.len_utf8();
+            continue;
+        }
+        let esc = *b.get(i + 1)?;
+        let c = match esc {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let hi = u32::from_str_radix(raw.get(i + 2..i + 6)?, 16).ok()?;
+                if (0xD800..0xDC00).contains(&hi) && raw.get(i + 6..i + 8) == Some("\\u") {
+                    let lo = u32::from_str_radix(raw.get(i + 8..i + 12)?, 16).ok()?;
+                    let c = char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo.wrapping_sub(0xDC00)))
+                        .unwrap_or('\u{fffd}');
+                    push(&mut out, &mut map, c, i);
+                    i += 12;
+                    continue;
+                }
+                let c = char::from_u32(hi).unwrap_or('\u{fffd}');
+                push(&mut out, &mut map, c, i);
+                i += 6;
+                continue;
+            }
+            _ => return None,
+        };
+        push(&mut out, &mut map, c, i);
+        i += 2;
+    }
+    map.push(raw.len());
+    Some((out, map))
+}
+
+fn classify(root: &Node) -> JsonKind {
+    let NodeKind::Map(entries) = &root.kind else {
+        return JsonKind::Other;
+    };
+    let has = |k: &str| entries.iter().any(|e| e.key == k);
+    if has("Statement") {
+        return JsonKind::PolicyDocument;
+    }
+    if has("AWSTemplateFormatVersion") {
+        return JsonKind::CloudFormation;
+    }
+    if let Some(r) = root.get("Resources")
+        && let NodeKind::Map(res) = &r.value.kind
+        && res.iter().any(|e| {
+            e.value
+                .get("Type")
+                .and_then(|t| t.value.scalar_text())
+                .is_some_and(|t| t.known_prefix().starts_with("AWS::"))
+        })
+    {
+        return JsonKind::CloudFormation;
+    }
+    if has("planned_values") {
+        return JsonKind::TerraformPlan;
+    }
+    if let Some(p) = root.get("Policy")
+        && matches!(p.value.kind, NodeKind::Str(_) | NodeKind::Map(_))
+    {
+        return JsonKind::CliOutput;
+    }
+    JsonKind::Other
+}
+
+/// Whether a file name is a template (`*.tpl`, `*.json.tpl`).
+pub fn is_template_name(path: &str) -> bool {
+    path.ends_with(".tpl")
+}
+
+/// Reads a JSON file into the model. `display` is the path as reported.
+pub fn read_file(file: FileId, display: &str, text: &str) -> Model {
+    let mut model = Model::default();
+    let offsets = OffsetMap {
+        file,
+        base: 0,
+        map: None,
+    };
+    let root = match parse_nodes(text, offsets) {
+        Ok(n) => n,
+        Err((span, message)) => {
+            if is_template_name(display) && (text.contains("%{") || text.contains("${")) {
+                model.notices.push(Notice {
+                    path: display.to_string(),
+                    message: format!(
+                        "template skipped: it is not JSON once its placeholders are read as values ({message})"
+                    ),
+                });
+            } else if has_trigger_word(text) {
+                model.parse_errors.push(ParseError {
+                    span,
+                    message: format!("the file cannot be parsed as JSON: {message}"),
+                });
+            }
+            return model;
+        }
+    };
+    match classify(&root) {
+        JsonKind::PolicyDocument => {
+            let whole = Span::new(file, 0, text.len());
+            if let Some(kind) = standalone_kind(&root) {
+                push_policy(&mut model, kind, whole, &root);
+            }
+        }
+        JsonKind::CliOutput => read_cli_output(&mut model, file, text, &root),
+        // The CloudFormation and Terraform plan frontends read these.
+        JsonKind::CloudFormation | JsonKind::TerraformPlan | JsonKind::Other => {}
+    }
+    model
+}
+
+fn push_policy(model: &mut Model, kind: PolicyKind, span: Span, doc: &Node) {
+    model.policies.push(Policy {
+        kind,
+        address: String::new(),
+        span,
+        doc: read_document(doc, true),
+        bucket: None,
+        key: None,
+        standalone: true,
+    });
+}
+
+/// A bare document is a bucket policy when it has `s3:` actions, a key policy when all its
+/// actions are `kms:`, and neither (an identity, trust or other service's policy) otherwise —
+/// including when no statement names a principal.
+fn standalone_kind(doc: &Node) -> Option<PolicyKind> {
+    let statements: Vec<&Node> = match doc.get("Statement").map(|e| &e.value.kind) {
+        Some(NodeKind::List(l)) => l.iter().collect(),
+        Some(NodeKind::Map(_)) => vec![&doc.get("Statement")?.value],
+        _ => return None,
+    };
+    let names_principal = statements
+        .iter()
+        .any(|s| s.get("Principal").is_some() || s.get("NotPrincipal").is_some());
+    if !names_principal {
+        return None;
+    }
+    let mut services = vec![];
+    for s in &statements {
+        for k in ["Action", "NotAction"] {
+            if let Some(e) = s.get(k) {
+                for it in crate::policy::items(&e.value) {
+                    services.push(crate::aws::actions::service_of(&it.text));
+                }
+            }
+        }
+    }
+    if services.iter().any(|s| s.as_deref() == Some("s3")) {
+        Some(PolicyKind::Bucket)
+    } else if !services.is_empty() && services.iter().all(|s| s.as_deref() == Some("kms")) {
+        Some(PolicyKind::Key)
+    } else {
+        None
+    }
+}
+
+fn read_cli_output(model: &mut Model, file: FileId, text: &str, root: &Node) {
+    let kind = if root.get("PolicyName").is_some() {
+        PolicyKind::Key
+    } else {
+        PolicyKind::Bucket
+    };
+    let Some(policy) = root.get("Policy") else {
+        return;
+    };
+    match &policy.value.kind {
+        NodeKind::Map(_) => push_policy(model, kind, policy.value.span, &policy.value),
+        NodeKind::Str(_) => {
+            let r = policy.value.span.range();
+            // The raw string body, without its quotes.
+            let raw_start = r.start + 1;
+            let raw_end = r.end.saturating_sub(1).max(raw_start);
+            let Some(raw) = text.get(raw_start..raw_end) else {
+                return;
+            };
+            let Some((inner, map)) = unescape_with_map(raw) else {
+                return;
+            };
+            let offsets = OffsetMap {
+                file,
+                base: raw_start,
+                map: Some(&map),
+            };
+            match parse_nodes(&inner, offsets) {
+                Ok(doc) => push_policy(model, kind, policy.value.span, &doc),
+                Err((span, message)) => model.parse_errors.push(ParseError {
+                    span,
+                    message: format!("the Policy string is not a JSON policy document: {message}"),
+                }),
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unescape_maps_back() {
+        let raw = r#"{\"a\":\"x\/y\u00e9\"}"#;
+        let (s, map) = unescape_with_map(raw).unwrap();
+        assert_eq!(s, "{\"a\":\"x/y\u{e9}\"}");
+        // 'x' is the 7th char of the output; in raw it follows `{\"a\":\"`.
+        let x = s.find('x').unwrap();
+        assert_eq!(&raw[map[x]..map[x] + 1], "x");
+        let slash = s.find('/').unwrap();
+        assert_eq!(&raw[map[slash]..map[slash] + 2], "\\/");
+        assert_eq!(*map.last().unwrap(), raw.len());
+    }
+
+    #[test]
+    fn templates() {
+        let t = template_text("arn:aws:s3:::${bucket}/$${x}/*");
+        assert_eq!(t.parts().len(), 3);
+        assert_eq!(t.to_string(), "arn:aws:s3:::${${bucket}}/${x}/*");
+        let text = r#"{"Statement": ${statements}, "x": "${y}"}"#;
+        let ph = template_placeholders(text);
+        assert_eq!(ph.len(), 1);
+        let n = parse_nodes(text, OffsetMap { file: 0, base: 0, map: None }).unwrap();
+        assert!(matches!(&n.get("Statement").unwrap().value.kind, NodeKind::Unknown));
+        assert!(matches!(&n.get("x").unwrap().value.kind, NodeKind::Str(t) if !t.is_known()));
+    }
+}

@@ -1,0 +1,3 @@
+//! Frontends: each turns one kind of input file into [`Model`](crate::model::Model) pieces.
+
+pub mod json;

@@ -1,0 +1,348 @@
+//! Linking: which trails deliver to which bucket policy and encrypt with which key policy, by
+//! resolved identity across the whole scan; and, where the scan has no trail for a policy, the
+//! stand-in trails its own `aws:SourceArn` conditions name.
+
+use crate::aws::Truth;
+use crate::aws::cloudtrail::{TrailRef, allow_reaches_cloudtrail, allow_reaches_service, principal_facts};
+use crate::aws::conditions::Operator;
+use crate::aws::glob::{Tok, matches, text_eq, tokens, MatchOpts};
+use crate::model::{Model, Policy, Trail};
+use crate::policy::{PolicyKind, Statement};
+use crate::value::{Kind, Part, Symbol, Text};
+
+/// A policy with what the scan says about it.
+pub struct PolicyCx<'m> {
+    pub index: usize,
+    pub policy: &'m Policy,
+    /// The bucket's name (bucket policies), known or symbolic.
+    pub bucket: Text,
+    /// The bucket's name is certain (attached, or the only one the Resources name).
+    pub bucket_known: bool,
+    /// Trails of the scan that certainly deliver to this bucket or encrypt with this key.
+    pub scan_trails: Vec<usize>,
+    /// The trails rules check against: the scan's, else the stand-ins.
+    pub trails: Vec<TrailRef>,
+    /// A statement names CloudTrail's service principal or a legacy CloudTrail account.
+    pub names_cloudtrail: bool,
+    /// The bucket's Object Ownership is BucketOwnerEnforced.
+    pub owner_enforced: bool,
+}
+
+impl PolicyCx<'_> {
+    /// A bucket policy CloudTrail delivers through (spec: "CloudTrail log-bucket policy").
+    pub fn is_log_bucket_policy(&self) -> bool {
+        self.policy.kind == PolicyKind::Bucket && (!self.scan_trails.is_empty() || self.names_cloudtrail)
+    }
+
+    /// A key policy CloudTrail encrypts with.
+    pub fn is_trail_key_policy(&self) -> bool {
+        self.policy.kind == PolicyKind::Key
+            && (!self.scan_trails.is_empty()
+                || self.policy.doc.statements.iter().any(|s| {
+                    s.principal
+                        .as_ref()
+                        .is_some_and(|p| !p.negated && principal_facts(p).service.is_yes())
+                }))
+    }
+
+    pub fn statements(&self) -> &[Statement] {
+        &self.policy.doc.statements
+    }
+}
+
+/// The whole scan, linked.
+pub struct Analysis<'m> {
+    pub model: &'m Model,
+    pub policies: Vec<PolicyCx<'m>>,
+}
+
+impl<'m> Analysis<'m> {
+    pub fn new(model: &'m Model) -> Analysis<'m> {
+        let policies = model
+            .policies
+            .iter()
+            .enumerate()
+            .map(|(index, policy)| link_policy(model, index, policy))
+            .collect();
+        Analysis { model, policies }
+    }
+}
+
+fn link_policy<'m>(model: &'m Model, index: usize, policy: &'m Policy) -> PolicyCx<'m> {
+    let (bucket, bucket_known) = match (&policy.bucket, policy.kind) {
+        (Some(b), _) => (b.clone(), true),
+        (None, PolicyKind::Bucket) => match bucket_from_resources(policy) {
+            Some(b) => (b, true),
+            None => (Text::sym(Symbol::new(Kind::Bucket, format!("policy{index}.bucket"))), false),
+        },
+        (None, PolicyKind::Key) => (Text::default(), false),
+    };
+    let scan_trails: Vec<usize> = model
+        .trails
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| match policy.kind {
+            PolicyKind::Bucket => {
+                bucket_known && t.bucket.as_ref().is_some_and(|(b, _)| text_eq(b, &bucket).is_yes())
+            }
+            PolicyKind::Key => policy.key.is_some_and(|k| {
+                t.key.as_ref().is_some_and(|(tk, _)| {
+                    model.keys[k].idents.iter().any(|id| text_eq(tk, id).is_yes())
+                })
+            }),
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let names_cloudtrail = policy.doc.statements.iter().any(|s| {
+        s.principal.as_ref().is_some_and(|p| {
+            let f = principal_facts(p);
+            f.service.is_yes() || f.legacy.is_yes()
+        })
+    });
+    let owner_enforced = policy.kind == PolicyKind::Bucket
+        && bucket_known
+        && model
+            .buckets
+            .iter()
+            .any(|b| b.owner_enforced.is_yes() && text_eq(&b.name, &bucket).is_yes());
+    let trails = if scan_trails.is_empty() {
+        stand_ins(policy)
+    } else {
+        scan_trails.iter().map(|&i| trail_ref(&model.trails[i])).collect()
+    };
+    PolicyCx {
+        index,
+        policy,
+        bucket,
+        bucket_known,
+        scan_trails,
+        trails,
+        names_cloudtrail,
+        owner_enforced,
+    }
+}
+
+/// A scan trail as the rules see it.
+pub fn trail_ref(t: &Trail) -> TrailRef {
+    let prefix = if t.prefix.as_str() == Some("") {
+        vec![]
+    } else {
+        let mut p = tokens(&t.prefix, false);
+        if p.last() != Some(&Tok::Ch('/')) {
+            p.push(Tok::Ch('/'));
+        }
+        p
+    };
+    TrailRef {
+        arn: t.arn.clone(),
+        account: t.account.clone(),
+        partition: t.partition.clone(),
+        org_id: t.org_id.clone(),
+        is_org: t.is_org,
+        prefixes: vec![prefix],
+        defined_at: Some(t.span),
+        label: if t.address.is_empty() { t.name.to_string() } else { t.address.clone() },
+        stand_in: false,
+    }
+}
+
+/// The bucket named by a standalone policy's S3 resources, when they name exactly one.
+fn bucket_from_resources(policy: &Policy) -> Option<Text> {
+    let mut found: Option<Text> = None;
+    for s in &policy.doc.statements {
+        let Some(r) = &s.resource else { continue };
+        if r.negated {
+            continue;
+        }
+        for it in &r.items {
+            let Some(name) = s3_bucket_of(&it.text) else { continue };
+            match &found {
+                None => found = Some(name),
+                Some(f) if *f == name => {}
+                Some(_) => return None,
+            }
+        }
+    }
+    found
+}
+
+/// `arn:P:s3:::NAME[/…]` → NAME, when the name is known and has no wildcard.
+pub fn s3_bucket_of(arn: &Text) -> Option<Text> {
+    let s = arn.known_prefix();
+    let rest = s.strip_prefix("arn:")?;
+    let mut it = rest.splitn(5, ':');
+    let _partition = it.next()?;
+    if it.next()? != "s3" {
+        return None;
+    }
+    let (_, _, res) = (it.next()?, it.next()?, it.next()?);
+    let name = match res.find('/') {
+        Some(i) => &res[..i],
+        None if arn.is_known() => res,
+        None => return None,
+    };
+    if name.is_empty() || name.contains(['*', '?']) {
+        return None;
+    }
+    Some(Text::lit(name))
+}
+
+/// Stand-in trails: one per `aws:SourceArn` value of the policy's CloudTrail grants, with the
+/// prefixes its `s3:PutObject` resources put before `AWSLogs/`.
+fn stand_ins(policy: &Policy) -> Vec<TrailRef> {
+    let mut out: Vec<TrailRef> = vec![];
+    for s in &policy.doc.statements {
+        if !s.is_allow() || !allow_reaches_service(s).is_yes() {
+            continue;
+        }
+        for c in &s.conditions {
+            if !c.key_is("aws:SourceArn") {
+                continue;
+            }
+            let Some(op) = Operator::parse(&c.op) else { continue };
+            if !op.is_positive_string_or_arn() {
+                continue;
+            }
+            for v in &c.values {
+                let n = out.len();
+                if let Some(t) = TrailRef::from_source_arn(&v.text, !op.is_literal(), n)
+                    && !out.iter().any(|o| o.arn == t.arn)
+                {
+                    out.push(t);
+                }
+            }
+        }
+    }
+    if policy.kind == PolicyKind::Bucket {
+        let prefixes = resource_prefixes(policy);
+        for t in &mut out {
+            t.prefixes = prefixes.clone();
+        }
+    }
+    out
+}
+
+/// What the policy's CloudTrail `s3:PutObject` resources put between the bucket and `AWSLogs/`.
+fn resource_prefixes(policy: &Policy) -> Vec<Vec<Tok>> {
+    let mut out: Vec<Vec<Tok>> = vec![];
+    for s in &policy.doc.statements {
+        if !s.is_allow() || !allow_reaches_cloudtrail(s).is_yes() {
+            continue;
+        }
+        let Some(r) = &s.resource else { continue };
+        for it in &r.items {
+            let toks = tokens(&it.text, true);
+            let prefix = prefix_of(&toks).unwrap_or_default();
+            if !out.contains(&prefix) {
+                out.push(prefix);
+            }
+        }
+    }
+    if out.is_empty() {
+        out.push(vec![]);
+    }
+    out
+}
+
+/// In `arn:P:s3:::BUCKET/PREFIX/AWSLogs/…`, the tokens of `PREFIX/`.
+fn prefix_of(toks: &[Tok]) -> Option<Vec<Tok>> {
+    let needle: Vec<Tok> = "AWSLogs/".chars().map(Tok::Ch).collect();
+    let at = toks.windows(needle.len()).position(|w| w == needle.as_slice())?;
+    // After the fifth colon comes BUCKET; the prefix starts after the first `/`.
+    let mut colons = 0;
+    let mut start = None;
+    for (i, t) in toks[..at].iter().enumerate() {
+        match t {
+            Tok::Ch(':') => colons += 1,
+            Tok::Ch('/') if colons >= 5 => {
+                start = Some(i + 1);
+                break;
+            }
+            _ => {}
+        }
+    }
+    let start = start?;
+    Some(toks[start..at].to_vec())
+}
+
+/// Whether a grant's `aws:SourceArn` values all name CloudTrail Lake resources (event data
+/// stores, channels): such a grant is for Lake query results, not trail delivery.
+pub fn is_lake_grant(s: &Statement) -> bool {
+    let mut any = false;
+    for c in &s.conditions {
+        if !c.key_is("aws:SourceArn") {
+            continue;
+        }
+        for v in &c.values {
+            let segs = v.text.split(':');
+            let lake = segs.len() == 6
+                && segs[2].as_str().is_some_and(|x| x.eq_ignore_ascii_case("cloudtrail"))
+                && {
+                    let r = segs[5].known_prefix();
+                    r.starts_with("eventdatastore/") || r.starts_with("channel/")
+                };
+            if !lake {
+                return false;
+            }
+            any = true;
+        }
+    }
+    any
+}
+
+/// Does a statement's Action/NotAction cover `action`?
+pub fn covers_action(s: &Statement, action: &str) -> Truth {
+    let Some(a) = &s.action else { return Truth::No };
+    let any = Truth::any(
+        a.items
+            .iter()
+            .map(|i| crate::aws::actions::action_covers(&i.text, action)),
+    );
+    if a.negated { any.not() } else { any }
+}
+
+/// Does a statement's Resource/NotResource cover every resource in `subject`?
+pub fn covers_resource(s: &Statement, subject: &[Tok]) -> Truth {
+    let Some(r) = &s.resource else { return Truth::Unknown };
+    let opts = MatchOpts { arn: true, ..MatchOpts::default() };
+    let any = Truth::any(r.items.iter().map(|i| matches(&tokens(&i.text, true), subject, opts)));
+    if r.negated {
+        // Everything but the listed resources: certain only when a listed one covers it.
+        if any.is_yes() { Truth::No } else { Truth::Unknown }
+    } else {
+        any
+    }
+}
+
+/// The effect is Allow (unknown when missing or unknown).
+pub fn is_allow(s: &Statement) -> Truth {
+    match s.effect {
+        Some(crate::policy::Effect::Allow) => Truth::Yes,
+        Some(crate::policy::Effect::Deny) => Truth::No,
+        None => Truth::Unknown,
+    }
+}
+
+/// The CloudTrail grants of `action` for trail delivery: Allow statements that certainly give
+/// the action to CloudTrail (`service_only`: to the service principal; else also to a legacy
+/// account), Lake grants excluded.
+pub fn cloudtrail_grants<'a>(stmts: &'a [Statement], action: &str, service_only: bool) -> Vec<&'a Statement> {
+    stmts
+        .iter()
+        .filter(|s| {
+            s.is_allow()
+                && covers_action(s, action).is_yes()
+                && if service_only {
+                    allow_reaches_service(s).is_yes()
+                } else {
+                    allow_reaches_cloudtrail(s).is_yes()
+                }
+                && !is_lake_grant(s)
+        })
+        .collect()
+}
+
+/// True when the text is a single symbol (an entirely unknown value).
+pub fn is_opaque(t: &Text) -> bool {
+    matches!(t.parts(), [Part::Sym(_)])
+}

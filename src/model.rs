@@ -1,0 +1,117 @@
+//! The model the rules read: trails, buckets, keys and the policies attached to them, as the
+//! frontends found them, with every value resolved as far as the input allows.
+
+use crate::aws::Truth;
+use crate::policy::{Document, PolicyKind};
+use crate::source::Span;
+use crate::value::Text;
+
+/// A bucket or key policy.
+#[derive(Clone, Debug)]
+pub struct Policy {
+    pub kind: PolicyKind,
+    /// Logical address: a Terraform resource address, a CloudFormation logical ID, or empty for
+    /// a standalone document.
+    pub address: String,
+    /// Policy-level findings span this (the document expression, the whole file, …).
+    pub span: Span,
+    pub doc: Document,
+    /// The bucket the policy is attached to, when the attachment says.
+    pub bucket: Option<Text>,
+    /// The key the policy is attached to (index into [`Model::keys`]).
+    pub key: Option<usize>,
+    /// A standalone document (raw JSON): its bucket comes from its own Resources.
+    pub standalone: bool,
+}
+
+/// A CloudTrail trail defined in the scan.
+#[derive(Clone, Debug)]
+pub struct Trail {
+    pub address: String,
+    pub span: Span,
+    pub name: Text,
+    pub arn: Text,
+    pub account: Text,
+    pub partition: Text,
+    pub org_id: Option<Text>,
+    pub is_org: Truth,
+    /// The S3 key prefix; empty when there is none.
+    pub prefix: Text,
+    /// The bucket name and the span of the attribute naming it.
+    pub bucket: Option<(Text, Span)>,
+    /// The KMS key reference (ARN, ID or alias) and its span.
+    pub key: Option<(Text, Span)>,
+}
+
+/// An S3 bucket defined in the scan.
+#[derive(Clone, Debug)]
+pub struct Bucket {
+    pub address: String,
+    pub span: Span,
+    pub name: Text,
+    /// Object Ownership is `BucketOwnerEnforced`.
+    pub owner_enforced: Truth,
+}
+
+/// A KMS key defined in the scan.
+#[derive(Clone, Debug)]
+pub struct Key {
+    pub address: String,
+    pub span: Span,
+    /// Every value that identifies the key: ID, ARN, alias names and alias ARNs.
+    pub idents: Vec<Text>,
+    /// Whether a policy is attached (in-line or by a separate resource).
+    pub has_policy: bool,
+}
+
+/// A parse error or unreadable document (TG012).
+#[derive(Clone, Debug)]
+pub struct ParseError {
+    pub span: Span,
+    pub message: String,
+}
+
+/// A `trailguard:ignore` comment (or CloudFormation Metadata entry).
+#[derive(Clone, Debug)]
+pub struct Suppression {
+    /// Where the comment is (TG000 points here).
+    pub span: Span,
+    pub rules: Vec<String>,
+    /// Findings starting on these lines (1-based, inclusive) of `span.file` are covered.
+    pub lines: (usize, usize),
+}
+
+/// A file that was skipped with a reason the user should hear.
+#[derive(Clone, Debug)]
+pub struct Notice {
+    pub path: String,
+    pub message: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Model {
+    pub policies: Vec<Policy>,
+    pub trails: Vec<Trail>,
+    pub buckets: Vec<Bucket>,
+    pub keys: Vec<Key>,
+    pub parse_errors: Vec<ParseError>,
+    pub suppressions: Vec<Suppression>,
+    pub notices: Vec<Notice>,
+}
+
+impl Model {
+    pub fn extend(&mut self, other: Model) {
+        let key_base = self.keys.len();
+        self.policies
+            .extend(other.policies.into_iter().map(|mut p| {
+                p.key = p.key.map(|k| k + key_base);
+                p
+            }));
+        self.trails.extend(other.trails);
+        self.buckets.extend(other.buckets);
+        self.keys.extend(other.keys);
+        self.parse_errors.extend(other.parse_errors);
+        self.suppressions.extend(other.suppressions);
+        self.notices.extend(other.notices);
+    }
+}

@@ -1,0 +1,346 @@
+//! A typed view of an IAM policy document over [`Node`] trees: statements with their Effect,
+//! Principal/NotPrincipal, Action/NotAction, Resource/NotResource and Condition, each element
+//! with its span, plus the grammar violations TG012 reports.
+
+use crate::source::Span;
+use crate::value::{Node, NodeKind, Text};
+
+/// A scalar element of a policy: one action, resource, principal or condition value.
+#[derive(Clone, Debug)]
+pub struct Item {
+    pub text: Text,
+    pub span: Span,
+}
+
+/// `Action`/`NotAction` or `Resource`/`NotResource`.
+#[derive(Clone, Debug)]
+pub struct Element {
+    pub negated: bool,
+    pub key_span: Span,
+    pub value_span: Span,
+    pub items: Vec<Item>,
+}
+
+impl Element {
+    /// Key through value: `"Resource": [...]`.
+    pub fn span(&self) -> Span {
+        self.key_span.to(self.value_span)
+    }
+}
+
+/// One principal of a `Principal` map: `{"Service": "cloudtrail.amazonaws.com"}`.
+#[derive(Clone, Debug)]
+pub struct PrincipalEntry {
+    /// `AWS`, `Service`, `Federated`, `CanonicalUser`, or `*` for the bare `"*"` form.
+    pub ptype: String,
+    pub item: Item,
+}
+
+#[derive(Clone, Debug)]
+pub struct PrincipalElement {
+    pub negated: bool,
+    pub key_span: Span,
+    pub value_span: Span,
+    pub entries: Vec<PrincipalEntry>,
+}
+
+impl PrincipalElement {
+    pub fn span(&self) -> Span {
+        self.key_span.to(self.value_span)
+    }
+}
+
+/// One `Operator: {Key: values}` test of a Condition block.
+#[derive(Clone, Debug)]
+pub struct Condition {
+    pub op: String,
+    pub op_span: Span,
+    pub key: String,
+    pub key_span: Span,
+    pub values: Vec<Item>,
+    pub value_span: Span,
+}
+
+impl Condition {
+    pub fn key_is(&self, key: &str) -> bool {
+        self.key.eq_ignore_ascii_case(key)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effect {
+    Allow,
+    Deny,
+}
+
+#[derive(Clone, Debug)]
+pub struct Statement {
+    pub index: usize,
+    pub span: Span,
+    pub sid: Option<String>,
+    /// `None` when the Effect is missing, invalid or unknown.
+    pub effect: Option<Effect>,
+    pub principal: Option<PrincipalElement>,
+    pub action: Option<Element>,
+    pub resource: Option<Element>,
+    pub conditions: Vec<Condition>,
+    /// Part of the Condition block could not be read (an unknown value).
+    pub conditions_open: bool,
+}
+
+impl Statement {
+    pub fn is_allow(&self) -> bool {
+        self.effect == Some(Effect::Allow)
+    }
+
+    pub fn is_deny(&self) -> bool {
+        self.effect == Some(Effect::Deny)
+    }
+
+    /// The statement's logical name: its Sid, else its index.
+    pub fn label(&self) -> String {
+        match &self.sid {
+            Some(s) if !s.is_empty() => s.clone(),
+            _ => format!("#{}", self.index),
+        }
+    }
+}
+
+/// Whether a policy is attached to a bucket or a key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PolicyKind {
+    Bucket,
+    Key,
+}
+
+/// A grammar violation (TG012).
+#[derive(Clone, Debug)]
+pub struct GrammarError {
+    pub span: Span,
+    pub message: String,
+}
+
+/// The statements of a document and what could not be read.
+#[derive(Clone, Debug, Default)]
+pub struct Document {
+    pub statements: Vec<Statement>,
+    /// Some statements are unknown (an unevaluated expression): conclusions about the whole
+    /// policy ("no statement grants …") are then not certain.
+    pub open: bool,
+    pub grammar: Vec<GrammarError>,
+}
+
+const VERSIONS: [&str; 2] = ["2012-10-17", "2008-10-17"];
+
+/// Reads a policy document. `needs_principal`: bucket and key policies must name a principal.
+pub fn read_document(doc: &Node, needs_principal: bool) -> Document {
+    let mut d = Document::default();
+    let entries = match &doc.kind {
+        NodeKind::Map(e) => e,
+        NodeKind::Unknown => {
+            d.open = true;
+            return d;
+        }
+        _ => {
+            d.grammar.push(GrammarError {
+                span: doc.span,
+                message: "the policy document is not a JSON object".into(),
+            });
+            return d;
+        }
+    };
+    if let Some(v) = entries.iter().find(|e| e.key == "Version")
+        && let NodeKind::Str(t) = &v.value.kind
+        && let Some(s) = t.as_str()
+        && !VERSIONS.contains(&s)
+    {
+        d.grammar.push(GrammarError {
+            span: v.value.span,
+            message: format!("Version \"{s}\" is not one IAM accepts (2012-10-17 or 2008-10-17)"),
+        });
+    }
+    let Some(st) = entries.iter().find(|e| e.key == "Statement") else {
+        d.grammar.push(GrammarError {
+            span: doc.span,
+            message: "the policy document has no Statement".into(),
+        });
+        return d;
+    };
+    let nodes: Vec<&Node> = match &st.value.kind {
+        NodeKind::List(items) => items.iter().collect(),
+        NodeKind::Map(_) => vec![&st.value],
+        NodeKind::Unknown => {
+            d.open = true;
+            vec![]
+        }
+        _ => {
+            d.grammar.push(GrammarError {
+                span: st.value.span,
+                message: "Statement must be an object or a list of objects".into(),
+            });
+            vec![]
+        }
+    };
+    for (index, node) in nodes.into_iter().enumerate() {
+        match &node.kind {
+            NodeKind::Map(_) => {
+                let s = read_statement(node, index, needs_principal, &mut d.grammar);
+                d.statements.push(s);
+            }
+            NodeKind::Unknown => d.open = true,
+            _ => d.grammar.push(GrammarError {
+                span: node.span,
+                message: "a statement must be an object".into(),
+            }),
+        }
+    }
+    d
+}
+
+fn read_statement(
+    node: &Node,
+    index: usize,
+    needs_principal: bool,
+    grammar: &mut Vec<GrammarError>,
+) -> Statement {
+    let mut err = |span: Span, message: String| grammar.push(GrammarError { span, message });
+    let sid = node
+        .get("Sid")
+        .and_then(|e| e.value.scalar_text())
+        .map(|t| t.to_string());
+    let effect = match node.get("Effect") {
+        None => {
+            err(node.span, "the statement has no Effect".into());
+            None
+        }
+        Some(e) => match &e.value.kind {
+            NodeKind::Str(t) => match t.as_str() {
+                Some(s) if s.eq_ignore_ascii_case("allow") => Some(Effect::Allow),
+                Some(s) if s.eq_ignore_ascii_case("deny") => Some(Effect::Deny),
+                Some(s) => {
+                    err(
+                        e.value.span,
+                        format!("Effect \"{s}\" is neither Allow nor Deny"),
+                    );
+                    None
+                }
+                None => None,
+            },
+            NodeKind::Unknown => None,
+            _ => {
+                err(e.value.span, "Effect must be Allow or Deny".into());
+                None
+            }
+        },
+    };
+    let pair = |a: &str, b: &str, err: &mut dyn FnMut(Span, String)| {
+        let x = node.get(a);
+        let y = node.get(b);
+        if let (Some(_), Some(y)) = (x, y) {
+            err(y.key_span, format!("a statement cannot have both {a} and {b}"));
+        }
+        x.map(|e| (false, e)).or(y.map(|e| (true, e)))
+    };
+    let principal = pair("Principal", "NotPrincipal", &mut err).map(|(neg, e)| PrincipalElement {
+        negated: neg,
+        key_span: e.key_span,
+        value_span: e.value.span,
+        entries: principal_entries(&e.value),
+    });
+    let action = pair("Action", "NotAction", &mut err).map(|(neg, e)| element(neg, e));
+    let resource = pair("Resource", "NotResource", &mut err).map(|(neg, e)| element(neg, e));
+    if action.is_none() {
+        err(node.span, "the statement has neither Action nor NotAction".into());
+    }
+    if needs_principal && principal.is_none() {
+        err(
+            node.span,
+            "a statement of a bucket or key policy needs Principal or NotPrincipal".into(),
+        );
+    }
+    let (conditions, conditions_open) = match node.get("Condition") {
+        None => (vec![], false),
+        Some(c) => read_conditions(&c.value),
+    };
+    Statement {
+        index,
+        span: node.span,
+        sid,
+        effect,
+        principal,
+        action,
+        resource,
+        conditions,
+        conditions_open,
+    }
+}
+
+/// The scalars of a value that may be one scalar or a list of them.
+pub fn items(node: &Node) -> Vec<Item> {
+    match &node.kind {
+        NodeKind::List(list) => list.iter().map(item).collect(),
+        _ => vec![item(node)],
+    }
+}
+
+fn item(node: &Node) -> Item {
+    let text = node.scalar_text().unwrap_or_else(|| {
+        Text::unknown(format!("?{}:{}", node.span.file, node.span.start))
+    });
+    Item {
+        text,
+        span: node.span,
+    }
+}
+
+fn element(negated: bool, e: &crate::value::Entry) -> Element {
+    Element {
+        negated,
+        key_span: e.key_span,
+        value_span: e.value.span,
+        items: items(&e.value),
+    }
+}
+
+fn principal_entries(v: &Node) -> Vec<PrincipalEntry> {
+    match &v.kind {
+        NodeKind::Map(entries) => entries
+            .iter()
+            .flat_map(|e| {
+                items(&e.value).into_iter().map(|item| PrincipalEntry {
+                    ptype: e.key.clone(),
+                    item,
+                })
+            })
+            .collect(),
+        _ => vec![PrincipalEntry {
+            ptype: "*".into(),
+            item: item(v),
+        }],
+    }
+}
+
+fn read_conditions(v: &Node) -> (Vec<Condition>, bool) {
+    let NodeKind::Map(ops) = &v.kind else {
+        return (vec![], true);
+    };
+    let mut out = vec![];
+    let mut open = false;
+    for op in ops {
+        let NodeKind::Map(keys) = &op.value.kind else {
+            open = true;
+            continue;
+        };
+        for k in keys {
+            out.push(Condition {
+                op: op.key.clone(),
+                op_span: op.key_span,
+                key: k.key.clone(),
+                key_span: k.key_span,
+                values: items(&k.value),
+                value_span: k.value.span,
+            });
+        }
+    }
+    (out, open)
+}

@@ -1,0 +1,113 @@
+//! Findings: what a rule reports, where, and the fingerprint that keeps it recognisable when
+//! unrelated lines move.
+
+use crate::rules::RuleMeta;
+use crate::source::{SourceMap, Span};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+
+/// SARIF levels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Note => "note",
+            Level::Warning => "warning",
+            Level::Error => "error",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Level> {
+        match s {
+            "note" => Some(Level::Note),
+            "warning" => Some(Level::Warning),
+            "error" => Some(Level::Error),
+            _ => None,
+        }
+    }
+}
+
+/// A secondary location that helps explain a finding.
+#[derive(Clone, Debug)]
+pub struct Related {
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub rule: &'static RuleMeta,
+    pub level: Level,
+    pub message: String,
+    pub span: Span,
+    pub related: Vec<Related>,
+    /// Logical address: resource address or logical ID, and statement Sid or index.
+    pub address: String,
+    /// A one-line fix hint.
+    pub hint: Option<String>,
+    pub fingerprint: String,
+}
+
+impl Finding {
+    pub fn new(rule: &'static RuleMeta, span: Span, message: impl Into<String>) -> Finding {
+        Finding {
+            rule,
+            level: rule.level,
+            message: message.into(),
+            span,
+            related: vec![],
+            address: String::new(),
+            hint: None,
+            fingerprint: String::new(),
+        }
+    }
+
+    pub fn at(mut self, address: impl Into<String>) -> Finding {
+        self.address = address.into();
+        self
+    }
+
+    pub fn related(mut self, span: Span, message: impl Into<String>) -> Finding {
+        self.related.push(Related {
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Finding {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+/// Fills in fingerprints: a hash of rule, path, logical address and the offending text with
+/// white space removed, plus an occurrence counter for identical ones. Findings must be sorted.
+pub fn assign_fingerprints(findings: &mut [Finding], sources: &SourceMap) {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for f in findings.iter_mut() {
+        let path = &sources.get(f.span.file).display;
+        let text: String = sources
+            .slice(f.span)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .take(4096)
+            .collect();
+        let mut h = Sha256::new();
+        for part in [f.rule.id, path.as_str(), f.address.as_str(), text.as_str()] {
+            h.update(part.as_bytes());
+            h.update([0u8]);
+        }
+        let base: String = h.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect();
+        let n = seen.entry(base.clone()).or_insert(0);
+        *n += 1;
+        f.fingerprint = format!("{base}:{n}");
+    }
+}

@@ -1,0 +1,51 @@
+//! The `json` format: `{"version", "findings": [...], "files_scanned"}`.
+
+use crate::Report;
+use serde_json::{Value, json};
+
+pub fn render(report: &Report) -> String {
+    let s = &report.sources;
+    let findings: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let start = s.start(f.span);
+            let end = s.end(f.span);
+            json!({
+                "rule": f.rule.id,
+                "name": f.rule.name,
+                "level": f.level.as_str(),
+                "message": f.message,
+                "path": s.get(f.span.file).display,
+                "start": {"line": start.line, "column": start.column},
+                "end": {"line": end.line, "column": end.column},
+                "fingerprint": f.fingerprint,
+                "hint": f.hint,
+                "related": f.related.iter().map(|r| {
+                    let a = s.start(r.span);
+                    let b = s.end(r.span);
+                    json!({
+                        "message": r.message,
+                        "path": s.get(r.span.file).display,
+                        "start": {"line": a.line, "column": a.column},
+                        "end": {"line": b.line, "column": b.column},
+                    })
+                }).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let notices: Vec<Value> = report
+        .notices
+        .iter()
+        .map(|n| json!({"path": n.path, "message": n.message}))
+        .collect();
+    let v = json!({
+        "version": env!("CARGO_PKG_VERSION"),
+        "findings": findings,
+        "notices": notices,
+        "files_scanned": report.files_scanned,
+    });
+    let mut out = serde_json::to_string_pretty(&v).unwrap_or_default();
+    out.push('\n');
+    out
+}

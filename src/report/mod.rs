@@ -1,0 +1,8 @@
+//! Reports: the findings of a scan in every output format.
+
+pub mod finding;
+pub mod json;
+pub mod sarif;
+pub mod text;
+
+pub use finding::{Finding, Level, Related};

@@ -1,0 +1,78 @@
+//! The rules. Each lives in its own file with its metadata beside its check; [`ALL`] lists them
+//! once. Rules read the linked model only, never a frontend's syntax.
+
+use crate::link::Analysis;
+use crate::report::{Finding, Level};
+
+pub mod docs;
+mod tg000_unused_suppression;
+mod tg001_cloudtrail_principal_missing;
+mod tg002_log_prefix_mismatch;
+mod tg003_source_condition_missing;
+mod tg004_bucket_owner_full_control_missing;
+mod tg005_legacy_cloudtrail_account_principal;
+mod tg006_kms_cloudtrail_access_missing;
+mod tg007_source_condition_mismatch;
+mod tg008_unknown_action;
+mod tg009_deny_blocks_cloudtrail;
+mod tg010_public_log_write;
+mod tg011_log_bucket_policy_missing;
+mod tg012_invalid_policy_document;
+mod tg013_kms_encryption_context_missing;
+
+pub use tg000_unused_suppression::META as TG000;
+pub use tg012_invalid_policy_document::META as TG012;
+
+/// A rule's identity and documentation metadata.
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub level: Level,
+    /// One sentence: what fires the rule.
+    pub summary: &'static str,
+    /// GitHub code scanning's `security-severity`.
+    pub security_severity: &'static str,
+    pub tags: &'static [&'static str],
+}
+
+/// A rule's check over the whole linked scan.
+pub type Check = fn(&Analysis<'_>, &mut Vec<Finding>);
+
+/// Every rule, in ID order, with its check (TG000 is applied after suppressions).
+pub static ALL: &[(&RuleMeta, Option<Check>)] = &[
+    (&tg000_unused_suppression::META, None),
+    (&tg001_cloudtrail_principal_missing::META, Some(tg001_cloudtrail_principal_missing::check)),
+    (&tg002_log_prefix_mismatch::META, Some(tg002_log_prefix_mismatch::check)),
+    (&tg003_source_condition_missing::META, Some(tg003_source_condition_missing::check)),
+    (&tg004_bucket_owner_full_control_missing::META, Some(tg004_bucket_owner_full_control_missing::check)),
+    (&tg005_legacy_cloudtrail_account_principal::META, Some(tg005_legacy_cloudtrail_account_principal::check)),
+    (&tg006_kms_cloudtrail_access_missing::META, Some(tg006_kms_cloudtrail_access_missing::check)),
+    (&tg007_source_condition_mismatch::META, Some(tg007_source_condition_mismatch::check)),
+    (&tg008_unknown_action::META, Some(tg008_unknown_action::check)),
+    (&tg009_deny_blocks_cloudtrail::META, Some(tg009_deny_blocks_cloudtrail::check)),
+    (&tg010_public_log_write::META, Some(tg010_public_log_write::check)),
+    (&tg011_log_bucket_policy_missing::META, Some(tg011_log_bucket_policy_missing::check)),
+    (&tg012_invalid_policy_document::META, Some(tg012_invalid_policy_document::check)),
+    (&tg013_kms_encryption_context_missing::META, Some(tg013_kms_encryption_context_missing::check)),
+];
+
+pub fn find(id: &str) -> Option<&'static RuleMeta> {
+    ALL.iter()
+        .map(|(m, _)| *m)
+        .find(|m| m.id.eq_ignore_ascii_case(id))
+}
+
+/// Position of a rule in [`ALL`] (SARIF `ruleIndex`).
+pub fn index_of(id: &str) -> usize {
+    ALL.iter().position(|(m, _)| m.id == id).unwrap_or(0)
+}
+
+/// The statement's logical address within its policy.
+pub(crate) fn stmt_address(policy_address: &str, s: &crate::policy::Statement) -> String {
+    if policy_address.is_empty() {
+        s.label()
+    } else {
+        format!("{policy_address}/{}", s.label())
+    }
+}

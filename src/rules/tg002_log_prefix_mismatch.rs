@@ -1,0 +1,128 @@
+//! TG002 log-prefix-mismatch: CloudTrail's grants do not cover what it touches — the bucket ARN
+//! for `s3:GetBucketAcl`, `BUCKET/[PREFIX/]AWSLogs/ACCOUNT/*` (and `…/ORG-ID/*` for an
+//! organization trail) for `s3:PutObject` — judged over all its grants of the action together.
+
+use super::RuleMeta;
+use crate::aws::Truth;
+use crate::aws::cloudtrail::{GET_BUCKET_ACL, PUT_OBJECT, TrailRef, bucket_arn_tokens};
+use crate::aws::glob::{MatchOpts, Tok, matches, tokens};
+use crate::link::{Analysis, PolicyCx, cloudtrail_grants, covers_resource};
+use crate::policy::Statement;
+use crate::report::{Finding, Level};
+use crate::value::{Kind, Symbol, Text};
+
+pub static META: RuleMeta = RuleMeta {
+    id: "TG002",
+    name: "log-prefix-mismatch",
+    level: Level::Error,
+    summary: "A CloudTrail grant's Resource does not cover the bucket ARN (s3:GetBucketAcl) or the [prefix/]AWSLogs/<account>/ (and <org-id>/) path (s3:PutObject) of every trail that delivers to the bucket.",
+    security_severity: "7.5",
+    tags: &["security", "cloudtrail", "s3", "availability"],
+};
+
+pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
+    for p in a.policies.iter().filter(|p| p.is_log_bucket_policy()) {
+        for action in [GET_BUCKET_ACL, PUT_OBJECT] {
+            let grants = cloudtrail_grants(p.statements(), action, false);
+            let Some(first) = grants.first() else { continue };
+            let Some(res) = &first.resource else { continue };
+            if let Some((missing, trail)) = uncovered(p, &grants, action) {
+                let mut f = Finding::new(
+                    &META,
+                    res.value_span,
+                    match &trail {
+                        Some(t) => format!(
+                            "CloudTrail's {action} grant does not cover {missing}, which trail {} needs",
+                            t.label
+                        ),
+                        None => format!("CloudTrail's {action} grant does not cover {missing}"),
+                    },
+                )
+                .at(super::stmt_address(&p.policy.address, first))
+                .hint(if action == PUT_OBJECT {
+                    "make the Resource arn:PARTITION:s3:::BUCKET/[PREFIX/]AWSLogs/ACCOUNT/* with the trail's S3 key prefix".to_string()
+                } else {
+                    "make the Resource the bucket ARN itself, arn:PARTITION:s3:::BUCKET".to_string()
+                });
+                if let Some(at) = trail.as_ref().and_then(|t| t.defined_at) {
+                    f = f.related(at, "the trail that delivers here");
+                }
+                out.push(f);
+            }
+        }
+    }
+}
+
+fn show(toks: &[Tok]) -> String {
+    toks.iter()
+        .map(|t| match t {
+            Tok::Ch(c) => c.to_string(),
+            Tok::Star => "*".into(),
+            Tok::Quest => "?".into(),
+            Tok::Sym(s) => format!("${{{}}}", s.name),
+        })
+        .collect()
+}
+
+/// The first required resource no grant covers, with the trail that needs it.
+fn uncovered(p: &PolicyCx<'_>, grants: &[&Statement], action: &str) -> Option<(String, Option<TrailRef>)> {
+    let covered = |subject: &[Tok]| Truth::any(grants.iter().map(|g| covers_resource(g, subject)));
+    if p.trails.is_empty() {
+        return without_trails(p, grants, action);
+    }
+    for t in &p.trails {
+        if action == GET_BUCKET_ACL {
+            let subject = bucket_arn_tokens(&t.partition, &p.bucket);
+            if covered(&subject).is_no() {
+                return Some((show(&subject), Some(t.clone())));
+            }
+        } else {
+            // Every owner path (account, organization) must be covered under some prefix.
+            let per_prefix: Vec<Vec<Vec<Tok>>> =
+                t.prefixes.iter().map(|pre| t.object_paths(&p.bucket, pre)).collect();
+            let owners = per_prefix.first().map_or(0, Vec::len);
+            for o in 0..owners {
+                let c = Truth::any(per_prefix.iter().map(|paths| covered(&paths[o])));
+                if c.is_no() {
+                    return Some((show(&per_prefix[0][o]), Some(t.clone())));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// With no trail at all: a PutObject grant whose resources can cover no object key under
+/// `AWSLogs/`, or a GetBucketAcl grant whose resources cannot be the bucket ARN.
+fn without_trails(p: &PolicyCx<'_>, grants: &[&Statement], action: &str) -> Option<(String, Option<TrailRef>)> {
+    let opts = MatchOpts { arn: true, ..MatchOpts::default() };
+    let partition = Text::sym(Symbol::new(Kind::Partition, "trail.partition"));
+    let bucket_arn = bucket_arn_tokens(&partition, &p.bucket);
+    let mut all_bad = true;
+    for g in grants {
+        let Some(r) = &g.resource else { return None };
+        if r.negated {
+            return None;
+        }
+        for it in &r.items {
+            let pat = tokens(&it.text, true);
+            let bad = if action == GET_BUCKET_ACL {
+                matches(&pat, &bucket_arn, opts).is_no()
+            } else {
+                // A pattern ending in a literal character only matches keys ending so; CloudTrail's
+                // object keys all lie below AWSLogs/ACCOUNT/… .
+                !(pat == [Tok::Star] || matches!(pat.last(), Some(Tok::Star | Tok::Quest | Tok::Sym(_))))
+            };
+            all_bad &= bad;
+        }
+    }
+    if !all_bad {
+        return None;
+    }
+    let what = if action == GET_BUCKET_ACL {
+        "the bucket ARN".to_string()
+    } else {
+        "any object under AWSLogs/".to_string()
+    };
+    Some((what, None))
+}

@@ -1,0 +1,44 @@
+//! TG003 source-condition-missing: CloudTrail's `s3:PutObject` grant has no confused-deputy
+//! condition (`aws:SourceArn`, `aws:SourceAccount`, `aws:SourceOrgID`, `aws:SourceOrgPaths`).
+
+use super::RuleMeta;
+use crate::aws::cloudtrail::PUT_OBJECT;
+use crate::aws::conditions::Operator;
+use crate::link::{Analysis, cloudtrail_grants};
+use crate::report::{Finding, Level};
+
+pub static META: RuleMeta = RuleMeta {
+    id: "TG003",
+    name: "source-condition-missing",
+    level: Level::Warning,
+    summary: "A CloudTrail s3:PutObject grant has no aws:SourceArn, aws:SourceAccount, aws:SourceOrgID or aws:SourceOrgPaths condition (confused-deputy protection).",
+    security_severity: "5.5",
+    tags: &["security", "cloudtrail", "s3", "confused-deputy"],
+};
+
+const KEYS: [&str; 4] = ["aws:SourceArn", "aws:SourceAccount", "aws:SourceOrgID", "aws:SourceOrgPaths"];
+
+pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
+    for p in a.policies.iter().filter(|p| p.is_log_bucket_policy()) {
+        for g in cloudtrail_grants(p.statements(), PUT_OBJECT, true) {
+            if g.conditions_open {
+                continue;
+            }
+            let protected = g.conditions.iter().any(|c| {
+                KEYS.iter().any(|k| c.key_is(k))
+                    && Operator::parse(&c.op).is_some_and(|o| o.is_positive_string_or_arn())
+            });
+            if !protected {
+                out.push(
+                    Finding::new(
+                        &META,
+                        g.span,
+                        "CloudTrail may write here on behalf of any account's trail: the grant has no aws:SourceArn or aws:SourceAccount condition",
+                    )
+                    .at(super::stmt_address(&p.policy.address, g))
+                    .hint("add \"Condition\": {\"StringEquals\": {\"aws:SourceArn\": \"arn:PARTITION:cloudtrail:REGION:ACCOUNT:trail/NAME\"}}"),
+                );
+            }
+        }
+    }
+}

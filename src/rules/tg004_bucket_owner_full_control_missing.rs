@@ -1,0 +1,47 @@
+//! TG004 bucket-owner-full-control-missing: CloudTrail's `s3:PutObject` grant does not require
+//! `s3:x-amz-acl` = `bucket-owner-full-control` (unless Object Ownership is BucketOwnerEnforced).
+
+use super::RuleMeta;
+use crate::aws::cloudtrail::PUT_OBJECT;
+use crate::aws::conditions::{Operator, value_matches};
+use crate::link::{Analysis, cloudtrail_grants};
+use crate::report::{Finding, Level};
+use crate::value::Text;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "TG004",
+    name: "bucket-owner-full-control-missing",
+    level: Level::Warning,
+    summary: "A CloudTrail s3:PutObject grant lacks the condition s3:x-amz-acl = bucket-owner-full-control.",
+    security_severity: "4.0",
+    tags: &["security", "cloudtrail", "s3"],
+};
+
+pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
+    let wanted = Text::lit("bucket-owner-full-control");
+    for p in a.policies.iter().filter(|p| p.is_log_bucket_policy() && !p.owner_enforced) {
+        for g in cloudtrail_grants(p.statements(), PUT_OBJECT, true) {
+            if g.conditions_open {
+                continue;
+            }
+            let has = g.conditions.iter().any(|c| {
+                c.key_is("s3:x-amz-acl")
+                    && Operator::parse(&c.op).is_some_and(|o| {
+                        o.is_positive_string_or_arn()
+                            && c.values.iter().any(|v| value_matches(&o, &v.text, &wanted).maybe())
+                    })
+            });
+            if !has {
+                out.push(
+                    Finding::new(
+                        &META,
+                        g.span,
+                        "CloudTrail's s3:PutObject grant does not require s3:x-amz-acl = bucket-owner-full-control, so log objects may not be owned by the bucket owner",
+                    )
+                    .at(super::stmt_address(&p.policy.address, g))
+                    .hint("add \"StringEquals\": {\"s3:x-amz-acl\": \"bucket-owner-full-control\"} to the grant's Condition, or enforce BucketOwnerEnforced object ownership"),
+                );
+            }
+        }
+    }
+}

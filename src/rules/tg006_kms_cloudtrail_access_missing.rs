@@ -1,0 +1,89 @@
+//! TG006 kms-cloudtrail-access-missing: the key CloudTrail encrypts with has no Allow that lets
+//! CloudTrail call `kms:GenerateDataKey` under conditions that can hold for its request.
+
+use super::RuleMeta;
+use crate::aws::Truth;
+use crate::aws::cloudtrail::{GENERATE_DATA_KEY, TrailRef, allow_reaches_service, kms_request};
+use crate::aws::conditions::conditions_hold;
+use crate::link::{Analysis, covers_action, is_allow, trail_ref};
+use crate::report::{Finding, Level};
+
+pub static META: RuleMeta = RuleMeta {
+    id: "TG006",
+    name: "kms-cloudtrail-access-missing",
+    level: Level::Error,
+    summary: "The KMS key a trail encrypts with has no Allow that covers kms:GenerateDataKey for cloudtrail.amazonaws.com with conditions that can hold for CloudTrail's request.",
+    security_severity: "7.5",
+    tags: &["security", "cloudtrail", "kms", "availability"],
+};
+
+const HINT: &str = "allow cloudtrail.amazonaws.com kms:GenerateDataKey* with StringLike kms:EncryptionContext:aws:cloudtrail:arn = arn:PARTITION:cloudtrail:*:ACCOUNT:trail/*";
+
+pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
+    for p in a.policies.iter().filter(|p| p.is_trail_key_policy()) {
+        if p.policy.doc.open {
+            continue;
+        }
+        let trails = if p.trails.is_empty() { vec![TrailRef::generic()] } else { p.trails.clone() };
+        for t in &trails {
+            let req = kms_request(t);
+            let ok = Truth::any(p.statements().iter().map(|s| {
+                is_allow(s)
+                    .and(allow_reaches_service(s))
+                    .and(covers_action(s, GENERATE_DATA_KEY))
+                    // A SourceArn/SourceAccount that never holds is TG007's to report.
+                    .and(conditions_hold(s, &req, |c| {
+                        c.key_is("aws:SourceArn") || c.key_is("aws:SourceAccount")
+                    }))
+            }));
+            if ok.is_no() {
+                let who = if t.stand_in && t.label == "any trail" {
+                    "any trail".to_string()
+                } else {
+                    format!("trail {}", t.label)
+                };
+                let mut f = Finding::new(
+                    &META,
+                    p.policy.span,
+                    format!("the key policy does not let CloudTrail call kms:GenerateDataKey for {who}, so encrypted log delivery fails"),
+                )
+                .at(p.policy.address.clone())
+                .hint(HINT);
+                if let Some(at) = t.defined_at {
+                    f = f.related(at, "the trail that encrypts with this key");
+                }
+                out.push(f);
+                break;
+            }
+        }
+    }
+    // A key with no policy at all gets AWS's default policy, which grants CloudTrail nothing.
+    for key in &a.model.keys {
+        if key.has_policy {
+            continue;
+        }
+        let users: Vec<_> = a
+            .model
+            .trails
+            .iter()
+            .filter(|t| {
+                t.key.as_ref().is_some_and(|(k, _)| {
+                    key.idents.iter().any(|id| crate::aws::glob::text_eq(k, id).is_yes())
+                })
+            })
+            .collect();
+        if let Some(t) = users.first() {
+            let r = trail_ref(t);
+            out.push(
+                Finding::new(
+                    &META,
+                    key.span,
+                    format!("key {} has no key policy, and the default policy grants CloudTrail nothing; trail {} cannot encrypt its logs", key.address, r.label),
+                )
+                .at(key.address.clone())
+                .related(t.span, "the trail that encrypts with this key")
+                .hint(HINT),
+            );
+        }
+    }
+}

@@ -1,0 +1,40 @@
+//! TG013 kms-encryption-context-missing: CloudTrail's `kms:GenerateDataKey*` grant is not tied
+//! to a trail by `kms:EncryptionContext:aws:cloudtrail:arn` or `aws:SourceArn`.
+
+use super::RuleMeta;
+use crate::aws::cloudtrail::GENERATE_DATA_KEY;
+use crate::link::{Analysis, cloudtrail_grants};
+use crate::report::{Finding, Level};
+
+pub static META: RuleMeta = RuleMeta {
+    id: "TG013",
+    name: "kms-encryption-context-missing",
+    level: Level::Warning,
+    summary: "A CloudTrail kms:GenerateDataKey* grant has neither the kms:EncryptionContext:aws:cloudtrail:arn condition nor aws:SourceArn.",
+    security_severity: "5.5",
+    tags: &["security", "cloudtrail", "kms", "confused-deputy"],
+};
+
+pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
+    for p in a.policies.iter().filter(|p| p.policy.kind == crate::policy::PolicyKind::Key) {
+        for g in cloudtrail_grants(p.statements(), GENERATE_DATA_KEY, true) {
+            if g.conditions_open {
+                continue;
+            }
+            let tied = g.conditions.iter().any(|c| {
+                c.key_is("kms:EncryptionContext:aws:cloudtrail:arn") || c.key_is("aws:SourceArn")
+            });
+            if !tied {
+                out.push(
+                    Finding::new(
+                        &META,
+                        g.span,
+                        "CloudTrail may use this key for any account's trail: the grant has no kms:EncryptionContext:aws:cloudtrail:arn or aws:SourceArn condition",
+                    )
+                    .at(super::stmt_address(&p.policy.address, g))
+                    .hint("add \"StringLike\": {\"kms:EncryptionContext:aws:cloudtrail:arn\": \"arn:PARTITION:cloudtrail:*:ACCOUNT:trail/*\"}"),
+                );
+            }
+        }
+    }
+}

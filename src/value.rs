@@ -1,0 +1,294 @@
+//! Values as the frontends produce them: known strings, typed symbols standing for values that
+//! only exist at deploy time, templates mixing both, and the JSON-like trees policies are made of.
+//! Every tree node carries the span of the text it came from.
+
+use crate::source::Span;
+use std::fmt;
+use std::sync::Arc;
+
+/// What AWS says a symbol can be. Values of different kinds never match; `Any` is a user's
+/// variable, parameter or module input, which may equal anything (even a wildcard pattern).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    Any,
+    /// A 12-digit AWS account ID.
+    Account,
+    /// An AWS Organizations ID, `o-` and 10 to 32 lowercase letters or digits.
+    OrgId,
+    /// A Region name such as `us-east-1`.
+    Region,
+    /// A partition such as `aws`, `aws-cn`, `aws-us-gov`.
+    Partition,
+    /// An S3 bucket name.
+    Bucket,
+    /// A KMS key ID (a UUID or `mrk-…`).
+    KeyId,
+    /// A CloudTrail trail name.
+    TrailName,
+    /// The legacy per-Region CloudTrail account of a Region (Terraform's
+    /// `data.aws_cloudtrail_service_account`): 12 digits.
+    LegacyCloudTrailAccount,
+}
+
+impl Kind {
+    /// Whether a value of this kind may hold the character `c`.
+    pub fn allows(self, c: char) -> bool {
+        match self {
+            Kind::Any => true,
+            Kind::Account | Kind::LegacyCloudTrailAccount => c.is_ascii_digit(),
+            Kind::OrgId | Kind::Region | Kind::KeyId => {
+                c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'
+            }
+            Kind::Partition => c.is_ascii_lowercase() || c == '-',
+            Kind::Bucket => c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.',
+            Kind::TrailName => c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'),
+        }
+    }
+
+    /// Whether a value of this kind may be the empty string.
+    pub fn may_be_empty(self) -> bool {
+        self == Kind::Any
+    }
+}
+
+/// A named unknown value. The same symbol equals itself.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Symbol {
+    pub kind: Kind,
+    pub name: Arc<str>,
+}
+
+impl Symbol {
+    pub fn new(kind: Kind, name: impl Into<Arc<str>>) -> Symbol {
+        Symbol {
+            kind,
+            name: name.into(),
+        }
+    }
+}
+
+/// A piece of a [`Text`].
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Part {
+    Lit(String),
+    Sym(Symbol),
+}
+
+/// A string value, possibly with unknown parts: `arn:${AWS::Partition}:s3:::logs/*`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Text {
+    parts: Vec<Part>,
+}
+
+impl Text {
+    pub fn lit(s: impl Into<String>) -> Text {
+        let s = s.into();
+        if s.is_empty() {
+            return Text::default();
+        }
+        Text {
+            parts: vec![Part::Lit(s)],
+        }
+    }
+
+    pub fn sym(sym: Symbol) -> Text {
+        Text {
+            parts: vec![Part::Sym(sym)],
+        }
+    }
+
+    /// A fully unknown value of no kind.
+    pub fn unknown(name: impl Into<Arc<str>>) -> Text {
+        Text::sym(Symbol::new(Kind::Any, name))
+    }
+
+    pub fn parts(&self) -> &[Part] {
+        &self.parts
+    }
+
+    pub fn push_str(&mut self, s: &str) {
+        if s.is_empty() {
+            return;
+        }
+        if let Some(Part::Lit(last)) = self.parts.last_mut() {
+            last.push_str(s);
+        } else {
+            self.parts.push(Part::Lit(s.to_string()));
+        }
+    }
+
+    pub fn push_sym(&mut self, sym: Symbol) {
+        self.parts.push(Part::Sym(sym));
+    }
+
+    pub fn push_text(&mut self, other: &Text) {
+        for p in &other.parts {
+            match p {
+                Part::Lit(s) => self.push_str(s),
+                Part::Sym(s) => self.push_sym(s.clone()),
+            }
+        }
+    }
+
+    pub fn concat(texts: &[&Text]) -> Text {
+        let mut t = Text::default();
+        for x in texts {
+            t.push_text(x);
+        }
+        t
+    }
+
+    /// The string, when every part is known.
+    pub fn as_str(&self) -> Option<&str> {
+        match self.parts.as_slice() {
+            [] => Some(""),
+            [Part::Lit(s)] => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn is_known(&self) -> bool {
+        self.as_str().is_some()
+    }
+
+    pub fn has_symbols(&self) -> bool {
+        self.parts.iter().any(|p| matches!(p, Part::Sym(_)))
+    }
+
+    /// The known text before the first symbol.
+    pub fn known_prefix(&self) -> &str {
+        match self.parts.first() {
+            Some(Part::Lit(s)) => s,
+            _ => "",
+        }
+    }
+
+    /// Splits at every literal occurrence of `sep` (symbols never split).
+    pub fn split(&self, sep: char) -> Vec<Text> {
+        let mut out = vec![Text::default()];
+        for p in &self.parts {
+            match p {
+                Part::Lit(s) => {
+                    let mut first = true;
+                    for piece in s.split(sep) {
+                        if !first {
+                            out.push(Text::default());
+                        }
+                        first = false;
+                        out.last_mut().expect("non-empty").push_str(piece);
+                    }
+                }
+                Part::Sym(s) => out.last_mut().expect("non-empty").push_sym(s.clone()),
+            }
+        }
+        out
+    }
+
+    /// Lowercases the known parts.
+    pub fn to_lowercase(&self) -> Text {
+        let mut t = Text::default();
+        for p in &self.parts {
+            match p {
+                Part::Lit(s) => t.push_str(&s.to_lowercase()),
+                Part::Sym(s) => t.push_sym(s.clone()),
+            }
+        }
+        t
+    }
+
+    pub fn contains_lit(&self, needle: &str) -> bool {
+        self.parts
+            .iter()
+            .any(|p| matches!(p, Part::Lit(s) if s.contains(needle)))
+    }
+
+    pub fn len_hint(&self) -> usize {
+        self.parts
+            .iter()
+            .map(|p| match p {
+                Part::Lit(s) => s.len(),
+                Part::Sym(_) => 1,
+            })
+            .sum()
+    }
+}
+
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for p in &self.parts {
+            match p {
+                Part::Lit(s) => f.write_str(s)?,
+                Part::Sym(s) => write!(f, "${{{}}}", s.name)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A node of a policy-shaped tree (JSON, `jsonencode(…)`, a CloudFormation mapping).
+#[derive(Clone, Debug)]
+pub struct Node {
+    pub span: Span,
+    pub kind: NodeKind,
+}
+
+#[derive(Clone, Debug)]
+pub enum NodeKind {
+    Str(Text),
+    Bool(bool),
+    Num(String),
+    Null,
+    List(Vec<Node>),
+    Map(Vec<Entry>),
+    /// A value the frontend could not evaluate (an unknown list, a function we do not model).
+    Unknown,
+}
+
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub key: String,
+    pub key_span: Span,
+    pub value: Node,
+}
+
+impl Node {
+    pub fn new(span: Span, kind: NodeKind) -> Node {
+        Node { span, kind }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Entry> {
+        match &self.kind {
+            NodeKind::Map(entries) => entries.iter().find(|e| e.key == key),
+            _ => None,
+        }
+    }
+
+    /// A scalar as text: strings as they are, booleans and numbers as JSON writes them.
+    pub fn scalar_text(&self) -> Option<Text> {
+        match &self.kind {
+            NodeKind::Str(t) => Some(t.clone()),
+            NodeKind::Bool(b) => Some(Text::lit(b.to_string())),
+            NodeKind::Num(n) => Some(Text::lit(n.clone())),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_merges_and_splits() {
+        let mut t = Text::lit("arn:");
+        t.push_sym(Symbol::new(Kind::Partition, "AWS::Partition"));
+        t.push_str(":s3:::");
+        t.push_str("b/x");
+        assert_eq!(t.parts().len(), 3);
+        let segs = t.split(':');
+        assert_eq!(segs.len(), 6);
+        assert!(!segs[1].is_known());
+        assert_eq!(segs[5].as_str(), Some("b/x"));
+        assert_eq!(t.to_string(), "arn:${AWS::Partition}:s3:::b/x");
+    }
+}
