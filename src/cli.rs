@@ -8,7 +8,11 @@ use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
-#[command(name = "trailguard", version, about = "Lints the S3 bucket and KMS key policies AWS CloudTrail needs to deliver logs")]
+#[command(
+    name = "trailguard",
+    version,
+    about = "Lints the S3 bucket and KMS key policies AWS CloudTrail needs to deliver logs"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -91,9 +95,16 @@ pub struct ScanArgs {
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Rules => {
-            let mut out = String::from("ID     NAME                                 LEVEL    SUMMARY\n");
+            let mut out =
+                String::from("ID     NAME                                 LEVEL    SUMMARY\n");
             for (m, _) in rules::ALL {
-                out.push_str(&format!("{:<6} {:<36} {:<8} {}\n", m.id, m.name, m.level.as_str(), m.summary));
+                out.push_str(&format!(
+                    "{:<6} {:<36} {:<8} {}\n",
+                    m.id,
+                    m.name,
+                    m.level.as_str(),
+                    m.summary
+                ));
             }
             print!("{out}");
             0
@@ -115,7 +126,9 @@ pub fn run(cli: Cli) -> i32 {
 fn validate_ids(ids: &[String]) -> Result<(), String> {
     for id in ids {
         if rules::find(id).is_none() {
-            return Err(format!("unknown rule ID {id:?}; `trailguard rules` lists them"));
+            return Err(format!(
+                "unknown rule ID {id:?}; `trailguard rules` lists them"
+            ));
         }
     }
     Ok(())
@@ -123,7 +136,9 @@ fn validate_ids(ids: &[String]) -> Result<(), String> {
 
 fn run_scan(args: ScanArgs) -> i32 {
     if let Some(n) = args.threads {
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global();
     }
     for p in &args.paths {
         if !p.exists() {
@@ -131,7 +146,13 @@ fn run_scan(args: ScanArgs) -> i32 {
             return 2;
         }
     }
-    let ids: Vec<String> = args.select.iter().flatten().chain(&args.ignore).cloned().collect();
+    let ids: Vec<String> = args
+        .select
+        .iter()
+        .flatten()
+        .chain(&args.ignore)
+        .cloned()
+        .collect();
     if let Err(e) = validate_ids(&ids) {
         eprintln!("error: {e}");
         return 2;
@@ -154,8 +175,12 @@ fn run_scan(args: ScanArgs) -> i32 {
         Format::Sarif => crate::report::sarif::render(&report),
     };
     let written = match &args.output {
-        Some(path) => std::fs::write(path, text.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display())),
-        None => std::io::stdout().lock().write_all(text.as_bytes()).map_err(|e| e.to_string()),
+        Some(path) => std::fs::write(path, text.as_bytes())
+            .map_err(|e| format!("cannot write {}: {e}", path.display())),
+        None => std::io::stdout()
+            .lock()
+            .write_all(text.as_bytes())
+            .map_err(|e| e.to_string()),
     };
     if let Err(e) = written {
         eprintln!("error: {e}");

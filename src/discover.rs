@@ -57,7 +57,11 @@ pub fn discover(paths: &[PathBuf], excludes: &[String]) -> Result<Discovered, St
         if excludes.is_empty() {
             return false;
         }
-        let abs = normalize(&if p.is_absolute() { p.to_path_buf() } else { cwd.join(p) });
+        let abs = normalize(&if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            cwd.join(p)
+        });
         abs.starts_with(&cwd) && matcher.matched_path_or_any_parents(&abs, false).is_ignore()
     };
     let mut out = Discovered::default();
@@ -74,7 +78,8 @@ pub fn discover(paths: &[PathBuf], excludes: &[String]) -> Result<Discovered, St
             .follow_links(true)
             .filter_entry(|e| {
                 let name = e.file_name().to_string_lossy();
-                !(e.file_type().is_some_and(|t| t.is_dir()) && (name == ".terraform" || name == ".git"))
+                !(e.file_type().is_some_and(|t| t.is_dir())
+                    && (name == ".terraform" || name == ".git"))
             });
         for entry in wb.build() {
             match entry {
@@ -118,7 +123,9 @@ pub fn display_path(p: &Path) -> String {
         p.to_path_buf()
     };
     let abs = normalize(&abs);
-    let rel = cwd.as_ref().and_then(|c| abs.strip_prefix(normalize(c)).ok().map(Path::to_path_buf));
+    let rel = cwd
+        .as_ref()
+        .and_then(|c| abs.strip_prefix(normalize(c)).ok().map(Path::to_path_buf));
     let shown = rel.unwrap_or(abs);
     shown.to_string_lossy().replace('\\', "/")
 }

@@ -82,10 +82,7 @@ pub fn scan(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
         model.extend(m);
     }
     for (path, msg) in found.problems {
-        model.notices.push(Notice {
-            path,
-            message: msg,
-        });
+        model.notices.push(Notice { path, message: msg });
     }
     let analysis = link::Analysis::new(&model);
     let mut findings: Vec<Finding> = rules::ALL
@@ -133,10 +130,17 @@ fn read_one(id: u32, path: &Path, explicit: bool) -> (SourceFile, Model, bool) {
             message,
         });
     };
-    let empty = |display: &str| SourceFile::new(path.to_path_buf(), display.to_string(), String::new());
+    let empty =
+        |display: &str| SourceFile::new(path.to_path_buf(), display.to_string(), String::new());
     match std::fs::metadata(path) {
         Ok(m) if m.len() > MAX_FILE_BYTES => {
-            skip(&mut model, format!("skipped: the file is {} MB, over the 256 MB limit", m.len() / (1024 * 1024)));
+            skip(
+                &mut model,
+                format!(
+                    "skipped: the file is {} MB, over the 256 MB limit",
+                    m.len() / (1024 * 1024)
+                ),
+            );
             return (empty(&display), model, false);
         }
         Err(e) => {
@@ -153,13 +157,22 @@ fn read_one(id: u32, path: &Path, explicit: bool) -> (SourceFile, Model, bool) {
         }
     };
     if bytes[..bytes.len().min(8192)].contains(&0) {
-        skip(&mut model, "skipped: binary file (it contains NUL bytes)".into());
+        skip(
+            &mut model,
+            "skipped: binary file (it contains NUL bytes)".into(),
+        );
         return (empty(&display), model, false);
     }
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
-            skip(&mut model, format!("skipped: the file is not UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to()));
+            skip(
+                &mut model,
+                format!(
+                    "skipped: the file is not UTF-8 (invalid byte at offset {})",
+                    e.utf8_error().valid_up_to()
+                ),
+            );
             return (empty(&display), model, false);
         }
     };
@@ -172,12 +185,20 @@ fn read_one(id: u32, path: &Path, explicit: bool) -> (SourceFile, Model, bool) {
             model = frontend::json::read_file(id, &display, &text);
             true
         }
-        Some(Format::TerraformJson | Format::Terraform | Format::TerraformVars | Format::Yaml) | None => {
+        Some(Format::TerraformJson | Format::Terraform | Format::TerraformVars | Format::Yaml)
+        | None => {
             if explicit {
-                skip(&mut model, "skipped: trailguard does not read this kind of file yet".into());
+                skip(
+                    &mut model,
+                    "skipped: trailguard does not read this kind of file yet".into(),
+                );
             }
             false
         }
     };
-    (SourceFile::new(path.to_path_buf(), display, text), model, scanned)
+    (
+        SourceFile::new(path.to_path_buf(), display, text),
+        model,
+        scanned,
+    )
 }

@@ -3,9 +3,11 @@
 //! stand-in trails its own `aws:SourceArn` conditions name.
 
 use crate::aws::Truth;
-use crate::aws::cloudtrail::{TrailRef, allow_reaches_cloudtrail, allow_reaches_service, principal_facts};
+use crate::aws::cloudtrail::{
+    TrailRef, allow_reaches_cloudtrail, allow_reaches_service, principal_facts,
+};
 use crate::aws::conditions::Operator;
-use crate::aws::glob::{Tok, matches, text_eq, tokens, MatchOpts};
+use crate::aws::glob::{MatchOpts, Tok, matches, text_eq, tokens};
 use crate::model::{Model, Policy, Trail};
 use crate::policy::{PolicyKind, Statement};
 use crate::value::{Kind, Part, Symbol, Text};
@@ -31,7 +33,8 @@ pub struct PolicyCx<'m> {
 impl PolicyCx<'_> {
     /// A bucket policy CloudTrail delivers through (spec: "CloudTrail log-bucket policy").
     pub fn is_log_bucket_policy(&self) -> bool {
-        self.policy.kind == PolicyKind::Bucket && (!self.scan_trails.is_empty() || self.names_cloudtrail)
+        self.policy.kind == PolicyKind::Bucket
+            && (!self.scan_trails.is_empty() || self.names_cloudtrail)
     }
 
     /// A key policy CloudTrail encrypts with.
@@ -73,7 +76,10 @@ fn link_policy<'m>(model: &'m Model, index: usize, policy: &'m Policy) -> Policy
         (Some(b), _) => (b.clone(), true),
         (None, PolicyKind::Bucket) => match bucket_from_resources(policy) {
             Some(b) => (b, true),
-            None => (Text::sym(Symbol::new(Kind::Bucket, format!("policy{index}.bucket"))), false),
+            None => (
+                Text::sym(Symbol::new(Kind::Bucket, format!("policy{index}.bucket"))),
+                false,
+            ),
         },
         (None, PolicyKind::Key) => (Text::default(), false),
     };
@@ -83,11 +89,17 @@ fn link_policy<'m>(model: &'m Model, index: usize, policy: &'m Policy) -> Policy
         .enumerate()
         .filter(|(_, t)| match policy.kind {
             PolicyKind::Bucket => {
-                bucket_known && t.bucket.as_ref().is_some_and(|(b, _)| text_eq(b, &bucket).is_yes())
+                bucket_known
+                    && t.bucket
+                        .as_ref()
+                        .is_some_and(|(b, _)| text_eq(b, &bucket).is_yes())
             }
             PolicyKind::Key => policy.key.is_some_and(|k| {
                 t.key.as_ref().is_some_and(|(tk, _)| {
-                    model.keys[k].idents.iter().any(|id| text_eq(tk, id).is_yes())
+                    model.keys[k]
+                        .idents
+                        .iter()
+                        .any(|id| text_eq(tk, id).is_yes())
                 })
             }),
         })
@@ -108,7 +120,10 @@ fn link_policy<'m>(model: &'m Model, index: usize, policy: &'m Policy) -> Policy
     let trails = if scan_trails.is_empty() {
         stand_ins(policy)
     } else {
-        scan_trails.iter().map(|&i| trail_ref(&model.trails[i])).collect()
+        scan_trails
+            .iter()
+            .map(|&i| trail_ref(&model.trails[i]))
+            .collect()
     };
     PolicyCx {
         index,
@@ -141,7 +156,11 @@ pub fn trail_ref(t: &Trail) -> TrailRef {
         is_org: t.is_org,
         prefixes: vec![prefix],
         defined_at: Some(t.span),
-        label: if t.address.is_empty() { t.name.to_string() } else { t.address.clone() },
+        label: if t.address.is_empty() {
+            t.name.to_string()
+        } else {
+            t.address.clone()
+        },
         stand_in: false,
     }
 }
@@ -155,7 +174,9 @@ fn bucket_from_resources(policy: &Policy) -> Option<Text> {
             continue;
         }
         for it in &r.items {
-            let Some(name) = s3_bucket_of(&it.text) else { continue };
+            let Some(name) = s3_bucket_of(&it.text) else {
+                continue;
+            };
             match &found {
                 None => found = Some(name),
                 Some(f) if *f == name => {}
@@ -199,7 +220,9 @@ fn stand_ins(policy: &Policy) -> Vec<TrailRef> {
             if !c.key_is("aws:SourceArn") {
                 continue;
             }
-            let Some(op) = Operator::parse(&c.op) else { continue };
+            let Some(op) = Operator::parse(&c.op) else {
+                continue;
+            };
             if !op.is_positive_string_or_arn() {
                 continue;
             }
@@ -226,7 +249,10 @@ fn stand_ins(policy: &Policy) -> Vec<TrailRef> {
 fn resource_prefixes(policy: &Policy) -> Vec<Vec<Tok>> {
     let mut out: Vec<Vec<Tok>> = vec![];
     for s in &policy.doc.statements {
-        if !s.is_allow() || !allow_reaches_cloudtrail(s).is_yes() {
+        if !s.is_allow()
+            || !allow_reaches_cloudtrail(s).is_yes()
+            || !covers_action(s, crate::aws::cloudtrail::PUT_OBJECT).maybe()
+        {
             continue;
         }
         let Some(r) = &s.resource else { continue };
@@ -247,7 +273,9 @@ fn resource_prefixes(policy: &Policy) -> Vec<Vec<Tok>> {
 /// In `arn:P:s3:::BUCKET/PREFIX/AWSLogs/…`, the tokens of `PREFIX/`.
 fn prefix_of(toks: &[Tok]) -> Option<Vec<Tok>> {
     let needle: Vec<Tok> = "AWSLogs/".chars().map(Tok::Ch).collect();
-    let at = toks.windows(needle.len()).position(|w| w == needle.as_slice())?;
+    let at = toks
+        .windows(needle.len())
+        .position(|w| w == needle.as_slice())?;
     // After the fifth colon comes BUCKET; the prefix starts after the first `/`.
     let mut colons = 0;
     let mut start = None;
@@ -276,7 +304,9 @@ pub fn is_lake_grant(s: &Statement) -> bool {
         for v in &c.values {
             let segs = v.text.split(':');
             let lake = segs.len() == 6
-                && segs[2].as_str().is_some_and(|x| x.eq_ignore_ascii_case("cloudtrail"))
+                && segs[2]
+                    .as_str()
+                    .is_some_and(|x| x.eq_ignore_ascii_case("cloudtrail"))
                 && {
                     let r = segs[5].known_prefix();
                     r.starts_with("eventdatastore/") || r.starts_with("channel/")
@@ -303,12 +333,25 @@ pub fn covers_action(s: &Statement, action: &str) -> Truth {
 
 /// Does a statement's Resource/NotResource cover every resource in `subject`?
 pub fn covers_resource(s: &Statement, subject: &[Tok]) -> Truth {
-    let Some(r) = &s.resource else { return Truth::Unknown };
-    let opts = MatchOpts { arn: true, ..MatchOpts::default() };
-    let any = Truth::any(r.items.iter().map(|i| matches(&tokens(&i.text, true), subject, opts)));
+    let Some(r) = &s.resource else {
+        return Truth::Unknown;
+    };
+    let opts = MatchOpts {
+        arn: true,
+        ..MatchOpts::default()
+    };
+    let any = Truth::any(
+        r.items
+            .iter()
+            .map(|i| matches(&tokens(&i.text, true), subject, opts)),
+    );
     if r.negated {
         // Everything but the listed resources: certain only when a listed one covers it.
-        if any.is_yes() { Truth::No } else { Truth::Unknown }
+        if any.is_yes() {
+            Truth::No
+        } else {
+            Truth::Unknown
+        }
     } else {
         any
     }
@@ -326,7 +369,11 @@ pub fn is_allow(s: &Statement) -> Truth {
 /// The CloudTrail grants of `action` for trail delivery: Allow statements that certainly give
 /// the action to CloudTrail (`service_only`: to the service principal; else also to a legacy
 /// account), Lake grants excluded.
-pub fn cloudtrail_grants<'a>(stmts: &'a [Statement], action: &str, service_only: bool) -> Vec<&'a Statement> {
+pub fn cloudtrail_grants<'a>(
+    stmts: &'a [Statement],
+    action: &str,
+    service_only: bool,
+) -> Vec<&'a Statement> {
     stmts
         .iter()
         .filter(|s| {

@@ -237,7 +237,10 @@ fn read_statement(
         let x = node.get(a);
         let y = node.get(b);
         if let (Some(_), Some(y)) = (x, y) {
-            err(y.key_span, format!("a statement cannot have both {a} and {b}"));
+            err(
+                y.key_span,
+                format!("a statement cannot have both {a} and {b}"),
+            );
         }
         x.map(|e| (false, e)).or(y.map(|e| (true, e)))
     };
@@ -250,7 +253,10 @@ fn read_statement(
     let action = pair("Action", "NotAction", &mut err).map(|(neg, e)| element(neg, e));
     let resource = pair("Resource", "NotResource", &mut err).map(|(neg, e)| element(neg, e));
     if action.is_none() {
-        err(node.span, "the statement has neither Action nor NotAction".into());
+        err(
+            node.span,
+            "the statement has neither Action nor NotAction".into(),
+        );
     }
     if needs_principal && principal.is_none() {
         err(
@@ -284,9 +290,9 @@ pub fn items(node: &Node) -> Vec<Item> {
 }
 
 fn item(node: &Node) -> Item {
-    let text = node.scalar_text().unwrap_or_else(|| {
-        Text::unknown(format!("?{}:{}", node.span.file, node.span.start))
-    });
+    let text = node
+        .scalar_text()
+        .unwrap_or_else(|| Text::unknown(format!("?{}:{}", node.span.file, node.span.start)));
     Item {
         text,
         span: node.span,

@@ -64,7 +64,10 @@ pub fn apply(
                     Finding::new(
                         &TG000,
                         s.span,
-                        format!("this suppression of {} matches no finding", unused.join(", ")),
+                        format!(
+                            "this suppression of {} matches no finding",
+                            unused.join(", ")
+                        ),
                     )
                     .hint("remove the suppression, or move it to the line of the finding"),
                 );
@@ -80,7 +83,10 @@ mod tests {
 
     #[test]
     fn comment_forms() {
-        assert_eq!(parse_comment("# trailguard:ignore TG003 -- reason"), Some(vec!["TG003".into()]));
+        assert_eq!(
+            parse_comment("# trailguard:ignore TG003 -- reason"),
+            Some(vec!["TG003".into()])
+        );
         assert_eq!(
             parse_comment("// trailguard:ignore TG003,TG004"),
             Some(vec!["TG003".into(), "TG004".into()])

@@ -93,9 +93,21 @@ mod tests {
 
     #[test]
     fn covering() {
-        assert_eq!(action_covers(&Text::lit("s3:Put*"), "s3:PutObject"), Truth::Yes);
-        assert_eq!(action_covers(&Text::lit("S3:PUTOBJECT"), "s3:PutObject"), Truth::Yes);
-        assert_eq!(action_covers(&Text::lit("s3:GetBucket*"), "s3:PutObject"), Truth::No);
-        assert_eq!(action_covers(&Text::unknown("v"), "s3:PutObject"), Truth::Unknown);
+        assert_eq!(
+            action_covers(&Text::lit("s3:Put*"), "s3:PutObject"),
+            Truth::Yes
+        );
+        assert_eq!(
+            action_covers(&Text::lit("S3:PUTOBJECT"), "s3:PutObject"),
+            Truth::Yes
+        );
+        assert_eq!(
+            action_covers(&Text::lit("s3:GetBucket*"), "s3:PutObject"),
+            Truth::No
+        );
+        assert_eq!(
+            action_covers(&Text::unknown("v"), "s3:PutObject"),
+            Truth::Unknown
+        );
     }
 }

@@ -197,12 +197,18 @@ pub fn kms_request(trail: &TrailRef) -> Request {
 fn base_request(trail: &TrailRef) -> Request {
     let mut r = Request::default();
     r.set("aws:SourceArn", KeyValue::Present(trail.arn.clone()))
-        .set("aws:SourceAccount", KeyValue::Present(trail.account.clone()))
+        .set(
+            "aws:SourceAccount",
+            KeyValue::Present(trail.account.clone()),
+        )
         .set(
             "aws:PrincipalServiceName",
             KeyValue::Present(Text::lit("cloudtrail.amazonaws.com")),
         )
-        .set("aws:PrincipalIsAWSService", KeyValue::Present(Text::lit("true")))
+        .set(
+            "aws:PrincipalIsAWSService",
+            KeyValue::Present(Text::lit("true")),
+        )
         .set("aws:SecureTransport", KeyValue::Present(Text::lit("true")));
     r.set(
         "aws:SourceOrgID",
@@ -365,8 +371,18 @@ mod tests {
         )
         .unwrap();
         assert!(!w.arn.is_known());
-        assert!(TrailRef::from_source_arn(&Text::lit("arn:aws:cloudtrail:*:1:trail/*"), false, 2).is_none());
-        assert!(TrailRef::from_source_arn(&Text::lit("arn:aws:cloudtrail:us-east-1:1:eventdatastore/x"), true, 3).is_none());
+        assert!(
+            TrailRef::from_source_arn(&Text::lit("arn:aws:cloudtrail:*:1:trail/*"), false, 2)
+                .is_none()
+        );
+        assert!(
+            TrailRef::from_source_arn(
+                &Text::lit("arn:aws:cloudtrail:us-east-1:1:eventdatastore/x"),
+                true,
+                3
+            )
+            .is_none()
+        );
     }
 
     #[test]
@@ -379,9 +395,26 @@ mod tests {
         .unwrap();
         let prefix = tokens(&Text::lit("audit/"), false);
         let paths = t.object_paths(&Text::lit("logs"), &prefix);
-        let opts = MatchOpts { arn: true, ..Default::default() };
+        let opts = MatchOpts {
+            arn: true,
+            ..Default::default()
+        };
         let pat = |s: &str| tokens(&Text::lit(s), true);
-        assert_eq!(matches(&pat("arn:aws:s3:::logs/audit/AWSLogs/111111111111/*"), &paths[0], opts), Truth::Yes);
-        assert_eq!(matches(&pat("arn:aws:s3:::logs/AWSLogs/111111111111/*"), &paths[0], opts), Truth::No);
+        assert_eq!(
+            matches(
+                &pat("arn:aws:s3:::logs/audit/AWSLogs/111111111111/*"),
+                &paths[0],
+                opts
+            ),
+            Truth::Yes
+        );
+        assert_eq!(
+            matches(
+                &pat("arn:aws:s3:::logs/AWSLogs/111111111111/*"),
+                &paths[0],
+                opts
+            ),
+            Truth::No
+        );
     }
 }

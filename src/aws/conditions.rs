@@ -134,7 +134,10 @@ impl Operator {
     pub fn is_literal(&self) -> bool {
         matches!(
             self.base.as_str(),
-            "stringequals" | "stringnotequals" | "stringequalsignorecase" | "stringnotequalsignorecase"
+            "stringequals"
+                | "stringnotequals"
+                | "stringequalsignorecase"
+                | "stringnotequalsignorecase"
         )
     }
 }
@@ -181,9 +184,8 @@ pub fn eval_condition(c: &Condition, req: &Request) -> Truth {
                     _ => Truth::Unknown,
                 }));
             }
-            let comparable = op.base.starts_with("string")
-                || op.base.starts_with("arn")
-                || op.base == "bool";
+            let comparable =
+                op.base.starts_with("string") || op.base.starts_with("arn") || op.base == "bool";
             if !comparable || c.values.is_empty() {
                 return Truth::Unknown;
             }
@@ -248,11 +250,19 @@ mod tests {
         let mut r = Request::default();
         r.set(
             "aws:SourceArn",
-            KeyValue::Present(Text::lit("arn:aws:cloudtrail:us-east-1:111111111111:trail/t")),
+            KeyValue::Present(Text::lit(
+                "arn:aws:cloudtrail:us-east-1:111111111111:trail/t",
+            )),
         )
-        .set("aws:SourceAccount", KeyValue::Present(Text::lit("111111111111")))
+        .set(
+            "aws:SourceAccount",
+            KeyValue::Present(Text::lit("111111111111")),
+        )
         .set("aws:SecureTransport", KeyValue::Present(Text::lit("true")))
-        .set("aws:PrincipalIsAWSService", KeyValue::Present(Text::lit("true")))
+        .set(
+            "aws:PrincipalIsAWSService",
+            KeyValue::Present(Text::lit("true")),
+        )
         .set("aws:PrincipalOrgID", KeyValue::Absent)
         .absent_prefix("aws:PrincipalTag/");
         r
@@ -262,16 +272,70 @@ mod tests {
     fn string_operators() {
         let r = req();
         let e = |op, key, v: &[&str]| eval_condition(&cond(op, key, v), &r);
-        assert_eq!(e("StringEquals", "aws:sourceaccount", &["111111111111"]), Truth::Yes);
-        assert_eq!(e("StringEquals", "aws:SourceAccount", &["222222222222"]), Truth::No);
-        assert_eq!(e("StringEquals", "aws:SourceAccount", &["2", "111111111111"]), Truth::Yes);
-        assert_eq!(e("StringNotEquals", "aws:SourceAccount", &["2", "111111111111"]), Truth::No);
-        assert_eq!(e("StringEquals", "aws:SourceArn", &["arn:aws:cloudtrail:*:111111111111:trail/*"]), Truth::No);
-        assert_eq!(e("StringLike", "aws:SourceArn", &["arn:aws:cloudtrail:*:111111111111:trail/*"]), Truth::Yes);
-        assert_eq!(e("ArnLike", "aws:SourceArn", &["arn:aws:cloudtrail:*:111111111111:trail/*"]), Truth::Yes);
-        assert_eq!(e("ArnEquals", "aws:SourceArn", &["arn:aws:cloudtrail:*:*:trail/t"]), Truth::Yes);
-        assert_eq!(e("StringEqualsIgnoreCase", "aws:SourceArn", &["ARN:AWS:cloudtrail:us-east-1:111111111111:trail/T"]), Truth::Yes);
-        assert_eq!(e("StringEquals", "aws:SomethingElse", &["x"]), Truth::Unknown);
+        assert_eq!(
+            e("StringEquals", "aws:sourceaccount", &["111111111111"]),
+            Truth::Yes
+        );
+        assert_eq!(
+            e("StringEquals", "aws:SourceAccount", &["222222222222"]),
+            Truth::No
+        );
+        assert_eq!(
+            e("StringEquals", "aws:SourceAccount", &["2", "111111111111"]),
+            Truth::Yes
+        );
+        assert_eq!(
+            e(
+                "StringNotEquals",
+                "aws:SourceAccount",
+                &["2", "111111111111"]
+            ),
+            Truth::No
+        );
+        assert_eq!(
+            e(
+                "StringEquals",
+                "aws:SourceArn",
+                &["arn:aws:cloudtrail:*:111111111111:trail/*"]
+            ),
+            Truth::No
+        );
+        assert_eq!(
+            e(
+                "StringLike",
+                "aws:SourceArn",
+                &["arn:aws:cloudtrail:*:111111111111:trail/*"]
+            ),
+            Truth::Yes
+        );
+        assert_eq!(
+            e(
+                "ArnLike",
+                "aws:SourceArn",
+                &["arn:aws:cloudtrail:*:111111111111:trail/*"]
+            ),
+            Truth::Yes
+        );
+        assert_eq!(
+            e(
+                "ArnEquals",
+                "aws:SourceArn",
+                &["arn:aws:cloudtrail:*:*:trail/t"]
+            ),
+            Truth::Yes
+        );
+        assert_eq!(
+            e(
+                "StringEqualsIgnoreCase",
+                "aws:SourceArn",
+                &["ARN:AWS:cloudtrail:us-east-1:111111111111:trail/T"]
+            ),
+            Truth::Yes
+        );
+        assert_eq!(
+            e("StringEquals", "aws:SomethingElse", &["x"]),
+            Truth::Unknown
+        );
         assert_eq!(e("FooBar", "aws:SourceAccount", &["x"]), Truth::Unknown);
     }
 
@@ -279,18 +343,49 @@ mod tests {
     fn missing_keys() {
         let r = req();
         let e = |op, key, v: &[&str]| eval_condition(&cond(op, key, v), &r);
-        assert_eq!(e("StringEquals", "aws:PrincipalOrgID", &["o-abc"]), Truth::No);
-        assert_eq!(e("StringNotEquals", "aws:PrincipalOrgID", &["o-abc"]), Truth::Yes);
-        assert_eq!(e("StringEqualsIfExists", "aws:PrincipalOrgID", &["o-abc"]), Truth::Yes);
-        assert_eq!(e("StringNotEqualsIfExists", "aws:PrincipalOrgID", &["o-abc"]), Truth::Yes);
-        assert_eq!(e("ForAnyValue:StringEquals", "aws:PrincipalOrgID", &["o-abc"]), Truth::No);
-        assert_eq!(e("ForAllValues:StringEquals", "aws:PrincipalOrgID", &["o-abc"]), Truth::Yes);
+        assert_eq!(
+            e("StringEquals", "aws:PrincipalOrgID", &["o-abc"]),
+            Truth::No
+        );
+        assert_eq!(
+            e("StringNotEquals", "aws:PrincipalOrgID", &["o-abc"]),
+            Truth::Yes
+        );
+        assert_eq!(
+            e("StringEqualsIfExists", "aws:PrincipalOrgID", &["o-abc"]),
+            Truth::Yes
+        );
+        assert_eq!(
+            e("StringNotEqualsIfExists", "aws:PrincipalOrgID", &["o-abc"]),
+            Truth::Yes
+        );
+        assert_eq!(
+            e("ForAnyValue:StringEquals", "aws:PrincipalOrgID", &["o-abc"]),
+            Truth::No
+        );
+        assert_eq!(
+            e(
+                "ForAllValues:StringEquals",
+                "aws:PrincipalOrgID",
+                &["o-abc"]
+            ),
+            Truth::Yes
+        );
         assert_eq!(e("Null", "aws:PrincipalOrgID", &["true"]), Truth::Yes);
         assert_eq!(e("Null", "aws:PrincipalOrgID", &["false"]), Truth::No);
         assert_eq!(e("Null", "aws:SourceArn", &["false"]), Truth::Yes);
-        assert_eq!(e("StringNotEquals", "aws:PrincipalTag/team", &["x"]), Truth::Yes);
-        assert_eq!(e("NumericLessThan", "aws:PrincipalOrgID", &["1"]), Truth::No);
-        assert_eq!(e("NotIpAddress", "aws:PrincipalOrgID", &["1.2.3.4/32"]), Truth::Yes);
+        assert_eq!(
+            e("StringNotEquals", "aws:PrincipalTag/team", &["x"]),
+            Truth::Yes
+        );
+        assert_eq!(
+            e("NumericLessThan", "aws:PrincipalOrgID", &["1"]),
+            Truth::No
+        );
+        assert_eq!(
+            e("NotIpAddress", "aws:PrincipalOrgID", &["1.2.3.4/32"]),
+            Truth::Yes
+        );
     }
 
     #[test]
@@ -299,9 +394,18 @@ mod tests {
         let e = |op, key, v: &[&str]| eval_condition(&cond(op, key, v), &r);
         assert_eq!(e("Bool", "aws:SecureTransport", &["false"]), Truth::No);
         assert_eq!(e("Bool", "aws:SecureTransport", &["True"]), Truth::Yes);
-        assert_eq!(e("Bool", "aws:PrincipalIsAWSService", &["false"]), Truth::No);
-        assert_eq!(e("NumericLessThan", "aws:SourceAccount", &["1"]), Truth::Unknown);
-        assert_eq!(e("ForAnyValue:StringLike", "aws:SourceAccount", &["111*"]), Truth::Yes);
+        assert_eq!(
+            e("Bool", "aws:PrincipalIsAWSService", &["false"]),
+            Truth::No
+        );
+        assert_eq!(
+            e("NumericLessThan", "aws:SourceAccount", &["1"]),
+            Truth::Unknown
+        );
+        assert_eq!(
+            e("ForAnyValue:StringLike", "aws:SourceAccount", &["111*"]),
+            Truth::Yes
+        );
     }
 
     #[test]

@@ -251,10 +251,22 @@ mod tests {
 
     #[test]
     fn literal_patterns() {
-        assert_eq!(cover("arn:aws:s3:::b/*", "arn:aws:s3:::b/AWSLogs/1/*"), Truth::Yes);
-        assert_eq!(cover("arn:aws:s3:::b", "arn:aws:s3:::b/AWSLogs/1/*"), Truth::No);
-        assert_eq!(cover("arn:aws:s3:::b/AWSLogs/1/x", "arn:aws:s3:::b/AWSLogs/1/*"), Truth::No);
-        assert_eq!(cover("arn:aws:s3:::b/AWSLogs/*/*", "arn:aws:s3:::b/AWSLogs/1/*"), Truth::Yes);
+        assert_eq!(
+            cover("arn:aws:s3:::b/*", "arn:aws:s3:::b/AWSLogs/1/*"),
+            Truth::Yes
+        );
+        assert_eq!(
+            cover("arn:aws:s3:::b", "arn:aws:s3:::b/AWSLogs/1/*"),
+            Truth::No
+        );
+        assert_eq!(
+            cover("arn:aws:s3:::b/AWSLogs/1/x", "arn:aws:s3:::b/AWSLogs/1/*"),
+            Truth::No
+        );
+        assert_eq!(
+            cover("arn:aws:s3:::b/AWSLogs/*/*", "arn:aws:s3:::b/AWSLogs/1/*"),
+            Truth::Yes
+        );
         assert_eq!(cover("*", "arn:aws:s3:::b/AWSLogs/1/*"), Truth::Yes);
         // `*` never crosses `:` in an ARN.
         assert_eq!(cover("arn:*:b", "arn:aws:s3:::b"), Truth::No);
@@ -266,7 +278,10 @@ mod tests {
         let s = "arn:{part:P}:s3:::{bucket:B}/AWSLogs/{acct:A}/*";
         assert_eq!(cover("arn:{part:P}:s3:::{bucket:B}/*", s), Truth::Yes);
         assert_eq!(cover("arn:aws:s3:::logs/*", s), Truth::Unknown);
-        assert_eq!(cover("arn:aws:s3:::logs/AWSLogs/111111111111/*", s), Truth::Unknown);
+        assert_eq!(
+            cover("arn:aws:s3:::logs/AWSLogs/111111111111/*", s),
+            Truth::Unknown
+        );
         // An account is digits: a name can never be it.
         assert_eq!(cover("arn:aws:s3:::logs/AWSLogs/abc/*", s), Truth::No);
         // Known parts decide: a different trail name can never match.
@@ -279,18 +294,33 @@ mod tests {
         );
         // A user variable may be anything.
         assert_eq!(cover("{any:v}", s), Truth::Unknown);
-        assert_eq!(cover("arn:aws:s3:::{any:v}/*", "arn:aws:s3:::b/AWSLogs/1/*"), Truth::Unknown);
+        assert_eq!(
+            cover("arn:aws:s3:::{any:v}/*", "arn:aws:s3:::b/AWSLogs/1/*"),
+            Truth::Unknown
+        );
     }
 
     #[test]
     fn string_equals_is_literal() {
-        let subject = tokens(&t("arn:{part:P}:cloudtrail:{region:R}:{acct:A}:trail/{name:N}"), false);
+        let subject = tokens(
+            &t("arn:{part:P}:cloudtrail:{region:R}:{acct:A}:trail/{name:N}"),
+            false,
+        );
         let lit = |p: &str| matches(&tokens(&t(p), false), &subject, MatchOpts::default());
         let like = |p: &str| matches(&tokens(&t(p), true), &subject, MatchOpts::default());
         assert_eq!(lit("arn:aws:cloudtrail:*:111111111111:trail/*"), Truth::No);
-        assert_eq!(like("arn:aws:cloudtrail:*:111111111111:trail/*"), Truth::Unknown);
-        assert_eq!(lit("arn:aws:cloudtrail:us-east-1:111111111111:trail/t"), Truth::Unknown);
-        assert_eq!(like("arn:{part:P}:cloudtrail:*:{acct:A}:trail/*"), Truth::Yes);
+        assert_eq!(
+            like("arn:aws:cloudtrail:*:111111111111:trail/*"),
+            Truth::Unknown
+        );
+        assert_eq!(
+            lit("arn:aws:cloudtrail:us-east-1:111111111111:trail/t"),
+            Truth::Unknown
+        );
+        assert_eq!(
+            like("arn:{part:P}:cloudtrail:*:{acct:A}:trail/*"),
+            Truth::Yes
+        );
     }
 
     #[test]
@@ -299,7 +329,10 @@ mod tests {
             ignore_case: true,
             ..Default::default()
         };
-        assert_eq!(matches(&tokens(&t("S3:put*"), true), &lit_tokens("s3:PutObject"), o), Truth::Yes);
+        assert_eq!(
+            matches(&tokens(&t("S3:put*"), true), &lit_tokens("s3:PutObject"), o),
+            Truth::Yes
+        );
         assert_eq!(
             matches(&tokens(&t("s3:put*"), true), &lit_tokens("s3:GetObject"), o),
             Truth::No

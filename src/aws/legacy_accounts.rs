@@ -66,17 +66,32 @@ mod tests {
     fn table_is_complete() {
         let t = table();
         assert_eq!(t.len(), 33);
-        assert!(t.iter().any(|r| r.region == "us-gov-east-1" && r.account == "886388586500"));
-        assert!(t.iter().any(|r| r.region == "us-gov-east-1" && r.account == "608710470296"));
-        assert!(t.iter().any(|r| r.partition == "aws-cn" && r.account == "193415116832"));
+        assert!(
+            t.iter()
+                .any(|r| r.region == "us-gov-east-1" && r.account == "886388586500")
+        );
+        assert!(
+            t.iter()
+                .any(|r| r.region == "us-gov-east-1" && r.account == "608710470296")
+        );
+        assert!(
+            t.iter()
+                .any(|r| r.partition == "aws-cn" && r.account == "193415116832")
+        );
     }
 
     #[test]
     fn principal_forms() {
-        assert!(is_legacy_principal(&Text::lit("arn:aws:iam::086441151436:root")));
+        assert!(is_legacy_principal(&Text::lit(
+            "arn:aws:iam::086441151436:root"
+        )));
         assert!(is_legacy_principal(&Text::lit("086441151436")));
-        assert!(is_legacy_principal(&Text::lit("arn:aws-cn:iam::193415116832:root")));
-        assert!(!is_legacy_principal(&Text::lit("arn:aws:iam::111111111111:root")));
+        assert!(is_legacy_principal(&Text::lit(
+            "arn:aws-cn:iam::193415116832:root"
+        )));
+        assert!(!is_legacy_principal(&Text::lit(
+            "arn:aws:iam::111111111111:root"
+        )));
         let mut t = Text::lit("arn:aws:iam::");
         t.push_sym(Symbol::new(Kind::LegacyCloudTrailAccount, "sa"));
         t.push_str(":root");

@@ -95,11 +95,16 @@ pub fn parse_nodes(text: &str, offsets: OffsetMap<'_>) -> Result<Node, (Span, St
     match jsonc_parser::parse_to_ast(input, &CollectOptions::default(), &strict()) {
         Err(e) => {
             let r = e.range();
-            let span = offsets.span(shift(r.start..r.end.max(r.start + 1).min(input.len().max(r.start))));
+            let span = offsets.span(shift(
+                r.start..r.end.max(r.start + 1).min(input.len().max(r.start)),
+            ));
             Err((span, e.kind().to_string()))
         }
         Ok(res) => match res.value {
-            None => Err((offsets.span(shift(0..0)), "the file holds no JSON value".into())),
+            None => Err((
+                offsets.span(shift(0..0)),
+                "the file holds no JSON value".into(),
+            )),
             Some(v) => {
                 let conv = Conv {
                     offsets,
@@ -227,13 +232,14 @@ fn template_placeholders(text: &str) -> Vec<Range<usize>> {
             }
         } else if c == b'"' {
             in_str = true;
-        } else if c == b'$' && b.get(i + 1) == Some(&b'{') {
-            if let Some(j) = closing_brace(&text[i + 2..]) {
-                let end = i + 2 + j + 1;
-                out.push(i..end);
-                i = end;
-                continue;
-            }
+        } else if c == b'$'
+            && b.get(i + 1) == Some(&b'{')
+            && let Some(j) = closing_brace(&text[i + 2..])
+        {
+            let end = i + 2 + j + 1;
+            out.push(i..end);
+            i = end;
+            continue;
         }
         i += 1;
     }
@@ -288,8 +294,9 @@ pub fn unescape_with_map(raw: &str) -> Option<(String, Vec<usize>)> {
                 let hi = u32::from_str_radix(raw.get(i + 2..i + 6)?, 16).ok()?;
                 if (0xD800..0xDC00).contains(&hi) && raw.get(i + 6..i + 8) == Some("\\u") {
                     let lo = u32::from_str_radix(raw.get(i + 8..i + 12)?, 16).ok()?;
-                    let c = char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo.wrapping_sub(0xDC00)))
-                        .unwrap_or('\u{fffd}');
+                    let c =
+                        char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo.wrapping_sub(0xDC00)))
+                            .unwrap_or('\u{fffd}');
                     push(&mut out, &mut map, c, i);
                     i += 12;
                     continue;
@@ -497,8 +504,19 @@ mod tests {
         let text = r#"{"Statement": ${statements}, "x": "${y}"}"#;
         let ph = template_placeholders(text);
         assert_eq!(ph.len(), 1);
-        let n = parse_nodes(text, OffsetMap { file: 0, base: 0, map: None }).unwrap();
-        assert!(matches!(&n.get("Statement").unwrap().value.kind, NodeKind::Unknown));
+        let n = parse_nodes(
+            text,
+            OffsetMap {
+                file: 0,
+                base: 0,
+                map: None,
+            },
+        )
+        .unwrap();
+        assert!(matches!(
+            &n.get("Statement").unwrap().value.kind,
+            NodeKind::Unknown
+        ));
         assert!(matches!(&n.get("x").unwrap().value.kind, NodeKind::Str(t) if !t.is_known()));
     }
 }

@@ -105,7 +105,12 @@ pub fn assign_fingerprints(findings: &mut [Finding], sources: &SourceMap) {
             h.update(part.as_bytes());
             h.update([0u8]);
         }
-        let base: String = h.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect();
+        let base: String = h
+            .finalize()
+            .iter()
+            .take(16)
+            .map(|b| format!("{b:02x}"))
+            .collect();
         let n = seen.entry(base.clone()).or_insert(0);
         *n += 1;
         f.fingerprint = format!("{base}:{n}");

@@ -9,8 +9,8 @@ use crate::source::{SourceMap, Span};
 use serde_json::json;
 use serde_sarif::sarif::{
     ArtifactLocation, Invocation, Location, Message, MultiformatMessageString, Notification,
-    PhysicalLocation, PropertyBag, Region, ReportingConfiguration, ReportingDescriptor, Result as SarifResult,
-    ResultLevel, Run, Sarif, Tool, ToolComponent,
+    PhysicalLocation, PropertyBag, Region, ReportingConfiguration, ReportingDescriptor,
+    Result as SarifResult, ResultLevel, Run, Sarif, Tool, ToolComponent,
 };
 use std::collections::BTreeMap;
 
@@ -210,11 +210,20 @@ pub fn render(report: &Report) -> String {
         .version(env!("CARGO_PKG_VERSION"))
         .semantic_version(env!("CARGO_PKG_VERSION"))
         .information_uri(env!("CARGO_PKG_REPOSITORY"))
-        .rules(rules::ALL.iter().map(|(m, _)| descriptor(m)).collect::<Vec<_>>())
+        .rules(
+            rules::ALL
+                .iter()
+                .map(|(m, _)| descriptor(m))
+                .collect::<Vec<_>>(),
+        )
         .build();
     let run = Run::builder()
         .tool(Tool::builder().driver(driver).build())
-        .results(kept.into_iter().map(|f| result(sources, f)).collect::<Vec<_>>())
+        .results(
+            kept.into_iter()
+                .map(|f| result(sources, f))
+                .collect::<Vec<_>>(),
+        )
         .column_kind(json!("unicodeCodePoints"))
         .original_uri_base_ids(base_ids)
         .invocations(vec![

@@ -29,7 +29,8 @@ pub fn render(report: &Report, quiet: bool) -> String {
         for n in &report.notices {
             let _ = writeln!(out, "note: {}: {}", n.path, n.message);
         }
-        let files: std::collections::BTreeSet<_> = report.findings.iter().map(|f| f.span.file).collect();
+        let files: std::collections::BTreeSet<_> =
+            report.findings.iter().map(|f| f.span.file).collect();
         let _ = writeln!(
             out,
             "{} errors, {} warnings in {} files ({} files scanned)",

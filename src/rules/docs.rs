@@ -20,7 +20,9 @@ pages!(
 /// The first paragraph of the page's "What it does" section.
 pub fn description(id: &str) -> &'static str {
     let p = page(id);
-    let Some(at) = p.find("## What it does") else { return "" };
+    let Some(at) = p.find("## What it does") else {
+        return "";
+    };
     let rest = p[at + "## What it does".len()..].trim_start();
     let end = rest.find("\n\n").unwrap_or(rest.len());
     rest[..end].trim()

@@ -42,19 +42,58 @@ pub type Check = fn(&Analysis<'_>, &mut Vec<Finding>);
 /// Every rule, in ID order, with its check (TG000 is applied after suppressions).
 pub static ALL: &[(&RuleMeta, Option<Check>)] = &[
     (&tg000_unused_suppression::META, None),
-    (&tg001_cloudtrail_principal_missing::META, Some(tg001_cloudtrail_principal_missing::check)),
-    (&tg002_log_prefix_mismatch::META, Some(tg002_log_prefix_mismatch::check)),
-    (&tg003_source_condition_missing::META, Some(tg003_source_condition_missing::check)),
-    (&tg004_bucket_owner_full_control_missing::META, Some(tg004_bucket_owner_full_control_missing::check)),
-    (&tg005_legacy_cloudtrail_account_principal::META, Some(tg005_legacy_cloudtrail_account_principal::check)),
-    (&tg006_kms_cloudtrail_access_missing::META, Some(tg006_kms_cloudtrail_access_missing::check)),
-    (&tg007_source_condition_mismatch::META, Some(tg007_source_condition_mismatch::check)),
-    (&tg008_unknown_action::META, Some(tg008_unknown_action::check)),
-    (&tg009_deny_blocks_cloudtrail::META, Some(tg009_deny_blocks_cloudtrail::check)),
-    (&tg010_public_log_write::META, Some(tg010_public_log_write::check)),
-    (&tg011_log_bucket_policy_missing::META, Some(tg011_log_bucket_policy_missing::check)),
-    (&tg012_invalid_policy_document::META, Some(tg012_invalid_policy_document::check)),
-    (&tg013_kms_encryption_context_missing::META, Some(tg013_kms_encryption_context_missing::check)),
+    (
+        &tg001_cloudtrail_principal_missing::META,
+        Some(tg001_cloudtrail_principal_missing::check),
+    ),
+    (
+        &tg002_log_prefix_mismatch::META,
+        Some(tg002_log_prefix_mismatch::check),
+    ),
+    (
+        &tg003_source_condition_missing::META,
+        Some(tg003_source_condition_missing::check),
+    ),
+    (
+        &tg004_bucket_owner_full_control_missing::META,
+        Some(tg004_bucket_owner_full_control_missing::check),
+    ),
+    (
+        &tg005_legacy_cloudtrail_account_principal::META,
+        Some(tg005_legacy_cloudtrail_account_principal::check),
+    ),
+    (
+        &tg006_kms_cloudtrail_access_missing::META,
+        Some(tg006_kms_cloudtrail_access_missing::check),
+    ),
+    (
+        &tg007_source_condition_mismatch::META,
+        Some(tg007_source_condition_mismatch::check),
+    ),
+    (
+        &tg008_unknown_action::META,
+        Some(tg008_unknown_action::check),
+    ),
+    (
+        &tg009_deny_blocks_cloudtrail::META,
+        Some(tg009_deny_blocks_cloudtrail::check),
+    ),
+    (
+        &tg010_public_log_write::META,
+        Some(tg010_public_log_write::check),
+    ),
+    (
+        &tg011_log_bucket_policy_missing::META,
+        Some(tg011_log_bucket_policy_missing::check),
+    ),
+    (
+        &tg012_invalid_policy_document::META,
+        Some(tg012_invalid_policy_document::check),
+    ),
+    (
+        &tg013_kms_encryption_context_missing::META,
+        Some(tg013_kms_encryption_context_missing::check),
+    ),
 ];
 
 pub fn find(id: &str) -> Option<&'static RuleMeta> {

@@ -24,7 +24,9 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
     for p in a.policies.iter().filter(|p| p.is_log_bucket_policy()) {
         for action in [GET_BUCKET_ACL, PUT_OBJECT] {
             let grants = cloudtrail_grants(p.statements(), action, false);
-            let Some(first) = grants.first() else { continue };
+            let Some(first) = grants.first() else {
+                continue;
+            };
             let Some(res) = &first.resource else { continue };
             if let Some((missing, trail)) = uncovered(p, &grants, action) {
                 let mut f = Finding::new(
@@ -65,7 +67,11 @@ fn show(toks: &[Tok]) -> String {
 }
 
 /// The first required resource no grant covers, with the trail that needs it.
-fn uncovered(p: &PolicyCx<'_>, grants: &[&Statement], action: &str) -> Option<(String, Option<TrailRef>)> {
+fn uncovered(
+    p: &PolicyCx<'_>,
+    grants: &[&Statement],
+    action: &str,
+) -> Option<(String, Option<TrailRef>)> {
     let covered = |subject: &[Tok]| Truth::any(grants.iter().map(|g| covers_resource(g, subject)));
     if p.trails.is_empty() {
         return without_trails(p, grants, action);
@@ -78,8 +84,11 @@ fn uncovered(p: &PolicyCx<'_>, grants: &[&Statement], action: &str) -> Option<(S
             }
         } else {
             // Every owner path (account, organization) must be covered under some prefix.
-            let per_prefix: Vec<Vec<Vec<Tok>>> =
-                t.prefixes.iter().map(|pre| t.object_paths(&p.bucket, pre)).collect();
+            let per_prefix: Vec<Vec<Vec<Tok>>> = t
+                .prefixes
+                .iter()
+                .map(|pre| t.object_paths(&p.bucket, pre))
+                .collect();
             let owners = per_prefix.first().map_or(0, Vec::len);
             for o in 0..owners {
                 let c = Truth::any(per_prefix.iter().map(|paths| covered(&paths[o])));
@@ -94,8 +103,15 @@ fn uncovered(p: &PolicyCx<'_>, grants: &[&Statement], action: &str) -> Option<(S
 
 /// With no trail at all: a PutObject grant whose resources can cover no object key under
 /// `AWSLogs/`, or a GetBucketAcl grant whose resources cannot be the bucket ARN.
-fn without_trails(p: &PolicyCx<'_>, grants: &[&Statement], action: &str) -> Option<(String, Option<TrailRef>)> {
-    let opts = MatchOpts { arn: true, ..MatchOpts::default() };
+fn without_trails(
+    p: &PolicyCx<'_>,
+    grants: &[&Statement],
+    action: &str,
+) -> Option<(String, Option<TrailRef>)> {
+    let opts = MatchOpts {
+        arn: true,
+        ..MatchOpts::default()
+    };
     let partition = Text::sym(Symbol::new(Kind::Partition, "trail.partition"));
     let bucket_arn = bucket_arn_tokens(&partition, &p.bucket);
     let mut all_bad = true;
@@ -111,7 +127,8 @@ fn without_trails(p: &PolicyCx<'_>, grants: &[&Statement], action: &str) -> Opti
             } else {
                 // A pattern ending in a literal character only matches keys ending so; CloudTrail's
                 // object keys all lie below AWSLogs/ACCOUNT/… .
-                !(pat == [Tok::Star] || matches!(pat.last(), Some(Tok::Star | Tok::Quest | Tok::Sym(_))))
+                !(pat == [Tok::Star]
+                    || matches!(pat.last(), Some(Tok::Star | Tok::Quest | Tok::Sym(_))))
             };
             all_bad &= bad;
         }

@@ -16,7 +16,12 @@ pub static META: RuleMeta = RuleMeta {
     tags: &["security", "cloudtrail", "s3", "confused-deputy"],
 };
 
-const KEYS: [&str; 4] = ["aws:SourceArn", "aws:SourceAccount", "aws:SourceOrgID", "aws:SourceOrgPaths"];
+const KEYS: [&str; 4] = [
+    "aws:SourceArn",
+    "aws:SourceAccount",
+    "aws:SourceOrgID",
+    "aws:SourceOrgPaths",
+];
 
 pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
     for p in a.policies.iter().filter(|p| p.is_log_bucket_policy()) {

@@ -19,7 +19,11 @@ pub static META: RuleMeta = RuleMeta {
 
 pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
     let wanted = Text::lit("bucket-owner-full-control");
-    for p in a.policies.iter().filter(|p| p.is_log_bucket_policy() && !p.owner_enforced) {
+    for p in a
+        .policies
+        .iter()
+        .filter(|p| p.is_log_bucket_policy() && !p.owner_enforced)
+    {
         for g in cloudtrail_grants(p.statements(), PUT_OBJECT, true) {
             if g.conditions_open {
                 continue;
@@ -28,7 +32,9 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
                 c.key_is("s3:x-amz-acl")
                     && Operator::parse(&c.op).is_some_and(|o| {
                         o.is_positive_string_or_arn()
-                            && c.values.iter().any(|v| value_matches(&o, &v.text, &wanted).maybe())
+                            && c.values
+                                .iter()
+                                .any(|v| value_matches(&o, &v.text, &wanted).maybe())
                     })
             });
             if !has {

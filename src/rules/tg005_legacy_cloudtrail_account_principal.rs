@@ -17,7 +17,11 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
-    for p in a.policies.iter().filter(|p| p.policy.kind == PolicyKind::Bucket) {
+    for p in a
+        .policies
+        .iter()
+        .filter(|p| p.policy.kind == PolicyKind::Bucket)
+    {
         for s in p.statements() {
             let Some(pr) = &s.principal else { continue };
             if pr.negated {

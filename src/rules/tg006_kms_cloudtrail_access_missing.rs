@@ -24,7 +24,11 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
         if p.policy.doc.open {
             continue;
         }
-        let trails = if p.trails.is_empty() { vec![TrailRef::generic()] } else { p.trails.clone() };
+        let trails = if p.trails.is_empty() {
+            vec![TrailRef::generic()]
+        } else {
+            p.trails.clone()
+        };
         for t in &trails {
             let req = kms_request(t);
             let ok = Truth::any(p.statements().iter().map(|s| {
@@ -68,7 +72,9 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
             .iter()
             .filter(|t| {
                 t.key.as_ref().is_some_and(|(k, _)| {
-                    key.idents.iter().any(|id| crate::aws::glob::text_eq(k, id).is_yes())
+                    key.idents
+                        .iter()
+                        .any(|id| crate::aws::glob::text_eq(k, id).is_yes())
                 })
             })
             .collect();

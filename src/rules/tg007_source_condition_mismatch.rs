@@ -3,7 +3,10 @@
 //! can match no trail at all.
 
 use super::RuleMeta;
-use crate::aws::cloudtrail::{GENERATE_DATA_KEY, GET_BUCKET_ACL, PUT_OBJECT, TrailRef, bucket_arn_tokens, kms_request, s3_request};
+use crate::aws::cloudtrail::{
+    GENERATE_DATA_KEY, GET_BUCKET_ACL, PUT_OBJECT, TrailRef, bucket_arn_tokens, kms_request,
+    s3_request,
+};
 use crate::aws::conditions::{Operator, eval_condition};
 use crate::link::{Analysis, PolicyCx, cloudtrail_grants, covers_resource};
 use crate::policy::{Condition, PolicyKind, Statement};
@@ -60,7 +63,15 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
             for g in cloudtrail_grants(p.statements(), action, true) {
                 for c in source_conditions(g) {
                     if eval_condition(c, &req).is_no() {
-                        report(c, g, format!("{} {} can match no trail at all: {} compares literally, and no trail ARN or account looks like this", c.op, c.key, c.op), None);
+                        report(
+                            c,
+                            g,
+                            format!(
+                                "{} {} can match no trail at all: {} compares literally, and no trail ARN or account looks like this",
+                                c.op, c.key, c.op
+                            ),
+                            None,
+                        );
                     }
                 }
             }
@@ -75,7 +86,11 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
                 let req = request(p, action, t);
                 let failing: Vec<Option<(&Statement, &Condition)>> = grants
                     .iter()
-                    .map(|g| source_conditions(g).find(|c| eval_condition(c, &req).is_no()).map(|c| (*g, c)))
+                    .map(|g| {
+                        source_conditions(g)
+                            .find(|c| eval_condition(c, &req).is_no())
+                            .map(|c| (*g, c))
+                    })
                     .collect();
                 if failing.iter().all(Option::is_some)
                     && let Some(Some((g, c))) = failing.first()
@@ -83,7 +98,10 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
                     report(
                         c,
                         g,
-                        format!("{} {} excludes trail {}, so CloudTrail is denied {action}", c.op, c.key, t.label),
+                        format!(
+                            "{} {} excludes trail {}, so CloudTrail is denied {action}",
+                            c.op, c.key, t.label
+                        ),
                         t.defined_at,
                     );
                 }
@@ -93,7 +111,11 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
 }
 
 fn request(p: &PolicyCx<'_>, action: &str, t: &TrailRef) -> crate::aws::conditions::Request {
-    if p.policy.kind == PolicyKind::Key { kms_request(t) } else { s3_request(action, t) }
+    if p.policy.kind == PolicyKind::Key {
+        kms_request(t)
+    } else {
+        s3_request(action, t)
+    }
 }
 
 /// The grants of `action` that may serve trail `t` (their resources may cover its path).

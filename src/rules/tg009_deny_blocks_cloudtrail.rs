@@ -4,9 +4,11 @@
 
 use super::RuleMeta;
 use crate::aws::Truth;
-use crate::aws::cloudtrail::{GET_BUCKET_ACL, PUT_OBJECT, TrailRef, bucket_arn_tokens, deny_applies_to_service, s3_request};
+use crate::aws::cloudtrail::{
+    GET_BUCKET_ACL, PUT_OBJECT, TrailRef, bucket_arn_tokens, deny_applies_to_service, s3_request,
+};
 use crate::aws::conditions::conditions_hold;
-use crate::aws::glob::{Tok, tokens};
+use crate::aws::glob::{MatchOpts, Tok, matches, tokens};
 use crate::link::{Analysis, PolicyCx, cloudtrail_grants, covers_action, covers_resource};
 use crate::policy::Statement;
 use crate::report::{Finding, Level};
@@ -66,22 +68,39 @@ fn blocks<'a>(p: &'a PolicyCx<'_>, s: &Statement, action: &str) -> Option<Option
                         .map(|path| covers_resource(s, &path))
                 }))
             };
-            if resource_hit.is_yes() && conditions_hold(s, &s3_request(action, t), |_| false).is_yes() {
+            if resource_hit.is_yes()
+                && conditions_hold(s, &s3_request(action, t), |_| false).is_yes()
+            {
                 return Some(first);
             }
         }
         return None;
     }
     // No trail known: the places CloudTrail's grants let it reach stand for its requests.
+    // Of a grant's resources, those that can be what `action` touches: the bucket ARN for
+    // GetBucketAcl, an object pattern for PutObject.
+    let any = TrailRef::generic();
+    let bucket_arn = bucket_arn_tokens(&any.partition, &p.bucket);
+    let opts = MatchOpts {
+        arn: true,
+        ..MatchOpts::default()
+    };
     let subjects: Vec<Vec<Tok>> = grants
         .iter()
         .filter_map(|g| g.resource.as_ref().filter(|r| !r.negated))
         .flat_map(|r| r.items.iter().map(|i| tokens(&i.text, true)))
+        .filter(|t| {
+            let is_bucket = matches(t, &bucket_arn, opts).maybe();
+            if action == GET_BUCKET_ACL {
+                is_bucket
+            } else {
+                !is_bucket
+            }
+        })
         .collect();
     if subjects.is_empty() {
         return None;
     }
-    let any = TrailRef::generic();
     let hit = Truth::all(subjects.iter().map(|subj| covers_resource(s, subj)));
     if hit.is_yes() && conditions_hold(s, &s3_request(action, &any), |_| false).is_yes() {
         return Some(first);

@@ -18,8 +18,15 @@ pub static META: RuleMeta = RuleMeta {
 
 pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
     for t in &a.model.trails {
-        let Some((bucket, span)) = &t.bucket else { continue };
-        let Some(defined) = a.model.buckets.iter().find(|b| text_eq(&b.name, bucket).is_yes()) else {
+        let Some((bucket, span)) = &t.bucket else {
+            continue;
+        };
+        let Some(defined) = a
+            .model
+            .buckets
+            .iter()
+            .find(|b| text_eq(&b.name, bucket).is_yes())
+        else {
             continue;
         };
         let maybe_policy = a.policies.iter().any(|p| {

@@ -16,7 +16,11 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
-    for p in a.policies.iter().filter(|p| p.policy.kind == crate::policy::PolicyKind::Key) {
+    for p in a
+        .policies
+        .iter()
+        .filter(|p| p.policy.kind == crate::policy::PolicyKind::Key)
+    {
         for g in cloudtrail_grants(p.statements(), GENERATE_DATA_KEY, true) {
             if g.conditions_open {
                 continue;
