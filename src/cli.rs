@@ -161,6 +161,7 @@ fn run_scan(args: ScanArgs) -> i32 {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
         exclude: args.exclude.clone(),
+        threads: args.threads,
     };
     let report = match scan(&args.paths, &config) {
         Ok(r) => r,

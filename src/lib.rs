@@ -32,7 +32,12 @@ pub struct Config {
     pub select: Option<Vec<String>>,
     pub ignore: Vec<String>,
     pub exclude: Vec<String>,
+    /// Worker threads (one per core when `None`).
+    pub threads: Option<usize>,
 }
+
+/// Stack for worker threads: parsers recurse up to their nesting limit (512 levels).
+const WORKER_STACK: usize = 16 * 1024 * 1024;
 
 impl Config {
     pub fn is_selected(&self, id: &str) -> bool {
@@ -66,6 +71,17 @@ impl Report {
 
 /// Scans files and directories. Errors are usage errors (a bad glob).
 pub fn scan(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
+    let mut pool = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK);
+    if let Some(n) = config.threads {
+        pool = pool.num_threads(n.max(1));
+    }
+    let pool = pool
+        .build()
+        .map_err(|e| format!("cannot start worker threads: {e}"))?;
+    pool.install(|| scan_in_pool(paths, config))
+}
+
+fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
     let found = discover::discover(paths, &config.exclude)?;
     let read: Vec<(SourceFile, Model, bool)> = found
         .files

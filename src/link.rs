@@ -208,6 +208,8 @@ pub fn s3_bucket_of(arn: &Text) -> Option<Text> {
     Some(Text::lit(name))
 }
 
+const MAX_STAND_INS: usize = 64;
+
 /// Stand-in trails: one per `aws:SourceArn` value of the policy's CloudTrail grants, with the
 /// prefixes its `s3:PutObject` resources put before `AWSLogs/`.
 fn stand_ins(policy: &Policy) -> Vec<TrailRef> {
@@ -227,6 +229,9 @@ fn stand_ins(policy: &Policy) -> Vec<TrailRef> {
                 continue;
             }
             for v in &c.values {
+                if out.len() >= MAX_STAND_INS {
+                    break;
+                }
                 let n = out.len();
                 if let Some(t) = TrailRef::from_source_arn(&v.text, !op.is_literal(), n)
                     && !out.iter().any(|o| o.arn == t.arn)
@@ -236,6 +241,9 @@ fn stand_ins(policy: &Policy) -> Vec<TrailRef> {
             }
         }
     }
+    // Each stand-in is checked against every grant; a bounded number keeps hostile inputs
+    // linear. Checking fewer trails only reports fewer (still certain) defects.
+    out.truncate(MAX_STAND_INS);
     if policy.kind == PolicyKind::Bucket {
         let prefixes = resource_prefixes(policy);
         for t in &mut out {
@@ -259,7 +267,7 @@ fn resource_prefixes(policy: &Policy) -> Vec<Vec<Tok>> {
         for it in &r.items {
             let toks = tokens(&it.text, true);
             let prefix = prefix_of(&toks).unwrap_or_default();
-            if !out.contains(&prefix) {
+            if !out.contains(&prefix) && out.len() < MAX_STAND_INS {
                 out.push(prefix);
             }
         }

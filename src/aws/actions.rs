@@ -4,6 +4,7 @@
 use super::glob::{MatchOpts, lit_tokens, matches, tokens};
 use super::truth::Truth;
 use crate::value::Text;
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
 static CATALOG_TEXT: &str = include_str!("../../data/actions.txt");
@@ -19,6 +20,11 @@ pub fn catalog() -> &'static [String] {
             .map(str::to_ascii_lowercase)
             .collect()
     })
+}
+
+fn catalog_set() -> &'static HashSet<&'static str> {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| catalog().iter().map(String::as_str).collect())
 }
 
 const ACTION_OPTS: MatchOpts = MatchOpts {
@@ -49,6 +55,10 @@ pub fn is_unknown_action(value: &Text) -> Option<bool> {
     }
     if name.is_empty() {
         return Some(true);
+    }
+    let lower = s.to_ascii_lowercase();
+    if !lower.contains(['*', '?']) {
+        return Some(!catalog_set().contains(lower.as_str()));
     }
     let pat = tokens(&Text::lit(s), true);
     let prefix = format!("{svc}:");

@@ -33,6 +33,13 @@ pub struct MatchOpts {
 
 /// Tokens of a text; with `wildcards`, `*` and `?` are wildcards, else plain characters.
 pub fn tokens(text: &Text, wildcards: bool) -> Vec<Tok> {
+    if text.len_hint() > MAX_TOKENS {
+        // No ARN or action is this long; an unknown stands in rather than a huge match.
+        return vec![Tok::Sym(Symbol::new(
+            Kind::Any,
+            "<value too long to compare>",
+        ))];
+    }
     let mut out = Vec::with_capacity(text.len_hint());
     for p in text.parts() {
         match p {
@@ -52,6 +59,9 @@ pub fn lit_tokens(s: &str) -> Vec<Tok> {
     s.chars().map(Tok::Ch).collect()
 }
 
+/// Longer values are not compared (they are unknown).
+const MAX_TOKENS: usize = 16 * 1024;
+
 /// Above this many DP cells the answer is `Unknown` rather than slow.
 const MAX_CELLS: usize = 4_000_000;
 
@@ -60,6 +70,16 @@ pub fn matches(pattern: &[Tok], subject: &[Tok], opts: MatchOpts) -> Truth {
     if opts.arn && pattern == [Tok::Star] {
         // IAM treats a lone `*` as every resource, colons included.
         return Truth::Yes;
+    }
+    let plain = |t: &[Tok]| t.iter().all(|x| matches!(x, Tok::Ch(_)));
+    if plain(pattern) && plain(subject) {
+        // The common case: two known strings without wildcards.
+        let eq = pattern.len() == subject.len()
+            && pattern.iter().zip(subject).all(|(a, b)| match (a, b) {
+                (Tok::Ch(x), Tok::Ch(y)) => ch_eq(*x, *y, opts),
+                _ => false,
+            });
+        return Truth::from_bool(eq);
     }
     if (pattern.len() + 1).saturating_mul(subject.len() + 1) > MAX_CELLS {
         return Truth::Unknown;
@@ -88,7 +108,13 @@ pub fn text_eq_ignore_case(a: &Text, b: &Text) -> Truth {
 }
 
 fn ch_eq(a: char, b: char, opts: MatchOpts) -> bool {
-    a == b || (opts.ignore_case && a.to_lowercase().eq(b.to_lowercase()))
+    a == b
+        || (opts.ignore_case
+            && if a.is_ascii() && b.is_ascii() {
+                a.eq_ignore_ascii_case(&b)
+            } else {
+                a.to_lowercase().eq(b.to_lowercase())
+            })
 }
 
 fn kind_allows(k: Kind, c: char, opts: MatchOpts) -> bool {

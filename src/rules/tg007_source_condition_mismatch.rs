@@ -12,6 +12,7 @@ use crate::link::{Analysis, PolicyCx, cloudtrail_grants, covers_resource};
 use crate::policy::{Condition, PolicyKind, Statement};
 use crate::report::{Finding, Level};
 use crate::source::Span;
+use std::collections::HashSet;
 
 pub static META: RuleMeta = RuleMeta {
     id: "TG007",
@@ -42,12 +43,11 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
             PolicyKind::Bucket => &[GET_BUCKET_ACL, PUT_OBJECT],
             PolicyKind::Key => &[GENERATE_DATA_KEY],
         };
-        let mut reported: Vec<Span> = vec![];
+        let mut reported: HashSet<Span> = HashSet::new();
         let mut report = |c: &Condition, s: &Statement, msg: String, related: Option<Span>| {
-            if reported.contains(&c.value_span) {
+            if !reported.insert(c.value_span) {
                 return;
             }
-            reported.push(c.value_span);
             let mut f = Finding::new(&META, c.value_span, msg)
                 .at(super::stmt_address(&p.policy.address, s))
                 .hint("use the ARN of the trail that delivers here (arn:PARTITION:cloudtrail:REGION:ACCOUNT:trail/NAME), with StringLike/ArnLike for wildcards");

@@ -5,6 +5,7 @@ use super::RuleMeta;
 use crate::aws::actions::is_unknown_action;
 use crate::link::Analysis;
 use crate::report::{Finding, Level};
+use std::collections::HashMap;
 
 pub static META: RuleMeta = RuleMeta {
     id: "TG008",
@@ -16,11 +17,19 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
+    // Wildcard actions are matched against the whole catalog: once per distinct value.
+    let mut seen: HashMap<String, Option<bool>> = HashMap::new();
     for p in &a.policies {
         for s in p.statements() {
             let Some(act) = &s.action else { continue };
             for it in &act.items {
-                if is_unknown_action(&it.text) == Some(true) {
+                let unknown = match it.text.as_str() {
+                    Some(s) => *seen
+                        .entry(s.to_string())
+                        .or_insert_with(|| is_unknown_action(&it.text)),
+                    None => is_unknown_action(&it.text),
+                };
+                if unknown == Some(true) {
                     out.push(
                         Finding::new(
                             &META,

@@ -1,0 +1,196 @@
+//! The command line end to end: exit codes, flags, formats, file discovery.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::fs;
+
+fn tg() -> Command {
+    Command::cargo_bin("trailguard").unwrap()
+}
+
+#[test]
+fn exit_codes_follow_fail_on() {
+    // The Control Tower policy gives one warning (TG004).
+    tg().args(["scan", "testdata/reference"]).assert().code(1);
+    tg().args(["scan", "testdata/reference", "--fail-on", "error"])
+        .assert()
+        .code(0);
+    tg().args(["scan", "testdata/json-tg002-bad", "--fail-on", "never"])
+        .assert()
+        .code(0);
+    tg().args(["scan", "testdata/json-tg002-bad", "--fail-on", "error"])
+        .assert()
+        .code(1);
+    tg().args(["scan", "testdata/json-tg012-good"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    tg().args(["scan", "no/such/path"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("does not exist"));
+    tg().args(["scan", "--format", "xml", "testdata"])
+        .assert()
+        .code(2);
+    tg().args(["scan", "--select", "TG999", "testdata"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("TG999"));
+    tg().args(["scan", "--fail-on", "sometimes"])
+        .assert()
+        .code(2);
+    tg().args(["explain", "TG404"]).assert().code(2);
+}
+
+#[test]
+fn select_and_ignore() {
+    let out = tg()
+        .args([
+            "scan",
+            "testdata/json-tg009-bad",
+            "--select",
+            "TG009",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["TG009", "TG009"]);
+    tg().args(["scan", "testdata/reference", "--ignore", "TG004"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("0 errors, 0 warnings"));
+}
+
+#[test]
+fn json_format_has_the_spec_shape() {
+    let out = tg()
+        .args(["scan", "testdata/json-tg003-bad", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["version"].is_string());
+    assert_eq!(v["files_scanned"], 1);
+    let f = &v["findings"][0];
+    assert_eq!(f["rule"], "TG003");
+    assert_eq!(f["name"], "source-condition-missing");
+    assert_eq!(f["level"], "warning");
+    assert_eq!(f["path"], "testdata/json-tg003-bad/policy.json");
+    assert_eq!(f["start"], serde_json::json!({"line": 11, "column": 5}));
+    assert_eq!(f["end"], serde_json::json!({"line": 21, "column": 6}));
+    assert!(f["fingerprint"].as_str().unwrap().contains(':'));
+    assert!(f["related"].is_array());
+    assert!(f["message"].as_str().unwrap().contains("aws:SourceArn"));
+}
+
+#[test]
+fn output_file_and_quiet() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.sarif");
+    tg().args([
+        "scan",
+        "testdata/reference",
+        "--format",
+        "sarif",
+        "--output",
+    ])
+    .arg(&out)
+    .assert()
+    .code(1)
+    .stdout(predicate::str::is_empty());
+    let text = fs::read_to_string(&out).unwrap();
+    assert!(text.contains("\"TG004\""));
+    tg().args(["scan", "testdata/reference", "-q"])
+        .assert()
+        .stdout(predicate::str::contains("TG004").and(predicate::str::contains("scanned").not()));
+}
+
+#[test]
+fn text_output_has_positions_hints_and_summary() {
+    tg().args(["scan", "testdata/reference"]).assert().stdout(
+        predicate::str::contains(
+            "testdata/reference/control-tower-bucket-policy.json:29:5: warning[TG004]",
+        )
+        .and(predicate::str::contains("help: add"))
+        .and(predicate::str::contains(
+            "0 errors, 1 warnings in 1 files (4 files scanned)",
+        )),
+    );
+}
+
+#[test]
+fn rules_and_explain() {
+    let out = tg().arg("rules").output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    for i in 0..=13 {
+        assert!(
+            text.contains(&format!("TG{i:03}")),
+            "TG{i:03} missing from `rules`"
+        );
+    }
+    assert!(text.contains("cloudtrail-principal-missing"));
+    tg().args(["explain", "TG003"]).assert().code(0).stdout(
+        predicate::str::contains("# TG003 source-condition-missing")
+            .and(predicate::str::contains("## Why is this bad?")),
+    );
+    tg().args(["explain", "tg008"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("kms:DecryptDataKey"));
+}
+
+const BAD: &str = r#"{"Statement": [{"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:GetBucketAcl", "Resource": "arn:aws:s3:::b"}]}"#;
+
+#[test]
+fn discovery_honours_ignore_files_terraform_dirs_and_excludes() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::create_dir_all(d.join("ignored")).unwrap();
+    fs::create_dir_all(d.join(".terraform/modules")).unwrap();
+    fs::create_dir_all(d.join("vendor")).unwrap();
+    fs::write(d.join(".gitignore"), "ignored/\n").unwrap();
+    for p in [
+        "a.json",
+        "ignored/b.json",
+        ".terraform/modules/c.json",
+        "vendor/d.json",
+    ] {
+        fs::write(d.join(p), BAD).unwrap();
+    }
+    let run = |extra: &[&str]| {
+        let out = tg()
+            .current_dir(d)
+            .args(["scan", "--format", "json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut paths: Vec<String> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["path"].as_str().unwrap().to_string())
+            .collect();
+        paths.dedup();
+        paths
+    };
+    // Not a git repository: .gitignore is honoured all the same.
+    assert_eq!(run(&[]), ["a.json", "vendor/d.json"]);
+    assert_eq!(run(&["--exclude", "vendor"]), ["a.json"]);
+    // A file named on the command line is read whatever .gitignore says; --exclude still applies.
+    assert_eq!(run(&["ignored/b.json"]), ["ignored/b.json"]);
+    assert_eq!(
+        run(&["ignored/b.json", "--exclude", "*.json"]),
+        Vec::<String>::new()
+    );
+}

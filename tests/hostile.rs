@@ -1,0 +1,159 @@
+//! Bad input never crashes the scan: each case gives a finding or a notice, and the other files
+//! are still checked.
+
+use assert_cmd::Command;
+use std::fs;
+use std::path::Path;
+
+/// A policy with one certain defect (TG001: no PutObject grant), to prove the scan went on.
+const CANARY: &str = r#"{"Statement": [{"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:GetBucketAcl", "Resource": "arn:aws:s3:::b"}]}"#;
+
+fn scan_json(dir: &Path) -> serde_json::Value {
+    let out = Command::cargo_bin("trailguard")
+        .unwrap()
+        .current_dir(dir)
+        .args(["scan", "--format", "json", "."])
+        .output()
+        .unwrap();
+    assert!(out.status.code().is_some(), "killed by a signal: {out:?}");
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{out:?}");
+    serde_json::from_slice(&out.stdout).expect("a valid report")
+}
+
+fn rules_at(v: &serde_json::Value, path: &str) -> Vec<String> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["path"] == path)
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn notice_for(v: &serde_json::Value, path: &str) -> Option<String> {
+    v["notices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["path"] == path)
+        .map(|n| n["message"].as_str().unwrap().to_string())
+}
+
+fn with_canary(files: &[(&str, Vec<u8>)]) -> (tempfile::TempDir, serde_json::Value) {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("canary.json"), CANARY).unwrap();
+    for (name, bytes) in files {
+        fs::write(dir.path().join(name), bytes).unwrap();
+    }
+    let v = scan_json(dir.path());
+    assert_eq!(
+        rules_at(&v, "canary.json"),
+        ["TG001"],
+        "the rest of the scan must go on"
+    );
+    (dir, v)
+}
+
+#[test]
+fn non_utf8_is_a_notice() {
+    let (_d, v) = with_canary(&[("latin1.json", b"{\"Statement\": \"caf\xe9\"}".to_vec())]);
+    assert!(notice_for(&v, "latin1.json").unwrap().contains("not UTF-8"));
+}
+
+#[test]
+fn binary_is_a_notice() {
+    let mut bytes = b"{\"Statement\": [".to_vec();
+    bytes.extend([0u8, 1, 2, 255, 0, 7]);
+    let (_d, v) = with_canary(&[("policy.json", bytes)]);
+    assert!(notice_for(&v, "policy.json").unwrap().contains("binary"));
+}
+
+#[test]
+fn empty_and_whitespace_files_are_skipped_quietly() {
+    let (_d, v) = with_canary(&[
+        ("empty.json", vec![]),
+        ("blank.json.tpl", b"  \n\n".to_vec()),
+    ]);
+    assert!(rules_at(&v, "empty.json").is_empty());
+    assert!(notice_for(&v, "empty.json").is_none());
+}
+
+#[test]
+fn deep_nesting_is_a_parse_error_not_a_stack_overflow() {
+    let depth = 100_000;
+    let mut s = String::from("{\"Statement\": ");
+    s.push_str(&"[".repeat(depth));
+    s.push_str(&"]".repeat(depth));
+    s.push('}');
+    let mut obj = String::from("{\"Policy\": {\"Statement\": ");
+    obj.push_str(&"{\"a\":".repeat(depth));
+    obj.push('1');
+    obj.push_str(&"}".repeat(depth));
+    obj.push_str("}}");
+    let (_d, v) = with_canary(&[
+        ("deep.json", s.into_bytes()),
+        ("deep-obj.json", obj.into_bytes()),
+    ]);
+    assert_eq!(rules_at(&v, "deep.json"), ["TG012"]);
+    assert_eq!(rules_at(&v, "deep-obj.json"), ["TG012"]);
+}
+
+#[test]
+fn deep_nesting_inside_an_embedded_policy_string() {
+    let inner = format!(
+        "{{\\\"Statement\\\": {}{}}}",
+        "[".repeat(50_000),
+        "]".repeat(50_000)
+    );
+    let file = format!("{{\"Policy\": \"{inner}\"}}");
+    let (_d, v) = with_canary(&[("cli.json", file.into_bytes())]);
+    assert_eq!(rules_at(&v, "cli.json"), ["TG012"]);
+}
+
+#[test]
+fn a_50_mb_policy_is_read() {
+    // 50 MB of statements, each a CloudTrail write grant without a source condition.
+    let stmt = r#"{"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:PutObject", "Resource": "arn:aws:s3:::big/AWSLogs/111111111111/*", "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}}}"#;
+    let n = 50 * 1024 * 1024 / (stmt.len() + 2);
+    let mut s = String::with_capacity(50 * 1024 * 1024 + 256);
+    s.push_str(r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:GetBucketAcl", "Resource": "arn:aws:s3:::big"}"#);
+    for _ in 0..n {
+        s.push_str(",\n");
+        s.push_str(stmt);
+    }
+    s.push_str("]}");
+    assert!(s.len() >= 50 * 1024 * 1024);
+    let (_d, v) = with_canary(&[("big.json", s.into_bytes())]);
+    let got = rules_at(&v, "big.json");
+    assert_eq!(got.len(), n);
+    assert!(got.iter().all(|r| r == "TG003"));
+}
+
+#[test]
+fn a_10_mb_line_is_read() {
+    let long = "x".repeat(10 * 1024 * 1024);
+    let s = format!(
+        r#"{{"Statement": [{{"Effect": "Allow", "Principal": {{"Service": "cloudtrail.amazonaws.com"}}, "Action": ["s3:GetBucketAcl", "s3:PutObject"], "Resource": ["arn:aws:s3:::{long}", "arn:aws:s3:::{long}/*"], "Condition": {{"StringEquals": {{"aws:SourceArn": "arn:aws:cloudtrail:us-east-1:111111111111:trail/{long}", "s3:x-amz-acl": "bucket-owner-full-control"}}}}}}]}}"#
+    );
+    let (_d, v) = with_canary(&[("long-line.json", s.into_bytes())]);
+    // Values this long are not compared: nothing certain to report.
+    assert!(rules_at(&v, "long-line.json").is_empty());
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_are_reported_and_the_scan_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("canary.json"), CANARY).unwrap();
+    fs::create_dir(dir.path().join("sub")).unwrap();
+    std::os::unix::fs::symlink("..", dir.path().join("sub/loop")).unwrap();
+    let v = scan_json(dir.path());
+    assert_eq!(rules_at(&v, "canary.json"), ["TG001"]);
+    let notes = v["notices"].as_array().unwrap();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n["message"].as_str().unwrap().contains("loop")),
+        "{notes:?}"
+    );
+}
