@@ -56,6 +56,9 @@ impl Kind {
 pub struct Symbol {
     pub kind: Kind,
     pub name: Arc<str>,
+    /// Where the name means something: 0 for the whole scan (`AWS::AccountId`), else one file
+    /// (a template's `${bucket}` is not another template's).
+    pub scope: u32,
 }
 
 impl Symbol {
@@ -63,6 +66,15 @@ impl Symbol {
         Symbol {
             kind,
             name: name.into(),
+            scope: 0,
+        }
+    }
+
+    pub fn scoped(kind: Kind, name: impl Into<Arc<str>>, scope: u32) -> Symbol {
+        Symbol {
+            kind,
+            name: name.into(),
+            scope,
         }
     }
 }
@@ -218,6 +230,7 @@ impl fmt::Display for Text {
         for p in &self.parts {
             match p {
                 Part::Lit(s) => f.write_str(s)?,
+                Part::Sym(s) if s.name.starts_with("${") => f.write_str(&s.name)?,
                 Part::Sym(s) => write!(f, "${{{}}}", s.name)?,
             }
         }

@@ -139,7 +139,7 @@ impl Conv<'_> {
                 {
                     NodeKind::Unknown
                 } else {
-                    NodeKind::Str(template_text(&s.value))
+                    NodeKind::Str(template_text(&s.value, self.offsets.file + 1))
                 }
             }
             Value::NumberLit(n) => NodeKind::Num(n.value.to_string()),
@@ -168,7 +168,7 @@ impl Conv<'_> {
 }
 
 /// A string with `${…}` placeholders as unknown values (`$${` is a literal `${`).
-pub fn template_text(s: &str) -> Text {
+pub fn template_text(s: &str, scope: u32) -> Text {
     if !s.contains("${") {
         return Text::lit(s);
     }
@@ -184,9 +184,10 @@ pub fn template_text(s: &str) -> Text {
         t.push_str(&rest[..i]);
         match closing_brace(&rest[i + 2..]) {
             Some(j) => {
-                t.push_sym(crate::value::Symbol::new(
+                t.push_sym(crate::value::Symbol::scoped(
                     crate::value::Kind::Any,
                     &rest[i..i + 2 + j + 1],
+                    scope,
                 ));
                 rest = &rest[i + 2 + j + 1..];
             }
@@ -498,9 +499,10 @@ mod tests {
 
     #[test]
     fn templates() {
-        let t = template_text("arn:aws:s3:::${bucket}/$${x}/*");
+        let t = template_text("arn:aws:s3:::${bucket}/$${x}/*", 1);
         assert_eq!(t.parts().len(), 3);
-        assert_eq!(t.to_string(), "arn:aws:s3:::${${bucket}}/${x}/*");
+        assert_eq!(t.to_string(), "arn:aws:s3:::${bucket}/${x}/*");
+        assert_ne!(t, template_text("arn:aws:s3:::${bucket}/$${x}/*", 2));
         let text = r#"{"Statement": ${statements}, "x": "${y}"}"#;
         let ph = template_placeholders(text);
         assert_eq!(ph.len(), 1);
