@@ -1,17 +1,18 @@
 //! The command line: clap definitions and what each command does. `main` only maps the
 //! outcome to an exit code.
 
-use crate::report::Level;
-use crate::{Config, rules, scan};
-use clap::{Parser, Subcommand, ValueEnum};
+use crate::report::{Finding, Level};
+use crate::{Config, Report, config, rules, scan};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Parser, Debug)]
 #[command(
     name = "trailguard",
     version,
-    about = "Lints the S3 bucket and KMS key policies AWS CloudTrail needs to deliver logs"
+    about = "Lints the S3 bucket and KMS key policies AWS CloudTrail needs to deliver logs",
+    after_help = "Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage or configuration error."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -29,6 +30,13 @@ pub enum Command {
         /// Rule ID, e.g. TG003
         id: String,
     },
+    /// Print a shell completion script
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff)
+    Man,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -36,6 +44,8 @@ pub enum Format {
     Human,
     Json,
     Sarif,
+    Github,
+    Gitlab,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -68,9 +78,9 @@ pub struct ScanArgs {
     /// Write the report to FILE instead of stdout
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Lowest level that makes the exit code 1
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
-    pub fail_on: FailOn,
+    /// Lowest level that makes the exit code 1 [default: warning]
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
     /// Only these rules (comma-separated IDs)
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
     pub select: Option<Vec<String>>,
@@ -80,6 +90,15 @@ pub struct ScanArgs {
     /// Skip paths matching GLOB (gitignore syntax; repeatable)
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
+    /// Configuration file [default: .trailguard.toml found by walking up from the first path]
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Do not report findings recorded in FILE
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings in FILE and exit 0
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
     /// No colours in human output (NO_COLOR is honoured too)
     #[arg(long)]
     pub no_color: bool,
@@ -119,7 +138,33 @@ pub fn run(cli: Cli) -> i32 {
                 2
             }
         },
-        Command::Scan(args) => run_scan(args),
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "trailguard",
+                &mut std::io::stdout(),
+            );
+            0
+        }
+        Command::Man => {
+            let mut buf = vec![];
+            if clap_mangen::Man::new(Cli::command())
+                .render(&mut buf)
+                .is_err()
+            {
+                return 2;
+            }
+            let _ = std::io::stdout().write_all(&buf);
+            0
+        }
+        Command::Scan(args) => match run_scan(args) {
+            Ok(code) => code,
+            Err(e) => {
+                eprintln!("error: {e}");
+                2
+            }
+        },
     }
 }
 
@@ -134,18 +179,50 @@ fn validate_ids(ids: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-fn run_scan(args: ScanArgs) -> i32 {
-    if let Some(n) = args.threads {
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
-            .build_global();
-    }
-    for p in &args.paths {
-        if !p.exists() {
-            eprintln!("error: {} does not exist", p.display());
-            return 2;
-        }
-    }
+/// A baseline file: the fingerprints of accepted findings.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Baseline {
+    version: u32,
+    findings: Vec<BaselineEntry>,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct BaselineEntry {
+    fingerprint: String,
+    rule: String,
+    path: String,
+    line: usize,
+}
+
+fn read_baseline(path: &Path) -> Result<std::collections::HashSet<String>, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
+    let b: Baseline = serde_json::from_str(&text)
+        .map_err(|e| format!("{}: not a trailguard baseline: {e}", path.display()))?;
+    Ok(b.findings.into_iter().map(|f| f.fingerprint).collect())
+}
+
+fn write_baseline(path: &Path, report: &Report) -> Result<(), String> {
+    let b = Baseline {
+        version: 1,
+        findings: report
+            .findings
+            .iter()
+            .map(|f: &Finding| BaselineEntry {
+                fingerprint: f.fingerprint.clone(),
+                rule: f.rule.id.to_string(),
+                path: report.sources.get(f.span.file).display.clone(),
+                line: report.sources.start(f.span).line,
+            })
+            .collect(),
+    };
+    let mut text = serde_json::to_string_pretty(&b).map_err(|e| e.to_string())?;
+    text.push('\n');
+    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Builds the scan configuration: the file's values, then the flags.
+fn configure(args: &ScanArgs) -> Result<(Config, Option<Level>), String> {
     let ids: Vec<String> = args
         .select
         .iter()
@@ -153,39 +230,89 @@ fn run_scan(args: ScanArgs) -> i32 {
         .chain(&args.ignore)
         .cloned()
         .collect();
-    if let Err(e) = validate_ids(&ids) {
-        eprintln!("error: {e}");
-        return 2;
-    }
-    let config = Config {
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
-        exclude: args.exclude.clone(),
-        threads: args.threads,
+    validate_ids(&ids)?;
+    let file = match &args.config {
+        Some(p) => Some(p.clone()),
+        None => args.paths.first().and_then(|p| config::find(p)),
     };
-    let report = match scan(&args.paths, &config) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 2;
+    let loaded = match &file {
+        Some(p) => config::load(p)?,
+        None => config::Loaded::default(),
+    };
+    let fail_on = match (args.fail_on, loaded.fail_on.as_deref()) {
+        (Some(f), _) => f.level(),
+        (None, Some(s)) => FailOn::from_str(s, false)
+            .map_err(|e| e.to_string())?
+            .level(),
+        (None, None) => Some(Level::Warning),
+    };
+    let baseline_path = args.baseline.clone().or(loaded.baseline.clone());
+    let baseline = match (&baseline_path, &args.write_baseline) {
+        (Some(p), None) => read_baseline(p)?,
+        _ => Default::default(),
+    };
+    let mut ignore = loaded.ignore.clone();
+    ignore.extend(args.ignore.iter().cloned());
+    let mut exclude = loaded.exclude.clone();
+    exclude.extend(args.exclude.iter().cloned());
+    let config_file = loaded
+        .path
+        .clone()
+        .filter(|_| !loaded.trails.is_empty())
+        .map(|p| (p, loaded.text.clone()));
+    Ok((
+        Config {
+            select: args.select.clone().or(loaded.select.clone()),
+            ignore,
+            exclude,
+            threads: args.threads,
+            per_path_ignores: loaded
+                .per_path_ignores
+                .into_iter()
+                .map(std::sync::Arc::new)
+                .collect(),
+            levels: loaded.levels,
+            trails: loaded.trails,
+            config_file,
+            baseline,
+        },
+        fail_on,
+    ))
+}
+
+fn run_scan(args: ScanArgs) -> Result<i32, String> {
+    for p in &args.paths {
+        if !p.exists() {
+            return Err(format!("{} does not exist", p.display()));
         }
-    };
+    }
+    let (config, fail_on) = configure(&args)?;
+    let report = scan(&args.paths, &config)?;
+    if let Some(path) = &args.write_baseline {
+        write_baseline(path, &report)?;
+        if !args.quiet {
+            eprintln!(
+                "wrote {} findings to {}",
+                report.findings.len(),
+                path.display()
+            );
+        }
+        return Ok(0);
+    }
     let text = match args.format {
         Format::Human => crate::report::text::render(&report, args.quiet),
         Format::Json => crate::report::json::render(&report),
         Format::Sarif => crate::report::sarif::render(&report),
+        Format::Github => crate::report::github::render(&report),
+        Format::Gitlab => crate::report::gitlab::render(&report),
     };
-    let written = match &args.output {
+    match &args.output {
         Some(path) => std::fs::write(path, text.as_bytes())
-            .map_err(|e| format!("cannot write {}: {e}", path.display())),
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
         None => std::io::stdout()
             .lock()
             .write_all(text.as_bytes())
-            .map_err(|e| e.to_string()),
-    };
-    if let Err(e) = written {
-        eprintln!("error: {e}");
-        return 2;
+            .map_err(|e| e.to_string())?,
     }
-    i32::from(report.fails_at(args.fail_on.level()))
+    Ok(i32::from(report.fails_at(fail_on)))
 }

@@ -33,10 +33,28 @@ pub fn format_of(path: &Path) -> Option<Format> {
     }
 }
 
-/// Files to read, sorted, each with whether it was named explicitly.
+/// Why a file is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    /// Named on the command line: its findings are reported.
+    Named,
+    /// Found walking a directory named on the command line: its findings are reported.
+    Walked,
+    /// Read only as context for a named file (its directory and their ancestors up to the
+    /// repository root): only findings related to a named file are reported from it.
+    Context,
+}
+
+impl Role {
+    pub fn reported(self) -> bool {
+        self != Role::Context
+    }
+}
+
+/// Files to read, sorted, each with why it is read.
 #[derive(Debug, Default)]
 pub struct Discovered {
-    pub files: Vec<(PathBuf, bool)>,
+    pub files: Vec<(PathBuf, Role)>,
     /// Problems met during the walk (unreadable directories, symlink loops).
     pub problems: Vec<(String, String)>,
 }
@@ -48,6 +66,27 @@ fn exclude_matcher(root: &Path, excludes: &[String]) -> Result<Gitignore, String
             .map_err(|err| format!("bad --exclude glob {e:?}: {err}"))?;
     }
     b.build().map_err(|e| e.to_string())
+}
+
+/// The directory of a named file and its ancestors up to the repository root (the nearest
+/// directory holding `.git`); just the file's directory outside a repository.
+fn context_dirs(file: &Path) -> Vec<PathBuf> {
+    let Ok(abs) = std::path::absolute(file) else {
+        return vec![];
+    };
+    let Some(start) = abs.parent() else {
+        return vec![];
+    };
+    let mut chain = vec![];
+    let mut dir = Some(start);
+    while let Some(d) = dir {
+        chain.push(d.to_path_buf());
+        if d.join(".git").exists() {
+            return chain;
+        }
+        dir = d.parent();
+    }
+    vec![start.to_path_buf()]
 }
 
 pub fn discover(paths: &[PathBuf], excludes: &[String]) -> Result<Discovered, String> {
@@ -65,17 +104,12 @@ pub fn discover(paths: &[PathBuf], excludes: &[String]) -> Result<Discovered, St
         abs.starts_with(&cwd) && matcher.matched_path_or_any_parents(&abs, false).is_ignore()
     };
     let mut out = Discovered::default();
-    for root in paths {
-        if root.is_file() {
-            if !excluded(root) {
-                out.files.push((root.clone(), true));
-            }
-            continue;
-        }
+    let walk = |root: &Path, depth: Option<usize>, role: Role, out: &mut Discovered| {
         let mut wb = WalkBuilder::new(root);
         wb.require_git(false)
             .hidden(false)
             .follow_links(true)
+            .max_depth(depth)
             .filter_entry(|e| {
                 let name = e.file_name().to_string_lossy();
                 !(e.file_type().is_some_and(|t| t.is_dir())
@@ -89,25 +123,46 @@ pub fn discover(paths: &[PathBuf], excludes: &[String]) -> Result<Discovered, St
                     }
                     let p = e.into_path();
                     if format_of(&p).is_some() && !excluded(&p) {
-                        out.files.push((p, false));
+                        out.files.push((p, role));
                     }
                 }
-                Err(err) => {
-                    let msg = err.to_string();
-                    out.problems.push((root.display().to_string(), msg));
-                }
+                Err(err) => out
+                    .problems
+                    .push((root.display().to_string(), err.to_string())),
             }
         }
-    }
-    out.files.sort();
-    out.files.dedup_by(|a, b| {
-        if a.0 == b.0 {
-            b.1 |= a.1;
-            true
-        } else {
-            false
+    };
+    let mut context = vec![];
+    for root in paths {
+        if root.is_file() {
+            if !excluded(root) {
+                out.files.push((root.clone(), Role::Named));
+                context.extend(context_dirs(root));
+            }
+            continue;
         }
-    });
+        walk(root, None, Role::Walked, &mut out);
+    }
+    context.sort();
+    context.dedup();
+    for dir in context {
+        walk(&dir, Some(1), Role::Context, &mut out);
+    }
+    // One entry per file (compared by absolute path), the strongest role winning.
+    let mut keyed: Vec<(PathBuf, PathBuf, Role)> = out
+        .files
+        .drain(..)
+        .map(|(p, r)| {
+            (
+                normalize(&std::path::absolute(&p).unwrap_or_else(|_| p.clone())),
+                p,
+                r,
+            )
+        })
+        .collect();
+    keyed.sort_by(|a, b| (&a.0, a.2).cmp(&(&b.0, b.2)));
+    keyed.dedup_by(|a, b| a.0 == b.0);
+    out.files = keyed.into_iter().map(|(_, p, r)| (p, r)).collect();
     Ok(out)
 }
 

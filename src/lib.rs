@@ -4,6 +4,7 @@
 
 pub mod aws;
 pub mod cli;
+pub mod config;
 pub mod discover;
 pub mod frontend;
 pub mod link;
@@ -34,6 +35,16 @@ pub struct Config {
     pub exclude: Vec<String>,
     /// Worker threads (one per core when `None`).
     pub threads: Option<usize>,
+    /// Rules ignored under some paths.
+    pub per_path_ignores: Vec<std::sync::Arc<config::PathIgnore>>,
+    /// Per-rule level overrides (`None`: the rule is off).
+    pub levels: std::collections::BTreeMap<String, Option<Level>>,
+    /// Expected trails for standalone policies, with their spans in `config_file`.
+    pub trails: Vec<(config::TrailEntry, std::ops::Range<usize>)>,
+    /// The configuration file (path and text), so findings can point into it.
+    pub config_file: Option<(PathBuf, String)>,
+    /// Fingerprints recorded in a baseline: these findings are not reported.
+    pub baseline: std::collections::HashSet<String>,
 }
 
 /// Stack for worker threads: parsers recurse up to their nesting limit (512 levels).
@@ -46,6 +57,7 @@ impl Config {
             .as_ref()
             .is_none_or(|s| s.iter().any(|x| x.eq_ignore_ascii_case(id)));
         sel && !self.ignore.iter().any(|x| x.eq_ignore_ascii_case(id))
+            && self.levels.get(id) != Some(&None)
     }
 }
 
@@ -87,7 +99,7 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
         .files
         .par_iter()
         .enumerate()
-        .map(|(i, (path, explicit))| read_one(i as u32, path, *explicit))
+        .map(|(i, (path, role))| read_one(i as u32, path, *role == discover::Role::Named))
         .collect();
     let mut sources = SourceMap::default();
     let mut model = Model::default();
@@ -99,6 +111,19 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
     }
     for (path, msg) in found.problems {
         model.notices.push(Notice { path, message: msg });
+    }
+    if let Some((path, text)) = &config.config_file {
+        let id = sources.files.len() as u32;
+        sources.files.push(SourceFile::new(
+            path.clone(),
+            discover::display_path(path),
+            text.clone(),
+        ));
+        model.trails.extend(
+            config.trails.iter().enumerate().map(|(i, (t, span))| {
+                config_trail(i, t, source::Span::new(id, span.start, span.end))
+            }),
+        );
     }
     let analysis = link::Analysis::new(&model);
     let mut findings: Vec<Finding> = rules::ALL
@@ -117,14 +142,78 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
     let mut findings = suppress::apply(findings, &model.suppressions, &sources, &|id| {
         config.is_selected(id)
     });
+    // Per-rule levels, per-path ignores, and only what lies in (or relates to) reported files.
+    let reported: Vec<bool> = found
+        .files
+        .iter()
+        .map(|(_, r)| r.reported())
+        .chain(std::iter::repeat(false))
+        .take(sources.files.len())
+        .collect();
+    let in_reported =
+        |span: source::Span| reported.get(span.file as usize).copied().unwrap_or(false);
+    findings.retain_mut(|f| {
+        if let Some(Some(level)) = config.levels.get(f.rule.id) {
+            f.level = *level;
+        }
+        let path = std::path::absolute(&sources.get(f.span.file).path).unwrap_or_default();
+        if config
+            .per_path_ignores
+            .iter()
+            .any(|pi| pi.rules.iter().any(|r| r == f.rule.id) && pi.matches(&path))
+        {
+            return false;
+        }
+        in_reported(f.span) || f.related.iter().any(|r| in_reported(r.span))
+    });
     sort_findings(&mut findings, &sources);
     report::finding::assign_fingerprints(&mut findings, &sources);
+    findings.retain(|f| !config.baseline.contains(&f.fingerprint));
     Ok(Report {
         sources,
         findings,
         notices: model.notices,
         files_scanned,
     })
+}
+
+/// An expected trail from the configuration, as a model trail.
+fn config_trail(i: usize, t: &config::TrailEntry, span: source::Span) -> model::Trail {
+    use value::{Kind, Symbol, Text};
+    let sym = |k: Kind, what: &str| Text::sym(Symbol::new(k, format!("config.trail{i}.{what}")));
+    let segs: Vec<&str> = t
+        .arn
+        .as_deref()
+        .map(|a| a.split(':').collect())
+        .unwrap_or_default();
+    let seg = |n: usize, k: Kind, what: &str| match segs.get(n) {
+        Some(s) if !s.is_empty() => Text::lit(*s),
+        _ => sym(k, what),
+    };
+    let partition = seg(1, Kind::Partition, "partition");
+    let region = seg(3, Kind::Region, "region");
+    let account = match &t.account {
+        Some(a) => Text::lit(a.clone()),
+        None => seg(4, Kind::Account, "account"),
+    };
+    let name = match segs.get(5).and_then(|r| r.strip_prefix("trail/")) {
+        Some(n) => Text::lit(n),
+        None => sym(Kind::TrailName, "name"),
+    };
+    model::Trail {
+        address: format!("trails[{i}] in {}", config::FILE_NAME),
+        span,
+        arn: aws::cloudtrail::trail_arn(&partition, &region, &account, &name),
+        name,
+        account,
+        partition,
+        org_id: t.organization.clone().map(Text::lit),
+        is_org: aws::Truth::from_bool(t.organization.is_some()),
+        prefix: Text::lit(t.prefix.clone().unwrap_or_default().trim_end_matches('/')),
+        bucket: t.bucket.clone().map(|b| (Text::lit(b), span)),
+        key: None,
+        standalone_only: true,
+    }
 }
 
 fn sort_findings(findings: &mut [Finding], sources: &SourceMap) {

@@ -88,6 +88,13 @@ fn link_policy<'m>(model: &'m Model, index: usize, policy: &'m Policy) -> Policy
         .iter()
         .enumerate()
         .filter(|(_, t)| match policy.kind {
+            _ if t.standalone_only => {
+                policy.standalone
+                    && (policy.kind == PolicyKind::Key
+                        || t.bucket
+                            .as_ref()
+                            .is_none_or(|(b, _)| bucket_known && text_eq(b, &bucket).is_yes()))
+            }
             PolicyKind::Bucket => {
                 bucket_known
                     && t.bucket

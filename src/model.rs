@@ -41,6 +41,9 @@ pub struct Trail {
     pub bucket: Option<(Text, Span)>,
     /// The KMS key reference (ARN, ID or alias) and its span.
     pub key: Option<(Text, Span)>,
+    /// An expected trail from the configuration: it applies to standalone policies only (all of
+    /// them when it names no bucket).
+    pub standalone_only: bool,
 }
 
 /// An S3 bucket defined in the scan.

@@ -1,0 +1,291 @@
+//! `.trailguard.toml`: found by walking up from the first scanned path (or named with
+//! `--config`), merged with the command line (flags win). Unknown keys and bad values are usage
+//! errors that name the file, line and column, with a hint.
+
+use crate::report::Level;
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+pub const FILE_NAME: &str = ".trailguard.toml";
+
+/// The file as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FileConfig {
+    pub select: Option<Vec<Spanned<String>>>,
+    pub ignore: Option<Vec<Spanned<String>>>,
+    pub fail_on: Option<Spanned<String>>,
+    pub exclude: Option<Vec<Spanned<String>>>,
+    pub per_path_ignores: Option<BTreeMap<String, Vec<Spanned<String>>>>,
+    pub levels: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
+    pub baseline: Option<String>,
+    pub trails: Option<Vec<Spanned<TrailEntry>>>,
+}
+
+/// An expected trail for standalone policies.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TrailEntry {
+    /// `arn:PARTITION:cloudtrail:REGION:ACCOUNT:trail/NAME`.
+    pub arn: Option<String>,
+    /// The owner account, when no ARN is given.
+    pub account: Option<String>,
+    /// The trail's S3 key prefix (none when absent).
+    pub prefix: Option<String>,
+    /// The bucket it delivers to; when absent, every standalone policy.
+    pub bucket: Option<String>,
+    /// The organization ID of an organization trail.
+    pub organization: Option<String>,
+}
+
+/// A configuration ready to use.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub path: Option<PathBuf>,
+    pub text: String,
+    pub select: Option<Vec<String>>,
+    pub ignore: Vec<String>,
+    pub fail_on: Option<String>,
+    pub exclude: Vec<String>,
+    pub per_path_ignores: Vec<PathIgnore>,
+    pub levels: BTreeMap<String, Option<Level>>,
+    pub baseline: Option<PathBuf>,
+    /// Each expected trail with the byte span of its table in the file.
+    pub trails: Vec<(TrailEntry, std::ops::Range<usize>)>,
+}
+
+/// Rules ignored under some paths.
+#[derive(Debug)]
+pub struct PathIgnore {
+    pub matcher: Gitignore,
+    pub rules: Vec<String>,
+}
+
+impl PathIgnore {
+    pub fn matches(&self, path: &Path) -> bool {
+        path.starts_with(self.matcher.path())
+            && self
+                .matcher
+                .matched_path_or_any_parents(path, false)
+                .is_ignore()
+    }
+}
+
+/// Finds the configuration file for a scan of `first`: `.trailguard.toml` in its directory or
+/// the nearest ancestor.
+pub fn find(first: &Path) -> Option<PathBuf> {
+    let abs = std::path::absolute(first).ok()?;
+    let mut dir = if abs.is_dir() {
+        Some(abs.as_path())
+    } else {
+        abs.parent()
+    };
+    while let Some(d) = dir {
+        let candidate = d.join(FILE_NAME);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+fn position(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    (line, col)
+}
+
+fn err_at(path: &Path, text: &str, span: std::ops::Range<usize>, msg: &str, hint: &str) -> String {
+    let (l, c) = position(text, span.start);
+    format!("{}:{l}:{c}: {msg}\n  hint: {hint}", path.display())
+}
+
+fn check_ids(path: &Path, text: &str, ids: &[Spanned<String>]) -> Result<Vec<String>, String> {
+    ids.iter()
+        .map(|id| {
+            crate::rules::find(id.get_ref())
+                .map(|m| m.id.to_string())
+                .ok_or_else(|| {
+                    err_at(
+                        path,
+                        text,
+                        id.span(),
+                        &format!("unknown rule ID {:?}", id.get_ref()),
+                        "rule IDs are TG000 to TG013; `trailguard rules` lists them",
+                    )
+                })
+        })
+        .collect()
+}
+
+const LEVELS_HINT: &str = "use one of \"error\", \"warning\", \"note\", \"never\"";
+
+/// Reads and validates a configuration file.
+pub fn load(path: &Path) -> Result<Loaded, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("{}: cannot read the configuration: {e}", path.display()))?;
+    let raw: FileConfig = toml::from_str(&text).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        err_at(
+            path,
+            &text,
+            span,
+            e.message(),
+            "keys are select, ignore, fail-on, exclude, baseline, [per-path-ignores], [levels], [[trails]] (see the README)",
+        )
+    })?;
+    let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let mut out = Loaded {
+        path: Some(path.to_path_buf()),
+        ..Loaded::default()
+    };
+    if let Some(s) = &raw.select {
+        out.select = Some(check_ids(path, &text, s)?);
+    }
+    if let Some(s) = &raw.ignore {
+        out.ignore = check_ids(path, &text, s)?;
+    }
+    if let Some(f) = &raw.fail_on {
+        if !["error", "warning", "note", "never"].contains(&f.get_ref().as_str()) {
+            return Err(err_at(
+                path,
+                &text,
+                f.span(),
+                &format!("bad fail-on {:?}", f.get_ref()),
+                LEVELS_HINT,
+            ));
+        }
+        out.fail_on = Some(f.get_ref().clone());
+    }
+    for e in raw.exclude.iter().flatten() {
+        let mut b = GitignoreBuilder::new(&dir);
+        b.add_line(None, e.get_ref()).map_err(|err| {
+            err_at(
+                path,
+                &text,
+                e.span(),
+                &format!("bad exclude glob: {err}"),
+                "use gitignore syntax, e.g. \"vendor/\" or \"**/*.tpl\"",
+            )
+        })?;
+        out.exclude.push(e.get_ref().clone());
+    }
+    for (glob, rules) in raw.per_path_ignores.iter().flatten() {
+        let mut b = GitignoreBuilder::new(&dir);
+        b.add_line(None, glob).map_err(|e| {
+            format!(
+                "{}: bad per-path-ignores glob {glob:?}: {e}",
+                path.display()
+            )
+        })?;
+        let matcher = b.build().map_err(|e| e.to_string())?;
+        out.per_path_ignores.push(PathIgnore {
+            matcher,
+            rules: check_ids(path, &text, rules)?,
+        });
+    }
+    for (id, level) in raw.levels.iter().flatten() {
+        let id = check_ids(path, &text, std::slice::from_ref(id))?.remove(0);
+        let lv = match level.get_ref().as_str() {
+            "never" | "off" => None,
+            s => Some(Level::parse(s).ok_or_else(|| {
+                err_at(
+                    path,
+                    &text,
+                    level.span(),
+                    &format!("bad level {:?}", level.get_ref()),
+                    "use one of \"error\", \"warning\", \"note\", \"off\"",
+                )
+            })?),
+        };
+        out.levels.insert(id, lv);
+    }
+    out.baseline = raw.baseline.map(|b| dir.join(b));
+    for t in raw.trails.iter().flatten() {
+        let entry = t.get_ref().clone();
+        if let Some(arn) = &entry.arn {
+            let segs: Vec<&str> = arn.split(':').collect();
+            if segs.len() != 6
+                || segs[0] != "arn"
+                || segs[2] != "cloudtrail"
+                || !segs[5].starts_with("trail/")
+            {
+                return Err(err_at(
+                    path,
+                    &text,
+                    t.span(),
+                    &format!("{arn:?} is not a trail ARN"),
+                    "write arn:PARTITION:cloudtrail:REGION:ACCOUNT:trail/NAME",
+                ));
+            }
+        } else if entry.account.is_none() {
+            return Err(err_at(
+                path,
+                &text,
+                t.span(),
+                "a trail needs an arn or an account",
+                "add arn = \"arn:aws:cloudtrail:REGION:ACCOUNT:trail/NAME\"",
+            ));
+        }
+        out.trails.push((entry, t.span()));
+    }
+    out.text = text;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_str(s: &str) -> Result<Loaded, String> {
+        let dir = tempfile_dir();
+        let p = dir.join(FILE_NAME);
+        std::fs::write(&p, s).unwrap();
+        load(&p)
+    }
+
+    fn tempfile_dir() -> PathBuf {
+        let d = std::env::temp_dir().join(format!(
+            "tg-config-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    #[test]
+    fn reads_every_key() {
+        let c = load_str(
+            "select = [\"TG001\", \"tg002\"]\nignore = [\"TG004\"]\nfail-on = \"error\"\nexclude = [\"vendor/\"]\n\n[per-path-ignores]\n\"legacy/**\" = [\"TG005\"]\n\n[levels]\nTG004 = \"error\"\nTG003 = \"off\"\n\n[[trails]]\narn = \"arn:aws:cloudtrail:us-east-1:111111111111:trail/main\"\nprefix = \"audit\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            c.select,
+            Some(vec!["TG001".to_string(), "TG002".to_string()])
+        );
+        assert_eq!(c.fail_on.as_deref(), Some("error"));
+        assert_eq!(c.levels.get("TG004"), Some(&Some(Level::Error)));
+        assert_eq!(c.levels.get("TG003"), Some(&None));
+        assert_eq!(c.trails.len(), 1);
+        assert_eq!(c.per_path_ignores.len(), 1);
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let e = load_str("select = [\"TG001\"]\nfail-on = \"sometimes\"\n").unwrap_err();
+        assert!(e.contains(":2:11: bad fail-on"), "{e}");
+        let e = load_str("selekt = [\"TG001\"]\n").unwrap_err();
+        assert!(e.contains(":1:1:") && e.contains("unknown field"), "{e}");
+        let e = load_str("ignore = [\"TG001\", \"TG099\"]\n").unwrap_err();
+        assert!(e.contains(":1:20: unknown rule ID \"TG099\""), "{e}");
+        let e = load_str("[[trails]]\narn = \"arn:aws:s3:::bucket\"\n").unwrap_err();
+        assert!(e.contains("is not a trail ARN"), "{e}");
+    }
+}
