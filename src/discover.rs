@@ -22,7 +22,7 @@ pub fn format_of(path: &Path) -> Option<Format> {
         Some(Format::TerraformJson)
     } else if name.ends_with(".tf") {
         Some(Format::Terraform)
-    } else if name.ends_with(".tfvars") || name.ends_with(".tfvars.json") {
+    } else if name.ends_with(".tfvars") {
         Some(Format::TerraformVars)
     } else if name.ends_with(".json") || name.ends_with(".tpl") {
         Some(Format::Json)
@@ -185,7 +185,7 @@ pub fn display_path(p: &Path) -> String {
     shown.to_string_lossy().replace('\\', "/")
 }
 
-fn normalize(p: &Path) -> PathBuf {
+pub fn normalize(p: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in p.components() {
         match c {

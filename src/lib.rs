@@ -95,7 +95,7 @@ pub fn scan(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
 
 fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
     let found = discover::discover(paths, &config.exclude)?;
-    let read: Vec<(SourceFile, Model, bool)> = found
+    let read: Vec<Read> = found
         .files
         .par_iter()
         .enumerate()
@@ -104,14 +104,63 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
     let mut sources = SourceMap::default();
     let mut model = Model::default();
     let mut files_scanned = 0;
-    for (f, m, scanned) in read {
-        files_scanned += usize::from(scanned);
-        sources.files.push(f);
-        model.extend(m);
+    let mut hcl = vec![];
+    for r in read {
+        files_scanned += usize::from(r.scanned);
+        let id = sources.files.len() as u32;
+        if let Some((body, is_vars)) = r.hcl {
+            hcl.push((id, r.source.path.clone(), body, is_vars));
+        }
+        sources.files.push(r.source);
+        model.extend(r.model);
     }
     for (path, msg) in found.problems {
         model.notices.push(Notice { path, message: msg });
     }
+    if !hcl.is_empty() {
+        let modules = frontend::terraform::group(hcl);
+        let files_by_path: std::collections::HashMap<PathBuf, source::FileId> = sources
+            .files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let abs = std::path::absolute(&f.path).unwrap_or_else(|_| f.path.clone());
+                (discover::normalize(&abs), i as u32)
+            })
+            .collect();
+        let world = frontend::terraform::World {
+            sources: &sources,
+            modules: &modules,
+            files_by_path: &files_by_path,
+            extra: Default::default(),
+            consumed: Default::default(),
+        };
+        let tf = frontend::terraform::evaluate(&world);
+        let consumed = world.consumed.into_inner().unwrap_or_default();
+        let extra = world.extra.into_inner().unwrap_or_default();
+        // A file read in a module's context: that result replaces the standalone one.
+        model
+            .policies
+            .retain(|p| !(p.standalone && consumed.contains(&p.span.file)));
+        let statement_spans: Vec<source::Span> = tf
+            .policies
+            .iter()
+            .flat_map(|p| p.doc.statements.iter().map(|s| s.span))
+            .collect();
+        for m in modules.values() {
+            for (id, body) in &m.files {
+                model.suppressions.extend(frontend::terraform::suppressions(
+                    *id,
+                    sources.get(*id),
+                    body,
+                    &statement_spans,
+                ));
+            }
+        }
+        model.extend(tf);
+        sources.files.extend(extra);
+    }
+    model.resolve();
     if let Some((path, text)) = &config.config_file {
         let id = sources.files.len() as u32;
         sources.files.push(SourceFile::new(
@@ -224,86 +273,88 @@ fn sort_findings(findings: &mut [Finding], sources: &SourceMap) {
     });
 }
 
-/// Reads one file and runs its frontend. Returns the source (empty when skipped), its model
-/// pieces, and whether it was scanned.
-fn read_one(id: u32, path: &Path, explicit: bool) -> (SourceFile, Model, bool) {
+/// One file read: its source (empty when skipped), its model pieces, whether it was scanned,
+/// and, for Terraform, its parsed body (and whether it is a tfvars file).
+struct Read {
+    source: SourceFile,
+    model: Model,
+    scanned: bool,
+    hcl: Option<(hcl_edit::structure::Body, bool)>,
+}
+
+/// Reads one file and runs its frontend.
+fn read_one(id: u32, path: &Path, explicit: bool) -> Read {
     let display = discover::display_path(path);
     let mut model = Model::default();
-    let skip = |model: &mut Model, message: String| {
+    let skipped = |mut model: Model, message: String| {
         model.notices.push(Notice {
             path: display.clone(),
             message,
         });
+        Read {
+            source: SourceFile::new(path.to_path_buf(), display.clone(), String::new()),
+            model,
+            scanned: false,
+            hcl: None,
+        }
     };
-    let empty =
-        |display: &str| SourceFile::new(path.to_path_buf(), display.to_string(), String::new());
     match std::fs::metadata(path) {
         Ok(m) if m.len() > MAX_FILE_BYTES => {
-            skip(
-                &mut model,
-                format!(
-                    "skipped: the file is {} MB, over the 256 MB limit",
-                    m.len() / (1024 * 1024)
-                ),
+            let mb = m.len() / (1024 * 1024);
+            return skipped(
+                model,
+                format!("skipped: the file is {mb} MB, over the 256 MB limit"),
             );
-            return (empty(&display), model, false);
         }
-        Err(e) => {
-            skip(&mut model, format!("skipped: cannot read the file: {e}"));
-            return (empty(&display), model, false);
-        }
+        Err(e) => return skipped(model, format!("skipped: cannot read the file: {e}")),
         Ok(_) => {}
     }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
-        Err(e) => {
-            skip(&mut model, format!("skipped: cannot read the file: {e}"));
-            return (empty(&display), model, false);
-        }
+        Err(e) => return skipped(model, format!("skipped: cannot read the file: {e}")),
     };
     if bytes[..bytes.len().min(8192)].contains(&0) {
-        skip(
-            &mut model,
-            "skipped: binary file (it contains NUL bytes)".into(),
-        );
-        return (empty(&display), model, false);
+        return skipped(model, "skipped: binary file (it contains NUL bytes)".into());
     }
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
-            skip(
-                &mut model,
-                format!(
-                    "skipped: the file is not UTF-8 (invalid byte at offset {})",
-                    e.utf8_error().valid_up_to()
-                ),
+            let at = e.utf8_error().valid_up_to();
+            return skipped(
+                model,
+                format!("skipped: the file is not UTF-8 (invalid byte at offset {at})"),
             );
-            return (empty(&display), model, false);
         }
     };
     let format = discover::format_of(path).or_else(|| {
         // A file named explicitly with another name: JSON if it looks like JSON.
         (explicit && text.trim_start().starts_with('{')).then_some(Format::Json)
     });
+    let mut hcl = None;
     let scanned = match format {
         Some(Format::Json) => {
             model = frontend::json::read_file(id, &display, &text);
             true
         }
-        Some(Format::TerraformJson | Format::Terraform | Format::TerraformVars | Format::Yaml)
-        | None => {
+        Some(Format::Terraform | Format::TerraformVars) => {
+            hcl = frontend::terraform::parse(id, &text, &mut model)
+                .map(|b| (b, format == Some(Format::TerraformVars)));
+            true
+        }
+        Some(Format::TerraformJson | Format::Yaml) | None => {
             if explicit {
-                skip(
-                    &mut model,
-                    "skipped: trailguard does not read this kind of file yet".into(),
-                );
+                model.notices.push(Notice {
+                    path: display.clone(),
+                    message: "skipped: trailguard does not read this kind of file yet".into(),
+                });
             }
             false
         }
     };
-    (
-        SourceFile::new(path.to_path_buf(), display, text),
+    Read {
+        source: SourceFile::new(path.to_path_buf(), display, text),
         model,
         scanned,
-    )
+        hcl,
+    }
 }

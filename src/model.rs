@@ -22,6 +22,9 @@ pub struct Policy {
     pub key: Option<usize>,
     /// A standalone document (raw JSON): its bucket comes from its own Resources.
     pub standalone: bool,
+    /// The key reference of a separate key-policy resource (`aws_kms_key_policy.key_id`),
+    /// resolved to [`Policy::key`] by [`Model::resolve`].
+    pub key_ref: Option<Text>,
 }
 
 /// A CloudTrail trail defined in the scan.
@@ -100,6 +103,10 @@ pub struct Model {
     pub parse_errors: Vec<ParseError>,
     pub suppressions: Vec<Suppression>,
     pub notices: Vec<Notice>,
+    /// KMS aliases to attach to keys: alias name, alias ARN, target key reference.
+    pub key_aliases: Vec<(Text, Text, Text)>,
+    /// Object Ownership settings: bucket reference and whether it is BucketOwnerEnforced.
+    pub ownership: Vec<(Text, Truth)>,
 }
 
 impl Model {
@@ -116,5 +123,44 @@ impl Model {
         self.parse_errors.extend(other.parse_errors);
         self.suppressions.extend(other.suppressions);
         self.notices.extend(other.notices);
+        self.key_aliases.extend(other.key_aliases);
+        self.ownership.extend(other.ownership);
+    }
+
+    /// Links what the frontends could only name: aliases and separate key policies to their
+    /// keys, Object Ownership settings to their buckets.
+    pub fn resolve(&mut self) {
+        use crate::aws::glob::text_eq;
+        for (name, arn, target) in std::mem::take(&mut self.key_aliases) {
+            if let Some(k) = self
+                .keys
+                .iter_mut()
+                .find(|k| k.idents.iter().any(|id| text_eq(id, &target).is_yes()))
+            {
+                k.idents.push(name);
+                k.idents.push(arn);
+            }
+        }
+        for p in &mut self.policies {
+            if p.key.is_some() {
+                continue;
+            }
+            let Some(r) = &p.key_ref else { continue };
+            if let Some(i) = self
+                .keys
+                .iter()
+                .position(|k| k.idents.iter().any(|id| text_eq(id, r).is_yes()))
+            {
+                p.key = Some(i);
+                self.keys[i].has_policy = true;
+            }
+        }
+        for (bucket, enforced) in std::mem::take(&mut self.ownership) {
+            for b in &mut self.buckets {
+                if text_eq(&b.name, &bucket).is_yes() {
+                    b.owner_enforced = b.owner_enforced.or(enforced);
+                }
+            }
+        }
     }
 }

@@ -134,6 +134,9 @@ const VERSIONS: [&str; 2] = ["2012-10-17", "2008-10-17"];
 
 /// Reads a policy document. `needs_principal`: bucket and key policies must name a principal.
 pub fn read_document(doc: &Node, needs_principal: bool) -> Document {
+    if let NodeKind::Doc(inner) = &doc.kind {
+        return read_document(inner, needs_principal);
+    }
     let mut d = Document::default();
     let entries = match &doc.kind {
         NodeKind::Map(e) => e,

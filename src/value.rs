@@ -255,6 +255,9 @@ pub enum NodeKind {
     Map(Vec<Entry>),
     /// A value the frontend could not evaluate (an unknown list, a function we do not model).
     Unknown,
+    /// A JSON-encoded document (`jsonencode(…)`, a policy document data source's `json`, a file
+    /// read by `file()`) whose tree is kept, with the span of its policy-level text.
+    Doc(Box<Node>),
 }
 
 #[derive(Clone, Debug)]

@@ -254,10 +254,25 @@ pub fn is_cloudtrail_service(value: &Text) -> Truth {
 }
 
 fn is_star(value: &Text) -> Truth {
-    match value.as_str() {
-        Some(s) => Truth::from_bool(s == "*"),
-        None => Truth::Unknown,
+    super::glob::text_eq(value, &Text::lit("*"))
+}
+
+/// Whether a principal value may be a legacy CloudTrail account, decided by its known parts.
+fn legacy_truth(value: &Text) -> Truth {
+    if is_legacy_principal(value) {
+        return Truth::Yes;
     }
+    if value.is_known() {
+        return Truth::No;
+    }
+    // An ARN or ID whose account part is typed (the caller's account) is not one.
+    let segs = value.split(':');
+    let account = if segs.len() == 6 { &segs[4] } else { value };
+    let typed = account.parts().iter().all(|p| match p {
+        crate::value::Part::Sym(s) => s.kind != crate::value::Kind::Any,
+        crate::value::Part::Lit(_) => true,
+    });
+    if typed { Truth::No } else { Truth::Unknown }
 }
 
 /// Who a principal element names, as far as CloudTrail is concerned.
@@ -283,11 +298,7 @@ pub fn principal_facts(p: &PrincipalElement) -> PrincipalFacts {
             "Service" => f.service = f.service.or(is_cloudtrail_service(&e.item.text)),
             "AWS" => {
                 f.everyone = f.everyone.or(is_star(&e.item.text));
-                if is_legacy_principal(&e.item.text) {
-                    f.legacy = Truth::Yes;
-                } else if !e.item.text.is_known() {
-                    f.legacy = f.legacy.or(Truth::Unknown);
-                }
+                f.legacy = f.legacy.or(legacy_truth(&e.item.text));
             }
             "*" => {
                 f.everyone = f.everyone.or(is_star(&e.item.text));

@@ -73,17 +73,51 @@ impl OffsetMap<'_> {
     }
 }
 
-/// A parsed JSON text converted to [`Node`]s, or the parse error's span and message.
+/// What a template placeholder (`${…}`) stands for.
+#[derive(Clone, Debug)]
+pub enum Slot {
+    Text(Text),
+    Node(Node),
+}
+
+/// A placeholder: its byte range in the parsed text and its value.
+#[derive(Clone, Debug)]
+pub struct Placeholder {
+    pub range: Range<usize>,
+    pub value: Slot,
+}
+
+/// A parsed JSON text converted to [`Node`]s, or the parse error's span and message. `${…}`
+/// placeholders are unknown values.
 pub fn parse_nodes(text: &str, offsets: OffsetMap<'_>) -> Result<Node, (Span, String)> {
-    let (body, skip) = match text.strip_prefix('\u{feff}') {
-        Some(rest) => (rest, 3),
-        None => (text, 0),
+    parse_nodes_with(text, offsets, None)
+}
+
+/// Like [`parse_nodes`], with the placeholders given (ranges in `text`) and their values.
+pub fn parse_nodes_with(
+    text: &str,
+    offsets: OffsetMap<'_>,
+    given: Option<&[Placeholder]>,
+) -> Result<Node, (Span, String)> {
+    let skip = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let body = &text[skip..];
+    let placeholders: Vec<Placeholder> = match given {
+        Some(g) => g
+            .iter()
+            .filter(|p| p.range.start >= skip && p.range.end <= text.len())
+            .map(|p| Placeholder {
+                range: p.range.start - skip..p.range.end - skip,
+                value: p.value.clone(),
+            })
+            .collect(),
+        None => template_placeholders(body)
+            .into_iter()
+            .map(|range| Placeholder {
+                value: Slot::Text(Text::unknown(body[range.clone()].to_string())),
+                range,
+            })
+            .collect(),
     };
-    let offsets = OffsetMap {
-        base: offsets.base,
-        ..offsets
-    };
-    let placeholders = template_placeholders(body);
     let masked;
     let input = if placeholders.is_empty() {
         body
@@ -95,10 +129,8 @@ pub fn parse_nodes(text: &str, offsets: OffsetMap<'_>) -> Result<Node, (Span, St
     match jsonc_parser::parse_to_ast(input, &CollectOptions::default(), &strict()) {
         Err(e) => {
             let r = e.range();
-            let span = offsets.span(shift(
-                r.start..r.end.max(r.start + 1).min(input.len().max(r.start)),
-            ));
-            Err((span, e.kind().to_string()))
+            let end = r.end.max(r.start + 1).min(input.len().max(r.start));
+            Err((offsets.span(shift(r.start..end)), e.kind().to_string()))
         }
         Ok(res) => match res.value {
             None => Err((
@@ -110,6 +142,7 @@ pub fn parse_nodes(text: &str, offsets: OffsetMap<'_>) -> Result<Node, (Span, St
                     offsets,
                     skip,
                     placeholders: &placeholders,
+                    raw: body,
                 };
                 Ok(conv.node(&v))
             }
@@ -120,7 +153,9 @@ pub fn parse_nodes(text: &str, offsets: OffsetMap<'_>) -> Result<Node, (Span, St
 struct Conv<'a> {
     offsets: OffsetMap<'a>,
     skip: usize,
-    placeholders: &'a [Range<usize>],
+    placeholders: &'a [Placeholder],
+    /// The text before masking.
+    raw: &'a str,
 }
 
 impl Conv<'_> {
@@ -128,16 +163,54 @@ impl Conv<'_> {
         self.offsets.span(r.start + self.skip..r.end + self.skip)
     }
 
+    /// A string literal's value, with the placeholders inside it substituted.
+    fn string_text(&self, lit: &jsonc_parser::ast::StringLit<'_>) -> Option<Text> {
+        let (start, end) = (lit.range.start, lit.range.end);
+        let inner: Vec<&Placeholder> = self
+            .placeholders
+            .iter()
+            .filter(|p| p.range.start > start && p.range.end < end)
+            .collect();
+        if inner.is_empty() {
+            return None;
+        }
+        let mut t = Text::default();
+        let mut at = start + 1;
+        let lit_part = |t: &mut Text, raw: &str| match unescape_with_map(raw) {
+            Some((s, _)) => t.push_str(&s),
+            None => t.push_str(raw),
+        };
+        for p in inner {
+            lit_part(&mut t, &self.raw[at..p.range.start]);
+            match &p.value {
+                Slot::Text(x) => t.push_text(x),
+                Slot::Node(n) => match n.scalar_text() {
+                    Some(x) => t.push_text(&x),
+                    None => t.push_text(&Text::unknown(self.raw[p.range.clone()].to_string())),
+                },
+            }
+            at = p.range.end;
+        }
+        lit_part(&mut t, &self.raw[at..end - 1]);
+        Some(t)
+    }
+
     fn node(&self, v: &Value<'_>) -> Node {
         let span = self.span(v.range());
         let kind = match v {
             Value::StringLit(s) => {
-                if self
+                if let Some(p) = self
                     .placeholders
                     .iter()
-                    .any(|p| p.start == s.range.start && p.end == s.range.end)
+                    .find(|p| p.range.start == s.range.start && p.range.end == s.range.end)
                 {
-                    NodeKind::Unknown
+                    match &p.value {
+                        Slot::Node(n) => return n.clone(),
+                        Slot::Text(t) if t.is_known() => NodeKind::Str(t.clone()),
+                        Slot::Text(_) => NodeKind::Unknown,
+                    }
+                } else if let Some(t) = self.string_text(s) {
+                    NodeKind::Str(t)
                 } else {
                     NodeKind::Str(template_text(&s.value, self.offsets.file + 1))
                 }
@@ -247,18 +320,49 @@ fn template_placeholders(text: &str) -> Vec<Range<usize>> {
     out
 }
 
-/// Replaces each placeholder with a JSON string of the same byte length.
-fn mask_placeholders(text: &str, ph: &[Range<usize>]) -> String {
+/// Replaces each placeholder with text of the same byte length that keeps the JSON valid: a
+/// JSON string where a value stands, plain letters inside a string.
+fn mask_placeholders(text: &str, ph: &[Placeholder]) -> String {
+    let inside = strings_at(text, ph);
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
-    for r in ph {
+    for (p, in_str) in ph.iter().zip(inside) {
+        let r = &p.range;
+        if r.start < last || r.end > text.len() {
+            continue;
+        }
         out.push_str(&text[last..r.start]);
-        out.push('"');
-        out.extend(std::iter::repeat_n('_', r.len().saturating_sub(2)));
-        out.push('"');
+        if in_str {
+            out.extend(std::iter::repeat_n('_', r.len()));
+        } else {
+            out.push('"');
+            out.extend(std::iter::repeat_n('_', r.len().saturating_sub(2)));
+            out.push('"');
+        }
         last = r.end;
     }
     out.push_str(&text[last..]);
+    out
+}
+
+/// For each placeholder, whether it starts inside a JSON string.
+fn strings_at(text: &str, ph: &[Placeholder]) -> Vec<bool> {
+    let b = text.as_bytes();
+    let mut out = Vec::with_capacity(ph.len());
+    let mut i = 0;
+    let mut in_str = false;
+    for p in ph {
+        while i < p.range.start.min(b.len()) {
+            match b[i] {
+                b'\\' if in_str => i += 1,
+                b'"' => in_str = !in_str,
+                _ => {}
+            }
+            i += 1;
+        }
+        out.push(in_str);
+        i = i.max(p.range.end);
+    }
     out
 }
 
@@ -404,6 +508,7 @@ fn push_policy(model: &mut Model, kind: PolicyKind, span: Span, doc: &Node) {
         bucket: None,
         key: None,
         standalone: true,
+        key_ref: None,
     });
 }
 

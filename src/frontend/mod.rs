@@ -1,3 +1,4 @@
 //! Frontends: each turns one kind of input file into [`Model`](crate::model::Model) pieces.
 
 pub mod json;
+pub mod terraform;

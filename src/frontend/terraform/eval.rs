@@ -1,0 +1,1537 @@
+//! Evaluation of Terraform expressions to symbolic values: literals, templates and heredocs,
+//! `var`/`local`/`module`/`data`/resource references, `path.module`, the functions that shape
+//! policies (`jsonencode`, `file`, `templatefile`, `format`, `join`, `concat`, …), conditionals
+//! (both branches: certain only where they agree), `for` expressions and splats. Anything else
+//! — cycles, unknown functions, registry modules — is an unknown value, never an error.
+
+use super::{Module, World};
+use crate::aws::Truth;
+use crate::aws::cloudtrail::trail_arn;
+use crate::frontend::json::{OffsetMap, Placeholder, Slot, parse_nodes, parse_nodes_with};
+use crate::model::{Bucket, Key, Model, Policy, Trail};
+use crate::policy::{PolicyKind, read_document};
+use crate::source::{FileId, Span};
+use crate::value::{Entry, Kind, Node, NodeKind, Symbol, Text};
+use hcl_edit::Span as _;
+use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
+use hcl_edit::structure::{Block, Body};
+use hcl_edit::template::{Element, Template};
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+/// How deep references may chain (locals through locals through outputs …).
+const MAX_DEPTH: usize = 64;
+/// How deep local modules may nest.
+const MAX_MODULE_DEPTH: usize = 16;
+/// Longest list a `for` expression or `formatlist` builds.
+const MAX_ITEMS: usize = 10_000;
+
+/// The local module directories a module calls (`source = "./…"` or `"../…"`).
+pub fn local_module_dirs(m: &Module) -> Vec<PathBuf> {
+    let mut out = vec![];
+    for (_, body) in &m.files {
+        for b in body.blocks().filter(|b| b.ident.as_str() == "module") {
+            if let Some(src) = local_source(b) {
+                out.push(crate::discover::normalize(&m.dir.join(src)));
+            }
+        }
+    }
+    out
+}
+
+fn local_source(b: &Block) -> Option<String> {
+    let a = b.body.get_attribute("source")?;
+    let Expression::String(s) = &a.value else {
+        return None;
+    };
+    let s = s.as_str();
+    (s.starts_with("./") || s.starts_with("../")).then(|| s.to_string())
+}
+
+fn label(b: &Block, i: usize) -> &str {
+    b.labels.get(i).map(|l| l.as_str()).unwrap_or("")
+}
+
+fn span_of(file: FileId, r: Option<std::ops::Range<usize>>) -> Span {
+    let r = r.unwrap_or(0..0);
+    Span::new(file, r.start, r.end)
+}
+
+fn unknown(span: Span) -> Node {
+    Node::new(span, NodeKind::Unknown)
+}
+
+fn str_node(span: Span, t: Text) -> Node {
+    Node::new(span, NodeKind::Str(t))
+}
+
+/// A value as text, when it is a scalar.
+fn text_of(n: &Node) -> Option<Text> {
+    n.scalar_text()
+}
+
+fn known_str(n: &Node) -> Option<String> {
+    text_of(n).and_then(|t| t.as_str().map(str::to_string))
+}
+
+fn truth_of(n: &Node) -> Truth {
+    match &n.kind {
+        NodeKind::Bool(b) => Truth::from_bool(*b),
+        NodeKind::Str(t) => match t.as_str() {
+            Some("true") => Truth::Yes,
+            Some("false") => Truth::No,
+            _ => Truth::Unknown,
+        },
+        _ => Truth::Unknown,
+    }
+}
+
+/// Structural equality of two evaluated values (spans ignored).
+fn same(a: &Node, b: &Node) -> bool {
+    match (&a.kind, &b.kind) {
+        (NodeKind::Str(x), NodeKind::Str(y)) => x == y,
+        (NodeKind::Bool(x), NodeKind::Bool(y)) => x == y,
+        (NodeKind::Num(x), NodeKind::Num(y)) => x == y,
+        (NodeKind::Null, NodeKind::Null) => true,
+        (NodeKind::List(x), NodeKind::List(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))
+        }
+        (NodeKind::Map(x), NodeKind::Map(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|(a, b)| a.key == b.key && same(&a.value, &b.value))
+        }
+        (NodeKind::Doc(x), NodeKind::Doc(y)) => same(x, y),
+        _ => false,
+    }
+}
+
+fn is_empty_value(n: &Node) -> bool {
+    match &n.kind {
+        NodeKind::Null => true,
+        NodeKind::List(l) => l.is_empty(),
+        NodeKind::Map(m) => m.is_empty(),
+        NodeKind::Str(t) => t.as_str() == Some(""),
+        _ => false,
+    }
+}
+
+/// Variables bound by `for` expressions and `templatefile()`.
+#[derive(Clone, Default)]
+pub struct Scope {
+    vars: Vec<(String, Node)>,
+}
+
+impl Scope {
+    pub fn clone_with(&self, name: &str, v: Node) -> Scope {
+        self.with(name, v)
+    }
+
+    fn get(&self, name: &str) -> Option<&Node> {
+        self.vars
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
+    }
+
+    fn with(&self, name: &str, v: Node) -> Scope {
+        let mut s = self.clone();
+        s.vars.push((name.to_string(), v));
+        s
+    }
+}
+
+/// One evaluation of a module: the root module, or a local module with its caller's arguments.
+pub struct Instance<'w> {
+    w: &'w World<'w>,
+    module: &'w Module,
+    /// Address prefix: `""` for a root module, `module.logs.` inside one.
+    prefix: String,
+    inputs: HashMap<String, Node>,
+    /// Module directories from the root to here.
+    stack: Vec<PathBuf>,
+    locals: HashMap<&'w str, (&'w Expression, FileId)>,
+    variables: HashMap<&'w str, (&'w Block, FileId)>,
+    tfvars: HashMap<String, Node>,
+    resources: HashMap<(&'w str, &'w str), (&'w Block, FileId)>,
+    data: HashMap<(&'w str, &'w str), (&'w Block, FileId)>,
+    calls: HashMap<&'w str, (&'w Block, FileId)>,
+    outputs: HashMap<&'w str, (&'w Expression, FileId)>,
+    memo: RefCell<HashMap<String, Node>>,
+    busy: RefCell<HashSet<String>>,
+    children: RefCell<HashMap<String, Option<Rc<Instance<'w>>>>>,
+    depth: RefCell<usize>,
+}
+
+impl<'w> Instance<'w> {
+    pub fn root(w: &'w World<'w>, module: &'w Module) -> Instance<'w> {
+        let mut inst = Instance::new(
+            w,
+            module,
+            String::new(),
+            HashMap::new(),
+            vec![module.dir.clone()],
+        );
+        let mut tfvars = HashMap::new();
+        for (file, body) in &module.tfvars {
+            for a in body.attributes() {
+                tfvars.insert(
+                    a.key.as_str().to_string(),
+                    inst.eval(&a.value, *file, &Scope::default()),
+                );
+            }
+        }
+        inst.tfvars = tfvars;
+        inst
+    }
+
+    fn new(
+        w: &'w World<'w>,
+        module: &'w Module,
+        prefix: String,
+        inputs: HashMap<String, Node>,
+        stack: Vec<PathBuf>,
+    ) -> Instance<'w> {
+        let mut inst = Instance {
+            w,
+            module,
+            prefix,
+            inputs,
+            stack,
+            locals: HashMap::new(),
+            variables: HashMap::new(),
+            tfvars: HashMap::new(),
+            resources: HashMap::new(),
+            data: HashMap::new(),
+            calls: HashMap::new(),
+            outputs: HashMap::new(),
+            memo: RefCell::default(),
+            busy: RefCell::default(),
+            children: RefCell::default(),
+            depth: RefCell::new(0),
+        };
+        for (file, body) in &module.files {
+            for b in body.blocks() {
+                match b.ident.as_str() {
+                    "locals" => {
+                        for a in b.body.attributes() {
+                            inst.locals.insert(a.key.as_str(), (&a.value, *file));
+                        }
+                    }
+                    "variable" => {
+                        inst.variables.insert(label(b, 0), (b, *file));
+                    }
+                    "resource" => {
+                        inst.resources
+                            .insert((label(b, 0), label(b, 1)), (b, *file));
+                    }
+                    "data" => {
+                        inst.data.insert((label(b, 0), label(b, 1)), (b, *file));
+                    }
+                    "module" => {
+                        inst.calls.insert(label(b, 0), (b, *file));
+                    }
+                    "output" => {
+                        if let Some(a) = b.body.get_attribute("value") {
+                            inst.outputs.insert(label(b, 0), (&a.value, *file));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        inst
+    }
+
+    /// The text of one of the scan's files (or one read by `file()`).
+    pub fn file_text(&self, file: FileId) -> String {
+        let n = self.w.sources.files.len() as u32;
+        if file < n {
+            return self.w.sources.get(file).text.clone();
+        }
+        self.w
+            .extra
+            .lock()
+            .ok()
+            .and_then(|e| e.get((file - n) as usize).map(|f| f.text.clone()))
+            .unwrap_or_default()
+    }
+
+    fn sym(&self, kind: Kind, name: &str) -> Text {
+        Text::sym(Symbol::new(kind, format!("{}{name}", self.prefix)))
+    }
+
+    /// Provider-level symbols (account, Region, partition), per provider alias.
+    fn provider_sym(&self, kind: Kind, what: &str, block: Option<&Block>) -> Text {
+        let alias = block
+            .and_then(|b| b.body.get_attribute("provider"))
+            .map(|a| a.value.to_string().trim().to_string())
+            .filter(|p| p != "aws")
+            .map(|p| format!("[{p}]"))
+            .unwrap_or_default();
+        Text::sym(Symbol::new(kind, format!("aws{alias}.{what}")))
+    }
+
+    fn partition(&self, b: Option<&Block>) -> Text {
+        self.provider_sym(Kind::Partition, "partition", b)
+    }
+    fn region(&self, b: Option<&Block>) -> Text {
+        self.provider_sym(Kind::Region, "region", b)
+    }
+    fn account(&self, b: Option<&Block>) -> Text {
+        self.provider_sym(Kind::Account, "account_id", b)
+    }
+
+    // ---------------------------------------------------------------- expressions
+
+    pub fn eval(&self, e: &Expression, file: FileId, scope: &Scope) -> Node {
+        let span = span_of(file, e.span());
+        {
+            let mut d = self.depth.borrow_mut();
+            if *d > MAX_DEPTH {
+                return unknown(span);
+            }
+            *d += 1;
+        }
+        let v = self.eval_inner(e, file, scope, span);
+        *self.depth.borrow_mut() -= 1;
+        v
+    }
+
+    fn eval_inner(&self, e: &Expression, file: FileId, scope: &Scope, span: Span) -> Node {
+        match e {
+            Expression::Null(_) => Node::new(span, NodeKind::Null),
+            Expression::Bool(b) => Node::new(span, NodeKind::Bool(*b.value())),
+            Expression::Number(n) => Node::new(span, NodeKind::Num(n.value().to_string())),
+            Expression::String(s) => str_node(span, Text::lit(s.as_str())),
+            Expression::Array(a) => Node::new(
+                span,
+                NodeKind::List(a.iter().map(|x| self.eval(x, file, scope)).collect()),
+            ),
+            Expression::Object(o) => {
+                let mut entries = vec![];
+                for (k, v) in o.iter() {
+                    let (key, key_span) = match k {
+                        ObjectKey::Ident(id) => (id.as_str().to_string(), span_of(file, id.span())),
+                        ObjectKey::Expression(x) => {
+                            let kv = self.eval(x, file, scope);
+                            let key = match known_str(&kv) {
+                                Some(s) => s,
+                                // A computed key we cannot read: the object is not certain.
+                                None => return unknown(span),
+                            };
+                            (key, span_of(file, x.span()))
+                        }
+                    };
+                    entries.push(Entry {
+                        key,
+                        key_span,
+                        value: self.eval(v.expr(), file, scope),
+                    });
+                }
+                Node::new(span, NodeKind::Map(entries))
+            }
+            Expression::StringTemplate(t) => self.template(t, file, scope, span),
+            Expression::HeredocTemplate(h) => self.template(&h.template, file, scope, span),
+            Expression::Parenthesis(p) => self.eval(p.inner(), file, scope),
+            Expression::Variable(v) => match scope.get(v.as_str()) {
+                Some(n) => n.clone(),
+                None => str_node(
+                    span,
+                    Text::unknown(format!("{}{}", self.prefix, v.as_str())),
+                ),
+            },
+            Expression::Conditional(c) => {
+                let cond = self.eval(&c.cond_expr, file, scope);
+                match truth_of(&cond) {
+                    Truth::Yes => self.eval(&c.true_expr, file, scope),
+                    Truth::No => self.eval(&c.false_expr, file, scope),
+                    Truth::Unknown => {
+                        let t = self.eval(&c.true_expr, file, scope);
+                        let f = self.eval(&c.false_expr, file, scope);
+                        if same(&t, &f) {
+                            t
+                        } else if is_empty_value(&f) && !is_empty_value(&t) {
+                            // What exists only under an unknown condition is judged as if it
+                            // exists.
+                            t
+                        } else if is_empty_value(&t) && !is_empty_value(&f) {
+                            f
+                        } else {
+                            unknown(span)
+                        }
+                    }
+                }
+            }
+            Expression::FuncCall(f) => self.call(f, file, scope, span),
+            Expression::Traversal(t) => self.traversal(t, file, scope, span),
+            Expression::UnaryOp(u) => {
+                let v = self.eval(&u.expr, file, scope);
+                match u.operator.value() {
+                    UnaryOperator::Not => match truth_of(&v) {
+                        Truth::Unknown => unknown(span),
+                        t => Node::new(span, NodeKind::Bool(t.not().is_yes())),
+                    },
+                    _ => unknown(span),
+                }
+            }
+            Expression::BinaryOp(b) => {
+                let l = self.eval(&b.lhs_expr, file, scope);
+                let r = self.eval(&b.rhs_expr, file, scope);
+                let t = match b.operator.value() {
+                    BinaryOperator::Eq | BinaryOperator::NotEq => {
+                        let eq = match (&l.kind, &r.kind) {
+                            (NodeKind::Str(x), NodeKind::Str(y)) => crate::aws::glob::text_eq(x, y),
+                            _ if matches!(l.kind, NodeKind::Unknown)
+                                || matches!(r.kind, NodeKind::Unknown) =>
+                            {
+                                Truth::Unknown
+                            }
+                            _ => Truth::from_bool(same(&l, &r)),
+                        };
+                        if *b.operator.value() == BinaryOperator::Eq {
+                            eq
+                        } else {
+                            eq.not()
+                        }
+                    }
+                    BinaryOperator::And => truth_of(&l).and(truth_of(&r)),
+                    BinaryOperator::Or => truth_of(&l).or(truth_of(&r)),
+                    _ => Truth::Unknown,
+                };
+                match t {
+                    Truth::Unknown => unknown(span),
+                    t => Node::new(span, NodeKind::Bool(t.is_yes())),
+                }
+            }
+            Expression::ForExpr(f) => {
+                let coll = self.eval(&f.intro.collection_expr, file, scope);
+                let items: Vec<(Node, Node)> = match &coll.kind {
+                    NodeKind::List(l) => l
+                        .iter()
+                        .enumerate()
+                        .map(|(i, v)| (Node::new(v.span, NodeKind::Num(i.to_string())), v.clone()))
+                        .collect(),
+                    NodeKind::Map(m) => m
+                        .iter()
+                        .map(|e| {
+                            (
+                                str_node(e.key_span, Text::lit(e.key.clone())),
+                                e.value.clone(),
+                            )
+                        })
+                        .collect(),
+                    _ => return unknown(span),
+                };
+                if items.len() > MAX_ITEMS {
+                    return unknown(span);
+                }
+                let mut list = vec![];
+                let mut map = vec![];
+                for (k, v) in items {
+                    let mut s = scope.with(f.intro.value_var.as_str(), v);
+                    if let Some(kv) = &f.intro.key_var {
+                        s = s.with(kv.as_str(), k);
+                    }
+                    if let Some(c) = &f.cond
+                        && truth_of(&self.eval(&c.expr, file, &s)).is_no()
+                    {
+                        continue;
+                    }
+                    let value = self.eval(&f.value_expr, file, &s);
+                    match &f.key_expr {
+                        Some(ke) => {
+                            let key = self.eval(ke, file, &s);
+                            let Some(key) = known_str(&key) else {
+                                return unknown(span);
+                            };
+                            map.push(Entry {
+                                key,
+                                key_span: value.span,
+                                value,
+                            });
+                        }
+                        None => list.push(value),
+                    }
+                }
+                if f.key_expr.is_some() {
+                    Node::new(span, NodeKind::Map(map))
+                } else {
+                    Node::new(span, NodeKind::List(list))
+                }
+            }
+        }
+    }
+
+    fn template(&self, t: &Template, file: FileId, scope: &Scope, span: Span) -> Node {
+        let mut out = Text::default();
+        for el in t.iter() {
+            match el {
+                Element::Literal(s) => out.push_str(s.value()),
+                Element::Interpolation(i) => {
+                    let v = self.eval(&i.expr, file, scope);
+                    match text_of(&v) {
+                        Some(t) => out.push_text(&t),
+                        None => out.push_sym(Symbol::new(
+                            Kind::Any,
+                            format!("{}{}", self.prefix, i.expr.to_string().trim()),
+                        )),
+                    }
+                }
+                Element::Directive(_) => return unknown(span),
+            }
+        }
+        str_node(span, out)
+    }
+
+    // ---------------------------------------------------------------- references
+
+    fn traversal(
+        &self,
+        t: &hcl_edit::expr::Traversal,
+        file: FileId,
+        scope: &Scope,
+        span: Span,
+    ) -> Node {
+        let ops: Vec<&TraversalOperator> = t.operators.iter().map(|o| o.value()).collect();
+        let attr = |i: usize| match ops.get(i) {
+            Some(TraversalOperator::GetAttr(a)) => Some(a.as_str()),
+            _ => None,
+        };
+        let root = match &t.expr {
+            Expression::Variable(v) => v.as_str().to_string(),
+            other => {
+                let base = self.eval(other, file, scope);
+                return self.apply_ops(base, &ops, file, scope, span);
+            }
+        };
+        if let Some(v) = scope.get(&root) {
+            return self.apply_ops(v.clone(), &ops, file, scope, span);
+        }
+        match root.as_str() {
+            "var" => {
+                let Some(name) = attr(0) else {
+                    return unknown(span);
+                };
+                let v = self.variable(name, span);
+                self.apply_ops(v, &ops[1..], file, scope, span)
+            }
+            "local" => {
+                let Some(name) = attr(0) else {
+                    return unknown(span);
+                };
+                let v = self.local(name, span);
+                self.apply_ops(v, &ops[1..], file, scope, span)
+            }
+            "path" => {
+                let dir = match attr(0) {
+                    Some("module") => self.module.dir.clone(),
+                    Some("root") => self.stack.first().cloned().unwrap_or_default(),
+                    Some("cwd") => std::env::current_dir().unwrap_or_default(),
+                    _ => return unknown(span),
+                };
+                str_node(span, Text::lit(dir.to_string_lossy().to_string()))
+            }
+            "module" => {
+                let (Some(name), Some(out)) = (attr(0), attr(1)) else {
+                    return unknown(span);
+                };
+                let v = match self.child(name) {
+                    Some(c) => c.output(out, span),
+                    None => str_node(span, self.sym(Kind::Any, &format!("module.{name}.{out}"))),
+                };
+                self.apply_ops(v, &ops[2..], file, scope, span)
+            }
+            "data" => {
+                let (Some(ty), Some(name)) = (attr(0), attr(1)) else {
+                    return unknown(span);
+                };
+                let (rest, _) = skip_instance_index(&ops[2..]);
+                let Some(TraversalOperator::GetAttr(a)) = rest.first() else {
+                    return unknown(span);
+                };
+                let v = self.data_attr(ty, name, a.as_str(), span);
+                self.apply_ops(v, &rest[1..], file, scope, span)
+            }
+            "each" | "count" | "self" | "terraform" => str_node(
+                span,
+                Text::unknown(format!(
+                    "{}{root}.{}@{}",
+                    self.prefix,
+                    attr(0).unwrap_or(""),
+                    span.start
+                )),
+            ),
+            ty => {
+                let Some(name) = attr(0) else {
+                    return unknown(span);
+                };
+                let (rest, splat) = skip_instance_index(&ops[1..]);
+                let Some(TraversalOperator::GetAttr(a)) = rest.first() else {
+                    return unknown(span);
+                };
+                let v = self.resource_attr(ty, name, a.as_str(), span);
+                let v = self.apply_ops(v, &rest[1..], file, scope, span);
+                if splat {
+                    Node::new(span, NodeKind::List(vec![v]))
+                } else {
+                    v
+                }
+            }
+        }
+    }
+
+    /// Indexing, attribute access and splats on a value.
+    fn apply_ops(
+        &self,
+        mut v: Node,
+        ops: &[&TraversalOperator],
+        file: FileId,
+        scope: &Scope,
+        span: Span,
+    ) -> Node {
+        for (i, op) in ops.iter().enumerate() {
+            v = match op {
+                TraversalOperator::GetAttr(a) => match &v.kind {
+                    NodeKind::Map(m) => match m.iter().find(|e| e.key == a.as_str()) {
+                        Some(e) => e.value.clone(),
+                        None => return unknown(span),
+                    },
+                    _ => return unknown(span),
+                },
+                TraversalOperator::Index(ix) => {
+                    let k = self.eval(ix, file, scope);
+                    index(&v, &k).unwrap_or_else(|| unknown(span))
+                }
+                TraversalOperator::LegacyIndex(n) => {
+                    let k = Node::new(span, NodeKind::Num(n.value().to_string()));
+                    index(&v, &k).unwrap_or_else(|| unknown(span))
+                }
+                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
+                    let rest = &ops[i + 1..];
+                    return match &v.kind {
+                        NodeKind::List(l) => Node::new(
+                            span,
+                            NodeKind::List(
+                                l.iter()
+                                    .map(|x| self.apply_ops(x.clone(), rest, file, scope, span))
+                                    .collect(),
+                            ),
+                        ),
+                        NodeKind::Unknown => unknown(span),
+                        _ => Node::new(
+                            span,
+                            NodeKind::List(vec![self.apply_ops(
+                                v.clone(),
+                                rest,
+                                file,
+                                scope,
+                                span,
+                            )]),
+                        ),
+                    };
+                }
+            };
+        }
+        v
+    }
+
+    fn variable(&self, name: &str, span: Span) -> Node {
+        if let Some(v) = self.inputs.get(name) {
+            return v.clone();
+        }
+        if let Some(v) = self.tfvars.get(name) {
+            return v.clone();
+        }
+        if let Some((b, file)) = self.variables.get(name)
+            && let Some(d) = b.body.get_attribute("default")
+        {
+            let v = self.eval(&d.value, *file, &Scope::default());
+            if !matches!(v.kind, NodeKind::Null) {
+                return v;
+            }
+        }
+        str_node(span, self.sym(Kind::Any, &format!("var.{name}")))
+    }
+
+    fn local(&self, name: &str, span: Span) -> Node {
+        let key = format!("local.{name}");
+        if let Some(v) = self.memo.borrow().get(&key) {
+            return v.clone();
+        }
+        let Some((e, file)) = self.locals.get(name).copied() else {
+            return unknown(span);
+        };
+        if !self.busy.borrow_mut().insert(key.clone()) {
+            // A cycle: unknown, never a loop.
+            return unknown(span);
+        }
+        let v = self.eval(e, file, &Scope::default());
+        self.busy.borrow_mut().remove(&key);
+        self.memo.borrow_mut().insert(key, v.clone());
+        v
+    }
+
+    fn output(&self, name: &str, span: Span) -> Node {
+        let key = format!("output.{name}");
+        if let Some(v) = self.memo.borrow().get(&key) {
+            return v.clone();
+        }
+        let Some((e, file)) = self.outputs.get(name).copied() else {
+            return unknown(span);
+        };
+        if !self.busy.borrow_mut().insert(key.clone()) {
+            return unknown(span);
+        }
+        let v = self.eval(e, file, &Scope::default());
+        self.busy.borrow_mut().remove(&key);
+        self.memo.borrow_mut().insert(key, v.clone());
+        v
+    }
+
+    /// The instance of a local module call, evaluated with this instance's arguments.
+    fn child(&self, name: &str) -> Option<Rc<Instance<'w>>> {
+        if let Some(c) = self.children.borrow().get(name) {
+            return c.clone();
+        }
+        let made = self.make_child(name).map(Rc::new);
+        self.children
+            .borrow_mut()
+            .insert(name.to_string(), made.clone());
+        made
+    }
+
+    fn make_child(&self, name: &str) -> Option<Instance<'w>> {
+        let (b, file) = self.calls.get(name).copied()?;
+        let src = local_source(b)?;
+        let dir = crate::discover::normalize(&self.module.dir.join(src));
+        if self.stack.contains(&dir) || self.stack.len() >= MAX_MODULE_DEPTH {
+            return None;
+        }
+        let module = self.w.modules.get(&dir)?;
+        let mut inputs = HashMap::new();
+        for a in b.body.attributes() {
+            let k = a.key.as_str();
+            if matches!(
+                k,
+                "source" | "version" | "providers" | "count" | "for_each" | "depends_on"
+            ) {
+                continue;
+            }
+            inputs.insert(k.to_string(), self.eval(&a.value, file, &Scope::default()));
+        }
+        let mut stack = self.stack.clone();
+        stack.push(dir);
+        Some(Instance::new(
+            self.w,
+            module,
+            format!("{}module.{name}.", self.prefix),
+            inputs,
+            stack,
+        ))
+    }
+
+    fn block_attr(&self, b: &Block, file: FileId, name: &str) -> Option<Node> {
+        b.body
+            .get_attribute(name)
+            .map(|a| self.eval(&a.value, file, &Scope::default()))
+    }
+
+    fn attr_text(&self, b: &Block, file: FileId, name: &str) -> Option<Text> {
+        self.block_attr(b, file, name).map(|n| {
+            text_of(&n)
+                .unwrap_or_else(|| Text::unknown(format!("{}{}.{name}", self.prefix, label(b, 1))))
+        })
+    }
+
+    /// A bucket's name: its `bucket` argument, else a bucket-name symbol.
+    fn bucket_name(&self, name: &str) -> Text {
+        match self.resources.get(&("aws_s3_bucket", name)) {
+            Some((b, file)) => match self.attr_text(b, *file, "bucket") {
+                Some(t) => t,
+                None => self.sym(Kind::Bucket, &format!("aws_s3_bucket.{name}.bucket")),
+            },
+            None => self.sym(Kind::Bucket, &format!("aws_s3_bucket.{name}.bucket")),
+        }
+    }
+
+    fn key_id(&self, name: &str) -> Text {
+        self.sym(Kind::KeyId, &format!("aws_kms_key.{name}.key_id"))
+    }
+
+    fn key_arn(&self, name: &str, b: Option<&Block>) -> Text {
+        let mut t = Text::lit("arn:");
+        t.push_text(&self.partition(b));
+        t.push_str(":kms:");
+        t.push_text(&self.region(b));
+        t.push_str(":");
+        t.push_text(&self.account(b));
+        t.push_str(":key/");
+        t.push_text(&self.key_id(name));
+        t
+    }
+
+    fn trail_name(&self, name: &str) -> Text {
+        match self.resources.get(&("aws_cloudtrail", name)) {
+            Some((b, file)) => self.attr_text(b, *file, "name").unwrap_or_else(|| {
+                self.sym(Kind::TrailName, &format!("aws_cloudtrail.{name}.name"))
+            }),
+            None => self.sym(Kind::TrailName, &format!("aws_cloudtrail.{name}.name")),
+        }
+    }
+
+    fn resource_attr(&self, ty: &str, name: &str, attr: &str, span: Span) -> Node {
+        let block = self.resources.get(&(ty, name)).copied();
+        let b = block.map(|(b, _)| b);
+        let t = match (ty, attr) {
+            ("aws_s3_bucket", "id" | "bucket") => self.bucket_name(name),
+            ("aws_s3_bucket", "arn") => {
+                let mut t = Text::lit("arn:");
+                t.push_text(&self.partition(b));
+                t.push_str(":s3:::");
+                t.push_text(&self.bucket_name(name));
+                t
+            }
+            ("aws_kms_key", "id" | "key_id") => self.key_id(name),
+            ("aws_kms_key", "arn") => self.key_arn(name, b),
+            ("aws_cloudtrail", "id" | "name") => self.trail_name(name),
+            ("aws_cloudtrail", "arn") => trail_arn(
+                &self.partition(b),
+                &self.region(b),
+                &self.account(b),
+                &self.trail_name(name),
+            ),
+            ("aws_kms_alias", "arn") => {
+                let n = block
+                    .and_then(|(b, f)| self.attr_text(b, f, "name"))
+                    .unwrap_or_else(|| self.sym(Kind::Any, &format!("aws_kms_alias.{name}.name")));
+                let mut t = Text::lit("arn:");
+                t.push_text(&self.partition(b));
+                t.push_str(":kms:");
+                t.push_text(&self.region(b));
+                t.push_str(":");
+                t.push_text(&self.account(b));
+                t.push_str(":");
+                t.push_text(&n);
+                t
+            }
+            _ => {
+                if let Some((blk, file)) = block
+                    && let Some(v) = self.block_attr(blk, file, attr)
+                {
+                    return v;
+                }
+                if attr == "id"
+                    && ty == "aws_kms_alias"
+                    && let Some((blk, file)) = block
+                    && let Some(v) = self.block_attr(blk, file, "name")
+                {
+                    return v;
+                }
+                self.sym(Kind::Any, &format!("{ty}.{name}.{attr}"))
+            }
+        };
+        str_node(span, t)
+    }
+
+    fn data_attr(&self, ty: &str, name: &str, attr: &str, span: Span) -> Node {
+        let block = self.data.get(&(ty, name)).copied();
+        let b = block.map(|(b, _)| b);
+        let t = match (ty, attr) {
+            ("aws_caller_identity", "account_id" | "id") => self.account(b),
+            ("aws_partition", "partition" | "id") => self.partition(b),
+            ("aws_region", "name" | "region" | "id") => match block {
+                Some((blk, file)) => self
+                    .attr_text(blk, file, "region")
+                    .or_else(|| self.attr_text(blk, file, "name"))
+                    .unwrap_or_else(|| self.region(b)),
+                None => self.region(b),
+            },
+            ("aws_cloudtrail_service_account", "id" | "arn") => {
+                let region = block
+                    .and_then(|(blk, f)| self.attr_text(blk, f, "region"))
+                    .map(|t| t.to_string())
+                    .unwrap_or_default();
+                let id = Text::sym(Symbol::new(
+                    Kind::LegacyCloudTrailAccount,
+                    format!("cloudtrail_service_account[{region}]"),
+                ));
+                if attr == "id" {
+                    id
+                } else {
+                    let mut t = Text::lit("arn:");
+                    t.push_text(&self.partition(b));
+                    t.push_str(":iam::");
+                    t.push_text(&id);
+                    t.push_str(":root");
+                    t
+                }
+            }
+            ("aws_organizations_organization", "id") => {
+                self.provider_sym(Kind::OrgId, "organization_id", b)
+            }
+            ("aws_organizations_organization", "master_account_id") => {
+                self.provider_sym(Kind::Account, "organization_master", b)
+            }
+            ("aws_iam_policy_document", "json" | "minified_json") => {
+                return match block {
+                    Some((blk, file)) => {
+                        let key = format!("data.aws_iam_policy_document.{name}");
+                        if let Some(v) = self.memo.borrow().get(&key) {
+                            return v.clone();
+                        }
+                        if !self.busy.borrow_mut().insert(key.clone()) {
+                            return unknown(span);
+                        }
+                        let doc = super::policy_document::render(self, blk, file);
+                        self.busy.borrow_mut().remove(&key);
+                        let v = Node::new(doc.span, NodeKind::Doc(Box::new(doc)));
+                        self.memo.borrow_mut().insert(key, v.clone());
+                        v
+                    }
+                    None => unknown(span),
+                };
+            }
+            _ => self.sym(Kind::Any, &format!("data.{ty}.{name}.{attr}")),
+        };
+        str_node(span, t)
+    }
+
+    // ---------------------------------------------------------------- functions
+
+    fn call(&self, f: &hcl_edit::expr::FuncCall, file: FileId, scope: &Scope, span: Span) -> Node {
+        let name = f.name.name.as_str();
+        let raw: Vec<&Expression> = f.args.iter().collect();
+        let args: Vec<Node> = match name {
+            // Lazily evaluated: only the first argument that works counts.
+            "try" | "can" => vec![],
+            _ => raw.iter().map(|a| self.eval(a, file, scope)).collect(),
+        };
+        let texts = || args.iter().map(text_of).collect::<Option<Vec<Text>>>();
+        let known = || args.iter().map(known_str).collect::<Option<Vec<String>>>();
+        let list = |n: &Node| match &n.kind {
+            NodeKind::List(l) => Some(l.clone()),
+            _ => None,
+        };
+        match name {
+            "jsonencode" => match args.first() {
+                Some(v) => Node::new(
+                    span,
+                    NodeKind::Doc(Box::new(Node::new(span, v.kind.clone()))),
+                ),
+                None => unknown(span),
+            },
+            "jsondecode" => match args.first().map(|a| &a.kind) {
+                Some(NodeKind::Doc(d)) => (**d).clone(),
+                _ => unknown(span),
+            },
+            "file" => match args.first().and_then(known_str) {
+                Some(p) => self.file_doc(&p, span),
+                None => unknown(span),
+            },
+            "templatefile" => match (args.first().and_then(known_str), args.get(1)) {
+                (Some(p), Some(vars)) => self.template_file(&p, vars, span),
+                _ => unknown(span),
+            },
+            "format" => match texts() {
+                Some(t) => format_text(&t)
+                    .map(|t| str_node(span, t))
+                    .unwrap_or_else(|| unknown(span)),
+                None => unknown(span),
+            },
+            "formatlist" => {
+                let Some(fmt) = args.first().and_then(text_of) else {
+                    return unknown(span);
+                };
+                let n = args[1..]
+                    .iter()
+                    .filter_map(|a| list(a).map(|l| l.len()))
+                    .max()
+                    .unwrap_or(1);
+                if n > MAX_ITEMS
+                    || args[1..]
+                        .iter()
+                        .any(|a| matches!(a.kind, NodeKind::Unknown))
+                {
+                    return unknown(span);
+                }
+                let mut out = vec![];
+                for i in 0..n {
+                    let mut parts = vec![fmt.clone()];
+                    for a in &args[1..] {
+                        let item = match list(a) {
+                            Some(l) => l.get(i).and_then(text_of),
+                            None => text_of(a),
+                        };
+                        let Some(item) = item else {
+                            return unknown(span);
+                        };
+                        parts.push(item);
+                    }
+                    match format_text(&parts) {
+                        Some(t) => out.push(str_node(span, t)),
+                        None => return unknown(span),
+                    }
+                }
+                Node::new(span, NodeKind::List(out))
+            }
+            "join" => {
+                let (Some(sep), Some(l)) =
+                    (args.first().and_then(text_of), args.get(1).and_then(list))
+                else {
+                    return unknown(span);
+                };
+                let mut t = Text::default();
+                for (i, x) in l.iter().enumerate() {
+                    if i > 0 {
+                        t.push_text(&sep);
+                    }
+                    match text_of(x) {
+                        Some(x) => t.push_text(&x),
+                        None => return unknown(span),
+                    }
+                }
+                str_node(span, t)
+            }
+            "concat" => {
+                let mut out = vec![];
+                for a in &args {
+                    match &a.kind {
+                        NodeKind::List(l) => out.extend(l.iter().cloned()),
+                        // Unknown elements keep the list open.
+                        _ => out.push(unknown(a.span)),
+                    }
+                }
+                Node::new(span, NodeKind::List(out))
+            }
+            "flatten" => match args.first() {
+                Some(a) => {
+                    fn flat(n: &Node, out: &mut Vec<Node>) {
+                        match &n.kind {
+                            NodeKind::List(l) => l.iter().for_each(|x| flat(x, out)),
+                            _ => out.push(n.clone()),
+                        }
+                    }
+                    let mut out = vec![];
+                    flat(a, &mut out);
+                    Node::new(span, NodeKind::List(out))
+                }
+                None => unknown(span),
+            },
+            "distinct" | "toset" | "tolist" | "tomap" | "tostring" | "sort" | "compact"
+            | "nonsensitive" | "sensitive" => {
+                args.first().cloned().unwrap_or_else(|| unknown(span))
+            }
+            "lower" | "upper" => match args.first().and_then(text_of) {
+                Some(t) => match t.as_str() {
+                    Some(s) => str_node(
+                        span,
+                        Text::lit(if name == "lower" {
+                            s.to_lowercase()
+                        } else {
+                            s.to_uppercase()
+                        }),
+                    ),
+                    None => str_node(span, Text::unknown(format!("{name}({t})"))),
+                },
+                None => unknown(span),
+            },
+            "replace" => match known() {
+                Some(k) if k.len() == 3 && !k[1].starts_with('/') => {
+                    str_node(span, Text::lit(k[0].replace(&k[1], &k[2])))
+                }
+                _ => unknown(span),
+            },
+            "trimspace" | "chomp" | "trimprefix" | "trimsuffix" | "trim" => match known() {
+                Some(k) if !k.is_empty() => {
+                    let s = match (name, k.get(1)) {
+                        ("trimspace", _) => k[0].trim().to_string(),
+                        ("chomp", _) => k[0].trim_end_matches(['\n', '\r']).to_string(),
+                        ("trimprefix", Some(p)) => {
+                            k[0].strip_prefix(p.as_str()).unwrap_or(&k[0]).to_string()
+                        }
+                        ("trimsuffix", Some(p)) => {
+                            k[0].strip_suffix(p.as_str()).unwrap_or(&k[0]).to_string()
+                        }
+                        ("trim", Some(p)) => k[0].trim_matches(|c| p.contains(c)).to_string(),
+                        _ => return unknown(span),
+                    };
+                    str_node(span, Text::lit(s))
+                }
+                _ => unknown(span),
+            },
+            "coalesce" => {
+                for a in &args {
+                    match &a.kind {
+                        NodeKind::Null => continue,
+                        NodeKind::Str(t) if t.as_str() == Some("") => continue,
+                        NodeKind::Str(t) if t.is_known() => return a.clone(),
+                        _ => return unknown(span),
+                    }
+                }
+                unknown(span)
+            }
+            "coalescelist" => {
+                for a in &args {
+                    match &a.kind {
+                        NodeKind::List(l) if l.is_empty() => continue,
+                        NodeKind::List(_) => return a.clone(),
+                        _ => return unknown(span),
+                    }
+                }
+                unknown(span)
+            }
+            "try" => {
+                for a in &raw {
+                    let v = self.eval(a, file, scope);
+                    if !matches!(v.kind, NodeKind::Unknown) {
+                        return v;
+                    }
+                }
+                unknown(span)
+            }
+            "merge" => {
+                let mut out: Vec<Entry> = vec![];
+                for a in &args {
+                    let NodeKind::Map(m) = &a.kind else {
+                        return unknown(span);
+                    };
+                    for e in m {
+                        out.retain(|x| x.key != e.key);
+                        out.push(e.clone());
+                    }
+                }
+                Node::new(span, NodeKind::Map(out))
+            }
+            "lookup" => match (args.first(), args.get(1).and_then(known_str)) {
+                (
+                    Some(Node {
+                        kind: NodeKind::Map(m),
+                        ..
+                    }),
+                    Some(k),
+                ) => match m.iter().find(|e| e.key == k) {
+                    Some(e) => e.value.clone(),
+                    None => args.get(2).cloned().unwrap_or_else(|| unknown(span)),
+                },
+                _ => unknown(span),
+            },
+            "element" => match (args.first(), args.get(1)) {
+                (Some(l), Some(i)) => index(l, i).unwrap_or_else(|| unknown(span)),
+                _ => unknown(span),
+            },
+            "one" => match args.first().and_then(list) {
+                Some(l) if l.len() == 1 => l[0].clone(),
+                Some(l) if l.is_empty() => Node::new(span, NodeKind::Null),
+                _ => unknown(span),
+            },
+            "split" => match known() {
+                Some(k) if k.len() == 2 => Node::new(
+                    span,
+                    NodeKind::List(
+                        k[1].split(k[0].as_str())
+                            .map(|s| str_node(span, Text::lit(s)))
+                            .collect(),
+                    ),
+                ),
+                _ => unknown(span),
+            },
+            "abspath" | "pathexpand" => args.first().cloned().unwrap_or_else(|| unknown(span)),
+            "dirname" | "basename" => match args.first().and_then(known_str) {
+                Some(p) => {
+                    let p = Path::new(&p);
+                    let s = if name == "dirname" {
+                        p.parent().map(|x| x.to_string_lossy().to_string())
+                    } else {
+                        p.file_name().map(|x| x.to_string_lossy().to_string())
+                    };
+                    s.map(|s| str_node(span, Text::lit(s)))
+                        .unwrap_or_else(|| unknown(span))
+                }
+                None => unknown(span),
+            },
+            _ => unknown(span),
+        }
+    }
+
+    fn resolve_path(&self, p: &str) -> PathBuf {
+        let path = Path::new(p);
+        if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(path)
+        }
+    }
+
+    /// `file(path)`: the file's JSON document (positions in that file), or an unknown string.
+    fn file_doc(&self, p: &str, span: Span) -> Node {
+        let Some((id, text)) = self.w.load(&self.resolve_path(p)) else {
+            return unknown(span);
+        };
+        let whole = Span::new(id, 0, text.len());
+        match parse_nodes(
+            &text,
+            OffsetMap {
+                file: id,
+                base: 0,
+                map: None,
+            },
+        ) {
+            Ok(doc) => Node::new(whole, NodeKind::Doc(Box::new(Node::new(whole, doc.kind)))),
+            Err(_) => str_node(span, Text::unknown(format!("file({p})"))),
+        }
+    }
+
+    /// `templatefile(path, vars)`: the template rendered with `vars`, as a JSON document.
+    fn template_file(&self, p: &str, vars: &Node, span: Span) -> Node {
+        let Some((id, text)) = self.w.load(&self.resolve_path(p)) else {
+            return unknown(span);
+        };
+        let NodeKind::Map(entries) = &vars.kind else {
+            return unknown(span);
+        };
+        let mut scope = Scope::default();
+        for e in entries {
+            scope = scope.with(&e.key, e.value.clone());
+        }
+        let Ok(tpl) = hcl_edit::parser::parse_template(&text) else {
+            return unknown(span);
+        };
+        let whole = Span::new(id, 0, text.len());
+        match self.json_template(&tpl, id, 0, &text, &scope) {
+            Some(doc) => Node::new(whole, NodeKind::Doc(Box::new(Node::new(whole, doc.kind)))),
+            None => unknown(span),
+        }
+    }
+
+    /// A template whose text is a JSON document: interpolations are evaluated and substituted,
+    /// positions stay those of the file. `base` is the template's offset in `text`'s file.
+    pub fn json_template(
+        &self,
+        tpl: &Template,
+        file: FileId,
+        base: usize,
+        text: &str,
+        scope: &Scope,
+    ) -> Option<Node> {
+        let mut ph = vec![];
+        for el in tpl.iter() {
+            match el {
+                Element::Literal(_) => {}
+                Element::Interpolation(i) => {
+                    let r = i.span()?;
+                    let v = self.eval(&i.expr, file, scope);
+                    let value = match &v.kind {
+                        NodeKind::Doc(d) => Slot::Node((**d).clone()),
+                        NodeKind::List(_) | NodeKind::Map(_) => Slot::Node(v.clone()),
+                        _ => Slot::Text(
+                            text_of(&v).unwrap_or_else(|| Text::unknown(i.expr.to_string())),
+                        ),
+                    };
+                    ph.push(Placeholder {
+                        range: r.start - base..r.end - base,
+                        value,
+                    });
+                }
+                Element::Directive(_) => return None,
+            }
+        }
+        parse_nodes_with(
+            text,
+            OffsetMap {
+                file,
+                base,
+                map: None,
+            },
+            Some(&ph),
+        )
+        .ok()
+    }
+
+    // ---------------------------------------------------------------- model
+
+    /// Builds the model of this instance and of the local modules it calls.
+    pub fn build(&self) -> Model {
+        let mut m = Model::default();
+        let mut names: Vec<_> = self.resources.iter().collect();
+        names.sort_by_key(|(k, _)| **k);
+        for ((ty, name), (b, file)) in names {
+            self.build_resource(&mut m, ty, name, b, *file);
+        }
+        let mut calls: Vec<&&str> = self.calls.keys().collect();
+        calls.sort();
+        for c in calls {
+            if let Some(child) = self.child(c) {
+                m.extend(child.build());
+            }
+        }
+        m
+    }
+
+    fn address(&self, ty: &str, name: &str) -> String {
+        format!("{}{ty}.{name}", self.prefix)
+    }
+
+    fn push_policy(&self, m: &mut Model, b: &Block, file: FileId, attr: &str, target: Target) {
+        let Target {
+            kind,
+            address,
+            bucket,
+            key,
+            key_ref,
+        } = target;
+        let Some(a) = b.body.get_attribute(attr) else {
+            return;
+        };
+        let (doc, span) = super::policy_document::policy_of(self, &a.value, file);
+        let document = match &doc {
+            Some(d) => read_document(d, true),
+            None => crate::policy::Document {
+                open: true,
+                ..Default::default()
+            },
+        };
+        m.policies.push(Policy {
+            kind,
+            address,
+            span,
+            doc: document,
+            bucket,
+            key,
+            standalone: false,
+            key_ref,
+        });
+    }
+
+    fn build_resource(&self, m: &mut Model, ty: &str, name: &str, b: &Block, file: FileId) {
+        let addr = self.address(ty, name);
+        let span = span_of(file, b.span());
+        match ty {
+            "aws_s3_bucket" => {
+                let bucket = self.bucket_name(name);
+                m.buckets.push(Bucket {
+                    address: addr.clone(),
+                    span,
+                    name: bucket.clone(),
+                    owner_enforced: Truth::No,
+                });
+                self.push_policy(
+                    m,
+                    b,
+                    file,
+                    "policy",
+                    Target {
+                        kind: PolicyKind::Bucket,
+                        address: addr,
+                        bucket: Some(bucket),
+                        key: None,
+                        key_ref: None,
+                    },
+                );
+            }
+            "aws_s3_bucket_policy" => {
+                let bucket = self.attr_text(b, file, "bucket");
+                self.push_policy(
+                    m,
+                    b,
+                    file,
+                    "policy",
+                    Target {
+                        kind: PolicyKind::Bucket,
+                        address: addr,
+                        bucket,
+                        key: None,
+                        key_ref: None,
+                    },
+                );
+            }
+            "aws_s3_bucket_ownership_controls" => {
+                let Some(bucket) = self.attr_text(b, file, "bucket") else {
+                    return;
+                };
+                let mut t = Truth::No;
+                for r in b.body.blocks().filter(|r| r.ident.as_str() == "rule") {
+                    if let Some(v) = self.block_attr(r, file, "object_ownership") {
+                        t = t.or(match known_str(&v).as_deref() {
+                            Some("BucketOwnerEnforced") => Truth::Yes,
+                            Some(_) => Truth::No,
+                            None => Truth::Unknown,
+                        });
+                    }
+                }
+                m.ownership.push((bucket, t));
+            }
+            "aws_kms_key" => {
+                let idx = m.keys.len();
+                let has_policy = b.body.get_attribute("policy").is_some();
+                m.keys.push(Key {
+                    address: addr.clone(),
+                    span,
+                    idents: vec![self.key_id(name), self.key_arn(name, Some(b))],
+                    has_policy,
+                });
+                if has_policy {
+                    self.push_policy(
+                        m,
+                        b,
+                        file,
+                        "policy",
+                        Target {
+                            kind: PolicyKind::Key,
+                            address: addr,
+                            bucket: None,
+                            key: Some(idx),
+                            key_ref: None,
+                        },
+                    );
+                }
+            }
+            "aws_kms_key_policy" => {
+                let key = self.attr_text(b, file, "key_id");
+                self.push_policy(
+                    m,
+                    b,
+                    file,
+                    "policy",
+                    Target {
+                        kind: PolicyKind::Key,
+                        address: addr,
+                        bucket: None,
+                        key: None,
+                        key_ref: key,
+                    },
+                );
+            }
+            "aws_kms_alias" => {
+                let (Some(alias), Some(target)) = (
+                    self.attr_text(b, file, "name"),
+                    self.attr_text(b, file, "target_key_id"),
+                ) else {
+                    return;
+                };
+                let arn = match self.resource_attr(ty, name, "arn", span).kind {
+                    NodeKind::Str(t) => t,
+                    _ => return,
+                };
+                m.key_aliases.push((alias, arn, target));
+            }
+            "aws_cloudtrail" => {
+                let bucket = b.body.get_attribute("s3_bucket_name").map(|a| {
+                    let v = self.eval(&a.value, file, &Scope::default());
+                    (
+                        text_of(&v)
+                            .unwrap_or_else(|| Text::unknown(format!("{addr}.s3_bucket_name"))),
+                        span_of(file, a.span()),
+                    )
+                });
+                let key = b.body.get_attribute("kms_key_id").map(|a| {
+                    let v = self.eval(&a.value, file, &Scope::default());
+                    (
+                        text_of(&v).unwrap_or_else(|| Text::unknown(format!("{addr}.kms_key_id"))),
+                        span_of(file, a.span()),
+                    )
+                });
+                let prefix = match self.block_attr(b, file, "s3_key_prefix") {
+                    None => Text::default(),
+                    Some(n) if matches!(n.kind, NodeKind::Null) => Text::default(),
+                    Some(n) => text_of(&n)
+                        .unwrap_or_else(|| Text::unknown(format!("{addr}.s3_key_prefix"))),
+                };
+                let is_org = match self.block_attr(b, file, "is_organization_trail") {
+                    None => Truth::No,
+                    Some(v) => truth_of(&v),
+                };
+                let name_t = self.trail_name(name);
+                m.trails.push(Trail {
+                    address: addr,
+                    span,
+                    arn: trail_arn(
+                        &self.partition(Some(b)),
+                        &self.region(Some(b)),
+                        &self.account(Some(b)),
+                        &name_t,
+                    ),
+                    name: name_t,
+                    account: self.account(Some(b)),
+                    partition: self.partition(Some(b)),
+                    org_id: Some(self.provider_sym(Kind::OrgId, "organization_id", Some(b))),
+                    is_org,
+                    prefix,
+                    bucket,
+                    key,
+                    standalone_only: false,
+                });
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Where a policy attaches.
+struct Target {
+    kind: PolicyKind,
+    address: String,
+    bucket: Option<Text>,
+    key: Option<usize>,
+    key_ref: Option<Text>,
+}
+
+/// Skips `[0]`, `["k"]` or `[*]` after a resource name (one instance stands for all).
+fn skip_instance_index<'a, 'b>(
+    ops: &'a [&'b TraversalOperator],
+) -> (&'a [&'b TraversalOperator], bool) {
+    match ops.first() {
+        Some(TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_)) => (&ops[1..], false),
+        Some(TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_)) => {
+            (&ops[1..], true)
+        }
+        _ => (ops, false),
+    }
+}
+
+fn index(v: &Node, k: &Node) -> Option<Node> {
+    match (&v.kind, &k.kind) {
+        (NodeKind::List(l), NodeKind::Num(n)) => l.get(n.parse::<usize>().ok()?).cloned(),
+        (NodeKind::List(l), NodeKind::Str(t)) => l.get(t.as_str()?.parse::<usize>().ok()?).cloned(),
+        (NodeKind::Map(m), _) => {
+            let key = known_str(k)?;
+            m.iter().find(|e| e.key == key).map(|e| e.value.clone())
+        }
+        _ => None,
+    }
+}
+
+/// `format(fmt, args…)` for `%s`, `%d`, `%v` and `%%`.
+fn format_text(args: &[Text]) -> Option<Text> {
+    let fmt = args.first()?.as_str()?;
+    let mut out = Text::default();
+    let mut rest = args[1..].iter();
+    let mut chars = fmt.chars().peekable();
+    let mut lit = String::new();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            lit.push(c);
+            continue;
+        }
+        match chars.next()? {
+            '%' => lit.push('%'),
+            's' | 'd' | 'v' => {
+                out.push_str(&lit);
+                lit.clear();
+                out.push_text(rest.next()?);
+            }
+            _ => return None,
+        }
+    }
+    out.push_str(&lit);
+    Some(out)
+}
+
+/// For the body of a block: its file's text is needed for nothing else.
+pub fn body_blocks<'a>(body: &'a Body, ident: &'a str) -> impl Iterator<Item = &'a Block> + 'a {
+    body.blocks().filter(move |b| b.ident.as_str() == ident)
+}

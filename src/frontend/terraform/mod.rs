@@ -1,0 +1,284 @@
+//! Terraform: `*.tf` modules read as a whole with `terraform.tfvars` / `*.auto.tfvars`,
+//! evaluated to symbolic values (see [`eval`]); local modules evaluated with their caller's
+//! arguments; the resources that matter turned into model trails, buckets, keys and policies.
+
+pub mod eval;
+pub mod policy_document;
+
+use crate::model::{Model, ParseError};
+use crate::source::{FileId, SourceFile, SourceMap, Span};
+use hcl_edit::structure::Body;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// The deepest bracket nesting parsed; deeper files are reported, not parsed (the HCL parser
+/// recurses).
+pub const MAX_NESTING: usize = 256;
+
+/// One directory of Terraform files.
+#[derive(Default)]
+pub struct Module {
+    pub dir: PathBuf,
+    pub files: Vec<(FileId, Body)>,
+    pub tfvars: Vec<(FileId, Body)>,
+}
+
+/// Parses one `.tf` or `.tfvars` file. A parse error is TG012 when the text names the
+/// resources trailguard reads.
+pub fn parse(file: FileId, text: &str, model: &mut Model) -> Option<Body> {
+    if let Some(at) = too_deep(text) {
+        if crate::frontend::json::has_trigger_word(text) {
+            model.parse_errors.push(ParseError {
+                span: Span::new(file, at, at + 1),
+                message: format!("nesting deeper than {MAX_NESTING} levels; the file is not read"),
+            });
+        }
+        return None;
+    }
+    match hcl_edit::parser::parse_body(text) {
+        Ok(b) => Some(b),
+        Err(e) => {
+            if crate::frontend::json::has_trigger_word(text) {
+                let at = e.location().offset().min(text.len());
+                model.parse_errors.push(ParseError {
+                    span: Span::new(file, at, (at + 1).min(text.len())),
+                    message: format!("the file cannot be parsed as HCL: {}", e.message()),
+                });
+            }
+            None
+        }
+    }
+}
+
+/// The offset where bracket nesting first exceeds [`MAX_NESTING`] (strings and comments are
+/// not skipped: a generous over-estimate is fine for a guard).
+fn too_deep(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b'{' | b'[' | b'(' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+            }
+            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Everything the evaluation of a scan's Terraform shares.
+pub struct World<'a> {
+    pub sources: &'a SourceMap,
+    pub modules: &'a BTreeMap<PathBuf, Module>,
+    pub files_by_path: &'a HashMap<PathBuf, FileId>,
+    /// Files read by `file()`/`templatefile()` that the scan did not hold.
+    pub extra: Mutex<Vec<SourceFile>>,
+    /// Files read in a module's context: their standalone result is replaced.
+    pub consumed: Mutex<HashSet<FileId>>,
+}
+
+impl World<'_> {
+    /// The text of a file by path, reading it when the scan did not.
+    pub fn load(&self, path: &Path) -> Option<(FileId, String)> {
+        let abs = crate::discover::normalize(&std::path::absolute(path).ok()?);
+        if let Some(&id) = self.files_by_path.get(&abs) {
+            self.consumed.lock().ok()?.insert(id);
+            return Some((id, self.sources.get(id).text.clone()));
+        }
+        let mut extra = self.extra.lock().ok()?;
+        let base = self.sources.files.len() as u32;
+        if let Some(i) = extra.iter().position(|f| f.path == abs) {
+            return Some((base + i as u32, extra[i].text.clone()));
+        }
+        let meta = std::fs::metadata(&abs).ok()?;
+        if meta.len() > 16 * 1024 * 1024 {
+            return None;
+        }
+        let text = String::from_utf8(std::fs::read(&abs).ok()?).ok()?;
+        let id = base + extra.len() as u32;
+        extra.push(SourceFile::new(
+            abs.clone(),
+            crate::discover::display_path(&abs),
+            text.clone(),
+        ));
+        Some((id, text))
+    }
+}
+
+/// Groups parsed files by directory.
+pub fn group(parsed: Vec<(FileId, PathBuf, Body, bool)>) -> BTreeMap<PathBuf, Module> {
+    let mut modules: BTreeMap<PathBuf, Module> = BTreeMap::new();
+    for (id, path, body, is_vars) in parsed {
+        let abs = crate::discover::normalize(&std::path::absolute(&path).unwrap_or(path.clone()));
+        let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
+        let m = modules.entry(dir.clone()).or_default();
+        m.dir = dir;
+        if is_vars {
+            let name = abs.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            // Terraform loads these two automatically.
+            if name == "terraform.tfvars" || name.ends_with(".auto.tfvars") {
+                m.tfvars.push((id, body));
+            }
+        } else {
+            m.files.push((id, body));
+        }
+    }
+    modules.retain(|_, m| !m.files.is_empty());
+    modules
+}
+
+/// Evaluates every root module (a directory no other scanned module calls) and the local
+/// modules it calls, in parallel over roots.
+pub fn evaluate(world: &World<'_>) -> Model {
+    use rayon::prelude::*;
+    let called: HashSet<PathBuf> = world
+        .modules
+        .values()
+        .flat_map(eval::local_module_dirs)
+        .collect();
+    let mut roots: Vec<&PathBuf> = world
+        .modules
+        .keys()
+        .filter(|d| !called.contains(*d))
+        .collect();
+    // Directories only reachable through a cycle are evaluated on their own.
+    let mut reached: HashSet<PathBuf> = HashSet::new();
+    let mut stack: Vec<PathBuf> = roots.iter().map(|d| (*d).clone()).collect();
+    while let Some(d) = stack.pop() {
+        if !reached.insert(d.clone()) {
+            continue;
+        }
+        if let Some(m) = world.modules.get(&d) {
+            stack.extend(eval::local_module_dirs(m));
+        }
+    }
+    for d in world.modules.keys() {
+        if !reached.contains(d) {
+            roots.push(d);
+        }
+    }
+    let models: Vec<Model> = roots
+        .par_iter()
+        .map(|dir| {
+            let inst = eval::Instance::root(world, &world.modules[*dir]);
+            inst.build()
+        })
+        .collect();
+    let mut out = Model::default();
+    for m in models {
+        out.extend(m);
+    }
+    out
+}
+
+/// `# trailguard:ignore …` and `// trailguard:ignore …` comments of one file, each covering its
+/// own line, the next one, and every block or object (or policy statement in `extra`) that
+/// starts on the next line or encloses the comment as its first line inside.
+pub fn suppressions(
+    file: FileId,
+    source: &crate::source::SourceFile,
+    body: &Body,
+    extra: &[Span],
+) -> Vec<crate::model::Suppression> {
+    let text = &source.text;
+    if !text.contains("trailguard:ignore") {
+        return vec![];
+    }
+    let mut blocks: Vec<(usize, usize)> = vec![];
+    collect_blocks(body, source, &mut blocks);
+    for s in extra.iter().filter(|s| s.file == file) {
+        blocks.push((
+            source.line_of(s.start as usize),
+            source.line_of(s.end as usize),
+        ));
+    }
+    let mut out = vec![];
+    for (i, line) in text.lines().enumerate() {
+        let Some(at) = line.find("trailguard:ignore") else {
+            continue;
+        };
+        let before = &line[..at];
+        let Some(c) = before.rfind('#').or_else(|| before.rfind("//")) else {
+            continue;
+        };
+        let Some(rules) = crate::suppress::parse_comment(&line[c..]) else {
+            continue;
+        };
+        let l = i + 1;
+        let start = source.line_start(l) + c;
+        let span = Span::new(file, start, source.line_start(l) + line.len());
+        let mut ranges = vec![(l, l + 1)];
+        for &(a, b) in &blocks {
+            if a == l + 1 || a + 1 == l {
+                ranges.push((a, b));
+            }
+        }
+        for (a, b) in ranges {
+            out.push(crate::model::Suppression {
+                span,
+                rules: rules.clone(),
+                lines: (a, b),
+            });
+        }
+    }
+    out
+}
+
+fn collect_blocks(body: &Body, source: &crate::source::SourceFile, out: &mut Vec<(usize, usize)>) {
+    use hcl_edit::Span as _;
+    for st in body.iter() {
+        match st {
+            hcl_edit::structure::Structure::Block(b) => {
+                if let Some(r) = b.span() {
+                    out.push((
+                        source.line_of(r.start),
+                        source.line_of(r.end.saturating_sub(1)),
+                    ));
+                }
+                collect_blocks(&b.body, source, out);
+            }
+            hcl_edit::structure::Structure::Attribute(a) => {
+                collect_objects(&a.value, source, out, 0)
+            }
+        }
+    }
+}
+
+fn collect_objects(
+    e: &hcl_edit::expr::Expression,
+    source: &crate::source::SourceFile,
+    out: &mut Vec<(usize, usize)>,
+    depth: usize,
+) {
+    use hcl_edit::Span as _;
+    use hcl_edit::expr::Expression;
+    if depth > MAX_NESTING {
+        return;
+    }
+    match e {
+        Expression::Object(o) => {
+            if let Some(r) = o.span() {
+                out.push((
+                    source.line_of(r.start),
+                    source.line_of(r.end.saturating_sub(1)),
+                ));
+            }
+            for (_, v) in o.iter() {
+                collect_objects(v.expr(), source, out, depth + 1);
+            }
+        }
+        Expression::Array(a) => a
+            .iter()
+            .for_each(|x| collect_objects(x, source, out, depth + 1)),
+        Expression::FuncCall(f) => f
+            .args
+            .iter()
+            .for_each(|x| collect_objects(x, source, out, depth + 1)),
+        Expression::Parenthesis(p) => collect_objects(p.inner(), source, out, depth + 1),
+        _ => {}
+    }
+}
