@@ -35,10 +35,13 @@ pub struct MatchOpts {
 pub fn tokens(text: &Text, wildcards: bool) -> Vec<Tok> {
     if text.len_hint() > MAX_TOKENS {
         // No ARN or action is this long; an unknown stands in rather than a huge match.
-        return vec![Tok::Sym(Symbol::new(
-            Kind::Any,
-            "<value too long to compare>",
-        ))];
+        // Identical texts stay equal: the symbol is named by a hash of the value.
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        text.hash(&mut h);
+        wildcards.hash(&mut h);
+        let name = format!("<value too long to compare #{:x}>", h.finish());
+        return vec![Tok::Sym(Symbol::new(Kind::Any, name))];
     }
     let mut out = Vec::with_capacity(text.len_hint());
     for p in text.parts() {
@@ -143,7 +146,9 @@ fn run(p: &[Tok], s: &[Tok], opts: MatchOpts, permissive: bool) -> bool {
                 let pi = &p[i];
                 let mut r = false;
                 // A subject symbol that may be empty can be skipped.
+                let aligned = matches!((pi, s.get(j)), (Tok::Sym(a), Some(Tok::Sym(b))) if a == b);
                 if permissive
+                    && !aligned
                     && j < m
                     && matches!(&s[j], Tok::Sym(x) if x.kind.may_be_empty())
                     && dp[at(i, j + 1)]
@@ -205,9 +210,9 @@ fn step(
         Tok::Sym(ps) => {
             if let Some(Tok::Sym(ss)) = sj
                 && ss == ps
-                && d(i + 1, j + 1)
             {
-                return true;
+                // The same value on both sides lines up with itself.
+                return d(i + 1, j + 1);
             }
             if !permissive {
                 return false;
@@ -320,6 +325,14 @@ mod tests {
         );
         // A user variable may be anything.
         assert_eq!(cover("{any:v}", s), Truth::Unknown);
+        // …but it is the same value wherever it stands.
+        assert_eq!(
+            cover(
+                "arn:aws:s3:::{any:b}/AWSLogs/*",
+                "arn:aws:s3:::{any:b}/logs/AWSLogs/1/*"
+            ),
+            Truth::No
+        );
         assert_eq!(
             cover("arn:aws:s3:::{any:v}/*", "arn:aws:s3:::b/AWSLogs/1/*"),
             Truth::Unknown
