@@ -83,8 +83,8 @@ pub struct Suppression {
     /// Where the comment is (TG000 points here).
     pub span: Span,
     pub rules: Vec<String>,
-    /// Findings starting on these lines (1-based, inclusive) of `span.file` are covered.
-    pub lines: (usize, usize),
+    /// Findings starting on these line ranges (1-based, inclusive) of `span.file` are covered.
+    pub lines: Vec<(usize, usize)>,
 }
 
 /// A file that was skipped with a reason the user should hear.

@@ -38,7 +38,7 @@ pub fn apply(
         let line = sources.start(f.span).line;
         let mut hit = false;
         for (si, s) in suppressions.iter().enumerate() {
-            if s.span.file != f.span.file || line < s.lines.0 || line > s.lines.1 {
+            if s.span.file != f.span.file || !s.lines.iter().any(|&(a, b)| a <= line && line <= b) {
                 continue;
             }
             if let Some(ri) = s.rules.iter().position(|r| r == f.rule.id) {

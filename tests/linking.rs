@@ -204,7 +204,7 @@ fn suppressions_hide_findings_and_unused_ones_are_tg000() {
     let sup = |rules: &[&str], line: usize| Suppression {
         span: Span::new(0, 0, 1),
         rules: rules.iter().map(|s| s.to_string()).collect(),
-        lines: (line, line),
+        lines: vec![(line, line)],
     };
     let kept = trailguard::suppress::apply(
         findings.clone(),

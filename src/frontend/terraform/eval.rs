@@ -858,7 +858,11 @@ impl<'w> Instance<'w> {
                     .unwrap_or_default();
                 let id = Text::sym(Symbol::new(
                     Kind::LegacyCloudTrailAccount,
-                    format!("cloudtrail_service_account[{region}]"),
+                    if region.is_empty() {
+                        "data.aws_cloudtrail_service_account".to_string()
+                    } else {
+                        format!("data.aws_cloudtrail_service_account[{region}]")
+                    },
                 ));
                 if attr == "id" {
                     id

@@ -217,13 +217,11 @@ pub fn suppressions(
                 ranges.push((a, b));
             }
         }
-        for (a, b) in ranges {
-            out.push(crate::model::Suppression {
-                span,
-                rules: rules.clone(),
-                lines: (a, b),
-            });
-        }
+        out.push(crate::model::Suppression {
+            span,
+            rules,
+            lines: ranges,
+        });
     }
     out
 }
