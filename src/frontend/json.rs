@@ -493,8 +493,9 @@ pub fn read_file(file: FileId, display: &str, text: &str) -> Model {
             }
         }
         JsonKind::CliOutput => read_cli_output(&mut model, file, text, &root),
-        // The CloudFormation and Terraform plan frontends read these.
-        JsonKind::CloudFormation | JsonKind::TerraformPlan | JsonKind::Other => {}
+        JsonKind::TerraformPlan => crate::frontend::plan::read(&mut model, file, text, &root),
+        // The CloudFormation frontend reads these.
+        JsonKind::CloudFormation | JsonKind::Other => {}
     }
     model
 }
@@ -557,32 +558,36 @@ fn read_cli_output(model: &mut Model, file: FileId, text: &str, root: &Node) {
     };
     match &policy.value.kind {
         NodeKind::Map(_) => push_policy(model, kind, policy.value.span, &policy.value),
-        NodeKind::Str(_) => {
-            let r = policy.value.span.range();
-            // The raw string body, without its quotes.
-            let raw_start = r.start + 1;
-            let raw_end = r.end.saturating_sub(1).max(raw_start);
-            let Some(raw) = text.get(raw_start..raw_end) else {
-                return;
-            };
-            let Some((inner, map)) = unescape_with_map(raw) else {
-                return;
-            };
-            let offsets = OffsetMap {
-                file,
-                base: raw_start,
-                map: Some(&map),
-            };
-            match parse_nodes(&inner, offsets) {
-                Ok(doc) => push_policy(model, kind, policy.value.span, &doc),
-                Err((span, message)) => model.parse_errors.push(ParseError {
-                    span,
-                    message: format!("the Policy string is not a JSON policy document: {message}"),
-                }),
-            }
-        }
+        NodeKind::Str(_) => match embedded_document(file, text, &policy.value) {
+            Some(Ok(doc)) => push_policy(model, kind, policy.value.span, &doc),
+            Some(Err((span, message))) => model.parse_errors.push(ParseError {
+                span,
+                message: format!("the Policy string is not a JSON policy document: {message}"),
+            }),
+            None => {}
+        },
         _ => {}
     }
+}
+
+/// The JSON document held in a JSON string node of `text`, positions mapped back into the file.
+pub fn embedded_document(
+    file: FileId,
+    text: &str,
+    string: &Node,
+) -> Option<Result<Node, (Span, String)>> {
+    let r = string.span.range();
+    // The raw string body, without its quotes.
+    let raw_start = r.start + 1;
+    let raw_end = r.end.saturating_sub(1).max(raw_start);
+    let raw = text.get(raw_start..raw_end)?;
+    let (inner, map) = unescape_with_map(raw)?;
+    let offsets = OffsetMap {
+        file,
+        base: raw_start,
+        map: Some(&map),
+    };
+    Some(parse_nodes(&inner, offsets))
 }
 
 #[cfg(test)]

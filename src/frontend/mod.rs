@@ -1,4 +1,5 @@
 //! Frontends: each turns one kind of input file into [`Model`](crate::model::Model) pieces.
 
 pub mod json;
+pub mod plan;
 pub mod terraform;
