@@ -157,3 +157,38 @@ fn symlink_loops_are_reported_and_the_scan_goes_on() {
         "{notes:?}"
     );
 }
+
+#[test]
+fn hostile_terraform() {
+    let deep = format!(
+        "resource \"aws_s3_bucket_policy\" \"p\" {{\n  policy = jsonencode({}1{})\n}}\n",
+        "[".repeat(200_000),
+        "]".repeat(200_000)
+    );
+    let heredoc = "resource \"aws_s3_bucket_policy\" \"p\" {\n  bucket = \"b\"\n  policy = <<EOF\n{\"Statement\": []}\n";
+    let cyclic = "locals {\n  a = local.b\n  b = local.a\n}\nresource \"aws_s3_bucket_policy\" \"p\" {\n  bucket = local.a\n  policy = local.b\n}\n";
+    let (_d, v) = with_canary(&[
+        ("deep.tf", deep.into_bytes()),
+        ("heredoc.tf", heredoc.as_bytes().to_vec()),
+        (
+            "latin1.tf",
+            b"resource \"aws_s3_bucket\" \"b\" { bucket = \"caf\xe9\" }\n".to_vec(),
+        ),
+    ]);
+    assert_eq!(rules_at(&v, "deep.tf"), ["TG012"]);
+    assert_eq!(rules_at(&v, "heredoc.tf"), ["TG012"]);
+    assert!(notice_for(&v, "latin1.tf").unwrap().contains("not UTF-8"));
+    // Cyclic locals and a module that sources itself end as unknowns.
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("canary.json"), CANARY).unwrap();
+    fs::write(dir.path().join("cyclic.tf"), cyclic).unwrap();
+    fs::create_dir(dir.path().join("self")).unwrap();
+    fs::write(
+        dir.path().join("self/main.tf"),
+        "module \"again\" {\n  source = \"./\"\n  x = 1\n}\nmodule \"up\" {\n  source = \"../self\"\n}\n",
+    )
+    .unwrap();
+    let v = scan_json(dir.path());
+    assert_eq!(rules_at(&v, "canary.json"), ["TG001"]);
+    assert!(rules_at(&v, "cyclic.tf").is_empty());
+}
