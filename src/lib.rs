@@ -105,14 +105,30 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
     let mut model = Model::default();
     let mut files_scanned = 0;
     let mut hcl = vec![];
+    let mut generated = vec![];
     for r in read {
         files_scanned += usize::from(r.scanned);
         let id = sources.files.len() as u32;
-        if let Some((body, is_vars)) = r.hcl {
-            hcl.push((id, r.source.path.clone(), body, is_vars));
+        match (r.hcl, r.generated) {
+            (Some(body), Some(g)) => {
+                generated.push((r.source.path.clone(), r.source.display.clone(), body, g))
+            }
+            (Some((body, is_vars)), None) => hcl.push((id, r.source.path.clone(), body, is_vars)),
+            _ => {}
         }
         sources.files.push(r.source);
         model.extend(r.model);
+    }
+    // `.tf.json` files are read as the HCL they stand for, in files of their own after the
+    // scanned ones; findings there are taken back to the JSON file.
+    let mut span_maps = std::collections::HashMap::new();
+    for (path, display, (body, is_vars), (text, map)) in generated {
+        let vid = sources.files.len() as u32;
+        sources
+            .files
+            .push(SourceFile::new(path.clone(), display, text));
+        hcl.push((vid, path, body, is_vars));
+        span_maps.insert(vid, map);
     }
     for (path, msg) in found.problems {
         model.notices.push(Notice { path, message: msg });
@@ -186,6 +202,16 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
             out
         })
         .collect();
+    for f in &mut findings {
+        if let Some(m) = span_maps.get(&f.span.file) {
+            f.span = m.translate(f.span);
+        }
+        for r in &mut f.related {
+            if let Some(m) = span_maps.get(&r.span.file) {
+                r.span = m.translate(r.span);
+            }
+        }
+    }
     sort_findings(&mut findings, &sources);
     findings.dedup_by(|a, b| a.rule.id == b.rule.id && a.span == b.span);
     let mut findings = suppress::apply(findings, &model.suppressions, &sources, &|id| {
@@ -280,6 +306,8 @@ struct Read {
     model: Model,
     scanned: bool,
     hcl: Option<(hcl_edit::structure::Body, bool)>,
+    /// For `.tf.json`: the HCL text the body was parsed from, and its map back to the file.
+    generated: Option<(String, frontend::terraform::json_syntax::SpanMap)>,
 }
 
 /// Reads one file and runs its frontend.
@@ -296,6 +324,7 @@ fn read_one(id: u32, path: &Path, explicit: bool) -> Read {
             model,
             scanned: false,
             hcl: None,
+            generated: None,
         }
     };
     match std::fs::metadata(path) {
@@ -331,6 +360,7 @@ fn read_one(id: u32, path: &Path, explicit: bool) -> Read {
         (explicit && text.trim_start().starts_with('{')).then_some(Format::Json)
     });
     let mut hcl = None;
+    let mut generated = None;
     let scanned = match format {
         Some(Format::Json) => {
             model = frontend::json::read_file(id, &display, &text);
@@ -341,7 +371,33 @@ fn read_one(id: u32, path: &Path, explicit: bool) -> Read {
                 .map(|b| (b, format == Some(Format::TerraformVars)));
             true
         }
-        Some(Format::TerraformJson | Format::Yaml) | None => {
+        Some(Format::TerraformJson) => {
+            let offsets = frontend::json::OffsetMap {
+                file: id,
+                base: 0,
+                map: None,
+            };
+            match frontend::json::parse_nodes(&text, offsets) {
+                Ok(root) => {
+                    let (hcl_text, map) =
+                        frontend::terraform::json_syntax::to_hcl(&root, &text, id);
+                    let mut scratch = Model::default();
+                    hcl =
+                        frontend::terraform::parse(id, &hcl_text, &mut scratch).map(|b| (b, false));
+                    generated = Some((hcl_text, map));
+                }
+                Err((span, message)) => {
+                    if frontend::json::has_trigger_word(&text) {
+                        model.parse_errors.push(model::ParseError {
+                            span,
+                            message: format!("the file cannot be parsed as JSON: {message}"),
+                        });
+                    }
+                }
+            }
+            true
+        }
+        Some(Format::Yaml) | None => {
             if explicit {
                 model.notices.push(Notice {
                     path: display.clone(),
@@ -356,5 +412,6 @@ fn read_one(id: u32, path: &Path, explicit: bool) -> Read {
         model,
         scanned,
         hcl,
+        generated,
     }
 }
