@@ -142,6 +142,7 @@ pub fn discover(paths: &[PathBuf], excludes: &[String]) -> Result<Discovered, St
             continue;
         }
         walk(root, None, Role::Walked, &mut out);
+        cdk_out(root, &excluded, &mut out);
     }
     context.sort();
     context.dedup();
@@ -164,6 +165,34 @@ pub fn discover(paths: &[PathBuf], excludes: &[String]) -> Result<Discovered, St
     keyed.dedup_by(|a, b| a.0 == b.0);
     out.files = keyed.into_iter().map(|(_, p, r)| (p, r)).collect();
     Ok(out)
+}
+
+/// `cdk.out/` holds CDK's synthesized templates and is read even when ignored: a second walk
+/// without ignore files, keeping only `*.template.json` under a `cdk.out` directory.
+fn cdk_out(root: &Path, excluded: &dyn Fn(&Path) -> bool, out: &mut Discovered) {
+    let mut wb = WalkBuilder::new(root);
+    wb.standard_filters(false)
+        .follow_links(false)
+        .filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            !(e.file_type().is_some_and(|t| t.is_dir())
+                && matches!(
+                    name.as_ref(),
+                    "node_modules" | ".git" | ".terraform" | "target"
+                ))
+        });
+    for e in wb.build().flatten() {
+        let p = e.path();
+        let in_cdk = p.components().any(|c| c.as_os_str() == "cdk.out");
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if in_cdk
+            && name.ends_with(".template.json")
+            && e.file_type().is_some_and(|t| t.is_file())
+            && !excluded(p)
+        {
+            out.files.push((p.to_path_buf(), Role::Walked));
+        }
+    }
 }
 
 /// The path as reports show it: relative to the working directory with forward slashes, or

@@ -397,7 +397,18 @@ fn read_one(id: u32, path: &Path, explicit: bool) -> Read {
             }
             true
         }
-        Some(Format::Yaml) | None => {
+        Some(Format::Yaml) => {
+            let source = SourceFile::new(path.to_path_buf(), display.clone(), text);
+            let model = frontend::cloudformation::read_yaml(id, &source);
+            return Read {
+                source,
+                model,
+                scanned: true,
+                hcl: None,
+                generated: None,
+            };
+        }
+        None => {
             if explicit {
                 model.notices.push(Notice {
                     path: display.clone(),

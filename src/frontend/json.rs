@@ -494,8 +494,12 @@ pub fn read_file(file: FileId, display: &str, text: &str) -> Model {
         }
         JsonKind::CliOutput => read_cli_output(&mut model, file, text, &root),
         JsonKind::TerraformPlan => crate::frontend::plan::read(&mut model, file, text, &root),
-        // The CloudFormation frontend reads these.
-        JsonKind::CloudFormation | JsonKind::Other => {}
+        JsonKind::CloudFormation => {
+            let source =
+                crate::source::SourceFile::new(display.into(), display.into(), text.to_string());
+            model = crate::frontend::cloudformation::template::read(file, &source, &root, true);
+        }
+        JsonKind::Other => {}
     }
     model
 }

@@ -1,5 +1,6 @@
 //! Frontends: each turns one kind of input file into [`Model`](crate::model::Model) pieces.
 
+pub mod cloudformation;
 pub mod json;
 pub mod plan;
 pub mod terraform;

@@ -1,0 +1,34 @@
+//! CloudFormation templates (YAML or JSON; SAM; CDK output).
+
+pub mod template;
+pub mod yaml;
+
+use crate::frontend::json::has_trigger_word;
+use crate::model::{Model, ParseError};
+use crate::source::{FileId, SourceFile};
+
+/// Reads a YAML file: a CloudFormation template becomes model pieces; other YAML is skipped
+/// without a word; a file that does not parse is TG012 when it names CloudFormation things.
+pub fn read_yaml(file: FileId, source: &SourceFile) -> Model {
+    match yaml::parse(&source.text, file) {
+        Ok(root) => {
+            if !template::is_template(&root) {
+                return Model::default();
+            }
+            let mut m = template::read(file, source, &root, false);
+            let sup = template::comment_suppressions(file, source, &root, &m);
+            m.suppressions.extend(sup);
+            m
+        }
+        Err((span, message)) => {
+            let mut m = Model::default();
+            if has_trigger_word(&source.text) {
+                m.parse_errors.push(ParseError {
+                    span,
+                    message: format!("the file cannot be parsed as YAML: {message}"),
+                });
+            }
+            m
+        }
+    }
+}

@@ -1,0 +1,808 @@
+//! A CloudFormation template to model pieces: intrinsic functions evaluated to symbolic values
+//! (`Ref`, `Fn::GetAtt`, `Fn::Sub`, `Fn::Join`, `Fn::Select`, `Fn::Split`, `Fn::FindInMap`,
+//! `Fn::If`, `AWS::NoValue`; `Fn::ImportValue` and the rest are unknown), parameters and
+//! pseudo parameters as symbols, and the resources that matter — buckets, bucket policies,
+//! keys, aliases, trails — linked inside the template. Suppressions: `#` comments and a
+//! resource's `Metadata: {trailguard: {ignore: [...]}}`.
+
+use crate::aws::Truth;
+use crate::aws::cloudtrail::trail_arn;
+use crate::aws::legacy_accounts::is_legacy_account_id;
+use crate::model::{Bucket, Key, Model, Policy, Suppression, Trail};
+use crate::policy::{Document, PolicyKind, read_document};
+use crate::source::{FileId, SourceFile, Span};
+use crate::value::{Entry, Kind, Node, NodeKind, Symbol, Text};
+use std::cell::RefCell;
+use std::collections::HashSet;
+
+const MAX_DEPTH: usize = 64;
+
+/// Whether a parsed document is a CloudFormation template.
+pub fn is_template(root: &Node) -> bool {
+    if root.get("AWSTemplateFormatVersion").is_some() {
+        return true;
+    }
+    match root.get("Resources").map(|e| &e.value.kind) {
+        Some(NodeKind::Map(rs)) => rs.iter().any(|r| {
+            r.value
+                .get("Type")
+                .and_then(|t| t.value.scalar_text())
+                .is_some_and(|t| t.known_prefix().starts_with("AWS::"))
+        }),
+        _ => false,
+    }
+}
+
+struct Cx<'a> {
+    file: FileId,
+    root: &'a Node,
+    resources: Vec<&'a Entry>,
+    busy: RefCell<HashSet<String>>,
+    depth: RefCell<usize>,
+}
+
+fn no_value(n: &Node) -> bool {
+    matches!(n.get("Ref").map(|e| e.value.scalar_text()), Some(Some(t)) if t.as_str() == Some("AWS::NoValue"))
+}
+
+impl<'a> Cx<'a> {
+    fn sym(&self, kind: Kind, name: &str) -> Text {
+        Text::sym(Symbol::scoped(kind, name.to_string(), self.file + 1))
+    }
+
+    fn pseudo(&self, name: &str) -> Option<Text> {
+        // Pseudo parameters are the stack's: the same in every template of the account.
+        Some(match name {
+            "AWS::AccountId" => Text::sym(Symbol::new(Kind::Account, "AWS::AccountId")),
+            "AWS::Region" => Text::sym(Symbol::new(Kind::Region, "AWS::Region")),
+            "AWS::Partition" => Text::sym(Symbol::new(Kind::Partition, "AWS::Partition")),
+            "AWS::URLSuffix" | "AWS::StackName" | "AWS::StackId" | "AWS::NotificationARNs" => {
+                self.sym(Kind::Any, name)
+            }
+            _ => return None,
+        })
+    }
+
+    fn resource(&self, id: &str) -> Option<&'a Entry> {
+        self.resources.iter().copied().find(|r| r.key == id)
+    }
+
+    fn rtype(r: &Entry) -> String {
+        r.value
+            .get("Type")
+            .and_then(|t| t.value.scalar_text())
+            .map(|t| t.to_string())
+            .unwrap_or_default()
+    }
+
+    fn prop(&self, r: &Entry, name: &str) -> Option<Node> {
+        let p = r.value.get("Properties")?.value.get(name)?;
+        let v = self.eval(&p.value);
+        (!no_value(&v)).then_some(v)
+    }
+
+    fn prop_text(&self, r: &Entry, name: &str) -> Option<Text> {
+        self.prop(r, name).map(|n| {
+            n.scalar_text()
+                .unwrap_or_else(|| self.sym(Kind::Any, &format!("{}.{name}", r.key)))
+        })
+    }
+
+    fn bucket_name(&self, r: &Entry) -> Text {
+        self.prop_text(r, "BucketName")
+            .unwrap_or_else(|| self.sym(Kind::Bucket, &format!("{}.BucketName", r.key)))
+    }
+
+    fn key_id(&self, r: &Entry) -> Text {
+        self.sym(Kind::KeyId, &format!("{}.KeyId", r.key))
+    }
+
+    fn key_arn(&self, r: &Entry) -> Text {
+        let mut t = Text::lit("arn:");
+        t.push_text(&self.pseudo("AWS::Partition").expect("pseudo"));
+        t.push_str(":kms:");
+        t.push_text(&self.pseudo("AWS::Region").expect("pseudo"));
+        t.push_str(":");
+        t.push_text(&self.pseudo("AWS::AccountId").expect("pseudo"));
+        t.push_str(":key/");
+        t.push_text(&self.key_id(r));
+        t
+    }
+
+    fn trail_name(&self, r: &Entry) -> Text {
+        self.prop_text(r, "TrailName")
+            .unwrap_or_else(|| self.sym(Kind::TrailName, &format!("{}.TrailName", r.key)))
+    }
+
+    fn trail_arn(&self, r: &Entry) -> Text {
+        trail_arn(
+            &self.pseudo("AWS::Partition").expect("pseudo"),
+            &self.pseudo("AWS::Region").expect("pseudo"),
+            &self.pseudo("AWS::AccountId").expect("pseudo"),
+            &self.trail_name(r),
+        )
+    }
+
+    /// `Ref` of a name: a parameter, a pseudo parameter or a resource.
+    fn reference(&self, name: &str) -> Text {
+        if let Some(p) = self.pseudo(name) {
+            return p;
+        }
+        if let Some(r) = self.resource(name) {
+            let key = format!("Ref {name}");
+            if !self.busy.borrow_mut().insert(key.clone()) {
+                return self.sym(Kind::Any, &key);
+            }
+            let t = match Self::rtype(r).as_str() {
+                "AWS::S3::Bucket" => self.bucket_name(r),
+                "AWS::KMS::Key" => self.key_id(r),
+                "AWS::CloudTrail::Trail" => self.trail_name(r),
+                "AWS::KMS::Alias" => self
+                    .prop_text(r, "AliasName")
+                    .unwrap_or_else(|| self.sym(Kind::Any, &key)),
+                _ => self.sym(Kind::Any, &key),
+            };
+            self.busy.borrow_mut().remove(&key);
+            return t;
+        }
+        // A parameter (with or without a Default: stacks override it) or a name we do not know.
+        self.sym(Kind::Any, name)
+    }
+
+    fn get_att(&self, res: &str, attr: &str) -> Text {
+        let Some(r) = self.resource(res) else {
+            return self.sym(Kind::Any, &format!("{res}.{attr}"));
+        };
+        let key = format!("GetAtt {res}.{attr}");
+        if !self.busy.borrow_mut().insert(key.clone()) {
+            return self.sym(Kind::Any, &key);
+        }
+        let t = match (Self::rtype(r).as_str(), attr) {
+            ("AWS::S3::Bucket", "Arn") => {
+                let mut t = Text::lit("arn:");
+                t.push_text(&self.pseudo("AWS::Partition").expect("pseudo"));
+                t.push_str(":s3:::");
+                t.push_text(&self.bucket_name(r));
+                t
+            }
+            ("AWS::KMS::Key", "Arn") => self.key_arn(r),
+            ("AWS::KMS::Key", "KeyId") => self.key_id(r),
+            ("AWS::CloudTrail::Trail", "Arn") => self.trail_arn(r),
+            _ => self.sym(Kind::Any, &key),
+        };
+        self.busy.borrow_mut().remove(&key);
+        t
+    }
+
+    fn unknown(&self, span: Span) -> Node {
+        Node::new(span, NodeKind::Unknown)
+    }
+
+    /// Evaluates intrinsic functions throughout a value.
+    fn eval(&self, n: &Node) -> Node {
+        {
+            let mut d = self.depth.borrow_mut();
+            if *d > MAX_DEPTH {
+                return self.unknown(n.span);
+            }
+            *d += 1;
+        }
+        let v = self.eval_inner(n);
+        *self.depth.borrow_mut() -= 1;
+        v
+    }
+
+    fn eval_inner(&self, n: &Node) -> Node {
+        let span = n.span;
+        match &n.kind {
+            NodeKind::List(items) => {
+                let out: Vec<Node> = items
+                    .iter()
+                    .map(|x| self.eval(x))
+                    .filter(|x| !no_value(x))
+                    .collect();
+                Node::new(span, NodeKind::List(out))
+            }
+            NodeKind::Map(entries)
+                if entries.len() == 1
+                    && (entries[0].key == "Ref" || entries[0].key.starts_with("Fn::")) =>
+            {
+                self.intrinsic(&entries[0].key, &entries[0].value, span)
+            }
+            NodeKind::Map(entries) => {
+                let out: Vec<Entry> = entries
+                    .iter()
+                    .map(|e| Entry {
+                        key: e.key.clone(),
+                        key_span: e.key_span,
+                        value: self.eval(&e.value),
+                    })
+                    .filter(|e| !no_value(&e.value))
+                    .collect();
+                Node::new(span, NodeKind::Map(out))
+            }
+            _ => n.clone(),
+        }
+    }
+
+    fn text(&self, n: &Node) -> Option<Text> {
+        self.eval(n).scalar_text()
+    }
+
+    fn intrinsic(&self, f: &str, arg: &Node, span: Span) -> Node {
+        let str_node = |t: Text| Node::new(span, NodeKind::Str(t));
+        let list = |n: &Node| match &n.kind {
+            NodeKind::List(l) => Some(l.clone()),
+            _ => None,
+        };
+        match f {
+            "Ref" => match arg
+                .scalar_text()
+                .and_then(|t| t.as_str().map(str::to_string))
+            {
+                Some(name) if name == "AWS::NoValue" => Node::new(
+                    span,
+                    NodeKind::Map(vec![Entry {
+                        key: "Ref".into(),
+                        key_span: span,
+                        value: arg.clone(),
+                    }]),
+                ),
+                Some(name) => str_node(self.reference(&name)),
+                None => self.unknown(span),
+            },
+            "Fn::GetAtt" => {
+                let parts: Option<(String, String)> = match &arg.kind {
+                    NodeKind::List(l) if l.len() == 2 => {
+                        let a = l[0]
+                            .scalar_text()
+                            .and_then(|t| t.as_str().map(str::to_string));
+                        let b = self
+                            .text(&l[1])
+                            .and_then(|t| t.as_str().map(str::to_string));
+                        a.zip(b)
+                    }
+                    NodeKind::Str(t) => t
+                        .as_str()
+                        .and_then(|s| s.split_once('.'))
+                        .map(|(a, b)| (a.to_string(), b.to_string())),
+                    _ => None,
+                };
+                match parts {
+                    Some((r, a)) => str_node(self.get_att(&r, &a)),
+                    None => self.unknown(span),
+                }
+            }
+            "Fn::Sub" => {
+                let (tpl, vars) = match &arg.kind {
+                    NodeKind::List(l) if !l.is_empty() => (l[0].scalar_text(), l.get(1).cloned()),
+                    _ => (arg.scalar_text(), None),
+                };
+                let Some(tpl) = tpl.and_then(|t| t.as_str().map(str::to_string)) else {
+                    return self.unknown(span);
+                };
+                let vars = vars.map(|v| self.eval(&v));
+                str_node(self.sub(&tpl, vars.as_ref()))
+            }
+            "Fn::Join" => {
+                let Some(l) = list(arg) else {
+                    return self.unknown(span);
+                };
+                let (Some(sep), Some(items)) = (
+                    l.first().and_then(|s| self.text(s)),
+                    l.get(1).map(|x| self.eval(x)),
+                ) else {
+                    return self.unknown(span);
+                };
+                let Some(items) = list(&items) else {
+                    return self.unknown(span);
+                };
+                let mut t = Text::default();
+                for (i, x) in items.iter().enumerate() {
+                    if i > 0 {
+                        t.push_text(&sep);
+                    }
+                    match x.scalar_text() {
+                        Some(x) => t.push_text(&x),
+                        None => return self.unknown(span),
+                    }
+                }
+                str_node(t)
+            }
+            "Fn::Select" => {
+                let Some(l) = list(arg) else {
+                    return self.unknown(span);
+                };
+                let idx = l
+                    .first()
+                    .and_then(|i| self.text(i))
+                    .and_then(|t| t.as_str().and_then(|s| s.parse::<usize>().ok()));
+                let items = l.get(1).map(|x| self.eval(x)).and_then(|x| list(&x));
+                match (idx, items) {
+                    (Some(i), Some(items)) => {
+                        items.get(i).cloned().unwrap_or_else(|| self.unknown(span))
+                    }
+                    _ => self.unknown(span),
+                }
+            }
+            "Fn::Split" => {
+                let Some(l) = list(arg) else {
+                    return self.unknown(span);
+                };
+                let sep = l
+                    .first()
+                    .and_then(|s| self.text(s))
+                    .and_then(|t| t.as_str().map(str::to_string));
+                let s = l
+                    .get(1)
+                    .and_then(|s| self.text(s))
+                    .and_then(|t| t.as_str().map(str::to_string));
+                match (sep, s) {
+                    (Some(sep), Some(s)) if !sep.is_empty() => Node::new(
+                        span,
+                        NodeKind::List(
+                            s.split(sep.as_str())
+                                .map(|p| str_node(Text::lit(p)))
+                                .collect(),
+                        ),
+                    ),
+                    _ => self.unknown(span),
+                }
+            }
+            "Fn::FindInMap" => self.find_in_map(arg, span),
+            "Fn::If" => {
+                let Some(l) = list(arg) else {
+                    return self.unknown(span);
+                };
+                if l.len() != 3 {
+                    return self.unknown(span);
+                }
+                // Conditions are decided at deploy time: both branches, certain only where
+                // they agree; what exists only under the condition is judged as existing.
+                let a = self.eval(&l[1]);
+                let b = self.eval(&l[2]);
+                if no_value(&b) || is_empty(&b) {
+                    a
+                } else if no_value(&a) || is_empty(&a) || same(&a, &b) {
+                    b
+                } else {
+                    self.unknown(span)
+                }
+            }
+            _ => self.unknown(span),
+        }
+    }
+
+    fn sub(&self, tpl: &str, vars: Option<&Node>) -> Text {
+        let mut t = Text::default();
+        let mut rest = tpl;
+        while let Some(i) = rest.find("${") {
+            t.push_str(&rest[..i]);
+            let after = &rest[i + 2..];
+            if let Some(lit) = after.strip_prefix('!') {
+                // `${!Literal}` is the text `${Literal}`.
+                let end = lit.find('}').unwrap_or(lit.len());
+                t.push_str("${");
+                t.push_str(&lit[..end]);
+                t.push_str("}");
+                rest = lit.get(end + 1..).unwrap_or("");
+                continue;
+            }
+            let Some(end) = after.find('}') else {
+                t.push_str(&rest[i..]);
+                return t;
+            };
+            let name = after[..end].trim();
+            let from_vars = vars
+                .and_then(|v| v.get(name))
+                .and_then(|e| e.value.scalar_text());
+            let value = match from_vars {
+                Some(v) => v,
+                None => match name.split_once('.') {
+                    Some((r, a)) if !name.starts_with("AWS::") => self.get_att(r, a),
+                    _ => self.reference(name),
+                },
+            };
+            t.push_text(&value);
+            rest = &after[end + 1..];
+        }
+        t.push_str(rest);
+        t
+    }
+
+    fn find_in_map(&self, arg: &Node, span: Span) -> Node {
+        let NodeKind::List(l) = &arg.kind else {
+            return self.unknown(span);
+        };
+        if l.len() < 3 {
+            return self.unknown(span);
+        }
+        let keys: Vec<Option<String>> = l[..3]
+            .iter()
+            .map(|k| self.text(k).and_then(|t| t.as_str().map(str::to_string)))
+            .collect();
+        let Some(map_name) = &keys[0] else {
+            return self.unknown(span);
+        };
+        let Some(mapping) = self
+            .root
+            .get("Mappings")
+            .and_then(|m| m.value.get(map_name))
+        else {
+            return self.unknown(span);
+        };
+        // Every value a symbolic key may select.
+        let NodeKind::Map(top) = &mapping.value.kind else {
+            return self.unknown(span);
+        };
+        let firsts: Vec<&Node> = match &keys[1] {
+            Some(k) => top
+                .iter()
+                .filter(|e| &e.key == k)
+                .map(|e| &e.value)
+                .collect(),
+            None => top.iter().map(|e| &e.value).collect(),
+        };
+        let mut values = vec![];
+        for f in firsts {
+            let NodeKind::Map(second) = &f.kind else {
+                continue;
+            };
+            for e in second {
+                if keys[2].as_ref().is_none_or(|k| &e.key == k) {
+                    values.push(e.value.clone());
+                }
+            }
+        }
+        match values.as_slice() {
+            [] => self.unknown(span),
+            [one] => one.clone(),
+            many if many.iter().all(|v| same(v, &many[0])) => many[0].clone(),
+            many => {
+                // A mapping of legacy CloudTrail accounts (one per Region) stays one.
+                let legacy = many.iter().all(|v| {
+                    v.scalar_text()
+                        .and_then(|t| t.as_str().map(legacy_form))
+                        .unwrap_or(false)
+                });
+                if legacy {
+                    Node::new(
+                        span,
+                        NodeKind::Str(Text::sym(Symbol::scoped(
+                            Kind::LegacyCloudTrailAccount,
+                            format!("FindInMap {map_name}"),
+                            self.file + 1,
+                        ))),
+                    )
+                } else {
+                    self.unknown(span)
+                }
+            }
+        }
+    }
+}
+
+fn legacy_form(s: &str) -> bool {
+    is_legacy_account_id(s)
+        || s.strip_prefix("arn:")
+            .and_then(|r| r.split(':').nth(3))
+            .is_some_and(is_legacy_account_id)
+}
+
+fn is_empty(n: &Node) -> bool {
+    match &n.kind {
+        NodeKind::List(l) => l.is_empty(),
+        NodeKind::Map(m) => m.is_empty(),
+        NodeKind::Str(t) => t.as_str() == Some(""),
+        NodeKind::Null => true,
+        _ => false,
+    }
+}
+
+fn same(a: &Node, b: &Node) -> bool {
+    match (&a.kind, &b.kind) {
+        (NodeKind::Str(x), NodeKind::Str(y)) => x == y,
+        (NodeKind::List(x), NodeKind::List(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))
+        }
+        (NodeKind::Map(x), NodeKind::Map(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|(a, b)| a.key == b.key && same(&a.value, &b.value))
+        }
+        (NodeKind::Bool(x), NodeKind::Bool(y)) => x == y,
+        (NodeKind::Num(x), NodeKind::Num(y)) => x == y,
+        _ => false,
+    }
+}
+
+fn truth(n: &Node) -> Truth {
+    match &n.kind {
+        NodeKind::Bool(b) => Truth::from_bool(*b),
+        NodeKind::Str(t) => match t.as_str().map(str::to_ascii_lowercase).as_deref() {
+            Some("true") => Truth::Yes,
+            Some("false") => Truth::No,
+            _ => Truth::Unknown,
+        },
+        _ => Truth::Unknown,
+    }
+}
+
+/// Reads a template into the model. `json_text` is the file's text when the template is JSON
+/// (policies given as JSON strings then map into it).
+pub fn read(file: FileId, source: &SourceFile, root: &Node, json: bool) -> Model {
+    let mut m = Model::default();
+    let resources: Vec<&Entry> = match root.get("Resources").map(|e| &e.value.kind) {
+        Some(NodeKind::Map(rs)) => rs.iter().collect(),
+        _ => return m,
+    };
+    let cx = Cx {
+        file,
+        root,
+        resources: resources.clone(),
+        busy: RefCell::default(),
+        depth: RefCell::new(0),
+    };
+    let partition = cx.pseudo("AWS::Partition").expect("pseudo");
+    let account = cx.pseudo("AWS::AccountId").expect("pseudo");
+    for r in &resources {
+        let span = r.value.span;
+        let addr = r.key.clone();
+        let policy_doc = |name: &str| -> Option<(Document, Span)> {
+            let p = r.value.get("Properties")?.value.get(name)?;
+            let v = cx.eval(&p.value);
+            Some(match &v.kind {
+                NodeKind::Map(_) => (read_document(&v, true), p.value.span),
+                NodeKind::Str(t) => match (t.as_str(), json) {
+                    (Some(_), true) => {
+                        match crate::frontend::json::embedded_document(file, &source.text, &p.value)
+                        {
+                            Some(Ok(d)) => (read_document(&d, true), p.value.span),
+                            _ => (
+                                Document {
+                                    open: true,
+                                    ..Default::default()
+                                },
+                                p.value.span,
+                            ),
+                        }
+                    }
+                    (Some(s), false) => {
+                        let zeros = vec![0usize; s.len() + 1];
+                        let offsets = crate::frontend::json::OffsetMap {
+                            file,
+                            base: p.value.span.start as usize,
+                            map: Some(&zeros),
+                        };
+                        match crate::frontend::json::parse_nodes(s, offsets) {
+                            Ok(d) => (read_document(&d, true), p.value.span),
+                            Err(_) => (
+                                Document {
+                                    open: true,
+                                    ..Default::default()
+                                },
+                                p.value.span,
+                            ),
+                        }
+                    }
+                    _ => (
+                        Document {
+                            open: true,
+                            ..Default::default()
+                        },
+                        p.value.span,
+                    ),
+                },
+                _ => (
+                    Document {
+                        open: true,
+                        ..Default::default()
+                    },
+                    p.value.span,
+                ),
+            })
+        };
+        match Cx::rtype(r).as_str() {
+            "AWS::S3::Bucket" => {
+                let name = cx.bucket_name(r);
+                let enforced = cx
+                    .prop(r, "OwnershipControls")
+                    .and_then(|oc| oc.get("Rules").map(|e| e.value.clone()))
+                    .map(|rules| match &rules.kind {
+                        NodeKind::List(l) => Truth::any(l.iter().map(|x| {
+                            match x.get("ObjectOwnership").and_then(|e| e.value.scalar_text()) {
+                                Some(t) => match t.as_str() {
+                                    Some(s) => Truth::from_bool(s == "BucketOwnerEnforced"),
+                                    None => Truth::Unknown,
+                                },
+                                None => Truth::No,
+                            }
+                        })),
+                        _ => Truth::Unknown,
+                    })
+                    .unwrap_or(Truth::No);
+                m.buckets.push(Bucket {
+                    address: addr,
+                    span,
+                    name,
+                    owner_enforced: enforced,
+                });
+            }
+            "AWS::S3::BucketPolicy" => {
+                let bucket = cx.prop_text(r, "Bucket");
+                if let Some((doc, pspan)) = policy_doc("PolicyDocument") {
+                    m.policies.push(Policy {
+                        kind: PolicyKind::Bucket,
+                        address: addr,
+                        span: pspan,
+                        doc,
+                        bucket,
+                        key: None,
+                        standalone: false,
+                        key_ref: None,
+                    });
+                }
+            }
+            "AWS::KMS::Key" => {
+                let idx = m.keys.len();
+                let doc = policy_doc("KeyPolicy");
+                m.keys.push(Key {
+                    address: addr.clone(),
+                    span,
+                    idents: vec![cx.key_id(r), cx.key_arn(r)],
+                    has_policy: doc.is_some(),
+                });
+                if let Some((doc, pspan)) = doc {
+                    m.policies.push(Policy {
+                        kind: PolicyKind::Key,
+                        address: addr,
+                        span: pspan,
+                        doc,
+                        bucket: None,
+                        key: Some(idx),
+                        standalone: false,
+                        key_ref: None,
+                    });
+                }
+            }
+            "AWS::KMS::Alias" => {
+                if let (Some(name), Some(target)) =
+                    (cx.prop_text(r, "AliasName"), cx.prop_text(r, "TargetKeyId"))
+                {
+                    let mut arn = Text::lit("arn:");
+                    arn.push_text(&partition);
+                    arn.push_str(":kms:");
+                    arn.push_text(&cx.pseudo("AWS::Region").expect("pseudo"));
+                    arn.push_str(":");
+                    arn.push_text(&account);
+                    arn.push_str(":");
+                    arn.push_text(&name);
+                    m.key_aliases.push((name, arn, target));
+                }
+            }
+            "AWS::CloudTrail::Trail" => {
+                let attr = |name: &str| r.value.get("Properties").and_then(|p| p.value.get(name));
+                let bucket = attr("S3BucketName").map(|e| {
+                    (
+                        cx.text(&e.value)
+                            .unwrap_or_else(|| cx.sym(Kind::Any, &format!("{addr}.S3BucketName"))),
+                        e.value.span,
+                    )
+                });
+                let key = attr("KMSKeyId").map(|e| {
+                    (
+                        cx.text(&e.value)
+                            .unwrap_or_else(|| cx.sym(Kind::Any, &format!("{addr}.KMSKeyId"))),
+                        e.value.span,
+                    )
+                });
+                let prefix = match cx.prop(r, "S3KeyPrefix") {
+                    None => Text::default(),
+                    Some(v) => v
+                        .scalar_text()
+                        .unwrap_or_else(|| cx.sym(Kind::Any, &format!("{addr}.S3KeyPrefix"))),
+                };
+                let is_org = cx
+                    .prop(r, "IsOrganizationTrail")
+                    .map(|v| truth(&v))
+                    .unwrap_or(Truth::No);
+                m.trails.push(Trail {
+                    address: addr.clone(),
+                    span,
+                    name: cx.trail_name(r),
+                    arn: cx.trail_arn(r),
+                    account: account.clone(),
+                    partition: partition.clone(),
+                    org_id: Some(Text::sym(Symbol::new(Kind::OrgId, "AWS::OrganizationId"))),
+                    is_org,
+                    prefix,
+                    bucket,
+                    key,
+                    standalone_only: false,
+                });
+            }
+            _ => {}
+        }
+        // Metadata suppressions cover the whole resource.
+        if let Some(md) = r.value.get("Metadata")
+            && let Some(tg) = md.value.get("trailguard")
+            && let Some(ig) = tg.value.get("ignore")
+        {
+            let rules: Vec<String> = crate::policy::items(&ig.value)
+                .into_iter()
+                .filter_map(|i| i.text.as_str().map(|s| s.to_ascii_uppercase()))
+                .collect();
+            if !rules.is_empty() {
+                let first = source.line_of(r.key_span.start as usize);
+                let last = source.line_of(span.end as usize);
+                m.suppressions.push(Suppression {
+                    span: ig.value.span,
+                    rules,
+                    lines: vec![(first, last)],
+                });
+            }
+        }
+    }
+    m
+}
+
+/// `# trailguard:ignore …` comments of a YAML template: the comment's line, the next one, and a
+/// resource or statement starting on the next line (or enclosing the comment as its first line).
+pub fn comment_suppressions(
+    file: FileId,
+    source: &SourceFile,
+    root: &Node,
+    m: &Model,
+) -> Vec<Suppression> {
+    let text = &source.text;
+    if !text.contains("trailguard:ignore") {
+        return vec![];
+    }
+    let mut blocks: Vec<(usize, usize)> = vec![];
+    if let Some(NodeKind::Map(rs)) = root.get("Resources").map(|e| &e.value.kind) {
+        for r in rs {
+            blocks.push((
+                source.line_of(r.key_span.start as usize),
+                source.line_of(r.value.span.end as usize),
+            ));
+        }
+    }
+    for p in &m.policies {
+        for s in &p.doc.statements {
+            if s.span.file == file {
+                blocks.push((
+                    source.line_of(s.span.start as usize),
+                    source.line_of(s.span.end as usize),
+                ));
+            }
+        }
+    }
+    let mut out = vec![];
+    for (i, line) in text.lines().enumerate() {
+        let Some(at) = line.find("trailguard:ignore") else {
+            continue;
+        };
+        let Some(c) = line[..at].rfind('#') else {
+            continue;
+        };
+        let Some(rules) = crate::suppress::parse_comment(&line[c..]) else {
+            continue;
+        };
+        let l = i + 1;
+        let start = source.line_start(l) + c;
+        let mut ranges = vec![(l, l + 1)];
+        ranges.extend(
+            blocks
+                .iter()
+                .copied()
+                .filter(|&(a, _)| a == l + 1 || a + 1 == l),
+        );
+        out.push(Suppression {
+            span: Span::new(file, start, source.line_start(l) + line.len()),
+            rules,
+            lines: ranges,
+        });
+    }
+    out
+}

@@ -1,0 +1,290 @@
+//! YAML to [`Node`] trees with byte spans (granit-parser events). CloudFormation's short-form
+//! tags (`!Ref X`, `!Sub …`, `!GetAtt A.B`, …) become the long form (`{"Ref": "X"}`,
+//! `{"Fn::Sub": …}`) on scalars, sequences and mappings alike, so YAML and JSON templates are
+//! evaluated the same way. Anchors and aliases are expanded with a bound on the total size
+//! (alias bombs), and nesting is bounded.
+
+use crate::source::{FileId, Span};
+use crate::value::{Entry, Node, NodeKind, Text};
+use granit_parser::{Event, Parser};
+use std::collections::HashMap;
+
+/// Most nodes a document may expand to (aliases included).
+const MAX_NODES: usize = 2_000_000;
+/// Deepest nesting of collections.
+const MAX_DEPTH: usize = 256;
+
+/// The long form of a short-form tag.
+fn long_form(tag: &str) -> Option<&'static str> {
+    Some(match tag {
+        "!Ref" => "Ref",
+        "!Condition" => "Condition",
+        "!GetAtt" => "Fn::GetAtt",
+        "!Sub" => "Fn::Sub",
+        "!Join" => "Fn::Join",
+        "!Select" => "Fn::Select",
+        "!Split" => "Fn::Split",
+        "!FindInMap" => "Fn::FindInMap",
+        "!If" => "Fn::If",
+        "!Equals" => "Fn::Equals",
+        "!Not" => "Fn::Not",
+        "!And" => "Fn::And",
+        "!Or" => "Fn::Or",
+        "!ImportValue" => "Fn::ImportValue",
+        "!Base64" => "Fn::Base64",
+        "!GetAZs" => "Fn::GetAZs",
+        "!Cidr" => "Fn::Cidr",
+        "!Transform" => "Fn::Transform",
+        "!ToJsonString" => "Fn::ToJsonString",
+        "!Length" => "Fn::Length",
+        _ => return None,
+    })
+}
+
+enum Frame {
+    Seq {
+        start: usize,
+        tag: Option<(String, usize)>,
+        items: Vec<Node>,
+        anchor: usize,
+    },
+    Map {
+        start: usize,
+        tag: Option<(String, usize)>,
+        entries: Vec<Entry>,
+        key: Option<(String, Span)>,
+        anchor: usize,
+    },
+}
+
+fn count(n: &Node) -> usize {
+    match &n.kind {
+        NodeKind::List(l) => 1 + l.iter().map(count).sum::<usize>(),
+        NodeKind::Map(m) => 1 + m.iter().map(|e| count(&e.value)).sum::<usize>(),
+        NodeKind::Doc(d) => count(d),
+        _ => 1,
+    }
+}
+
+/// Wraps a node in its intrinsic's long form when it carries a short-form tag.
+fn tagged(node: Node, tag: Option<(String, usize)>, file: FileId) -> Node {
+    let Some((tag, tag_start)) = tag else {
+        return node;
+    };
+    let Some(name) = long_form(&tag) else {
+        return node;
+    };
+    let span = Span::new(file, tag_start, node.span.end as usize);
+    Node::new(
+        span,
+        NodeKind::Map(vec![Entry {
+            key: name.to_string(),
+            key_span: Span::new(file, tag_start, tag_start + tag.len()),
+            value: node,
+        }]),
+    )
+}
+
+/// Parses the first YAML document of `text`. Errors carry a span and a message.
+pub fn parse(text: &str, file: FileId) -> Result<Node, (Span, String)> {
+    let mut stack: Vec<Frame> = vec![];
+    let mut anchors: HashMap<usize, Node> = HashMap::new();
+    let mut nodes = 0usize;
+    let mut root: Option<Node> = None;
+    let err_at = |at: usize, msg: String| Err((Span::new(file, at, at + 1), msg));
+    for item in Parser::new_from_str(text) {
+        let (ev, span) = match item {
+            Ok(x) => x,
+            Err(e) => {
+                let at = e.marker().byte_offset().unwrap_or(0).min(text.len());
+                return err_at(at, e.info());
+            }
+        };
+        let range = span.byte_range().unwrap_or(0..0);
+        let tag_start = span
+            .tag_span()
+            .and_then(|t| t.byte_range())
+            .map(|r| r.start);
+        let tag_of = |t: &Option<std::borrow::Cow<'_, granit_parser::Tag>>| {
+            t.as_ref()
+                .map(|t| (t.to_string(), tag_start.unwrap_or(range.start)))
+        };
+        let finished: Option<(Node, usize)> = match ev {
+            Event::StreamStart | Event::StreamEnd | Event::DocumentStart(..) => None,
+            Event::DocumentEnd => break,
+            Event::Scalar(value, _style, anchor, tag) => {
+                let node = Node::new(
+                    Span::new(file, range.start, range.end),
+                    NodeKind::Str(Text::lit(value.to_string())),
+                );
+                Some((tagged(node, tag_of(&tag), file), anchor))
+            }
+            Event::SequenceStart(_, anchor, tag) => {
+                if stack.len() >= MAX_DEPTH {
+                    return err_at(
+                        range.start,
+                        format!("nesting deeper than {MAX_DEPTH} levels"),
+                    );
+                }
+                stack.push(Frame::Seq {
+                    start: tag_start.unwrap_or(range.start).min(range.start),
+                    tag: tag_of(&tag),
+                    items: vec![],
+                    anchor,
+                });
+                None
+            }
+            Event::MappingStart(_, anchor, tag) => {
+                if stack.len() >= MAX_DEPTH {
+                    return err_at(
+                        range.start,
+                        format!("nesting deeper than {MAX_DEPTH} levels"),
+                    );
+                }
+                stack.push(Frame::Map {
+                    start: tag_start.unwrap_or(range.start).min(range.start),
+                    tag: tag_of(&tag),
+                    entries: vec![],
+                    key: None,
+                    anchor,
+                });
+                None
+            }
+            Event::SequenceEnd => match stack.pop() {
+                Some(Frame::Seq {
+                    start,
+                    tag,
+                    items,
+                    anchor,
+                }) => {
+                    let end = items
+                        .last()
+                        .map(|n| n.span.end as usize)
+                        .unwrap_or(range.end)
+                        .max(range.end.min(text.len()));
+                    let end = if range.end > start {
+                        range.end.max(end)
+                    } else {
+                        end
+                    };
+                    let node = Node::new(Span::new(file, start, end), NodeKind::List(items));
+                    Some((tagged(node, tag, file), anchor))
+                }
+                _ => return err_at(range.start, "unbalanced sequence".into()),
+            },
+            Event::MappingEnd => match stack.pop() {
+                Some(Frame::Map {
+                    start,
+                    tag,
+                    entries,
+                    anchor,
+                    ..
+                }) => {
+                    let last = entries
+                        .last()
+                        .map(|e| e.value.span.end as usize)
+                        .unwrap_or(start);
+                    let end = if range.end > start {
+                        range.end.max(last)
+                    } else {
+                        last
+                    };
+                    let node = Node::new(Span::new(file, start, end), NodeKind::Map(entries));
+                    Some((tagged(node, tag, file), anchor))
+                }
+                _ => return err_at(range.start, "unbalanced mapping".into()),
+            },
+            Event::Alias(id) => match anchors.get(&id) {
+                Some(n) => {
+                    nodes += count(n);
+                    if nodes > MAX_NODES {
+                        return err_at(
+                            range.start,
+                            "aliases expand to too many nodes (an alias bomb?)".into(),
+                        );
+                    }
+                    Some((n.clone(), 0))
+                }
+                None => return err_at(range.start, "unknown alias".into()),
+            },
+            _ => None,
+        };
+        let Some((node, anchor)) = finished else {
+            continue;
+        };
+        nodes += 1;
+        if nodes > MAX_NODES {
+            return err_at(range.start, "the document has too many nodes".into());
+        }
+        if anchor != 0 {
+            anchors.insert(anchor, node.clone());
+        }
+        match stack.last_mut() {
+            None => {
+                root = Some(node);
+            }
+            Some(Frame::Seq { items, .. }) => {
+                let mut node = node;
+                // A mapping item of a block sequence starts at its `- `.
+                if matches!(node.kind, NodeKind::Map(_)) {
+                    let start = node.span.start as usize;
+                    let before = text[..start.min(text.len())].trim_end_matches([' ', '\t']);
+                    if before.ends_with('-') {
+                        node.span.start = (before.len() - 1) as u32;
+                    }
+                }
+                items.push(node)
+            }
+            Some(Frame::Map { entries, key, .. }) => match key.take() {
+                None => {
+                    let k = match &node.kind {
+                        NodeKind::Str(t) => t.to_string(),
+                        _ => format!("?{}", node.span.start),
+                    };
+                    *key = Some((k, node.span));
+                }
+                Some((k, key_span)) => entries.push(Entry {
+                    key: k,
+                    key_span,
+                    value: node,
+                }),
+            },
+        }
+    }
+    root.ok_or((
+        Span::new(file, 0, 0),
+        "the file holds no YAML document".into(),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_forms_become_long_forms_with_spans() {
+        let text = "A: !Ref Bucket\nB: !GetAtt [Key, Arn]\nC: !Sub\n  - 'x${Y}'\n  - {Y: !Ref Z}\n";
+        let n = parse(text, 0).unwrap();
+        let a = &n.get("A").unwrap().value;
+        assert_eq!(&text[a.span.range()], "!Ref Bucket");
+        assert_eq!(
+            a.get("Ref").unwrap().value.scalar_text().unwrap().as_str(),
+            Some("Bucket")
+        );
+        let b = &n.get("B").unwrap().value;
+        assert!(
+            matches!(&b.get("Fn::GetAtt").unwrap().value.kind, NodeKind::List(l) if l.len() == 2)
+        );
+        assert!(n.get("C").unwrap().value.get("Fn::Sub").is_some());
+    }
+
+    #[test]
+    fn alias_bombs_are_bounded() {
+        let mut s = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            s.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n", p = i - 1));
+        }
+        let e = parse(&s, 0).unwrap_err();
+        assert!(e.1.contains("too many nodes"), "{}", e.1);
+    }
+}
