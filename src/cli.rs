@@ -30,6 +30,8 @@ pub enum Command {
         /// Rule ID, e.g. TG003
         id: String,
     },
+    /// Print a correct CloudTrail bucket policy (with --kms, the key policy) as JSON
+    Policy(PolicyArgs),
     /// Print a shell completion script
     Completions {
         #[arg(value_enum)]
@@ -37,6 +39,31 @@ pub enum Command {
     },
     /// Print the man page (roff)
     Man,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct PolicyArgs {
+    /// The log bucket's name
+    #[arg(long)]
+    pub bucket: Option<String>,
+    /// The trail owner's account ID
+    #[arg(long)]
+    pub account: Option<String>,
+    /// The trail's ARN (scopes the grants with aws:SourceArn)
+    #[arg(long)]
+    pub trail_arn: Option<String>,
+    /// The trail's S3 key prefix
+    #[arg(long)]
+    pub prefix: Option<String>,
+    /// The organization ID, for an organization trail
+    #[arg(long)]
+    pub org_id: Option<String>,
+    /// The partition (aws, aws-cn, aws-us-gov, …) [default: aws, or the trail ARN's]
+    #[arg(long)]
+    pub partition: Option<String>,
+    /// Print the KMS key policy for the trail's key instead
+    #[arg(long)]
+    pub kms: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -138,6 +165,27 @@ pub fn run(cli: Cli) -> i32 {
                 2
             }
         },
+        Command::Policy(a) => {
+            let req = crate::generate::Request {
+                bucket: a.bucket,
+                account: a.account,
+                trail_arn: a.trail_arn,
+                prefix: a.prefix,
+                org_id: a.org_id,
+                partition: a.partition,
+                kms: a.kms,
+            };
+            match crate::generate::policy(&req) {
+                Ok(v) => {
+                    println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+                    0
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    2
+                }
+            }
+        }
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod discover;
 pub mod frontend;
+pub mod generate;
 pub mod link;
 pub mod model;
 pub mod policy;

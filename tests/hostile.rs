@@ -195,12 +195,20 @@ fn hostile_terraform() {
 
 #[test]
 fn hostile_cloudformation() {
-    let mut bomb = String::from("AWSTemplateFormatVersion: '2010-09-09'\nMappings:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    let mut bomb = String::from(
+        "AWSTemplateFormatVersion: '2010-09-09'\nMappings:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n",
+    );
     for i in 1..12 {
         let p = i - 1;
-        bomb.push_str(&format!("  a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+        bomb.push_str(&format!(
+            "  a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+        ));
     }
-    let deep = format!("AWSTemplateFormatVersion: '2010-09-09'\nResources: {}x{}\n", "[".repeat(200_000), "]".repeat(200_000));
+    let deep = format!(
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources: {}x{}\n",
+        "[".repeat(200_000),
+        "]".repeat(200_000)
+    );
     let cyclic = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: !Sub '${B}-${C.Arn}'\n  C:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: !GetAtt B.Arn\n  P:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n      Bucket: !Ref B\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: {Service: cloudtrail.amazonaws.com}\n            Action: s3:GetBucketAcl\n            Resource: !GetAtt B.Arn\n";
     let (_d, v) = with_canary(&[
         ("bomb.yaml", bomb.into_bytes()),

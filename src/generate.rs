@@ -1,0 +1,182 @@
+//! `trailguard policy`: the bucket policy (or, with `--kms`, the key policy) CloudTrail needs,
+//! as AWS documents it, filled in for one trail — JSON ready to paste.
+
+use serde_json::{Value, json};
+
+/// What the policy is for.
+#[derive(Clone, Debug, Default)]
+pub struct Request {
+    pub bucket: Option<String>,
+    pub account: Option<String>,
+    pub trail_arn: Option<String>,
+    pub prefix: Option<String>,
+    pub org_id: Option<String>,
+    pub partition: Option<String>,
+    pub kms: bool,
+}
+
+fn valid_account(a: &str) -> bool {
+    a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The policy document, or what is missing or wrong.
+pub fn policy(r: &Request) -> Result<Value, String> {
+    let mut partition = r.partition.clone();
+    let mut account = r.account.clone();
+    if let Some(arn) = &r.trail_arn {
+        let segs: Vec<&str> = arn.split(':').collect();
+        if segs.len() != 6
+            || segs[0] != "arn"
+            || segs[2] != "cloudtrail"
+            || !segs[5].starts_with("trail/")
+        {
+            return Err(format!(
+                "{arn:?} is not a trail ARN (arn:PARTITION:cloudtrail:REGION:ACCOUNT:trail/NAME)"
+            ));
+        }
+        match &partition {
+            Some(p) if p != segs[1] => {
+                return Err(format!(
+                    "--partition {p} does not match the trail ARN's {}",
+                    segs[1]
+                ));
+            }
+            _ => partition = Some(segs[1].to_string()),
+        }
+        match &account {
+            Some(a) if a != segs[4] => {
+                return Err(format!(
+                    "--account {a} does not match the trail ARN's {}",
+                    segs[4]
+                ));
+            }
+            _ => account = Some(segs[4].to_string()),
+        }
+    }
+    let partition = partition.unwrap_or_else(|| "aws".into());
+    if ![
+        "aws",
+        "aws-cn",
+        "aws-us-gov",
+        "aws-iso",
+        "aws-iso-b",
+        "aws-iso-e",
+        "aws-iso-f",
+        "aws-eusc",
+    ]
+    .contains(&partition.as_str())
+    {
+        return Err(format!("unknown partition {partition:?}"));
+    }
+    let account = account.ok_or("--account or --trail-arn is required")?;
+    if !valid_account(&account) {
+        return Err(format!("{account:?} is not a 12-digit account ID"));
+    }
+    if let Some(o) = &r.org_id
+        && !(o.starts_with("o-")
+            && o.len() >= 12
+            && o[2..]
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+    {
+        return Err(format!(
+            "{o:?} is not an organization ID (o- and 10 to 32 lowercase letters or digits)"
+        ));
+    }
+    // Who may use the grant: the trail, else the account.
+    let source = match &r.trail_arn {
+        Some(arn) => json!({"StringEquals": {"aws:SourceArn": arn}}),
+        None => json!({"StringEquals": {"aws:SourceAccount": account}}),
+    };
+    if r.kms {
+        let mut encrypt_condition = json!({"StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": format!("arn:{partition}:cloudtrail:*:{account}:trail/*")}});
+        if let (Some(obj), Some(src)) = (encrypt_condition.as_object_mut(), source.as_object()) {
+            obj.extend(src.clone());
+        }
+        return Ok(json!({
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "EnableIAMUserPermissions",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": format!("arn:{partition}:iam::{account}:root")},
+                    "Action": "kms:*",
+                    "Resource": "*"
+                },
+                {
+                    "Sid": "AllowCloudTrailToEncryptLogs",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                    "Action": "kms:GenerateDataKey*",
+                    "Resource": "*",
+                    "Condition": encrypt_condition
+                },
+                {
+                    "Sid": "AllowCloudTrailToDescribeKey",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                    "Action": "kms:DescribeKey",
+                    "Resource": "*",
+                    "Condition": source
+                }
+            ]
+        }));
+    }
+    let bucket = r.bucket.clone().ok_or("--bucket is required")?;
+    if bucket.is_empty() || bucket.contains(['/', '*', '?', ':']) {
+        return Err(format!("{bucket:?} is not a bucket name"));
+    }
+    let prefix = r
+        .prefix
+        .as_deref()
+        .map(|p| p.trim_matches('/'))
+        .filter(|p| !p.is_empty());
+    let path = |owner: &str| match prefix {
+        Some(p) => format!("arn:{partition}:s3:::{bucket}/{p}/AWSLogs/{owner}/*"),
+        None => format!("arn:{partition}:s3:::{bucket}/AWSLogs/{owner}/*"),
+    };
+    let write_condition = |src: &Value| {
+        let mut c = json!({"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}});
+        if let Some(se) = src.get("StringEquals").and_then(Value::as_object)
+            && let Some(target) = c.get_mut("StringEquals").and_then(Value::as_object_mut)
+        {
+            target.extend(se.clone());
+        }
+        c
+    };
+    let mut statements = vec![
+        json!({
+            "Sid": "AWSCloudTrailAclCheck20150319",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudtrail.amazonaws.com"},
+            "Action": "s3:GetBucketAcl",
+            "Resource": format!("arn:{partition}:s3:::{bucket}"),
+            "Condition": source
+        }),
+        json!({
+            "Sid": "AWSCloudTrailWrite20150319",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudtrail.amazonaws.com"},
+            "Action": "s3:PutObject",
+            "Resource": path(&account),
+            "Condition": write_condition(&source)
+        }),
+    ];
+    if let Some(org) = &r.org_id {
+        // An organization trail writes every member account's logs under the organization ID;
+        // without the trail's ARN, the organization itself scopes the grant.
+        let org_source = match &r.trail_arn {
+            Some(_) => source.clone(),
+            None => json!({"StringEquals": {"aws:SourceOrgID": org}}),
+        };
+        statements.push(json!({
+            "Sid": "AWSCloudTrailOrganizationWrite20150319",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudtrail.amazonaws.com"},
+            "Action": "s3:PutObject",
+            "Resource": path(org),
+            "Condition": write_condition(&org_source)
+        }));
+    }
+    Ok(json!({"Version": "2012-10-17", "Statement": statements}))
+}

@@ -1,0 +1,163 @@
+//! `trailguard policy` prints policies that `trailguard scan` finds nothing wrong with, for every
+//! combination of options — checked against the trail they are for.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::fs;
+
+fn generate(args: &[&str]) -> (i32, String) {
+    let out = Command::cargo_bin("trailguard")
+        .unwrap()
+        .arg("policy")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+    )
+}
+
+fn scan_with_trail(policy: &str, trail_toml: &str) -> Value {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("policy.json"), policy).unwrap();
+    fs::write(dir.path().join(".trailguard.toml"), trail_toml).unwrap();
+    let out = Command::cargo_bin("trailguard")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["scan", "--format", "json", "."])
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn every_combination_scans_clean() {
+    let mut checked = 0;
+    for partition in ["aws", "aws-cn", "aws-us-gov"] {
+        for prefix in [None, Some("audit"), Some("org/logs")] {
+            for org in [None, Some("o-a1b2c3d4e5")] {
+                for by_arn in [true, false] {
+                    for kms in [false, true] {
+                        let arn =
+                            format!("arn:{partition}:cloudtrail:us-east-1:111111111111:trail/main");
+                        let mut args: Vec<String> =
+                            vec!["--bucket".into(), "acme-trail-logs".into()];
+                        if by_arn {
+                            args.extend(["--trail-arn".into(), arn.clone()]);
+                        } else {
+                            args.extend([
+                                "--account".into(),
+                                "111111111111".into(),
+                                "--partition".into(),
+                                partition.into(),
+                            ]);
+                        }
+                        if let Some(p) = prefix {
+                            args.extend(["--prefix".into(), p.into()]);
+                        }
+                        if let Some(o) = org {
+                            args.extend(["--org-id".into(), o.into()]);
+                        }
+                        if kms {
+                            args.push("--kms".into());
+                        }
+                        let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+                        let (code, text) = generate(&argv);
+                        assert_eq!(code, 0, "{argv:?}");
+                        let doc: Value = serde_json::from_str(&text).unwrap();
+                        assert_eq!(doc["Version"], "2012-10-17");
+                        let mut toml =
+                            format!("[[trails]]\narn = \"{arn}\"\nbucket = \"acme-trail-logs\"\n");
+                        if let Some(p) = prefix {
+                            toml.push_str(&format!("prefix = \"{p}\"\n"));
+                        }
+                        if let Some(o) = org {
+                            toml.push_str(&format!("organization = \"{o}\"\n"));
+                        }
+                        let report = scan_with_trail(&text, &toml);
+                        assert_eq!(report["files_scanned"], 1);
+                        assert_eq!(
+                            report["findings"].as_array().unwrap().len(),
+                            0,
+                            "{argv:?}\n{text}\n{report}"
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(checked, 72);
+}
+
+#[test]
+fn a_wrong_trail_is_caught() {
+    // The checker is real: the same policy against another prefix is TG002.
+    let (_, text) = generate(&[
+        "--bucket",
+        "acme-trail-logs",
+        "--account",
+        "111111111111",
+        "--prefix",
+        "audit",
+    ]);
+    let report = scan_with_trail(
+        &text,
+        "[[trails]]\naccount = \"111111111111\"\nprefix = \"other\"\nbucket = \"acme-trail-logs\"\n",
+    );
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["TG002"]);
+}
+
+#[test]
+fn bad_options_exit_2() {
+    assert_eq!(generate(&["--bucket", "b"]).0, 2);
+    assert_eq!(generate(&["--account", "111111111111"]).0, 2);
+    assert_eq!(generate(&["--bucket", "b", "--account", "12"]).0, 2);
+    assert_eq!(
+        generate(&["--bucket", "b", "--trail-arn", "arn:aws:s3:::b"]).0,
+        2
+    );
+    assert_eq!(
+        generate(&[
+            "--bucket",
+            "b",
+            "--account",
+            "111111111111",
+            "--org-id",
+            "org"
+        ])
+        .0,
+        2
+    );
+    assert_eq!(
+        generate(&[
+            "--bucket",
+            "b",
+            "--account",
+            "111111111111",
+            "--partition",
+            "mars"
+        ])
+        .0,
+        2
+    );
+    assert_eq!(
+        generate(&[
+            "--bucket",
+            "b",
+            "--account",
+            "222222222222",
+            "--trail-arn",
+            "arn:aws:cloudtrail:us-east-1:111111111111:trail/t"
+        ])
+        .0,
+        2
+    );
+}
