@@ -76,6 +76,13 @@ pub enum Format {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
     Error,
     Warning,
@@ -129,6 +136,9 @@ pub struct ScanArgs {
     /// No colours in human output (NO_COLOR is honoured too)
     #[arg(long)]
     pub no_color: bool,
+    /// Colours in human output: auto (a terminal, unless NO_COLOR), always, never
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
     /// Print findings only, no hints, notes or summary
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -348,7 +358,19 @@ fn run_scan(args: ScanArgs) -> Result<i32, String> {
         return Ok(0);
     }
     let text = match args.format {
-        Format::Human => crate::report::text::render(&report, args.quiet),
+        Format::Human => {
+            use std::io::IsTerminal;
+            let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+            let color = match args.color {
+                _ if args.no_color => false,
+                ColorWhen::Always => true,
+                ColorWhen::Never => false,
+                ColorWhen::Auto => {
+                    !no_color_env && args.output.is_none() && std::io::stdout().is_terminal()
+                }
+            };
+            crate::report::human::render(&report, color, args.quiet)
+        }
         Format::Json => crate::report::json::render(&report),
         Format::Sarif => crate::report::sarif::render(&report),
         Format::Github => crate::report::github::render(&report),

@@ -116,16 +116,50 @@ fn output_file_and_quiet() {
 }
 
 #[test]
-fn text_output_has_positions_hints_and_summary() {
+fn human_output_has_snippets_hints_and_summary() {
     tg().args(["scan", "testdata/reference"]).assert().stdout(
-        predicate::str::contains(
-            "testdata/reference/control-tower-bucket-policy.json:29:5: warning[TG004]",
-        )
-        .and(predicate::str::contains("help: add"))
-        .and(predicate::str::contains(
-            "0 errors, 1 warnings in 1 files (4 files scanned)",
-        )),
+        predicate::str::contains("warning[TG004]: CloudTrail's s3:PutObject grant")
+            .and(predicate::str::contains(
+                "┌─ testdata/reference/control-tower-bucket-policy.json:29:5",
+            ))
+            .and(predicate::str::contains("= help: add"))
+            .and(predicate::str::contains(
+                "0 errors, 1 warnings in 1 files (4 files scanned)",
+            )),
     );
+    // Quiet: one line per finding.
+    tg().args(["scan", "testdata/reference", "-q"]).assert().stdout(
+        "testdata/reference/control-tower-bucket-policy.json:29:5: warning[TG004]: CloudTrail's s3:PutObject grant does not require s3:x-amz-acl = bucket-owner-full-control, so log objects may not be owned by the bucket owner\n",
+    );
+}
+
+#[test]
+fn colours_follow_flags_and_no_color() {
+    let out = tg()
+        .args(["scan", "testdata/reference", "--color", "always"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\u{1b}["));
+    let out = tg()
+        .args([
+            "scan",
+            "testdata/reference",
+            "--color",
+            "always",
+            "--no-color",
+        ])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("\u{1b}["));
+    // Not a terminal: no colours by default.
+    let out = tg().args(["scan", "testdata/reference"]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("\u{1b}["));
+    let out = tg()
+        .env("NO_COLOR", "1")
+        .args(["scan", "testdata/reference"])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("\u{1b}["));
 }
 
 #[test]

@@ -3,8 +3,8 @@
 pub mod finding;
 pub mod github;
 pub mod gitlab;
+pub mod human;
 pub mod json;
 pub mod sarif;
-pub mod text;
 
 pub use finding::{Finding, Level, Related};

@@ -1,0 +1,130 @@
+//! The human format: codespan-style diagnostics with the offending text underlined in its
+//! snippet, secondary labels for related places (the trail that makes a bucket a log bucket,
+//! the grant a Deny overrides), a one-line fix hint, and a summary line.
+
+use crate::Report;
+use crate::report::Level;
+use crate::source::SourceMap;
+use codespan_reporting::diagnostic::{Diagnostic, Label};
+use codespan_reporting::files::{Error, Files};
+use codespan_reporting::term::{self, Config, DisplayStyle};
+use std::fmt::Write;
+use std::ops::Range;
+
+struct Sources<'a>(&'a SourceMap);
+
+impl<'a> Files<'a> for Sources<'a> {
+    type FileId = u32;
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, id: u32) -> Result<&'a str, Error> {
+        self.0
+            .files
+            .get(id as usize)
+            .map(|f| f.display.as_str())
+            .ok_or(Error::FileMissing)
+    }
+
+    fn source(&'a self, id: u32) -> Result<&'a str, Error> {
+        self.0
+            .files
+            .get(id as usize)
+            .map(|f| f.text.as_str())
+            .ok_or(Error::FileMissing)
+    }
+
+    fn line_index(&'a self, id: u32, byte_index: usize) -> Result<usize, Error> {
+        let f = self.0.files.get(id as usize).ok_or(Error::FileMissing)?;
+        Ok(f.line_of(byte_index).saturating_sub(1))
+    }
+
+    fn line_range(&'a self, id: u32, line_index: usize) -> Result<Range<usize>, Error> {
+        let f = self.0.files.get(id as usize).ok_or(Error::FileMissing)?;
+        if line_index >= f.line_count() {
+            return Err(Error::LineTooLarge {
+                given: line_index,
+                max: f.line_count().saturating_sub(1),
+            });
+        }
+        let start = f.line_start(line_index + 1);
+        let end = if line_index + 1 < f.line_count() {
+            f.line_start(line_index + 2)
+        } else {
+            f.text.len()
+        };
+        Ok(start..end)
+    }
+}
+
+/// Renders the report. `color`: ANSI colours; `quiet`: one line per finding, nothing else.
+pub fn render(report: &Report, color: bool, quiet: bool) -> String {
+    let files = Sources(&report.sources);
+    let mut config = Config::default();
+    if quiet {
+        config.display_style = DisplayStyle::Short;
+    }
+    let mut buf = if color {
+        termcolor::Buffer::ansi()
+    } else {
+        termcolor::Buffer::no_color()
+    };
+    for f in &report.findings {
+        let d = match f.level {
+            Level::Error => Diagnostic::error(),
+            Level::Warning => Diagnostic::warning(),
+            Level::Note => Diagnostic::note(),
+        };
+        let mut labels =
+            vec![Label::primary(f.span.file, f.span.range()).with_message(f.rule.name)];
+        for r in &f.related {
+            labels.push(
+                Label::secondary(r.span.file, r.span.range()).with_message(r.message.clone()),
+            );
+        }
+        let mut d = d
+            .with_code(f.rule.id)
+            .with_message(f.message.clone())
+            .with_labels(labels);
+        if let Some(h) = &f.hint {
+            d = d.with_notes(vec![
+                format!("help: {h}"),
+                format!("see: trailguard explain {}", f.rule.id),
+            ]);
+        }
+        if term::emit_to_write_style(&mut buf, &config, &files, &d).is_err() {
+            // A span outside its file: fall back to the plain line.
+            let p = report.sources.start(f.span);
+            let _ = std::io::Write::write_all(
+                &mut buf,
+                format!(
+                    "{}:{}:{}: {}[{}]: {}\n",
+                    report.sources.get(f.span.file).display,
+                    p.line,
+                    p.column,
+                    f.level.as_str(),
+                    f.rule.id,
+                    f.message
+                )
+                .as_bytes(),
+            );
+        }
+    }
+    let mut out = String::from_utf8_lossy(buf.as_slice()).into_owned();
+    if !quiet {
+        for n in &report.notices {
+            let _ = writeln!(out, "note: {}: {}", n.path, n.message);
+        }
+        let files: std::collections::BTreeSet<_> =
+            report.findings.iter().map(|f| f.span.file).collect();
+        let _ = writeln!(
+            out,
+            "{} errors, {} warnings in {} files ({} files scanned)",
+            report.count(Level::Error),
+            report.count(Level::Warning),
+            files.len(),
+            report.files_scanned
+        );
+    }
+    out
+}
