@@ -157,15 +157,12 @@ pub fn parse(text: &str, file: FileId) -> Result<Node, (Span, String)> {
                     items,
                     anchor,
                 }) => {
-                    let end = items
-                        .last()
-                        .map(|n| n.span.end as usize)
-                        .unwrap_or(range.end)
-                        .max(range.end.min(text.len()));
-                    let end = if range.end > start {
-                        range.end.max(end)
+                    // A block collection's end event is empty: it ends with its last child.
+                    let last = items.last().map(|n| n.span.end as usize).unwrap_or(start);
+                    let end = if range.is_empty() {
+                        last
                     } else {
-                        end
+                        range.end.max(last)
                     };
                     let node = Node::new(Span::new(file, start, end), NodeKind::List(items));
                     Some((tagged(node, tag, file), anchor))
@@ -184,10 +181,10 @@ pub fn parse(text: &str, file: FileId) -> Result<Node, (Span, String)> {
                         .last()
                         .map(|e| e.value.span.end as usize)
                         .unwrap_or(start);
-                    let end = if range.end > start {
-                        range.end.max(last)
-                    } else {
+                    let end = if range.is_empty() {
                         last
+                    } else {
+                        range.end.max(last)
                     };
                     let node = Node::new(Span::new(file, start, end), NodeKind::Map(entries));
                     Some((tagged(node, tag, file), anchor))
