@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod discover;
 pub mod frontend;
+pub mod fuzzing;
 pub mod generate;
 pub mod link;
 pub mod model;
@@ -107,9 +108,13 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
     let mut files_scanned = 0;
     let mut hcl = vec![];
     let mut generated = vec![];
+    let mut pending_tf: Vec<(u32, bool)> = vec![];
     for r in read {
         files_scanned += usize::from(r.scanned);
         let id = sources.files.len() as u32;
+        if let Some(is_vars) = r.terraform {
+            pending_tf.push((id, is_vars));
+        }
         match (r.hcl, r.generated) {
             (Some(body), Some(g)) => {
                 generated.push((r.source.path.clone(), r.source.display.clone(), body, g))
@@ -120,6 +125,7 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
         sources.files.push(r.source);
         model.extend(r.model);
     }
+    hcl.extend(parse_terraform(&sources, &pending_tf, &mut model));
     // `.tf.json` files are read as the HCL they stand for, in files of their own after the
     // scanned ones; findings there are taken back to the JSON file.
     let mut span_maps = std::collections::HashMap::new();
@@ -253,6 +259,70 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
     })
 }
 
+/// Parses the Terraform files of the directories that can matter: those where a file names a
+/// resource the rules read (or calls a local module), and the local modules they call. Other
+/// directories (networks, instances, roles…) are not parsed at all.
+fn parse_terraform(
+    sources: &SourceMap,
+    pending: &[(u32, bool)],
+    model: &mut Model,
+) -> Vec<(source::FileId, PathBuf, hcl_edit::structure::Body, bool)> {
+    use std::collections::{HashMap, HashSet};
+    let dir_of = |id: u32| {
+        let p = &sources.get(id).path;
+        let abs = discover::normalize(&std::path::absolute(p).unwrap_or_else(|_| p.clone()));
+        abs.parent().map(Path::to_path_buf).unwrap_or_default()
+    };
+    let mut by_dir: HashMap<PathBuf, Vec<(u32, bool)>> = HashMap::new();
+    for &(id, is_vars) in pending {
+        by_dir.entry(dir_of(id)).or_default().push((id, is_vars));
+    }
+    let mut wanted: Vec<PathBuf> = by_dir
+        .iter()
+        .filter(|(_, files)| {
+            files
+                .iter()
+                .any(|(id, _)| frontend::terraform::worth_parsing(&sources.get(*id).text))
+        })
+        .map(|(d, _)| d.clone())
+        .collect();
+    let mut done: HashSet<PathBuf> = HashSet::new();
+    let mut out = vec![];
+    while !wanted.is_empty() {
+        wanted.sort();
+        wanted.dedup();
+        let batch: Vec<(u32, bool)> = wanted
+            .iter()
+            .filter(|d| done.insert((*d).clone()))
+            .flat_map(|d| by_dir.get(d).into_iter().flatten().copied())
+            .collect();
+        let parsed: Vec<(u32, bool, Model, Option<hcl_edit::structure::Body>)> = batch
+            .par_iter()
+            .map(|&(id, is_vars)| {
+                let mut m = Model::default();
+                let body = frontend::terraform::parse(id, &sources.get(id).text, &mut m);
+                (id, is_vars, m, body)
+            })
+            .collect();
+        wanted = vec![];
+        for (id, is_vars, m, body) in parsed {
+            model.extend(m);
+            if let Some(body) = body {
+                let dir = dir_of(id);
+                wanted.extend(
+                    frontend::terraform::eval::local_sources(&body)
+                        .into_iter()
+                        .map(|s| discover::normalize(&dir.join(s)))
+                        .filter(|d| !done.contains(d)),
+                );
+                out.push((id, sources.get(id).path.clone(), body, is_vars));
+            }
+        }
+    }
+    out.sort_by_key(|(id, ..)| *id);
+    out
+}
+
 /// An expected trail from the configuration, as a model trail.
 fn config_trail(i: usize, t: &config::TrailEntry, span: source::Span) -> model::Trail {
     use value::{Kind, Symbol, Text};
@@ -309,6 +379,8 @@ struct Read {
     hcl: Option<(hcl_edit::structure::Body, bool)>,
     /// For `.tf.json`: the HCL text the body was parsed from, and its map back to the file.
     generated: Option<(String, frontend::terraform::json_syntax::SpanMap)>,
+    /// A `.tf` (false) or tfvars (true) file, read but not parsed yet.
+    terraform: Option<bool>,
 }
 
 /// Reads one file and runs its frontend.
@@ -326,6 +398,7 @@ fn read_one(id: u32, path: &Path, explicit: bool) -> Read {
             scanned: false,
             hcl: None,
             generated: None,
+            terraform: None,
         }
     };
     match std::fs::metadata(path) {
@@ -362,14 +435,15 @@ fn read_one(id: u32, path: &Path, explicit: bool) -> Read {
     });
     let mut hcl = None;
     let mut generated = None;
+    let mut terraform = None;
     let scanned = match format {
         Some(Format::Json) => {
             model = frontend::json::read_file(id, &display, &text);
             true
         }
         Some(Format::Terraform | Format::TerraformVars) => {
-            hcl = frontend::terraform::parse(id, &text, &mut model)
-                .map(|b| (b, format == Some(Format::TerraformVars)));
+            // Parsed later, and only in directories that can hold what the rules read.
+            terraform = Some(format == Some(Format::TerraformVars));
             true
         }
         Some(Format::TerraformJson) => {
@@ -407,6 +481,7 @@ fn read_one(id: u32, path: &Path, explicit: bool) -> Read {
                 scanned: true,
                 hcl: None,
                 generated: None,
+                terraform: None,
             };
         }
         None => {
@@ -425,5 +500,6 @@ fn read_one(id: u32, path: &Path, explicit: bool) -> Read {
         scanned,
         hcl,
         generated,
+        terraform,
     }
 }

@@ -7,10 +7,11 @@ use crate::aws::cloudtrail::{
     TrailRef, allow_reaches_cloudtrail, allow_reaches_service, principal_facts,
 };
 use crate::aws::conditions::Operator;
-use crate::aws::glob::{MatchOpts, Tok, matches, text_eq, tokens};
+use crate::aws::glob::{MatchOpts, Tok, matches, tokens};
 use crate::model::{Model, Policy, Trail};
 use crate::policy::{PolicyKind, Statement};
 use crate::value::{Kind, Part, Symbol, Text};
+use std::collections::{HashMap, HashSet};
 
 /// A policy with what the scan says about it.
 pub struct PolicyCx<'m> {
@@ -59,19 +60,65 @@ pub struct Analysis<'m> {
     pub policies: Vec<PolicyCx<'m>>,
 }
 
+/// Indexes for linking by resolved identity. Linking needs certain equality, and two texts
+/// are certainly equal exactly when they are the same literal parts and symbols (see
+/// [`Text::certainly_eq`]), so hash maps replace pairwise comparison.
+struct Index<'m> {
+    trails_by_bucket: HashMap<&'m Text, Vec<usize>>,
+    trails_by_key: HashMap<&'m Text, Vec<usize>>,
+    /// Configured trails for standalone policies: (index, bucket or none).
+    standalone: Vec<(usize, Option<&'m Text>)>,
+    enforced: HashSet<&'m Text>,
+}
+
+impl<'m> Index<'m> {
+    fn new(model: &'m Model) -> Index<'m> {
+        let mut ix = Index {
+            trails_by_bucket: HashMap::new(),
+            trails_by_key: HashMap::new(),
+            standalone: vec![],
+            enforced: HashSet::new(),
+        };
+        for (i, t) in model.trails.iter().enumerate() {
+            if t.standalone_only {
+                ix.standalone.push((i, t.bucket.as_ref().map(|(b, _)| b)));
+                continue;
+            }
+            if let Some((b, _)) = &t.bucket {
+                ix.trails_by_bucket.entry(b).or_default().push(i);
+            }
+            if let Some((k, _)) = &t.key {
+                ix.trails_by_key.entry(k).or_default().push(i);
+            }
+        }
+        for b in &model.buckets {
+            if b.owner_enforced.is_yes() {
+                ix.enforced.insert(&b.name);
+            }
+        }
+        ix
+    }
+}
+
 impl<'m> Analysis<'m> {
     pub fn new(model: &'m Model) -> Analysis<'m> {
+        let ix = Index::new(model);
         let policies = model
             .policies
             .iter()
             .enumerate()
-            .map(|(index, policy)| link_policy(model, index, policy))
+            .map(|(index, policy)| link_policy(model, &ix, index, policy))
             .collect();
         Analysis { model, policies }
     }
 }
 
-fn link_policy<'m>(model: &'m Model, index: usize, policy: &'m Policy) -> PolicyCx<'m> {
+fn link_policy<'m>(
+    model: &'m Model,
+    ix: &Index<'m>,
+    index: usize,
+    policy: &'m Policy,
+) -> PolicyCx<'m> {
     let (bucket, bucket_known) = match (&policy.bucket, policy.kind) {
         (Some(b), _) => (b.clone(), true),
         (None, PolicyKind::Bucket) => match bucket_from_resources(policy) {
@@ -83,47 +130,43 @@ fn link_policy<'m>(model: &'m Model, index: usize, policy: &'m Policy) -> Policy
         },
         (None, PolicyKind::Key) => (Text::default(), false),
     };
-    let scan_trails: Vec<usize> = model
-        .trails
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| match policy.kind {
-            _ if t.standalone_only => {
-                policy.standalone
-                    && (policy.kind == PolicyKind::Key
-                        || t.bucket
-                            .as_ref()
-                            .is_none_or(|(b, _)| bucket_known && text_eq(b, &bucket).is_yes()))
+    let mut scan_trails: Vec<usize> = match policy.kind {
+        PolicyKind::Bucket if bucket_known => ix
+            .trails_by_bucket
+            .get(&bucket)
+            .cloned()
+            .unwrap_or_default(),
+        PolicyKind::Bucket => vec![],
+        PolicyKind::Key => policy
+            .key
+            .map(|k| {
+                model.keys[k]
+                    .idents
+                    .iter()
+                    .flat_map(|id| ix.trails_by_key.get(id).into_iter().flatten().copied())
+                    .collect()
+            })
+            .unwrap_or_default(),
+    };
+    if policy.standalone {
+        for &(i, b) in &ix.standalone {
+            let applies =
+                policy.kind == PolicyKind::Key || b.is_none_or(|b| bucket_known && *b == bucket);
+            if applies {
+                scan_trails.push(i);
             }
-            PolicyKind::Bucket => {
-                bucket_known
-                    && t.bucket
-                        .as_ref()
-                        .is_some_and(|(b, _)| text_eq(b, &bucket).is_yes())
-            }
-            PolicyKind::Key => policy.key.is_some_and(|k| {
-                t.key.as_ref().is_some_and(|(tk, _)| {
-                    model.keys[k]
-                        .idents
-                        .iter()
-                        .any(|id| text_eq(tk, id).is_yes())
-                })
-            }),
-        })
-        .map(|(i, _)| i)
-        .collect();
+        }
+    }
+    scan_trails.sort_unstable();
+    scan_trails.dedup();
     let names_cloudtrail = policy.doc.statements.iter().any(|s| {
         s.principal.as_ref().is_some_and(|p| {
             let f = principal_facts(p);
             f.service.is_yes() || f.legacy.is_yes()
         })
     });
-    let owner_enforced = policy.kind == PolicyKind::Bucket
-        && bucket_known
-        && model
-            .buckets
-            .iter()
-            .any(|b| b.owner_enforced.is_yes() && text_eq(&b.name, &bucket).is_yes());
+    let owner_enforced =
+        policy.kind == PolicyKind::Bucket && bucket_known && ix.enforced.contains(&bucket);
     let trails = if scan_trails.is_empty() {
         stand_ins(policy)
     } else {

@@ -130,15 +130,19 @@ impl Model {
     /// Links what the frontends could only name: aliases and separate key policies to their
     /// keys, Object Ownership settings to their buckets.
     pub fn resolve(&mut self) {
-        use crate::aws::glob::text_eq;
+        use std::collections::HashMap;
+        let mut by_ident: HashMap<Text, usize> = HashMap::new();
+        for (i, k) in self.keys.iter().enumerate() {
+            for id in &k.idents {
+                by_ident.entry(id.clone()).or_insert(i);
+            }
+        }
         for (name, arn, target) in std::mem::take(&mut self.key_aliases) {
-            if let Some(k) = self
-                .keys
-                .iter_mut()
-                .find(|k| k.idents.iter().any(|id| text_eq(id, &target).is_yes()))
-            {
-                k.idents.push(name);
-                k.idents.push(arn);
+            if let Some(&i) = by_ident.get(&target) {
+                self.keys[i].idents.push(name.clone());
+                self.keys[i].idents.push(arn.clone());
+                by_ident.entry(name).or_insert(i);
+                by_ident.entry(arn).or_insert(i);
             }
         }
         for p in &mut self.policies {
@@ -146,20 +150,18 @@ impl Model {
                 continue;
             }
             let Some(r) = &p.key_ref else { continue };
-            if let Some(i) = self
-                .keys
-                .iter()
-                .position(|k| k.idents.iter().any(|id| text_eq(id, r).is_yes()))
-            {
+            if let Some(&i) = by_ident.get(r) {
                 p.key = Some(i);
                 self.keys[i].has_policy = true;
             }
         }
+        let mut by_name: HashMap<Text, Vec<usize>> = HashMap::new();
+        for (i, b) in self.buckets.iter().enumerate() {
+            by_name.entry(b.name.clone()).or_default().push(i);
+        }
         for (bucket, enforced) in std::mem::take(&mut self.ownership) {
-            for b in &mut self.buckets {
-                if text_eq(&b.name, &bucket).is_yes() {
-                    b.owner_enforced = b.owner_enforced.or(enforced);
-                }
+            for &i in by_name.get(&bucket).into_iter().flatten() {
+                self.buckets[i].owner_enforced = self.buckets[i].owner_enforced.or(enforced);
             }
         }
     }

@@ -159,6 +159,13 @@ impl Text {
         }
     }
 
+    /// Certain equality whatever the unknown parts stand for: the same literal text and the
+    /// same symbols in the same places (parts are kept merged, so this is structural equality).
+    /// It agrees with `glob::text_eq(a, b).is_yes()`.
+    pub fn certainly_eq(&self, other: &Text) -> bool {
+        self == other
+    }
+
     pub fn is_known(&self) -> bool {
         self.as_str().is_some()
     }
@@ -231,7 +238,8 @@ impl fmt::Display for Text {
             match p {
                 Part::Lit(s) => f.write_str(s)?,
                 Part::Sym(s) if s.name.starts_with("${") => f.write_str(&s.name)?,
-                Part::Sym(s) => write!(f, "${{{}}}", s.name)?,
+                // A Terraform symbol is named `DIR#ADDRESS`: show the address.
+                Part::Sym(s) => write!(f, "${{{}}}", s.name.rsplit('#').next().unwrap_or(&s.name))?,
             }
         }
         Ok(())

@@ -71,11 +71,9 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
             .trails
             .iter()
             .filter(|t| {
-                t.key.as_ref().is_some_and(|(k, _)| {
-                    key.idents
-                        .iter()
-                        .any(|id| crate::aws::glob::text_eq(k, id).is_yes())
-                })
+                t.key
+                    .as_ref()
+                    .is_some_and(|(k, _)| key.idents.iter().any(|id| k.certainly_eq(id)))
             })
             .collect();
         if let Some(t) = users.first() {

@@ -6,6 +6,8 @@ use crate::aws::glob::text_eq;
 use crate::link::Analysis;
 use crate::policy::PolicyKind;
 use crate::report::{Finding, Level};
+use crate::value::Text;
+use std::collections::{HashMap, HashSet};
 
 pub static META: RuleMeta = RuleMeta {
     id: "TG011",
@@ -17,22 +19,43 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
+    // Policies whose bucket is a known name are found by that name; the others (unknown or
+    // partly unknown names) might be for any bucket their known parts allow.
+    let mut literal: HashSet<&str> = HashSet::new();
+    let mut symbolic: Vec<&Text> = vec![];
+    let mut any_unknown = false;
+    for p in a
+        .policies
+        .iter()
+        .filter(|p| p.policy.kind == PolicyKind::Bucket)
+    {
+        match (p.bucket_known, p.bucket.as_str()) {
+            (false, _) => any_unknown = true,
+            (true, Some(s)) => {
+                literal.insert(s);
+            }
+            (true, None) => symbolic.push(&p.bucket),
+        }
+    }
+    if any_unknown {
+        return;
+    }
+    let defined: HashMap<&Text, &crate::model::Bucket> =
+        a.model.buckets.iter().map(|b| (&b.name, b)).collect();
     for t in &a.model.trails {
         let Some((bucket, span)) = &t.bucket else {
             continue;
         };
-        let Some(defined) = a
-            .model
-            .buckets
-            .iter()
-            .find(|b| text_eq(&b.name, bucket).is_yes())
-        else {
+        let Some(defined) = defined.get(bucket) else {
             continue;
         };
-        let maybe_policy = a.policies.iter().any(|p| {
-            p.policy.kind == PolicyKind::Bucket
-                && (!p.bucket_known || text_eq(&p.bucket, bucket).maybe())
-        });
+        let maybe_policy = bucket.as_str().is_some_and(|s| literal.contains(s))
+            || (!bucket.is_known()
+                && !literal.is_empty()
+                && literal
+                    .iter()
+                    .any(|l| text_eq(&Text::lit(*l), bucket).maybe()))
+            || symbolic.iter().any(|p| text_eq(p, bucket).maybe());
         if !maybe_policy {
             out.push(
                 Finding::new(

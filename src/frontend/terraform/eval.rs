@@ -41,6 +41,14 @@ pub fn local_module_dirs(m: &Module) -> Vec<PathBuf> {
     out
 }
 
+/// The local module sources called in a body.
+pub fn local_sources(body: &Body) -> Vec<String> {
+    body.blocks()
+        .filter(|b| b.ident.as_str() == "module")
+        .filter_map(local_source)
+        .collect()
+}
+
 fn local_source(b: &Block) -> Option<String> {
     let a = b.body.get_attribute("source")?;
     let Expression::String(s) = &a.value else {
@@ -151,6 +159,9 @@ pub struct Instance<'w> {
     module: &'w Module,
     /// Address prefix: `""` for a root module, `module.logs.` inside one.
     prefix: String,
+    /// What names symbols: the module's directory and the address prefix, so that
+    /// `aws_kms_key.trail` of one root module is not that of another.
+    scope: String,
     inputs: HashMap<String, Node>,
     /// Module directories from the root to here.
     stack: Vec<PathBuf>,
@@ -196,9 +207,11 @@ impl<'w> Instance<'w> {
         inputs: HashMap<String, Node>,
         stack: Vec<PathBuf>,
     ) -> Instance<'w> {
+        let scope = format!("{}#{prefix}", module.dir.display());
         let mut inst = Instance {
             w,
             module,
+            scope,
             prefix,
             inputs,
             stack,
@@ -262,7 +275,7 @@ impl<'w> Instance<'w> {
     }
 
     fn sym(&self, kind: Kind, name: &str) -> Text {
-        Text::sym(Symbol::new(kind, format!("{}{name}", self.prefix)))
+        Text::sym(Symbol::new(kind, format!("{}{name}", self.scope)))
     }
 
     /// Provider-level symbols (account, Region, partition), per provider alias.
@@ -340,10 +353,7 @@ impl<'w> Instance<'w> {
             Expression::Parenthesis(p) => self.eval(p.inner(), file, scope),
             Expression::Variable(v) => match scope.get(v.as_str()) {
                 Some(n) => n.clone(),
-                None => str_node(
-                    span,
-                    Text::unknown(format!("{}{}", self.prefix, v.as_str())),
-                ),
+                None => str_node(span, Text::unknown(format!("{}{}", self.scope, v.as_str()))),
             },
             Expression::Conditional(c) => {
                 let cond = self.eval(&c.cond_expr, file, scope);
@@ -478,7 +488,7 @@ impl<'w> Instance<'w> {
                         Some(t) => out.push_text(&t),
                         None => out.push_sym(Symbol::new(
                             Kind::Any,
-                            format!("{}{}", self.prefix, i.expr.to_string().trim()),
+                            format!("{}{}", self.scope, i.expr.to_string().trim()),
                         )),
                     }
                 }
@@ -561,7 +571,7 @@ impl<'w> Instance<'w> {
                 span,
                 Text::unknown(format!(
                     "{}{root}.{}@{}",
-                    self.prefix,
+                    self.scope,
                     attr(0).unwrap_or(""),
                     span.start
                 )),
@@ -744,7 +754,7 @@ impl<'w> Instance<'w> {
     fn attr_text(&self, b: &Block, file: FileId, name: &str) -> Option<Text> {
         self.block_attr(b, file, name).map(|n| {
             text_of(&n)
-                .unwrap_or_else(|| Text::unknown(format!("{}{}.{name}", self.prefix, label(b, 1))))
+                .unwrap_or_else(|| Text::unknown(format!("{}{}.{name}", self.scope, label(b, 1))))
         })
     }
 

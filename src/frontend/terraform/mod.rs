@@ -71,6 +71,20 @@ fn too_deep(text: &str) -> Option<usize> {
     None
 }
 
+/// Whether a file can matter: it names a resource or data source the rules read, or calls a
+/// local module (whose files may). A cheap byte search, before any parsing.
+pub fn worth_parsing(text: &str) -> bool {
+    const WORDS: [&str; 5] = [
+        "aws_s3_bucket",
+        "aws_kms_",
+        "aws_cloudtrail",
+        "aws_iam_policy_document",
+        "aws_organizations_organization",
+    ];
+    WORDS.iter().any(|w| text.contains(w))
+        || (text.contains("module") && (text.contains("\"./") || text.contains("\"../")))
+}
+
 /// Everything the evaluation of a scan's Terraform shares.
 pub struct World<'a> {
     pub sources: &'a SourceMap,

@@ -1,0 +1,85 @@
+//! Entry points for the fuzz targets in `fuzz/` (and for tests that replay their findings):
+//! each runs a frontend on arbitrary input and then every rule and report on the result.
+
+use crate::link::Analysis;
+use crate::model::Model;
+use crate::source::{SourceFile, SourceMap};
+
+/// Every rule over a model.
+pub fn check_model(model: &Model) {
+    let a = Analysis::new(model);
+    let mut out = vec![];
+    for (_, check) in crate::rules::ALL {
+        if let Some(c) = check {
+            c(&a, &mut out);
+        }
+    }
+}
+
+/// One `.tf` file as a module: parse, evaluate, rules.
+pub fn terraform(text: &str) {
+    let mut model = Model::default();
+    let Some(body) = crate::frontend::terraform::parse(0, text, &mut model) else {
+        return;
+    };
+    let mut sources = SourceMap::default();
+    sources.files.push(SourceFile::new(
+        "main.tf".into(),
+        "main.tf".into(),
+        text.to_string(),
+    ));
+    let modules = crate::frontend::terraform::group(vec![(0, "fuzz/main.tf".into(), body, false)]);
+    let files_by_path = Default::default();
+    let world = crate::frontend::terraform::World {
+        sources: &sources,
+        modules: &modules,
+        files_by_path: &files_by_path,
+        extra: Default::default(),
+        consumed: Default::default(),
+    };
+    let mut m = crate::frontend::terraform::evaluate(&world);
+    m.resolve();
+    check_model(&m);
+}
+
+/// One YAML template: parse, evaluate, rules.
+pub fn yaml(text: &str) {
+    let source = SourceFile::new(
+        "template.yaml".into(),
+        "template.yaml".into(),
+        text.to_string(),
+    );
+    let m = crate::frontend::cloudformation::read_yaml(0, &source);
+    check_model(&m);
+}
+
+/// A whole scan of one file, under each name trailguard reads, with every report format.
+pub fn scan_file(data: &[u8]) {
+    let Ok(dir) = std::env::temp_dir().canonicalize() else {
+        return;
+    };
+    let dir = dir.join(format!("trailguard-fuzz-{}", std::process::id()));
+    if std::fs::create_dir_all(&dir).is_err() {
+        return;
+    }
+    for name in [
+        "main.tf",
+        "t.tf.json",
+        "template.yaml",
+        "policy.json",
+        "x.tpl",
+    ] {
+        let path = dir.join(name);
+        if std::fs::write(&path, data).is_err() {
+            continue;
+        }
+        if let Ok(report) = crate::scan(std::slice::from_ref(&path), &crate::Config::default()) {
+            let _ = crate::report::json::render(&report);
+            let _ = crate::report::sarif::render(&report);
+            let _ = crate::report::human::render(&report, false, false);
+            let _ = crate::report::github::render(&report);
+            let _ = crate::report::gitlab::render(&report);
+        }
+        let _ = std::fs::remove_file(&path);
+    }
+}
