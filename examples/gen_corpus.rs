@@ -319,9 +319,9 @@ fn raw_policy(rng: &mut Rng, i: usize, defect: bool) -> String {
 fn identity_policy(i: usize) -> String {
     let mut s = String::from("{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n");
     for j in 0..40 {
-        let _ = write!(
+        let _ = writeln!(
             s,
-            "    {{\"Sid\": \"S{i}x{j}\", \"Effect\": \"Allow\", \"Action\": [\"s3:GetObject\", \"s3:ListBucket\"], \"Resource\": [\"arn:aws:s3:::data-{i}-{j}\", \"arn:aws:s3:::data-{i}-{j}/*\"]}},\n"
+            "    {{\"Sid\": \"S{i}x{j}\", \"Effect\": \"Allow\", \"Action\": [\"s3:GetObject\", \"s3:ListBucket\"], \"Resource\": [\"arn:aws:s3:::data-{i}-{j}\", \"arn:aws:s3:::data-{i}-{j}/*\"]}},"
         );
     }
     s.push_str("    {\"Effect\": \"Deny\", \"Action\": \"s3:DeleteBucket\", \"Resource\": \"*\"}\n  ]\n}\n");
