@@ -34,7 +34,7 @@ fn filler_tf(rng: &mut Rng, i: usize) -> String {
         s,
         "variable \"env\" {{\n  type    = string\n  default = \"prod\"\n}}\n"
     );
-    for j in 0..(3 + rng.below(5)) {
+    for j in 0..(6 + rng.below(6)) {
         let _ = writeln!(
             s,
             r#"resource "aws_vpc" "main_{j}" {{

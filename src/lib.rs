@@ -125,7 +125,16 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
         sources.files.push(r.source);
         model.extend(r.model);
     }
-    hcl.extend(parse_terraform(&sources, &pending_tf, &mut model));
+    let parsed = parse_terraform(&sources, &pending_tf, &mut model);
+    // Terraform files of directories that cannot matter were not parsed: their text is not
+    // needed any more.
+    let kept: std::collections::HashSet<u32> = parsed.iter().map(|(id, ..)| *id).collect();
+    for &(id, _) in &pending_tf {
+        if !kept.contains(&id) {
+            sources.files[id as usize].forget_text();
+        }
+    }
+    hcl.extend(parsed);
     // `.tf.json` files are read as the HCL they stand for, in files of their own after the
     // scanned ones; findings there are taken back to the JSON file.
     let mut span_maps = std::collections::HashMap::new();
@@ -439,6 +448,17 @@ fn read_one(id: u32, path: &Path, explicit: bool) -> Read {
     let scanned = match format {
         Some(Format::Json) => {
             model = frontend::json::read_file(id, &display, &text);
+            if model.is_empty() {
+                // Nothing here for the rules (another tool's JSON): keep no copy of the text.
+                return Read {
+                    source: SourceFile::new(path.to_path_buf(), display, String::new()),
+                    model,
+                    scanned: true,
+                    hcl: None,
+                    generated: None,
+                    terraform: None,
+                };
+            }
             true
         }
         Some(Format::Terraform | Format::TerraformVars) => {
@@ -473,8 +493,11 @@ fn read_one(id: u32, path: &Path, explicit: bool) -> Read {
             true
         }
         Some(Format::Yaml) => {
-            let source = SourceFile::new(path.to_path_buf(), display.clone(), text);
+            let mut source = SourceFile::new(path.to_path_buf(), display.clone(), text);
             let model = frontend::cloudformation::read_yaml(id, &source);
+            if model.is_empty() {
+                source.forget_text();
+            }
             return Read {
                 source,
                 model,

@@ -110,6 +110,19 @@ pub struct Model {
 }
 
 impl Model {
+    /// Nothing a rule or a report could use.
+    pub fn is_empty(&self) -> bool {
+        self.policies.is_empty()
+            && self.trails.is_empty()
+            && self.buckets.is_empty()
+            && self.keys.is_empty()
+            && self.parse_errors.is_empty()
+            && self.suppressions.is_empty()
+            && self.notices.is_empty()
+            && self.key_aliases.is_empty()
+            && self.ownership.is_empty()
+    }
+
     pub fn extend(&mut self, other: Model) {
         let key_base = self.keys.len();
         self.policies

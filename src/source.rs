@@ -75,6 +75,12 @@ impl SourceFile {
         }
     }
 
+    /// Drops the text of a file nothing points into (memory for large scans).
+    pub fn forget_text(&mut self) {
+        self.text = String::new();
+        self.line_starts = vec![0];
+    }
+
     /// Position of a byte offset (clamped to the text and to a char boundary).
     pub fn position(&self, offset: usize) -> Position {
         let mut offset = offset.min(self.text.len());

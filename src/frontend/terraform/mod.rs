@@ -101,19 +101,33 @@ impl World<'_> {
     pub fn load(&self, path: &Path) -> Option<(FileId, String)> {
         let abs = crate::discover::normalize(&std::path::absolute(path).ok()?);
         if let Some(&id) = self.files_by_path.get(&abs) {
+            let mut text = self.sources.get(id).text.clone();
+            if text.is_empty() {
+                // Its text was not kept (nothing in it on its own): read it again.
+                text = String::from_utf8(std::fs::read(&abs).ok()?).ok()?;
+                if !text.is_empty() {
+                    return self.load_extra(&abs, text);
+                }
+            }
             self.consumed.lock().ok()?.insert(id);
-            return Some((id, self.sources.get(id).text.clone()));
-        }
-        let mut extra = self.extra.lock().ok()?;
-        let base = self.sources.files.len() as u32;
-        if let Some(i) = extra.iter().position(|f| f.path == abs) {
-            return Some((base + i as u32, extra[i].text.clone()));
+            return Some((id, text));
         }
         let meta = std::fs::metadata(&abs).ok()?;
         if meta.len() > 16 * 1024 * 1024 {
             return None;
         }
         let text = String::from_utf8(std::fs::read(&abs).ok()?).ok()?;
+        self.load_extra(&abs, text)
+    }
+
+    /// A file read for a module, kept beside the scan's own.
+    fn load_extra(&self, abs: &Path, text: String) -> Option<(FileId, String)> {
+        let mut extra = self.extra.lock().ok()?;
+        let base = self.sources.files.len() as u32;
+        if let Some(i) = extra.iter().position(|f| f.path == abs) {
+            return Some((base + i as u32, extra[i].text.clone()));
+        }
+        let abs = abs.to_path_buf();
         let id = base + extra.len() as u32;
         extra.push(SourceFile::new(
             abs.clone(),
