@@ -111,20 +111,31 @@ fn deep_nesting_inside_an_embedded_policy_string() {
 }
 
 #[test]
-fn a_50_mb_policy_is_read() {
-    // 50 MB of statements, each a CloudTrail write grant without a source condition.
+fn a_60_mb_policy_is_a_notice_and_a_6_mb_one_is_read() {
+    // 60 MB of statements: no policy AWS accepts is that large (32 KB at most); it is not
+    // analysed, and says so. A 6 MB one is still read statement by statement.
     let stmt = r#"{"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:PutObject", "Resource": "arn:aws:s3:::big/AWSLogs/111111111111/*", "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}}}"#;
-    let n = 50 * 1024 * 1024 / (stmt.len() + 2);
-    let mut s = String::with_capacity(50 * 1024 * 1024 + 256);
-    s.push_str(r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:GetBucketAcl", "Resource": "arn:aws:s3:::big"}"#);
-    for _ in 0..n {
-        s.push_str(",\n");
-        s.push_str(stmt);
-    }
-    s.push_str("]}");
-    assert!(s.len() >= 50 * 1024 * 1024);
-    let (_d, v) = with_canary(&[("big.json", s.into_bytes())]);
-    let got = rules_at(&v, "big.json");
+    let make = |mb: usize| {
+        let n = mb * 1024 * 1024 / (stmt.len() + 2);
+        let mut s = String::with_capacity(mb * 1024 * 1024 + 256);
+        s.push_str(r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:GetBucketAcl", "Resource": "arn:aws:s3:::big"}"#);
+        for _ in 0..n {
+            s.push_str(",\n");
+            s.push_str(stmt);
+        }
+        s.push_str("]}");
+        (n, s)
+    };
+    let (_, big) = make(60);
+    let (n, medium) = make(6);
+    assert!(big.len() >= 60 * 1024 * 1024);
+    let (_d, v) = with_canary(&[
+        ("big.json", big.into_bytes()),
+        ("medium.json", medium.into_bytes()),
+    ]);
+    assert!(rules_at(&v, "big.json").is_empty());
+    assert!(notice_for(&v, "big.json").unwrap().contains("not analysed"));
+    let got = rules_at(&v, "medium.json");
     assert_eq!(got.len(), n);
     assert!(got.iter().all(|r| r == "TG003"));
 }

@@ -459,8 +459,72 @@ pub fn is_template_name(path: &str) -> bool {
 }
 
 /// Reads a JSON file into the model. `display` is the path as reported.
+/// Larger policy documents are not analysed: AWS accepts at most 20 KB (bucket) and 32 KB
+/// (key); past this size the file cannot be a policy AWS would take.
+pub const MAX_POLICY_BYTES: usize = 8 * 1024 * 1024;
+
+/// For a large file, whether its top level is a policy document or `aws` CLI output, from a
+/// byte scan of its top-level keys (no tree is built: a large file's tree costs many times its
+/// size).
+fn large_policy(text: &str) -> Option<bool> {
+    let keys = top_level_keys(text)?;
+    let has = |k: &str| keys.iter().any(|x| x == k);
+    Some(
+        (has("Statement") || has("Policy"))
+            && !has("planned_values")
+            && !has("Resources")
+            && !has("AWSTemplateFormatVersion"),
+    )
+}
+
+/// The keys of a top-level JSON object (strings followed by `:` at depth 1).
+fn top_level_keys(text: &str) -> Option<Vec<String>> {
+    let b = text.as_bytes();
+    let mut depth = 0usize;
+    let mut keys = vec![];
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            b'"' => {
+                let start = i + 1;
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    if b[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                if depth == 1 {
+                    let mut j = i + 1;
+                    while j < b.len() && b[j].is_ascii_whitespace() {
+                        j += 1;
+                    }
+                    if b.get(j) == Some(&b':') {
+                        keys.push(text.get(start..i.min(b.len()))?.to_string());
+                    }
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    Some(keys)
+}
+
 pub fn read_file(file: FileId, display: &str, text: &str) -> Model {
     let mut model = Model::default();
+    if text.len() > MAX_POLICY_BYTES && large_policy(text) == Some(true) {
+        model.notices.push(Notice {
+            path: display.to_string(),
+            message: format!(
+                "not analysed: a {} MB policy document (AWS accepts at most 20 KB for a bucket policy, 32 KB for a key policy)",
+                text.len() / (1024 * 1024)
+            ),
+        });
+        return model;
+    }
     let offsets = OffsetMap {
         file,
         base: 0,
