@@ -287,6 +287,38 @@ impl Node {
         }
     }
 
+    /// Structural equality of two evaluated values (spans ignored).
+    pub fn same_value(&self, other: &Node) -> bool {
+        match (&self.kind, &other.kind) {
+            (NodeKind::Str(x), NodeKind::Str(y)) => x == y,
+            (NodeKind::Bool(x), NodeKind::Bool(y)) => x == y,
+            (NodeKind::Num(x), NodeKind::Num(y)) => x == y,
+            (NodeKind::Null, NodeKind::Null) => true,
+            (NodeKind::List(x), NodeKind::List(y)) => {
+                x.len() == y.len() && x.iter().zip(y).all(|(a, b)| a.same_value(b))
+            }
+            (NodeKind::Map(x), NodeKind::Map(y)) => {
+                x.len() == y.len()
+                    && x.iter()
+                        .zip(y)
+                        .all(|(a, b)| a.key == b.key && a.value.same_value(&b.value))
+            }
+            (NodeKind::Doc(x), NodeKind::Doc(y)) => x.same_value(y),
+            _ => false,
+        }
+    }
+
+    /// Null, an empty list or map, or the empty string.
+    pub fn is_empty_value(&self) -> bool {
+        match &self.kind {
+            NodeKind::Null => true,
+            NodeKind::List(l) => l.is_empty(),
+            NodeKind::Map(m) => m.is_empty(),
+            NodeKind::Str(t) => t.as_str() == Some(""),
+            _ => false,
+        }
+    }
+
     /// A scalar as text: strings as they are, booleans and numbers as JSON writes them.
     pub fn scalar_text(&self) -> Option<Text> {
         match &self.kind {

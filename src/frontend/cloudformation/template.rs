@@ -361,9 +361,9 @@ impl<'a> Cx<'a> {
                 // they agree; what exists only under the condition is judged as existing.
                 let a = self.eval(&l[1]);
                 let b = self.eval(&l[2]);
-                if no_value(&b) || is_empty(&b) {
+                if no_value(&b) || b.is_empty_value() {
                     a
-                } else if no_value(&a) || is_empty(&a) || same(&a, &b) {
+                } else if no_value(&a) || a.is_empty_value() || a.same_value(&b) {
                     b
                 } else {
                     self.unknown(span)
@@ -457,7 +457,7 @@ impl<'a> Cx<'a> {
         match values.as_slice() {
             [] => self.unknown(span),
             [one] => one.clone(),
-            many if many.iter().all(|v| same(v, &many[0])) => many[0].clone(),
+            many if many.iter().all(|v| v.same_value(&many[0])) => many[0].clone(),
             many => {
                 // A mapping of legacy CloudTrail accounts (one per Region) stays one.
                 let legacy = many.iter().all(|v| {
@@ -487,34 +487,6 @@ fn legacy_form(s: &str) -> bool {
         || s.strip_prefix("arn:")
             .and_then(|r| r.split(':').nth(3))
             .is_some_and(is_legacy_account_id)
-}
-
-fn is_empty(n: &Node) -> bool {
-    match &n.kind {
-        NodeKind::List(l) => l.is_empty(),
-        NodeKind::Map(m) => m.is_empty(),
-        NodeKind::Str(t) => t.as_str() == Some(""),
-        NodeKind::Null => true,
-        _ => false,
-    }
-}
-
-fn same(a: &Node, b: &Node) -> bool {
-    match (&a.kind, &b.kind) {
-        (NodeKind::Str(x), NodeKind::Str(y)) => x == y,
-        (NodeKind::List(x), NodeKind::List(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))
-        }
-        (NodeKind::Map(x), NodeKind::Map(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .zip(y)
-                    .all(|(a, b)| a.key == b.key && same(&a.value, &b.value))
-        }
-        (NodeKind::Bool(x), NodeKind::Bool(y)) => x == y,
-        (NodeKind::Num(x), NodeKind::Num(y)) => x == y,
-        _ => false,
-    }
 }
 
 fn truth(n: &Node) -> Truth {

@@ -96,37 +96,6 @@ fn truth_of(n: &Node) -> Truth {
     }
 }
 
-/// Structural equality of two evaluated values (spans ignored).
-fn same(a: &Node, b: &Node) -> bool {
-    match (&a.kind, &b.kind) {
-        (NodeKind::Str(x), NodeKind::Str(y)) => x == y,
-        (NodeKind::Bool(x), NodeKind::Bool(y)) => x == y,
-        (NodeKind::Num(x), NodeKind::Num(y)) => x == y,
-        (NodeKind::Null, NodeKind::Null) => true,
-        (NodeKind::List(x), NodeKind::List(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))
-        }
-        (NodeKind::Map(x), NodeKind::Map(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .zip(y)
-                    .all(|(a, b)| a.key == b.key && same(&a.value, &b.value))
-        }
-        (NodeKind::Doc(x), NodeKind::Doc(y)) => same(x, y),
-        _ => false,
-    }
-}
-
-fn is_empty_value(n: &Node) -> bool {
-    match &n.kind {
-        NodeKind::Null => true,
-        NodeKind::List(l) => l.is_empty(),
-        NodeKind::Map(m) => m.is_empty(),
-        NodeKind::Str(t) => t.as_str() == Some(""),
-        _ => false,
-    }
-}
-
 /// Variables bound by `for` expressions and `templatefile()`.
 #[derive(Clone, Default)]
 pub struct Scope {
@@ -363,13 +332,13 @@ impl<'w> Instance<'w> {
                     Truth::Unknown => {
                         let t = self.eval(&c.true_expr, file, scope);
                         let f = self.eval(&c.false_expr, file, scope);
-                        if same(&t, &f) {
+                        if t.same_value(&f) {
                             t
-                        } else if is_empty_value(&f) && !is_empty_value(&t) {
+                        } else if f.is_empty_value() && !t.is_empty_value() {
                             // What exists only under an unknown condition is judged as if it
                             // exists.
                             t
-                        } else if is_empty_value(&t) && !is_empty_value(&f) {
+                        } else if t.is_empty_value() && !f.is_empty_value() {
                             f
                         } else {
                             unknown(span)
@@ -401,7 +370,7 @@ impl<'w> Instance<'w> {
                             {
                                 Truth::Unknown
                             }
-                            _ => Truth::from_bool(same(&l, &r)),
+                            _ => Truth::from_bool(l.same_value(&r)),
                         };
                         if *b.operator.value() == BinaryOperator::Eq {
                             eq
@@ -669,29 +638,22 @@ impl<'w> Instance<'w> {
     }
 
     fn local(&self, name: &str, span: Span) -> Node {
-        let key = format!("local.{name}");
-        if let Some(v) = self.memo.borrow().get(&key) {
-            return v.clone();
-        }
-        let Some((e, file)) = self.locals.get(name).copied() else {
-            return unknown(span);
-        };
-        if !self.busy.borrow_mut().insert(key.clone()) {
-            // A cycle: unknown, never a loop.
-            return unknown(span);
-        }
-        let v = self.eval(e, file, &Scope::default());
-        self.busy.borrow_mut().remove(&key);
-        self.memo.borrow_mut().insert(key, v.clone());
-        v
+        let found = self.locals.get(name).copied();
+        self.memoized(format!("local.{name}"), found, span)
     }
 
     fn output(&self, name: &str, span: Span) -> Node {
-        let key = format!("output.{name}");
+        let found = self.outputs.get(name).copied();
+        self.memoized(format!("output.{name}"), found, span)
+    }
+
+    /// An expression evaluated once per instance; a reference back to itself (a cycle) is
+    /// unknown, never a loop.
+    fn memoized(&self, key: String, found: Option<(&Expression, FileId)>, span: Span) -> Node {
         if let Some(v) = self.memo.borrow().get(&key) {
             return v.clone();
         }
-        let Some((e, file)) = self.outputs.get(name).copied() else {
+        let Some((e, file)) = found else {
             return unknown(span);
         };
         if !self.busy.borrow_mut().insert(key.clone()) {
