@@ -125,12 +125,11 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
         sources.files.push(r.source);
         model.extend(r.model);
     }
-    let parsed = parse_terraform(&sources, &pending_tf, &mut model);
+    let (parsed, read_dirs) = parse_terraform(&sources, &pending_tf, &mut model);
     // Terraform files of directories that cannot matter were not parsed: their text is not
-    // needed any more.
-    let kept: std::collections::HashSet<u32> = parsed.iter().map(|(id, ..)| *id).collect();
+    // needed any more. (Files that were parsed keep it, broken ones too: TG012 points there.)
     for &(id, _) in &pending_tf {
-        if !kept.contains(&id) {
+        if !read_dirs.contains(&id) {
             sources.files[id as usize].forget_text();
         }
     }
@@ -275,7 +274,10 @@ fn parse_terraform(
     sources: &SourceMap,
     pending: &[(u32, bool)],
     model: &mut Model,
-) -> Vec<(source::FileId, PathBuf, hcl_edit::structure::Body, bool)> {
+) -> (
+    Vec<(source::FileId, PathBuf, hcl_edit::structure::Body, bool)>,
+    std::collections::HashSet<u32>,
+) {
     use std::collections::{HashMap, HashSet};
     let dir_of = |id: u32| {
         let p = &sources.get(id).path;
@@ -296,6 +298,7 @@ fn parse_terraform(
         .map(|(d, _)| d.clone())
         .collect();
     let mut done: HashSet<PathBuf> = HashSet::new();
+    let mut attempted: HashSet<u32> = HashSet::new();
     let mut out = vec![];
     while !wanted.is_empty() {
         wanted.sort();
@@ -315,6 +318,7 @@ fn parse_terraform(
             .collect();
         wanted = vec![];
         for (id, is_vars, m, body) in parsed {
+            attempted.insert(id);
             model.extend(m);
             if let Some(body) = body {
                 let dir = dir_of(id);
@@ -329,7 +333,7 @@ fn parse_terraform(
         }
     }
     out.sort_by_key(|(id, ..)| *id);
-    out
+    (out, attempted)
 }
 
 /// An expected trail from the configuration, as a model trail.
