@@ -106,9 +106,9 @@ pub struct ScanArgs {
     /// Files and directories to lint
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
-    /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// Output format [default: human]
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
     /// Write the report to FILE instead of stdout
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -279,8 +279,16 @@ fn write_baseline(path: &Path, report: &Report) -> Result<(), String> {
     std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
+/// How to print, from the flags over the configuration file.
+struct Output {
+    format: Format,
+    file: Option<PathBuf>,
+    quiet: bool,
+    no_color: bool,
+}
+
 /// Builds the scan configuration: the file's values, then the flags.
-fn configure(args: &ScanArgs) -> Result<(Config, Option<Level>), String> {
+fn configure(args: &ScanArgs) -> Result<(Config, Option<Level>, Output), String> {
     let ids: Vec<String> = args
         .select
         .iter()
@@ -318,12 +326,22 @@ fn configure(args: &ScanArgs) -> Result<(Config, Option<Level>), String> {
         .clone()
         .filter(|_| !loaded.trails.is_empty())
         .map(|p| (p, loaded.text.clone()));
+    let output = Output {
+        format: match (args.format, loaded.format.as_deref()) {
+            (Some(f), _) => f,
+            (None, Some(s)) => Format::from_str(s, false).map_err(|e| e.to_string())?,
+            (None, None) => Format::Human,
+        },
+        file: args.output.clone().or(loaded.output.clone()),
+        quiet: args.quiet || loaded.quiet,
+        no_color: args.no_color || loaded.no_color,
+    };
     Ok((
         Config {
             select: args.select.clone().or(loaded.select.clone()),
             ignore,
             exclude,
-            threads: args.threads,
+            threads: args.threads.or(loaded.threads),
             per_path_ignores: loaded
                 .per_path_ignores
                 .into_iter()
@@ -335,6 +353,7 @@ fn configure(args: &ScanArgs) -> Result<(Config, Option<Level>), String> {
             baseline,
         },
         fail_on,
+        output,
     ))
 }
 
@@ -344,11 +363,11 @@ fn run_scan(args: ScanArgs) -> Result<i32, String> {
             return Err(format!("{} does not exist", p.display()));
         }
     }
-    let (config, fail_on) = configure(&args)?;
+    let (config, fail_on, out) = configure(&args)?;
     let report = scan(&args.paths, &config)?;
     if let Some(path) = &args.write_baseline {
         write_baseline(path, &report)?;
-        if !args.quiet {
+        if !out.quiet {
             eprintln!(
                 "wrote {} findings to {}",
                 report.findings.len(),
@@ -357,26 +376,26 @@ fn run_scan(args: ScanArgs) -> Result<i32, String> {
         }
         return Ok(0);
     }
-    let text = match args.format {
+    let text = match out.format {
         Format::Human => {
             use std::io::IsTerminal;
             let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
             let color = match args.color {
-                _ if args.no_color => false,
+                _ if out.no_color => false,
                 ColorWhen::Always => true,
                 ColorWhen::Never => false,
                 ColorWhen::Auto => {
-                    !no_color_env && args.output.is_none() && std::io::stdout().is_terminal()
+                    !no_color_env && out.file.is_none() && std::io::stdout().is_terminal()
                 }
             };
-            crate::report::human::render(&report, color, args.quiet)
+            crate::report::human::render(&report, color, out.quiet)
         }
         Format::Json => crate::report::json::render(&report),
         Format::Sarif => crate::report::sarif::render(&report),
         Format::Github => crate::report::github::render(&report),
         Format::Gitlab => crate::report::gitlab::render(&report),
     };
-    match &args.output {
+    match &out.file {
         Some(path) => std::fs::write(path, text.as_bytes())
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
         None => std::io::stdout()

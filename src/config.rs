@@ -23,6 +23,11 @@ pub struct FileConfig {
     pub levels: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
     pub baseline: Option<String>,
     pub trails: Option<Vec<Spanned<TrailEntry>>>,
+    pub format: Option<Spanned<String>>,
+    pub output: Option<String>,
+    pub quiet: Option<bool>,
+    pub no_color: Option<bool>,
+    pub threads: Option<usize>,
 }
 
 /// An expected trail for standalone policies.
@@ -55,6 +60,11 @@ pub struct Loaded {
     pub baseline: Option<PathBuf>,
     /// Each expected trail with the byte span of its table in the file.
     pub trails: Vec<(TrailEntry, std::ops::Range<usize>)>,
+    pub format: Option<String>,
+    pub output: Option<PathBuf>,
+    pub quiet: bool,
+    pub no_color: bool,
+    pub threads: Option<usize>,
 }
 
 /// Rules ignored under some paths.
@@ -137,7 +147,7 @@ pub fn load(path: &Path) -> Result<Loaded, String> {
             &text,
             span,
             e.message(),
-            "keys are select, ignore, fail-on, exclude, baseline, [per-path-ignores], [levels], [[trails]] (see the README)",
+            "keys are select, ignore, fail-on, exclude, baseline, format, output, quiet, no-color, threads, [per-path-ignores], [levels], [[trails]] (see the README)",
         )
     })?;
     let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
@@ -207,6 +217,22 @@ pub fn load(path: &Path) -> Result<Loaded, String> {
         out.levels.insert(id, lv);
     }
     out.baseline = raw.baseline.map(|b| dir.join(b));
+    if let Some(f) = &raw.format {
+        if !["human", "json", "sarif", "github", "gitlab"].contains(&f.get_ref().as_str()) {
+            return Err(err_at(
+                path,
+                &text,
+                f.span(),
+                &format!("bad format {:?}", f.get_ref()),
+                "use one of \"human\", \"json\", \"sarif\", \"github\", \"gitlab\"",
+            ));
+        }
+        out.format = Some(f.get_ref().clone());
+    }
+    out.output = raw.output.map(|o| dir.join(o));
+    out.quiet = raw.quiet.unwrap_or(false);
+    out.no_color = raw.no_color.unwrap_or(false);
+    out.threads = raw.threads;
     for t in raw.trails.iter().flatten() {
         let entry = t.get_ref().clone();
         if let Some(arn) = &entry.arn {

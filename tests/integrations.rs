@@ -652,3 +652,36 @@ fn sarif_keeps_the_25000_most_severe_results() {
             .any(|n| n["message"]["text"].as_str().unwrap().contains("25000"))
     );
 }
+
+#[test]
+fn output_options_in_the_config_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::write(d.join("p.json"), UNSCOPED).unwrap();
+    fs::write(
+        d.join(".trailguard.toml"),
+        "format = \"sarif\"\noutput = \"report.sarif\"\nquiet = true\nthreads = 1\n",
+    )
+    .unwrap();
+    tg().current_dir(d)
+        .args(["scan", "."])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::is_empty());
+    let log: Value =
+        serde_json::from_str(&fs::read_to_string(d.join("report.sarif")).unwrap()).unwrap();
+    assert_eq!(log["runs"][0]["results"][0]["ruleId"], "TG003");
+    // The flag wins.
+    tg().current_dir(d)
+        .args(["scan", ".", "--format", "json", "--output", "r.json"])
+        .assert()
+        .code(1);
+    let v: Value = serde_json::from_str(&fs::read_to_string(d.join("r.json")).unwrap()).unwrap();
+    assert_eq!(v["findings"][0]["rule"], "TG003");
+    fs::write(d.join(".trailguard.toml"), "format = \"xml\"\n").unwrap();
+    tg().current_dir(d)
+        .args(["scan", "."])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(":1:10: bad format"));
+}
