@@ -267,6 +267,9 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
     })
 }
 
+/// A parsed Terraform file: its ID, path, body, and whether it is a tfvars file.
+type ParsedTerraform = (source::FileId, PathBuf, hcl_edit::structure::Body, bool);
+
 /// Parses the Terraform files of the directories that can matter: those where a file names a
 /// resource the rules read (or calls a local module), and the local modules they call. Other
 /// directories (networks, instances, roles…) are not parsed at all.
@@ -274,10 +277,7 @@ fn parse_terraform(
     sources: &SourceMap,
     pending: &[(u32, bool)],
     model: &mut Model,
-) -> (
-    Vec<(source::FileId, PathBuf, hcl_edit::structure::Body, bool)>,
-    std::collections::HashSet<u32>,
-) {
+) -> (Vec<ParsedTerraform>, std::collections::HashSet<u32>) {
     use std::collections::{HashMap, HashSet};
     let dir_of = |id: u32| {
         let p = &sources.get(id).path;
