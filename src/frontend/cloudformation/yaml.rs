@@ -109,6 +109,7 @@ pub fn parse(text: &str, file: FileId) -> Result<Node, (Span, String)> {
             t.as_ref()
                 .map(|t| (t.to_string(), tag_start.unwrap_or(range.start)))
         };
+        let is_sequence = matches!(ev, Event::SequenceStart(..));
         let finished: Option<(Node, usize)> = match ev {
             Event::StreamStart | Event::StreamEnd | Event::DocumentStart(..) => None,
             Event::DocumentEnd => break,
@@ -119,34 +120,30 @@ pub fn parse(text: &str, file: FileId) -> Result<Node, (Span, String)> {
                 );
                 Some((tagged(node, tag_of(&tag), file), anchor))
             }
-            Event::SequenceStart(_, anchor, tag) => {
+            Event::SequenceStart(_, anchor, tag) | Event::MappingStart(_, anchor, tag) => {
                 if stack.len() >= MAX_DEPTH {
                     return err_at(
                         range.start,
                         format!("nesting deeper than {MAX_DEPTH} levels"),
                     );
                 }
-                stack.push(Frame::Seq {
-                    start: tag_start.unwrap_or(range.start).min(range.start),
-                    tag: tag_of(&tag),
-                    items: vec![],
-                    anchor,
-                });
-                None
-            }
-            Event::MappingStart(_, anchor, tag) => {
-                if stack.len() >= MAX_DEPTH {
-                    return err_at(
-                        range.start,
-                        format!("nesting deeper than {MAX_DEPTH} levels"),
-                    );
-                }
-                stack.push(Frame::Map {
-                    start: tag_start.unwrap_or(range.start).min(range.start),
-                    tag: tag_of(&tag),
-                    entries: vec![],
-                    key: None,
-                    anchor,
+                let start = tag_start.unwrap_or(range.start).min(range.start);
+                let tag = tag_of(&tag);
+                stack.push(if is_sequence {
+                    Frame::Seq {
+                        start,
+                        tag,
+                        items: vec![],
+                        anchor,
+                    }
+                } else {
+                    Frame::Map {
+                        start,
+                        tag,
+                        entries: vec![],
+                        key: None,
+                        anchor,
+                    }
                 });
                 None
             }
