@@ -10,7 +10,7 @@ use crate::aws::conditions::Operator;
 use crate::aws::glob::{MatchOpts, Tok, matches, tokens};
 use crate::model::{Model, Policy, Trail};
 use crate::policy::{PolicyKind, Statement};
-use crate::value::{Kind, Part, Symbol, Text};
+use crate::value::{Kind, Symbol, Text};
 use std::collections::{HashMap, HashSet};
 
 /// A policy with what the scan says about it.
@@ -445,9 +445,4 @@ pub fn cloudtrail_grants<'a>(
                 && !is_lake_grant(s)
         })
         .collect()
-}
-
-/// True when the text is a single symbol (an entirely unknown value).
-pub fn is_opaque(t: &Text) -> bool {
-    matches!(t.parts(), [Part::Sym(_)])
 }

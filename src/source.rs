@@ -38,10 +38,6 @@ impl Span {
     pub fn range(&self) -> std::ops::Range<usize> {
         self.start as usize..self.end as usize
     }
-
-    pub fn contains(&self, other: &Span) -> bool {
-        self.file == other.file && self.start <= other.start && other.end <= self.end
-    }
 }
 
 /// A 1-based line and column (columns count Unicode code points).

@@ -142,14 +142,6 @@ impl Text {
         }
     }
 
-    pub fn concat(texts: &[&Text]) -> Text {
-        let mut t = Text::default();
-        for x in texts {
-            t.push_text(x);
-        }
-        t
-    }
-
     /// The string, when every part is known.
     pub fn as_str(&self) -> Option<&str> {
         match self.parts.as_slice() {
@@ -213,12 +205,6 @@ impl Text {
             }
         }
         t
-    }
-
-    pub fn contains_lit(&self, needle: &str) -> bool {
-        self.parts
-            .iter()
-            .any(|p| matches!(p, Part::Lit(s) if s.contains(needle)))
     }
 
     pub fn len_hint(&self) -> usize {

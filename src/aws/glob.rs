@@ -101,15 +101,6 @@ pub fn text_eq(a: &Text, b: &Text) -> Truth {
     matches(&tokens(a, false), &tokens(b, false), MatchOpts::default())
 }
 
-/// Equality of two texts, ignoring case.
-pub fn text_eq_ignore_case(a: &Text, b: &Text) -> Truth {
-    let opts = MatchOpts {
-        ignore_case: true,
-        ..MatchOpts::default()
-    };
-    matches(&tokens(a, false), &tokens(b, false), opts)
-}
-
 fn ch_eq(a: char, b: char, opts: MatchOpts) -> bool {
     a == b
         || (opts.ignore_case

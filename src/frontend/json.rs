@@ -274,7 +274,8 @@ pub fn template_text(s: &str, scope: u32) -> Text {
     t
 }
 
-fn closing_brace(s: &str) -> Option<usize> {
+/// The offset of the `}` that closes a `${`, in the text after the `${`.
+pub(crate) fn closing_brace(s: &str) -> Option<usize> {
     let mut depth = 0usize;
     for (i, c) in s.char_indices() {
         match c {

@@ -103,10 +103,6 @@ pub struct Scope {
 }
 
 impl Scope {
-    pub fn clone_with(&self, name: &str, v: Node) -> Scope {
-        self.with(name, v)
-    }
-
     fn get(&self, name: &str) -> Option<&Node> {
         self.vars
             .iter()
@@ -115,7 +111,7 @@ impl Scope {
             .map(|(_, v)| v)
     }
 
-    fn with(&self, name: &str, v: Node) -> Scope {
+    pub fn with(&self, name: &str, v: Node) -> Scope {
         let mut s = self.clone();
         s.vars.push((name.to_string(), v));
         s
@@ -1505,9 +1501,4 @@ fn format_text(args: &[Text]) -> Option<Text> {
     }
     out.push_str(&lit);
     Some(out)
-}
-
-/// For the body of a block: its file's text is needed for nothing else.
-pub fn body_blocks<'a>(body: &'a Body, ident: &'a str) -> impl Iterator<Item = &'a Block> + 'a {
-    body.blocks().filter(move |b| b.ident.as_str() == ident)
 }

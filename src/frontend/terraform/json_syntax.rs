@@ -95,7 +95,7 @@ impl Gen<'_> {
                 let single = value.starts_with("${")
                     && value.ends_with('}')
                     && value[2..].find("${").is_none()
-                    && matching_close(&value) == Some(value.len() - 1);
+                    && crate::frontend::json::closing_brace(&value[2..]) == Some(value.len() - 3);
                 if single && !inner.contains('\\') {
                     // `"${expr}"` is the expression itself (a document stays a document).
                     let body = &inner[2..inner.len() - 1];
@@ -249,19 +249,6 @@ fn hcl_compatible(inner: &str) -> bool {
         }
     }
     true
-}
-
-fn matching_close(s: &str) -> Option<usize> {
-    let mut depth = 0usize;
-    for (i, c) in s.char_indices().skip(2) {
-        match c {
-            '{' => depth += 1,
-            '}' if depth == 0 => return Some(i),
-            '}' => depth -= 1,
-            _ => {}
-        }
-    }
-    None
 }
 
 fn entries(n: &Node) -> &[crate::value::Entry] {

@@ -146,7 +146,7 @@ pub fn render(inst: &Instance<'_>, b: &Block, file: FileId) -> Node {
                 .get_attribute("iterator")
                 .map(|a| a.value.to_string().trim().to_string())
                 .unwrap_or_else(|| "statement".into());
-            let s = scope.clone_with(&it, Node::new(span_of(file, d.span()), NodeKind::Unknown));
+            let s = scope.with(&it, Node::new(span_of(file, d.span()), NodeKind::Unknown));
             let (_, node) = render_statement_in(inst, content, file, &s, span_of(file, d.span()));
             statements.push((None, node));
         }
