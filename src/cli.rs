@@ -109,7 +109,7 @@ pub struct ScanArgs {
     /// Output format [default: human]
     #[arg(long, value_enum)]
     pub format: Option<Format>,
-    /// Write the report to FILE instead of stdout
+    /// Write the report to FILE instead of stdout (`-`: stdout, whatever the configuration says)
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Lowest level that makes the exit code 1 [default: warning]
@@ -145,6 +145,10 @@ pub struct ScanArgs {
     /// Worker threads (default: one per core)
     #[arg(long, short = 'j')]
     pub threads: Option<usize>,
+    /// Let file(), templatefile(), module sources and symlinks read outside the scan root (the
+    /// repository of each PATH). Only for code you trust; not settable in .trailguard.toml
+    #[arg(long)]
+    pub allow_outside_root: bool,
 }
 
 /// Runs the CLI; returns the exit code.
@@ -252,9 +256,12 @@ struct BaselineEntry {
     line: usize,
 }
 
+/// The largest baseline read.
+const MAX_BASELINE_BYTES: u64 = 256 * 1024 * 1024;
+
 fn read_baseline(path: &Path) -> Result<std::collections::HashSet<String>, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
+    let text = crate::fs::read_named(path, MAX_BASELINE_BYTES)
+        .map_err(|e| format!("cannot read the baseline: {e}"))?;
     let b: Baseline = serde_json::from_str(&text)
         .map_err(|e| format!("{}: not a trailguard baseline: {e}", path.display()))?;
     Ok(b.findings.into_iter().map(|f| f.fingerprint).collect())
@@ -276,7 +283,21 @@ fn write_baseline(path: &Path, report: &Report) -> Result<(), String> {
     };
     let mut text = serde_json::to_string_pretty(&b).map_err(|e| e.to_string())?;
     text.push('\n');
-    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    crate::fs::write_atomic(path, text.as_bytes())
+}
+
+/// A configuration file found by walking up from the first path: when it stands inside the scan
+/// root it is untrusted like the rest, so a symlink there must not lead out of the root.
+fn admit_found_config(paths: &[PathBuf], found: PathBuf) -> Result<PathBuf, String> {
+    let roots = crate::fs::Roots::new(paths, false);
+    let dir = found.parent().unwrap_or(Path::new("/"));
+    if roots.admits_dir(dir) && roots.admit(&found).is_err() {
+        return Err(format!(
+            "{}: refusing the configuration file: it is a symlink that leaves the scan root",
+            found.display()
+        ));
+    }
+    Ok(found)
 }
 
 /// How to print, from the flags over the configuration file.
@@ -299,7 +320,10 @@ fn configure(args: &ScanArgs) -> Result<(Config, Option<Level>, Output), String>
     validate_ids(&ids)?;
     let file = match &args.config {
         Some(p) => Some(p.clone()),
-        None => args.paths.first().and_then(|p| config::find(p)),
+        None => match args.paths.first().and_then(|p| config::find(p)) {
+            Some(found) => Some(admit_found_config(&args.paths, found)?),
+            None => None,
+        },
     };
     let loaded = match &file {
         Some(p) => config::load(p)?,
@@ -332,7 +356,11 @@ fn configure(args: &ScanArgs) -> Result<(Config, Option<Level>, Output), String>
             (None, Some(s)) => Format::from_str(s, false).map_err(|e| e.to_string())?,
             (None, None) => Format::Human,
         },
-        file: args.output.clone().or(loaded.output.clone()),
+        file: match &args.output {
+            Some(p) if p.as_os_str() == "-" => None,
+            Some(p) => Some(p.clone()),
+            None => loaded.output.clone(),
+        },
         quiet: args.quiet || loaded.quiet,
         no_color: args.no_color || loaded.no_color,
     };
@@ -351,6 +379,7 @@ fn configure(args: &ScanArgs) -> Result<(Config, Option<Level>, Output), String>
             trails: loaded.trails,
             config_file,
             baseline,
+            allow_outside_root: args.allow_outside_root,
         },
         fail_on,
         output,
@@ -396,8 +425,7 @@ fn run_scan(args: ScanArgs) -> Result<i32, String> {
         Format::Gitlab => crate::report::gitlab::render(&report),
     };
     match &out.file {
-        Some(path) => std::fs::write(path, text.as_bytes())
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+        Some(path) => crate::fs::write_atomic(path, text.as_bytes())?,
         None => std::io::stdout()
             .lock()
             .write_all(text.as_bytes())

@@ -21,10 +21,10 @@ pub struct FileConfig {
     pub exclude: Option<Vec<Spanned<String>>>,
     pub per_path_ignores: Option<BTreeMap<String, Vec<Spanned<String>>>>,
     pub levels: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
-    pub baseline: Option<String>,
+    pub baseline: Option<Spanned<String>>,
     pub trails: Option<Vec<Spanned<TrailEntry>>>,
     pub format: Option<Spanned<String>>,
-    pub output: Option<String>,
+    pub output: Option<Spanned<String>>,
     pub quiet: Option<bool>,
     pub no_color: Option<bool>,
     pub threads: Option<usize>,
@@ -136,10 +136,49 @@ fn check_ids(path: &Path, text: &str, ids: &[Spanned<String>]) -> Result<Vec<Str
 
 const LEVELS_HINT: &str = "use one of \"error\", \"warning\", \"note\", \"never\"";
 
+/// The largest configuration file read.
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
+/// A file the configuration names for trailguard to write or read (`output`, `baseline`): it
+/// must lie inside the configuration file's own directory tree, so a configuration committed to
+/// a scanned repository cannot make trailguard write elsewhere.
+fn inside_own_tree(
+    path: &Path,
+    text: &str,
+    dir: &Path,
+    key: &str,
+    value: &Spanned<String>,
+) -> Result<PathBuf, String> {
+    let v = Path::new(value.get_ref());
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let dir = crate::discover::normalize(&std::path::absolute(dir).unwrap_or_default());
+    let joined = crate::discover::normalize(&dir.join(v));
+    let lexical_ok = !v.is_absolute() && joined.starts_with(&dir) && joined != dir;
+    if lexical_ok && crate::fs::Roots::at(&dir).admits_dir(&joined) {
+        return Ok(joined);
+    }
+    Err(err_at(
+        path,
+        text,
+        value.span(),
+        &format!(
+            "{key} {:?} is outside the configuration file's directory",
+            value.get_ref()
+        ),
+        &format!(
+            "a configuration file may only name files below its own directory; pass --{key} on the command line for another place"
+        ),
+    ))
+}
+
 /// Reads and validates a configuration file.
 pub fn load(path: &Path) -> Result<Loaded, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("{}: cannot read the configuration: {e}", path.display()))?;
+    let text = crate::fs::read_named(path, MAX_CONFIG_BYTES)
+        .map_err(|e| format!("cannot read the configuration: {e}"))?;
     let raw: FileConfig = toml::from_str(&text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
         err_at(
@@ -216,7 +255,9 @@ pub fn load(path: &Path) -> Result<Loaded, String> {
         };
         out.levels.insert(id, lv);
     }
-    out.baseline = raw.baseline.map(|b| dir.join(b));
+    if let Some(b) = &raw.baseline {
+        out.baseline = Some(inside_own_tree(path, &text, &dir, "baseline", b)?);
+    }
     if let Some(f) = &raw.format {
         if !["human", "json", "sarif", "github", "gitlab"].contains(&f.get_ref().as_str()) {
             return Err(err_at(
@@ -229,7 +270,9 @@ pub fn load(path: &Path) -> Result<Loaded, String> {
         }
         out.format = Some(f.get_ref().clone());
     }
-    out.output = raw.output.map(|o| dir.join(o));
+    if let Some(o) = &raw.output {
+        out.output = Some(inside_own_tree(path, &text, &dir, "output", o)?);
+    }
     out.quiet = raw.quiet.unwrap_or(false);
     out.no_color = raw.no_color.unwrap_or(false);
     out.threads = raw.threads;

@@ -1,10 +1,15 @@
 //! Finding the files to read: directories walked with .gitignore/.ignore honoured (also outside
 //! a git repository), `.terraform/` and `.git/` skipped, `--exclude` globs applied; files named
-//! explicitly are read whatever .gitignore says.
+//! explicitly are read whatever .gitignore says. Symlinks are followed only while they stay
+//! inside the scan roots ([`crate::fs::Roots`]); one that leaves them, and an ignore file that is
+//! not a regular file inside them, is a notice and is not read.
 
+use crate::fs::Roots;
 use ignore::WalkBuilder;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 /// A file's format, from its name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -89,7 +94,109 @@ fn context_dirs(file: &Path) -> Vec<PathBuf> {
     vec![start.to_path_buf()]
 }
 
-pub fn discover(paths: &[PathBuf], excludes: &[String]) -> Result<Discovered, String> {
+/// Problems met by a walk, shared with its entry filter.
+type Problems = Arc<Mutex<Vec<(String, String)>>>;
+
+/// A directory's ignore matcher, and whether the search for matches stops there.
+type DirIgnores = (Option<Arc<Gitignore>>, bool);
+
+/// The largest ignore file read.
+const MAX_IGNORE_FILE_BYTES: u64 = 1024 * 1024;
+
+/// `.gitignore` and `.ignore` files (and the repository's `.git/info/exclude`), read through
+/// [`Roots`] rather than by the walker, so a symlinked or special ignore file is refused like
+/// any other read. Matching follows git: the deepest directory with a match decides, `.ignore`
+/// over `.gitignore`, up to the scan root.
+struct Ignores {
+    roots: Roots,
+    problems: Problems,
+    /// Per directory: its matcher, and whether the search for matches stops there (a root,
+    /// or outside the roots).
+    cache: Mutex<HashMap<PathBuf, DirIgnores>>,
+}
+
+impl Ignores {
+    fn matcher(&self, dir: &Path) -> DirIgnores {
+        if let Some(m) = self.cache.lock().ok().and_then(|c| c.get(dir).cloned()) {
+            return m;
+        }
+        let (inside, is_root) = self.roots.place_of(dir);
+        if !inside {
+            return (None, true);
+        }
+        let mut b = GitignoreBuilder::new(dir);
+        let mut any = false;
+        for name in [".git/info/exclude", ".gitignore", ".ignore"] {
+            let path = dir.join(name);
+            if std::fs::symlink_metadata(&path).is_err() {
+                continue;
+            }
+            match self.roots.read_text(&path, MAX_IGNORE_FILE_BYTES) {
+                Ok(Some(text)) => {
+                    for line in text.lines() {
+                        // A bad glob is skipped, as git does.
+                        any |= b.add_line(None, line).is_ok();
+                    }
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    if let Ok(mut p) = self.problems.lock() {
+                        p.push((display_path(&path), format!("ignore file not read: {e}")));
+                    }
+                }
+            }
+        }
+        let m = if any {
+            b.build().ok().map(Arc::new)
+        } else {
+            None
+        };
+        if let Ok(mut c) = self.cache.lock() {
+            c.insert(dir.to_path_buf(), (m.clone(), is_root));
+        }
+        (m, is_root)
+    }
+
+    fn ignored(&self, path: &Path, is_dir: bool) -> bool {
+        let Ok(abs) = std::path::absolute(path) else {
+            return false;
+        };
+        let abs = normalize(&abs);
+        for dir in abs.ancestors().skip(1) {
+            let (m, stop) = self.matcher(dir);
+            if let Some(m) = m {
+                match m.matched(&abs, is_dir) {
+                    ignore::Match::Ignore(_) => return true,
+                    ignore::Match::Whitelist(_) => return false,
+                    ignore::Match::None => {}
+                }
+            }
+            if stop {
+                break;
+            }
+        }
+        false
+    }
+}
+
+/// Whether the walk may enter or list an entry: not ignored, and a symlink must stay inside
+/// the roots (said when it would have been read: a directory or a file of a format read).
+fn admissible(ignores: &Ignores, path: &Path, is_symlink: bool, is_dir: bool) -> bool {
+    if let Some(Err(e)) = is_symlink.then(|| ignores.roots.admit(path)) {
+        let worth_saying = is_dir || format_of(path).is_some();
+        if let (true, Ok(mut p)) = (worth_saying, ignores.problems.lock()) {
+            p.push((display_path(path), format!("symlink not followed: {e}")));
+        }
+        return false;
+    }
+    !ignores.ignored(path, is_dir)
+}
+
+pub fn discover(
+    paths: &[PathBuf],
+    excludes: &[String],
+    roots: &Roots,
+) -> Result<Discovered, String> {
     let cwd = normalize(&std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")));
     let matcher = exclude_matcher(&cwd, excludes)?;
     let excluded = |p: &Path| {
@@ -104,26 +211,57 @@ pub fn discover(paths: &[PathBuf], excludes: &[String]) -> Result<Discovered, St
         abs.starts_with(&cwd) && matcher.matched_path_or_any_parents(&abs, false).is_ignore()
     };
     let mut out = Discovered::default();
+    let problems: Problems = Default::default();
+    // What is met while reading context (a named file's directory and its ancestors) is not the
+    // user's concern: only the problems of what was asked for are said.
+    let quiet: Problems = Default::default();
+    let ignores = |problems: &Problems| {
+        Arc::new(Ignores {
+            roots: roots.clone(),
+            problems: problems.clone(),
+            cache: Default::default(),
+        })
+    };
+    let (said, unsaid) = (ignores(&problems), ignores(&quiet));
     let walk = |root: &Path, depth: Option<usize>, role: Role, out: &mut Discovered| {
+        let problems_before = out.problems.len();
+        let ignores = if role == Role::Context {
+            unsaid.clone()
+        } else {
+            said.clone()
+        };
         let mut wb = WalkBuilder::new(root);
-        wb.require_git(false)
-            .hidden(false)
+        wb.standard_filters(false)
             .follow_links(true)
             .max_depth(depth)
-            .filter_entry(|e| {
+            .filter_entry(move |e| {
                 let name = e.file_name().to_string_lossy();
-                !(e.file_type().is_some_and(|t| t.is_dir())
-                    && (name == ".terraform" || name == ".git"))
+                let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+                if is_dir && (name == ".terraform" || name == ".git") {
+                    return false;
+                }
+                admissible(&ignores, e.path(), e.path_is_symlink(), is_dir)
             });
         for entry in wb.build() {
             match entry {
                 Ok(e) => {
-                    if !e.file_type().is_some_and(|t| t.is_file()) {
+                    let Some(t) = e.file_type() else { continue };
+                    if t.is_dir() {
                         continue;
                     }
                     let p = e.into_path();
-                    if format_of(&p).is_some() && !excluded(&p) {
+                    if format_of(&p).is_none() || excluded(&p) {
+                        continue;
+                    }
+                    if t.is_file() {
                         out.files.push((p, role));
+                    } else {
+                        // A FIFO, device or socket with a name trailguard reads: said, not read.
+                        let kind = crate::fs::kind_of(t);
+                        out.problems.push((
+                            display_path(&p),
+                            format!("skipped: it is not a regular file ({kind})"),
+                        ));
                     }
                 }
                 Err(err) => out
@@ -131,10 +269,13 @@ pub fn discover(paths: &[PathBuf], excludes: &[String]) -> Result<Discovered, St
                     .push((root.display().to_string(), err.to_string())),
             }
         }
+        if role == Role::Context {
+            out.problems.truncate(problems_before);
+        }
     };
     let mut context = vec![];
     for root in paths {
-        if root.is_file() {
+        if !root.is_dir() {
             if !excluded(root) {
                 out.files.push((root.clone(), Role::Named));
                 context.extend(context_dirs(root));
@@ -149,6 +290,11 @@ pub fn discover(paths: &[PathBuf], excludes: &[String]) -> Result<Discovered, St
     for dir in context {
         walk(&dir, Some(1), Role::Context, &mut out);
     }
+    if let Ok(mut p) = problems.lock() {
+        out.problems.append(&mut p);
+    }
+    out.problems.sort();
+    out.problems.dedup();
     // One entry per file (compared by absolute path), the strongest role winning.
     let mut keyed: Vec<(PathBuf, PathBuf, Role)> = out
         .files

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod discover;
 pub mod frontend;
+pub mod fs;
 pub mod fuzzing;
 pub mod generate;
 pub mod link;
@@ -47,6 +48,8 @@ pub struct Config {
     pub config_file: Option<(PathBuf, String)>,
     /// Fingerprints recorded in a baseline: these findings are not reported.
     pub baseline: std::collections::HashSet<String>,
+    /// Let `file()`, module sources and symlinks read outside the scan roots.
+    pub allow_outside_root: bool,
 }
 
 /// Stack for worker threads: parsers recurse up to their nesting limit (512 levels).
@@ -96,12 +99,13 @@ pub fn scan(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
 }
 
 fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
-    let found = discover::discover(paths, &config.exclude)?;
+    let roots = fs::Roots::new(paths, config.allow_outside_root);
+    let found = discover::discover(paths, &config.exclude, &roots)?;
     let read: Vec<Read> = found
         .files
         .par_iter()
         .enumerate()
-        .map(|(i, (path, role))| read_one(i as u32, path, *role == discover::Role::Named))
+        .map(|(i, (path, role))| read_one(&roots, i as u32, path, *role == discover::Role::Named))
         .collect();
     let mut sources = SourceMap::default();
     let mut model = Model::default();
@@ -125,7 +129,7 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
         sources.files.push(r.source);
         model.extend(r.model);
     }
-    let (parsed, read_dirs) = parse_terraform(&sources, &pending_tf, &mut model);
+    let (parsed, read_dirs) = parse_terraform(&roots, &sources, &pending_tf, &mut model);
     // Terraform files of directories that cannot matter were not parsed: their text is not
     // needed any more. (Files that were parsed keep it, broken ones too: TG012 points there.)
     for &(id, _) in &pending_tf {
@@ -146,7 +150,7 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
         span_maps.insert(vid, map);
     }
     for (path, msg) in found.problems {
-        model.notices.push(Notice { path, message: msg });
+        model.notices.push(Notice::new(path, msg));
     }
     if !hcl.is_empty() {
         let modules = frontend::terraform::group(hcl);
@@ -163,12 +167,15 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
             sources: &sources,
             modules: &modules,
             files_by_path: &files_by_path,
+            roots: &roots,
             extra: Default::default(),
             consumed: Default::default(),
+            refused: Default::default(),
         };
         let tf = frontend::terraform::evaluate(&world);
         let consumed = world.consumed.into_inner().unwrap_or_default();
         let extra = world.extra.into_inner().unwrap_or_default();
+        let refused = world.refused.into_inner().unwrap_or_default();
         // A file read in a module's context: that result replaces the standalone one.
         model
             .policies
@@ -190,6 +197,7 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
         }
         model.extend(tf);
         sources.files.extend(extra);
+        refused_notices(refused, &sources, &span_maps, &mut model);
     }
     model.resolve();
     if let Some((path, text)) = &config.config_file {
@@ -274,6 +282,7 @@ type ParsedTerraform = (source::FileId, PathBuf, hcl_edit::structure::Body, bool
 /// resource the rules read (or calls a local module), and the local modules they call. Other
 /// directories (networks, instances, roles…) are not parsed at all.
 fn parse_terraform(
+    roots: &fs::Roots,
     sources: &SourceMap,
     pending: &[(u32, bool)],
     model: &mut Model,
@@ -322,18 +331,50 @@ fn parse_terraform(
             model.extend(m);
             if let Some(body) = body {
                 let dir = dir_of(id);
-                wanted.extend(
-                    frontend::terraform::eval::local_sources(&body)
-                        .into_iter()
-                        .map(|s| discover::normalize(&dir.join(s)))
-                        .filter(|d| !done.contains(d)),
-                );
+                for (src, range) in frontend::terraform::eval::local_sources(&body) {
+                    let d = discover::normalize(&dir.join(&src));
+                    if !roots.admits_dir(&d) {
+                        // Never read: the module is unknown, and the user hears why.
+                        let at = range.map_or(0, |r| r.start);
+                        let source = sources.get(id);
+                        model.notices.push(Notice {
+                            path: source.display.clone(),
+                            message: format!(
+                                "module source {src:?} not read: it leaves the scan root (use --allow-outside-root to read it anyway)"
+                            ),
+                            at: Some(source.position(at)),
+                        });
+                    } else if !done.contains(&d) {
+                        wanted.push(d);
+                    }
+                }
                 out.push((id, sources.get(id).path.clone(), body, is_vars));
             }
         }
     }
     out.sort_by_key(|(id, ..)| *id);
     (out, attempted)
+}
+
+/// The references `file()`/`templatefile()` were refused, as notices at their positions.
+fn refused_notices(
+    mut refused: Vec<(source::Span, String)>,
+    sources: &SourceMap,
+    span_maps: &std::collections::HashMap<u32, frontend::terraform::json_syntax::SpanMap>,
+    model: &mut Model,
+) {
+    refused.sort_by_key(|(s, m)| (s.file, s.start, m.clone()));
+    refused.dedup();
+    for (span, message) in refused {
+        let span = span_maps
+            .get(&span.file)
+            .map_or(span, |m| m.translate(span));
+        model.notices.push(Notice {
+            path: sources.get(span.file).display.clone(),
+            message,
+            at: Some(sources.start(span)),
+        });
+    }
 }
 
 /// An expected trail from the configuration, as a model trail.
@@ -397,14 +438,11 @@ struct Read {
 }
 
 /// Reads one file and runs its frontend.
-fn read_one(id: u32, path: &Path, explicit: bool) -> Read {
+fn read_one(roots: &fs::Roots, id: u32, path: &Path, explicit: bool) -> Read {
     let display = discover::display_path(path);
     let mut model = Model::default();
     let skipped = |mut model: Model, message: String| {
-        model.notices.push(Notice {
-            path: display.clone(),
-            message,
-        });
+        model.notices.push(Notice::new(display.clone(), message));
         Read {
             source: SourceFile::new(path.to_path_buf(), display.clone(), String::new()),
             model,
@@ -414,20 +452,9 @@ fn read_one(id: u32, path: &Path, explicit: bool) -> Read {
             terraform: None,
         }
     };
-    match std::fs::metadata(path) {
-        Ok(m) if m.len() > MAX_FILE_BYTES => {
-            let mb = m.len() / (1024 * 1024);
-            return skipped(
-                model,
-                format!("skipped: the file is {mb} MB, over the 256 MB limit"),
-            );
-        }
-        Err(e) => return skipped(model, format!("skipped: cannot read the file: {e}")),
-        Ok(_) => {}
-    }
-    let bytes = match std::fs::read(path) {
+    let bytes = match roots.read(path, MAX_FILE_BYTES) {
         Ok(b) => b,
-        Err(e) => return skipped(model, format!("skipped: cannot read the file: {e}")),
+        Err(e) => return skipped(model, format!("skipped: {e}")),
     };
     if bytes[..bytes.len().min(8192)].contains(&0) {
         return skipped(model, "skipped: binary file (it contains NUL bytes)".into());
@@ -513,10 +540,10 @@ fn read_one(id: u32, path: &Path, explicit: bool) -> Read {
         }
         None => {
             if explicit {
-                model.notices.push(Notice {
-                    path: display.clone(),
-                    message: "skipped: trailguard does not read this kind of file yet".into(),
-                });
+                model.notices.push(Notice::new(
+                    display.clone(),
+                    "skipped: trailguard does not read this kind of file yet",
+                ));
             }
             false
         }

@@ -87,11 +87,32 @@ pub struct Suppression {
     pub lines: Vec<(usize, usize)>,
 }
 
-/// A file that was skipped with a reason the user should hear.
-#[derive(Clone, Debug)]
+/// A file that was skipped, or a reference that was not followed, with a reason the user
+/// should hear.
+#[derive(Clone, Debug, Default)]
 pub struct Notice {
     pub path: String,
     pub message: String,
+    /// Where in `path` the reference stands, when the notice is about one.
+    pub at: Option<crate::source::Position>,
+}
+
+impl Notice {
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Notice {
+        Notice {
+            path: path.into(),
+            message: message.into(),
+            at: None,
+        }
+    }
+
+    /// `path` or `path:line:column`.
+    pub fn location(&self) -> String {
+        match self.at {
+            Some(p) => format!("{}:{}:{}", self.path, p.line, p.column),
+            None => self.path.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Default)]

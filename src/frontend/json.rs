@@ -518,6 +518,7 @@ pub fn read_file(file: FileId, display: &str, text: &str) -> Model {
     let mut model = Model::default();
     if text.len() > MAX_POLICY_BYTES && large_policy(text) == Some(true) {
         model.notices.push(Notice {
+            at: None,
             path: display.to_string(),
             message: format!(
                 "not analysed: a {} MB policy document (AWS accepts at most 20 KB for a bucket policy, 32 KB for a key policy)",
@@ -536,6 +537,7 @@ pub fn read_file(file: FileId, display: &str, text: &str) -> Model {
         Err((span, message)) => {
             if is_template_name(display) && (text.contains("%{") || text.contains("${")) {
                 model.notices.push(Notice {
+                    at: None,
                     path: display.to_string(),
                     message: format!(
                         "template skipped: it is not JSON once its placeholders are read as values ({message})"

@@ -49,8 +49,10 @@ pub fn render(report: &Report) -> String {
     for n in &report.notices {
         let _ = writeln!(
             out,
-            "::notice file={},title=trailguard::{}",
+            "::notice file={}{},title=trailguard::{}",
             escape_property(&n.path),
+            n.at.map(|p| format!(",line={},col={}", p.line, p.column))
+                .unwrap_or_default(),
             escape_data(&n.message)
         );
     }

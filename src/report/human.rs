@@ -113,7 +113,7 @@ pub fn render(report: &Report, color: bool, quiet: bool) -> String {
     let mut out = String::from_utf8_lossy(buf.as_slice()).into_owned();
     if !quiet {
         for n in &report.notices {
-            let _ = writeln!(out, "note: {}: {}", n.path, n.message);
+            let _ = writeln!(out, "note: {}: {}", n.location(), n.message);
         }
         let files: std::collections::BTreeSet<_> =
             report.findings.iter().map(|f| f.span.file).collect();

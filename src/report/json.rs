@@ -37,7 +37,12 @@ pub fn render(report: &Report) -> String {
     let notices: Vec<Value> = report
         .notices
         .iter()
-        .map(|n| json!({"path": n.path, "message": n.message}))
+        .map(|n| match n.at {
+            Some(p) => {
+                json!({"path": n.path, "line": p.line, "column": p.column, "message": n.message})
+            }
+            None => json!({"path": n.path, "message": n.message}),
+        })
         .collect();
     let v = json!({
         "version": env!("CARGO_PKG_VERSION"),

@@ -159,11 +159,16 @@ pub fn render(report: &Report) -> String {
         .iter()
         .map(|n| {
             Notification::builder()
-                .message(message(&format!("{}: {}", n.path, n.message)))
+                .message(message(&format!("{}: {}", n.location(), n.message)))
                 .level(json!("note"))
                 .locations(vec![Location {
                     physical_location: Some(PhysicalLocation {
                         artifact_location: Some(artifact(&n.path)),
+                        region: n.at.map(|p| Region {
+                            start_line: Some(p.line as i64),
+                            start_column: Some(p.column as i64),
+                            ..Default::default()
+                        }),
                         ..Default::default()
                     }),
                     ..Default::default()

@@ -41,11 +41,16 @@ pub fn local_module_dirs(m: &Module) -> Vec<PathBuf> {
     out
 }
 
-/// The local module sources called in a body.
-pub fn local_sources(body: &Body) -> Vec<String> {
+/// The local module sources called in a body, with the byte range of each `source` value.
+pub fn local_sources(body: &Body) -> Vec<(String, Option<std::ops::Range<usize>>)> {
+    use hcl_edit::Span as _;
     body.blocks()
         .filter(|b| b.ident.as_str() == "module")
-        .filter_map(local_source)
+        .filter_map(|b| {
+            let src = local_source(b)?;
+            let range = b.body.get_attribute("source").and_then(|a| a.value.span());
+            Some((src, range))
+        })
         .collect()
 }
 
@@ -1141,7 +1146,8 @@ impl<'w> Instance<'w> {
 
     /// `file(path)`: the file's JSON document (positions in that file), or an unknown string.
     fn file_doc(&self, p: &str, span: Span) -> Node {
-        let Some((id, text)) = self.w.load(&self.resolve_path(p)) else {
+        let reference = format!("file({p:?})");
+        let Some((id, text)) = self.w.load(&self.resolve_path(p), &reference, span) else {
             return unknown(span);
         };
         let whole = Span::new(id, 0, text.len());
@@ -1160,7 +1166,8 @@ impl<'w> Instance<'w> {
 
     /// `templatefile(path, vars)`: the template rendered with `vars`, as a JSON document.
     fn template_file(&self, p: &str, vars: &Node, span: Span) -> Node {
-        let Some((id, text)) = self.w.load(&self.resolve_path(p)) else {
+        let reference = format!("templatefile({p:?}, …)");
+        let Some((id, text)) = self.w.load(&self.resolve_path(p), &reference, span) else {
             return unknown(span);
         };
         let NodeKind::Map(entries) = &vars.kind else {

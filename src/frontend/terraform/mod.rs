@@ -6,6 +6,7 @@ pub mod eval;
 pub mod json_syntax;
 pub mod policy_document;
 
+use crate::fs::{ReadError, Roots};
 use crate::model::{Model, ParseError};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use hcl_edit::structure::Body;
@@ -90,21 +91,42 @@ pub struct World<'a> {
     pub sources: &'a SourceMap,
     pub modules: &'a BTreeMap<PathBuf, Module>,
     pub files_by_path: &'a HashMap<PathBuf, FileId>,
+    /// Where reads may go.
+    pub roots: &'a Roots,
     /// Files read by `file()`/`templatefile()` that the scan did not hold.
     pub extra: Mutex<Vec<SourceFile>>,
     /// Files read in a module's context: their standalone result is replaced.
     pub consumed: Mutex<HashSet<FileId>>,
+    /// References that were not read (outside the scan roots, not a regular file, too large),
+    /// with why.
+    pub refused: Mutex<Vec<(Span, String)>>,
 }
 
+/// The largest file `file()` and `templatefile()` read.
+pub const MAX_LOADED_BYTES: u64 = 16 * 1024 * 1024;
+
 impl World<'_> {
-    /// The text of a file by path, reading it when the scan did not.
-    pub fn load(&self, path: &Path) -> Option<(FileId, String)> {
+    /// The text of a file by path, reading it when the scan did not. `reference` (such as
+    /// `file("…")`) at `at` names the read in a notice when it is refused.
+    pub fn load(&self, path: &Path, reference: &str, at: Span) -> Option<(FileId, String)> {
         let abs = crate::discover::normalize(&std::path::absolute(path).ok()?);
+        // Refused reads are said; a file that does not exist is just an unknown value.
+        let read = |abs: &Path| match self.roots.read_text(abs, MAX_LOADED_BYTES) {
+            Ok(text) => text,
+            Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => {
+                if let Ok(mut r) = self.refused.lock() {
+                    r.push((at, format!("{reference} not read: {e}")));
+                }
+                None
+            }
+        };
         if let Some(&id) = self.files_by_path.get(&abs) {
+            // A file of the scan (the walk admitted it): its text, or read again when it was
+            // not kept (nothing in it on its own).
             let mut text = self.sources.get(id).text.clone();
             if text.is_empty() {
-                // Its text was not kept (nothing in it on its own): read it again.
-                text = String::from_utf8(std::fs::read(&abs).ok()?).ok()?;
+                text = read(&abs)?;
                 if !text.is_empty() {
                     return self.load_extra(&abs, text);
                 }
@@ -112,11 +134,7 @@ impl World<'_> {
             self.consumed.lock().ok()?.insert(id);
             return Some((id, text));
         }
-        let meta = std::fs::metadata(&abs).ok()?;
-        if meta.len() > 16 * 1024 * 1024 {
-            return None;
-        }
-        let text = String::from_utf8(std::fs::read(&abs).ok()?).ok()?;
+        let text = read(&abs)?;
         self.load_extra(&abs, text)
     }
 

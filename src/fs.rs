@@ -1,0 +1,328 @@
+//! The one door to the file system. Scanned code is untrusted (spec: "Trust"), so every read of
+//! scanned content and every write of the program goes through here:
+//! - reads are confined to the scan roots (the repository root of each scanned path, or the path
+//!   itself outside a repository): a path, `..` climb or symlink that leaves them is refused;
+//! - only regular files are read (never a device, FIFO or socket), opened without blocking, and
+//!   every read stops at its limit by counting the bytes actually read;
+//! - writes go through a temporary file in the destination's directory and an atomic rename, so
+//!   a symlink at the destination is replaced, never followed.
+//!
+//! No other module reads scanned content or writes files with `std::fs`.
+
+use std::fmt;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+/// Why a file was not read. The messages never quote the file's content.
+#[derive(Debug)]
+pub enum ReadError {
+    /// The path (after resolving `..` and symlinks) leaves every scan root.
+    Outside,
+    /// Not a regular file: a directory, device, FIFO or socket.
+    NotRegular(&'static str),
+    /// Larger than the limit (the size is known when the file system reported it).
+    TooLarge { limit: u64, size: Option<u64> },
+    /// The file system said no (missing, permissions, a symlink loop…).
+    Io(std::io::Error),
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReadError::Outside => write!(
+                f,
+                "it leaves the scan root (use --allow-outside-root to read it anyway)"
+            ),
+            ReadError::NotRegular(kind) => write!(f, "it is not a regular file ({kind})"),
+            ReadError::TooLarge { limit, size } => {
+                let mb = |n: u64| n / (1024 * 1024);
+                match size {
+                    Some(s) => write!(
+                        f,
+                        "the file is {} MB, over the {} MB limit",
+                        mb(*s),
+                        mb(*limit)
+                    ),
+                    None => write!(f, "the file is over the {} MB limit", mb(*limit)),
+                }
+            }
+            ReadError::Io(e) => write!(f, "cannot read it: {e}"),
+        }
+    }
+}
+
+/// The scan roots: reads inside them are allowed.
+#[derive(Clone, Debug, Default)]
+pub struct Roots {
+    roots: Vec<PathBuf>,
+    allow_outside: bool,
+}
+
+impl Roots {
+    /// The roots of a scan of `paths`: for each, the nearest ancestor holding `.git` (the path
+    /// itself included), else the path itself (a file's directory for a file).
+    pub fn new(paths: &[PathBuf], allow_outside: bool) -> Roots {
+        let mut roots: Vec<PathBuf> = paths.iter().filter_map(|p| scan_root(p)).collect();
+        roots.sort();
+        roots.dedup();
+        Roots {
+            roots,
+            allow_outside,
+        }
+    }
+
+    /// One root: a directory's own tree (for what a configuration file may name).
+    pub fn at(dir: &Path) -> Roots {
+        Roots {
+            roots: std::fs::canonicalize(dir).into_iter().collect(),
+            allow_outside: false,
+        }
+    }
+
+    /// The roots, canonical.
+    pub fn paths(&self) -> &[PathBuf] {
+        &self.roots
+    }
+
+    /// Whether a directory lies inside the roots (ignoring `--allow-outside-root`), and
+    /// whether it is one of them.
+    pub fn place_of(&self, dir: &Path) -> (bool, bool) {
+        match std::fs::canonicalize(dir) {
+            Ok(c) => (self.contains(&c), self.roots.contains(&c)),
+            Err(_) => (false, false),
+        }
+    }
+
+    /// Whether a canonical path lies inside a root.
+    fn contains(&self, canonical: &Path) -> bool {
+        self.roots.iter().any(|r| canonical.starts_with(r))
+    }
+
+    /// The canonical path of `path` when reads may go there.
+    pub fn admit(&self, path: &Path) -> Result<PathBuf, ReadError> {
+        let canonical = std::fs::canonicalize(path).map_err(ReadError::Io)?;
+        if self.allow_outside || self.contains(&canonical) {
+            Ok(canonical)
+        } else {
+            Err(ReadError::Outside)
+        }
+    }
+
+    /// Whether `path` (which need not exist) stays inside the roots: its nearest existing
+    /// ancestor is resolved and the rest is taken lexically.
+    pub fn admits_dir(&self, path: &Path) -> bool {
+        if self.allow_outside {
+            return true;
+        }
+        let Ok(abs) = std::path::absolute(path) else {
+            return false;
+        };
+        let abs = crate::discover::normalize(&abs);
+        let mut existing = abs.as_path();
+        loop {
+            if let Ok(c) = std::fs::canonicalize(existing) {
+                let rest = abs.strip_prefix(existing).unwrap_or(Path::new(""));
+                return self.contains(&crate::discover::normalize(&c.join(rest)));
+            }
+            match existing.parent() {
+                Some(p) => existing = p,
+                None => return false,
+            }
+        }
+    }
+
+    /// Reads a file of the scan: inside the roots, regular, at most `limit` bytes.
+    pub fn read(&self, path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+        let canonical = self.admit(path)?;
+        read_regular(&canonical, limit)
+    }
+
+    /// As [`Roots::read`], as UTF-8 text (`None` when it is not UTF-8).
+    pub fn read_text(&self, path: &Path, limit: u64) -> Result<Option<String>, ReadError> {
+        Ok(String::from_utf8(self.read(path, limit)?).ok())
+    }
+}
+
+/// The scan root of one scanned path (canonical).
+fn scan_root(path: &Path) -> Option<PathBuf> {
+    let abs = crate::discover::normalize(&std::path::absolute(path).ok()?);
+    let mut dir = Some(abs.as_path());
+    while let Some(d) = dir {
+        if d.join(".git").exists() {
+            return std::fs::canonicalize(d).ok();
+        }
+        dir = d.parent();
+    }
+    if abs.is_dir() {
+        std::fs::canonicalize(&abs).ok()
+    } else {
+        std::fs::canonicalize(abs.parent()?).ok()
+    }
+}
+
+/// What a file that is not a regular one is, for messages.
+pub fn kind_of(t: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "a device";
+        }
+    }
+    if t.is_dir() {
+        "a directory"
+    } else {
+        "not a file"
+    }
+}
+
+/// Reads a regular file, at most `limit` bytes, counting the bytes read. FIFOs and devices are
+/// refused before they are opened, and the file is opened without blocking in case it was
+/// swapped for one in between.
+pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let meta = std::fs::metadata(path).map_err(ReadError::Io)?;
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular(kind_of(meta.file_type())));
+    }
+    if meta.len() > limit {
+        return Err(ReadError::TooLarge {
+            limit,
+            size: Some(meta.len()),
+        });
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = opts.open(path).map_err(ReadError::Io)?;
+    let meta = file.metadata().map_err(ReadError::Io)?;
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular(kind_of(meta.file_type())));
+    }
+    let mut buf = Vec::with_capacity(meta.len().min(limit) as usize);
+    file.take(limit + 1)
+        .read_to_end(&mut buf)
+        .map_err(ReadError::Io)?;
+    if buf.len() as u64 > limit {
+        return Err(ReadError::TooLarge { limit, size: None });
+    }
+    Ok(buf)
+}
+
+/// Reads a file the command line named (a configuration or baseline): regular, bounded, as
+/// UTF-8 text.
+pub fn read_named(path: &Path, limit: u64) -> Result<String, String> {
+    let bytes = read_regular(path, limit).map_err(|e| format!("{}: {e}", path.display()))?;
+    String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8", path.display()))
+}
+
+/// Writes `bytes` to `dest` through a temporary file in the same directory and an atomic
+/// rename: a symlink at `dest` is replaced, never followed. An existing file keeps its
+/// permissions; a new one gets 0644.
+pub fn write_atomic(dest: &Path, bytes: &[u8]) -> Result<(), String> {
+    let fail = |e: &dyn fmt::Display| format!("cannot write {}: {e}", dest.display());
+    let dir = match dest.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if dest.file_name().is_none() {
+        return Err(fail(&"not a file name"));
+    }
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".trailguard-")
+        .tempfile_in(&dir)
+        .map_err(|e| fail(&e))?;
+    tmp.write_all(bytes).map_err(|e| fail(&e))?;
+    tmp.as_file().sync_all().map_err(|e| fail(&e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = match std::fs::symlink_metadata(dest) {
+            Ok(m) if m.is_file() => m.permissions().mode() & 0o7777,
+            _ => 0o644,
+        };
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))
+            .map_err(|e| fail(&e))?;
+    }
+    tmp.persist(dest).map_err(|e| fail(&e.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_stop_at_the_limit_whatever_the_reported_size() {
+        // /dev/zero reports size 0 and never ends: refused as a device before it is opened.
+        #[cfg(unix)]
+        assert!(matches!(
+            read_regular(Path::new("/dev/zero"), 10),
+            Err(ReadError::NotRegular("a device"))
+        ));
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f");
+        std::fs::write(&p, vec![b'a'; 100]).unwrap();
+        assert_eq!(read_regular(&p, 100).unwrap().len(), 100);
+        assert!(matches!(
+            read_regular(&p, 99),
+            Err(ReadError::TooLarge {
+                size: Some(100),
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn roots_refuse_paths_that_climb_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = dir.path().join("repo");
+        std::fs::create_dir_all(repo.join(".git")).unwrap();
+        std::fs::create_dir_all(repo.join("sub")).unwrap();
+        std::fs::write(repo.join("sub/in.json"), "{}").unwrap();
+        std::fs::write(dir.path().join("out.json"), "secret").unwrap();
+        let roots = Roots::new(&[repo.join("sub")], false);
+        assert_eq!(roots.paths(), [std::fs::canonicalize(&repo).unwrap()]);
+        assert!(roots.read(&repo.join("sub/in.json"), 10).is_ok());
+        assert!(matches!(
+            roots.read(&repo.join("sub/../../out.json"), 10),
+            Err(ReadError::Outside)
+        ));
+        assert!(roots.admits_dir(&repo.join("sub/not-yet/x")));
+        assert!(!roots.admits_dir(&repo.join("../elsewhere")));
+        let lifted = Roots::new(&[repo.join("sub")], true);
+        assert_eq!(
+            lifted.read(&dir.path().join("out.json"), 10).unwrap(),
+            b"secret"
+        );
+    }
+
+    #[test]
+    fn atomic_writes_replace_a_symlink_instead_of_following_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim.txt");
+        std::fs::write(&victim, "precious").unwrap();
+        let link = dir.path().join("report.txt");
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&victim, &link).unwrap();
+        write_atomic(&link, b"report").unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+        assert_eq!(std::fs::read_to_string(&link).unwrap(), "report");
+        assert!(
+            !std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+    }
+}
