@@ -510,8 +510,8 @@ impl<'w> Instance<'w> {
             "path" => {
                 let dir = match attr(0) {
                     Some("module") => self.module.dir.clone(),
-                    Some("root") => self.stack.first().cloned().unwrap_or_default(),
-                    Some("cwd") => std::env::current_dir().unwrap_or_default(),
+                    // Terraform runs in the root module's directory.
+                    Some("root" | "cwd") => self.root_dir(),
                     _ => return unknown(span),
                 };
                 str_node(span, Text::lit(dir.to_string_lossy().to_string()))
@@ -1135,12 +1135,22 @@ impl<'w> Instance<'w> {
         }
     }
 
+    /// The root module's directory, where Terraform runs.
+    fn root_dir(&self) -> PathBuf {
+        self.stack
+            .first()
+            .cloned()
+            .unwrap_or_else(|| self.module.dir.clone())
+    }
+
+    /// A path as Terraform reads it: relative paths from the directory it runs in (the root
+    /// module's), whatever trailguard's own working directory.
     fn resolve_path(&self, p: &str) -> PathBuf {
         let path = Path::new(p);
         if path.is_absolute() {
             path.to_path_buf()
         } else {
-            std::env::current_dir().unwrap_or_default().join(path)
+            self.root_dir().join(path)
         }
     }
 
