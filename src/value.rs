@@ -77,6 +77,19 @@ impl Symbol {
             scope,
         }
     }
+
+    /// The symbol as messages show it: `${NAME}` (a Terraform symbol is named
+    /// `DIR#ADDRESS`: the address).
+    pub fn shown(&self) -> String {
+        if self.name.starts_with("${") {
+            self.name.to_string()
+        } else {
+            format!(
+                "${{{}}}",
+                self.name.rsplit('#').next().unwrap_or(&self.name)
+            )
+        }
+    }
 }
 
 /// A piece of a [`Text`].
@@ -223,9 +236,7 @@ impl fmt::Display for Text {
         for p in &self.parts {
             match p {
                 Part::Lit(s) => f.write_str(s)?,
-                Part::Sym(s) if s.name.starts_with("${") => f.write_str(&s.name)?,
-                // A Terraform symbol is named `DIR#ADDRESS`: show the address.
-                Part::Sym(s) => write!(f, "${{{}}}", s.name.rsplit('#').next().unwrap_or(&s.name))?,
+                Part::Sym(s) => f.write_str(&s.shown())?,
             }
         }
         Ok(())

@@ -28,6 +28,7 @@ pub fn has_trigger_word(text: &str) -> bool {
 }
 
 /// What a JSON file holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum JsonKind {
     PolicyDocument,
     CliOutput,
@@ -93,11 +94,26 @@ pub fn parse_nodes(text: &str, offsets: OffsetMap<'_>) -> Result<Node, (Span, St
     parse_nodes_with(text, offsets, None)
 }
 
+/// A parsed JSON text whose strings are taken literally: `${…}` is text, as CloudFormation's
+/// `Fn::Sub` needs it.
+pub fn parse_literal(text: &str, offsets: OffsetMap<'_>) -> Result<Node, (Span, String)> {
+    parse(text, offsets, Some(&[]), true)
+}
+
 /// Like [`parse_nodes`], with the placeholders given (ranges in `text`) and their values.
 pub fn parse_nodes_with(
     text: &str,
     offsets: OffsetMap<'_>,
     given: Option<&[Placeholder]>,
+) -> Result<Node, (Span, String)> {
+    parse(text, offsets, given, false)
+}
+
+fn parse(
+    text: &str,
+    offsets: OffsetMap<'_>,
+    given: Option<&[Placeholder]>,
+    literal: bool,
 ) -> Result<Node, (Span, String)> {
     let skip = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let body = &text[skip..];
@@ -143,6 +159,7 @@ pub fn parse_nodes_with(
                     skip,
                     placeholders: &placeholders,
                     raw: body,
+                    literal,
                 };
                 Ok(conv.node(&v))
             }
@@ -156,6 +173,8 @@ struct Conv<'a> {
     placeholders: &'a [Placeholder],
     /// The text before masking.
     raw: &'a str,
+    /// Strings are literal text (no `${…}` placeholders).
+    literal: bool,
 }
 
 impl Conv<'_> {
@@ -198,6 +217,7 @@ impl Conv<'_> {
     fn node(&self, v: &Value<'_>) -> Node {
         let span = self.span(v.range());
         let kind = match v {
+            Value::StringLit(s) if self.literal => NodeKind::Str(Text::lit(s.value.as_ref())),
             Value::StringLit(s) => {
                 if let Some(p) = self
                     .placeholders
@@ -532,6 +552,16 @@ pub fn read_file(file: FileId, display: &str, text: &str) -> Model {
         base: 0,
         map: None,
     };
+    // A CloudFormation template's strings are literal (`Fn::Sub` reads its own `${…}`).
+    let literal = (text.contains("AWSTemplateFormatVersion") || text.contains("\"AWS::"))
+        .then(|| parse_literal(text, offsets).ok())
+        .flatten()
+        .filter(|root| classify(root) == JsonKind::CloudFormation);
+    if let Some(root) = literal {
+        let source =
+            crate::source::SourceFile::new(display.into(), display.into(), text.to_string());
+        return crate::frontend::cloudformation::template::read(file, &source, &root, true);
+    }
     let root = match parse_nodes(text, offsets) {
         Ok(n) => n,
         Err((span, message)) => {

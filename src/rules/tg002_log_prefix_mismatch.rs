@@ -61,7 +61,7 @@ fn show(toks: &[Tok]) -> String {
             Tok::Ch(c) => c.to_string(),
             Tok::Star => "*".into(),
             Tok::Quest => "?".into(),
-            Tok::Sym(s) => format!("${{{}}}", s.name),
+            Tok::Sym(s) => s.shown(),
         })
         .collect()
 }

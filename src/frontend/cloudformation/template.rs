@@ -51,11 +51,12 @@ impl<'a> Cx<'a> {
     }
 
     fn pseudo(&self, name: &str) -> Option<Text> {
-        // Pseudo parameters are the stack's: the same in every template of the account.
+        // Pseudo parameters are the stack's: a template is one deployment unit, and two stacks
+        // may be deployed to two accounts or Regions, so each template has its own.
         Some(match name {
-            "AWS::AccountId" => Text::sym(Symbol::new(Kind::Account, "AWS::AccountId")),
-            "AWS::Region" => Text::sym(Symbol::new(Kind::Region, "AWS::Region")),
-            "AWS::Partition" => Text::sym(Symbol::new(Kind::Partition, "AWS::Partition")),
+            "AWS::AccountId" => self.sym(Kind::Account, name),
+            "AWS::Region" => self.sym(Kind::Region, name),
+            "AWS::Partition" => self.sym(Kind::Partition, name),
             "AWS::URLSuffix" | "AWS::StackName" | "AWS::StackId" | "AWS::NotificationARNs" => {
                 self.sym(Kind::Any, name)
             }
@@ -686,7 +687,7 @@ pub fn read(file: FileId, source: &SourceFile, root: &Node, json: bool) -> Model
                     arn: cx.trail_arn(r),
                     account: account.clone(),
                     partition: partition.clone(),
-                    org_id: Some(Text::sym(Symbol::new(Kind::OrgId, "AWS::OrganizationId"))),
+                    org_id: Some(cx.sym(Kind::OrgId, "AWS::OrganizationId")),
                     is_org,
                     prefix,
                     bucket,

@@ -248,7 +248,9 @@ impl<'w> Instance<'w> {
         Text::sym(Symbol::new(kind, format!("{}{name}", self.scope)))
     }
 
-    /// Provider-level symbols (account, Region, partition), per provider alias.
+    /// Provider-level symbols (account, Region, partition), per provider alias and per root
+    /// module: a root module with its local modules is one deployment unit, and two root
+    /// modules may be applied to two accounts or Regions.
     fn provider_sym(&self, kind: Kind, what: &str, block: Option<&Block>) -> Text {
         let alias = block
             .and_then(|b| b.body.get_attribute("provider"))
@@ -256,7 +258,11 @@ impl<'w> Instance<'w> {
             .filter(|p| p != "aws")
             .map(|p| format!("[{p}]"))
             .unwrap_or_default();
-        Text::sym(Symbol::new(kind, format!("aws{alias}.{what}")))
+        let root = self.root_dir();
+        Text::sym(Symbol::new(
+            kind,
+            format!("{}#aws{alias}.{what}", root.display()),
+        ))
     }
 
     fn partition(&self, b: Option<&Block>) -> Text {
