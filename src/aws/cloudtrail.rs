@@ -257,22 +257,17 @@ fn is_star(value: &Text) -> Truth {
     super::glob::text_eq(value, &Text::lit("*"))
 }
 
-/// Whether a principal value may be a legacy CloudTrail account, decided by its known parts.
+/// Whether an `AWS` principal value is a legacy CloudTrail account: only when its account is
+/// one, literally or as a symbol of that kind (spec: "Principals"). Any other value — the
+/// deploying account, a variable, a partly unknown ARN — is a customer's principal.
 fn legacy_truth(value: &Text) -> Truth {
-    if is_legacy_principal(value) {
-        return Truth::Yes;
-    }
-    if value.is_known() {
-        return Truth::No;
-    }
-    // An ARN or ID whose account part is typed (the caller's account) is not one.
-    let segs = value.split(':');
-    let account = if segs.len() == 6 { &segs[4] } else { value };
-    let typed = account.parts().iter().all(|p| match p {
-        crate::value::Part::Sym(s) => s.kind != crate::value::Kind::Any,
-        crate::value::Part::Lit(_) => true,
-    });
-    if typed { Truth::No } else { Truth::Unknown }
+    Truth::from_bool(is_legacy_principal(value))
+}
+
+/// Whether an `AWS` principal value is everyone: only the literal `"*"`. A symbolic or partly
+/// unknown `AWS` principal is an account, role or user, never the CloudTrail service.
+fn aws_everyone(value: &Text) -> Truth {
+    Truth::from_bool(value.as_str() == Some("*"))
 }
 
 /// Who a principal element names, as far as CloudTrail is concerned.
@@ -297,7 +292,7 @@ pub fn principal_facts(p: &PrincipalElement) -> PrincipalFacts {
         match e.ptype.as_str() {
             "Service" => f.service = f.service.or(is_cloudtrail_service(&e.item.text)),
             "AWS" => {
-                f.everyone = f.everyone.or(is_star(&e.item.text));
+                f.everyone = f.everyone.or(aws_everyone(&e.item.text));
                 f.legacy = f.legacy.or(legacy_truth(&e.item.text));
             }
             "*" => {
