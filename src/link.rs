@@ -296,11 +296,61 @@ fn stand_ins(policy: &Policy) -> Vec<TrailRef> {
     out.truncate(MAX_STAND_INS);
     if policy.kind == PolicyKind::Bucket {
         let prefixes = resource_prefixes(policy);
+        // An organization trail when the Resources put an organization ID after `AWSLogs/`.
+        let org = resource_org(policy);
         for t in &mut out {
             t.prefixes = prefixes.clone();
+            t.is_org = Truth::from_bool(org.is_some());
+            t.org_id = org.clone();
         }
     }
     out
+}
+
+/// The organization ID the policy's CloudTrail `s3:PutObject` Resources put right after
+/// `AWSLogs/` (`o-…` literally, or an organization-ID symbol), if any.
+fn resource_org(policy: &Policy) -> Option<Text> {
+    let needle: Vec<Tok> = "AWSLogs/".chars().map(Tok::Ch).collect();
+    for s in &policy.doc.statements {
+        if !s.is_allow()
+            || !allow_reaches_cloudtrail(s).is_yes()
+            || !covers_action(s, crate::aws::cloudtrail::PUT_OBJECT).maybe()
+        {
+            continue;
+        }
+        let Some(r) = &s.resource else { continue };
+        for it in &r.items {
+            let toks = tokens(&it.text, true);
+            let Some(at) = toks
+                .windows(needle.len())
+                .position(|w| w == needle.as_slice())
+            else {
+                continue;
+            };
+            let rest = &toks[at + needle.len()..];
+            match rest {
+                [Tok::Sym(sym), ..] if sym.kind == Kind::OrgId => {
+                    return Some(Text::sym(sym.clone()));
+                }
+                [Tok::Ch('o'), Tok::Ch('-'), ..] => {
+                    let id: Option<String> = rest
+                        .iter()
+                        .take_while(|t| **t != Tok::Ch('/'))
+                        .map(|t| match t {
+                            Tok::Ch(c) => Some(*c),
+                            _ => None,
+                        })
+                        .collect();
+                    return Some(id.map_or_else(
+                        || Text::sym(Symbol::new(Kind::OrgId, "stand-in.org")),
+                        Text::lit,
+                    ));
+                }
+                _ => {}
+            }
+        }
+    }
+    None
 }
 
 /// What the policy's CloudTrail `s3:PutObject` resources put between the bucket and `AWSLogs/`.

@@ -111,19 +111,23 @@ impl TrailRef {
         })
     }
 
-    /// The object paths CloudTrail writes for this trail under one prefix candidate:
-    /// `arn:P:s3:::BUCKET/[PREFIX/]AWSLogs/ACCOUNT/*` and, for an organization trail,
-    /// `…/AWSLogs/ORG-ID/*`.
+    /// The object paths CloudTrail may write for this trail under one prefix candidate:
+    /// `arn:P:s3:::BUCKET/[PREFIX/]AWSLogs/ACCOUNT/*` for a single-account trail,
+    /// `…/AWSLogs/ORG-ID/*` for an organization trail (which writes every account's logs, its
+    /// own included, under the organization path), both when it is unknown which it is — then
+    /// one of them is written, and rules treat them as alternatives.
     pub fn object_paths(&self, bucket: &Text, prefix: &[Tok]) -> Vec<Vec<Tok>> {
         let mut out = vec![];
-        let mut owners = vec![self.account.clone()];
-        if self.is_org.is_yes() {
-            owners.push(
-                self.org_id
-                    .clone()
-                    .unwrap_or_else(|| Text::sym(Symbol::new(Kind::OrgId, "trail.org"))),
-            );
-        }
+        let org = || {
+            self.org_id
+                .clone()
+                .unwrap_or_else(|| Text::sym(Symbol::new(Kind::OrgId, "trail.org")))
+        };
+        let owners = match self.is_org {
+            Truth::Yes => vec![org()],
+            Truth::No => vec![self.account.clone()],
+            Truth::Unknown => vec![self.account.clone(), org()],
+        };
         for owner in owners {
             let mut t = bucket_arn_tokens(&self.partition, bucket);
             t.push(Tok::Ch('/'));

@@ -83,18 +83,21 @@ fn uncovered(
                 return Some((show(&subject), Some(t.clone())));
             }
         } else {
-            // Every owner path (account, organization) must be covered under some prefix.
+            // The trail's path (account, or organization for an organization trail; either when
+            // unknown) must be covered under some prefix candidate.
             let per_prefix: Vec<Vec<Vec<Tok>>> = t
                 .prefixes
                 .iter()
                 .map(|pre| t.object_paths(&p.bucket, pre))
                 .collect();
-            let owners = per_prefix.first().map_or(0, Vec::len);
-            for o in 0..owners {
-                let c = Truth::any(per_prefix.iter().map(|paths| covered(&paths[o])));
-                if c.is_no() {
-                    return Some((show(&per_prefix[0][o]), Some(t.clone())));
-                }
+            let none_covered = per_prefix
+                .iter()
+                .flatten()
+                .all(|path| covered(path).is_no());
+            if let Some(first) = per_prefix.first().and_then(|paths| paths.first())
+                && none_covered
+            {
+                return Some((show(first), Some(t.clone())));
             }
         }
     }

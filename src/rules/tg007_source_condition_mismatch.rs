@@ -132,8 +132,8 @@ fn relevant_grants<'a>(p: &'a PolicyCx<'_>, action: &str, t: &TrailRef) -> Vec<&
             } else {
                 t.prefixes.iter().any(|pre| {
                     t.object_paths(&p.bucket, pre)
-                        .first()
-                        .is_some_and(|path| covers_resource(g, path).maybe())
+                        .iter()
+                        .any(|path| covers_resource(g, path).maybe())
                 })
             }
         })

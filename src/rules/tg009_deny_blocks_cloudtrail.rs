@@ -64,7 +64,6 @@ fn blocks<'a>(p: &'a PolicyCx<'_>, s: &Statement, action: &str) -> Option<Option
                 Truth::all(t.prefixes.iter().flat_map(|pre| {
                     t.object_paths(&p.bucket, pre)
                         .into_iter()
-                        .take(1)
                         .map(|path| covers_resource(s, &path))
                 }))
             };
