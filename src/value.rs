@@ -81,7 +81,9 @@ impl Symbol {
     /// The symbol as messages show it: `${NAME}` (a Terraform symbol is named
     /// `DIR#ADDRESS`: the address).
     pub fn shown(&self) -> String {
-        if self.name.starts_with("${") {
+        // Placeholders and fill-in tokens are shown as written.
+        const AS_WRITTEN: [&str; 7] = ["${", "{{", "<", "[", "__", "%", "@"];
+        if AS_WRITTEN.iter().any(|p| self.name.starts_with(p)) {
             self.name.to_string()
         } else {
             format!(

@@ -260,21 +260,24 @@ impl Conv<'_> {
     }
 }
 
-/// A string with `${…}` placeholders as unknown values (`$${` is a literal `${`).
+/// A string with `${…}` placeholders and fill-in tokens (see [`fill_in_tokens`]) as unknown
+/// values (`$${` is a literal `${`).
 pub fn template_text(s: &str, scope: u32) -> Text {
     if !s.contains("${") {
-        return Text::lit(s);
+        let mut t = Text::default();
+        push_with_tokens(&mut t, s, scope);
+        return t;
     }
     let mut t = Text::default();
     let mut rest = s;
     while let Some(i) = rest.find("${") {
         if i > 0 && rest.as_bytes()[i - 1] == b'$' {
-            t.push_str(&rest[..i - 1]);
+            push_with_tokens(&mut t, &rest[..i - 1], scope);
             t.push_str("${");
             rest = &rest[i + 2..];
             continue;
         }
-        t.push_str(&rest[..i]);
+        push_with_tokens(&mut t, &rest[..i], scope);
         match closing_brace(&rest[i + 2..]) {
             Some(j) => {
                 t.push_sym(crate::value::Symbol::scoped(
@@ -290,8 +293,78 @@ pub fn template_text(s: &str, scope: u32) -> Text {
             }
         }
     }
-    t.push_str(rest);
+    push_with_tokens(&mut t, rest, scope);
     t
+}
+
+/// Literal text with its fill-in tokens as unknown values.
+fn push_with_tokens(t: &mut Text, s: &str, scope: u32) {
+    let mut at = 0;
+    for r in fill_in_tokens(s) {
+        t.push_str(&s[at..r.start]);
+        t.push_sym(crate::value::Symbol::scoped(
+            crate::value::Kind::Any,
+            &s[r.clone()],
+            scope,
+        ));
+        at = r.end;
+    }
+    t.push_str(&s[at..]);
+}
+
+/// The fill-in tokens of the common template conventions in a string, which a script replaces
+/// before the policy reaches AWS (spec: "Unknown values"): `{{…}}`; `<…>` and `[…]` standing
+/// for a whole value or an ARN segment (`<account-id>`, `[CLOUDTRAIL_ARN]`); `__NAME__`,
+/// `%NAME%` and `@NAME@`. Words that merely look like names (`myAccountID`) are not tokens.
+pub fn fill_in_tokens(s: &str) -> Vec<Range<usize>> {
+    let b = s.as_bytes();
+    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let name_char = |c: u8| word(c) || c == b'-' || c == b'.' || c == b' ';
+    // A segment boundary: the string's ends or a character that is not part of a word.
+    let boundary_before = |i: usize| i == 0 || !word(b[i - 1]);
+    let boundary_after = |j: usize| j >= b.len() || !word(b[j]);
+    let mut out: Vec<Range<usize>> = vec![];
+    let mut i = 0;
+    while i < b.len() {
+        let found: Option<usize> = match b[i] {
+            b'{' if b.get(i + 1) == Some(&b'{') => s[i + 2..]
+                .find("}}")
+                .filter(|&n| n > 0 && !s[i + 2..i + 2 + n].contains(['\n', '{']))
+                .map(|n| i + 2 + n + 2),
+            open @ (b'<' | b'[') if boundary_before(i) => {
+                let close = if open == b'<' { b'>' } else { b']' };
+                let n = b[i + 1..].iter().take_while(|&&c| name_char(c)).count();
+                let j = i + 1 + n;
+                (n > 0
+                    && b.get(j) == Some(&close)
+                    && b[i + 1..j].iter().any(|c| c.is_ascii_alphabetic())
+                    && boundary_after(j + 1))
+                .then_some(j + 1)
+            }
+            b'_' if b.get(i + 1) == Some(&b'_') && boundary_before(i) => {
+                // `__NAME__`: a run of word characters that ends with `__`.
+                let n = b[i + 2..].iter().take_while(|&&c| word(c)).count();
+                let run = &b[i + 2..i + 2 + n];
+                (n > 2 && run.ends_with(b"__") && run[0].is_ascii_alphanumeric())
+                    .then_some(i + 2 + n)
+            }
+            mark @ (b'%' | b'@') => {
+                let n = b[i + 1..].iter().take_while(|&&c| word(c)).count();
+                let j = i + 1 + n;
+                (n > 0 && b[i + 1].is_ascii_alphabetic() && b.get(j) == Some(&mark))
+                    .then_some(j + 1)
+            }
+            _ => None,
+        };
+        match found {
+            Some(end) => {
+                out.push(i..end);
+                i = end;
+            }
+            None => i += 1,
+        }
+    }
+    out
 }
 
 /// The offset of the `}` that closes a `${`, in the text after the `${`.
@@ -706,6 +779,41 @@ mod tests {
         let slash = s.find('/').unwrap();
         assert_eq!(&raw[map[slash]..map[slash] + 2], "\\/");
         assert_eq!(*map.last().unwrap(), raw.len());
+    }
+
+    #[test]
+    fn fill_in_tokens_are_found_and_look_alikes_are_not() {
+        let found = |s: &str| -> Vec<String> {
+            fill_in_tokens(s)
+                .into_iter()
+                .map(|r| s[r].to_string())
+                .collect()
+        };
+        assert_eq!(found("[CLOUDTRAIL_ARN]"), ["[CLOUDTRAIL_ARN]"]);
+        assert_eq!(
+            found("arn:aws:cloudtrail:<region>:<account-id>:trail/<trail name>"),
+            ["<region>", "<account-id>", "<trail name>"]
+        );
+        assert_eq!(
+            found("arn:aws:s3:::__BUCKET__/AWSLogs/__ACCOUNT_ID__/*"),
+            ["__BUCKET__", "__ACCOUNT_ID__"]
+        );
+        assert_eq!(found("{{ account_id }}"), ["{{ account_id }}"]);
+        assert_eq!(found("%ACCOUNT%-@REGION@"), ["%ACCOUNT%", "@REGION@"]);
+        for literal in [
+            "arn:aws:cloudtrail:region:myAccountID:trail/trailName",
+            "arn:aws:s3:::my_bucket__x/AWSLogs/*",
+            "a<b",
+            "x[1]",
+            "100%",
+            "user@example.com",
+            "[*]",
+        ] {
+            assert_eq!(found(literal), Vec::<String>::new(), "{literal}");
+        }
+        let t = template_text("arn:aws:s3:::[BUCKET]/AWSLogs/*", 1);
+        assert!(!t.is_known());
+        assert_eq!(t.to_string(), "arn:aws:s3:::[BUCKET]/AWSLogs/*");
     }
 
     #[test]
