@@ -236,7 +236,7 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
         }
     }
     sort_findings(&mut findings, &sources);
-    findings.dedup_by(|a, b| a.rule.id == b.rule.id && a.span == b.span);
+    findings.dedup_by(|a, b| a.rule.id == b.rule.id && a.span == b.span && a.message == b.message);
     let mut findings = suppress::apply(findings, &model.suppressions, &sources, &|id| {
         config.is_selected(id)
     });

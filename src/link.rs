@@ -38,7 +38,8 @@ impl PolicyCx<'_> {
             && (!self.scan_trails.is_empty() || self.names_cloudtrail)
     }
 
-    /// A key policy CloudTrail encrypts with.
+    /// A key policy CloudTrail encrypts with: a trail of the scan uses the key, a statement
+    /// names the CloudTrail service, or a condition names a trail.
     pub fn is_trail_key_policy(&self) -> bool {
         self.policy.kind == PolicyKind::Key
             && (!self.scan_trails.is_empty()
@@ -46,6 +47,7 @@ impl PolicyCx<'_> {
                     s.principal
                         .as_ref()
                         .is_some_and(|p| !p.negated && principal_facts(p).service.is_yes())
+                        || names_trail(s)
                 }))
     }
 
@@ -159,11 +161,15 @@ fn link_policy<'m>(
     }
     scan_trails.sort_unstable();
     scan_trails.dedup();
+    // Written for CloudTrail: an Allow names its principal, or a condition names a trail (then
+    // even a wrong principal was meant for CloudTrail).
     let names_cloudtrail = policy.doc.statements.iter().any(|s| {
-        s.principal.as_ref().is_some_and(|p| {
-            let f = principal_facts(p);
-            f.service.is_yes() || f.legacy.is_yes()
-        })
+        names_trail(s)
+            || (s.is_allow()
+                && s.principal.as_ref().is_some_and(|p| {
+                    let f = principal_facts(p);
+                    !p.negated && (f.service.is_yes() || f.legacy.is_yes())
+                }))
     });
     let owner_enforced =
         policy.kind == PolicyKind::Bucket && bucket_known && ix.enforced.contains(&bucket);
@@ -260,12 +266,36 @@ pub fn s3_bucket_of(arn: &Text) -> Option<Text> {
 
 const MAX_STAND_INS: usize = 64;
 
-/// Stand-in trails: one per `aws:SourceArn` value of the policy's CloudTrail grants, with the
-/// prefixes its `s3:PutObject` resources put before `AWSLogs/`.
+/// The condition keys whose values name the trail a request comes from.
+const TRAIL_KEYS: [&str; 2] = ["aws:SourceArn", "kms:EncryptionContext:aws:cloudtrail:arn"];
+
+/// Whether an Allow statement's conditions name a CloudTrail trail
+/// (`arn:PARTITION:cloudtrail:…:trail/…`): it was written for CloudTrail, whatever its principal.
+pub fn names_trail(s: &Statement) -> bool {
+    s.is_allow()
+        && s.conditions.iter().any(|c| {
+            TRAIL_KEYS.iter().any(|k| c.key_is(k)) && c.values.iter().any(|v| is_trail_arn(&v.text))
+        })
+}
+
+/// `arn:…:cloudtrail:…:…:trail/…`.
+fn is_trail_arn(t: &Text) -> bool {
+    let segs = t.split(':');
+    segs.len() == 6
+        && segs[0].as_str() == Some("arn")
+        && segs[2]
+            .as_str()
+            .is_some_and(|s| s.eq_ignore_ascii_case("cloudtrail"))
+        && segs[5].known_prefix().starts_with("trail/")
+}
+
+/// Stand-in trails: one per trail named by the `aws:SourceArn` values of the policy's
+/// CloudTrail grants — or of any Allow that names a trail —, with the prefixes its
+/// `s3:PutObject` resources put before `AWSLogs/`.
 fn stand_ins(policy: &Policy) -> Vec<TrailRef> {
     let mut out: Vec<TrailRef> = vec![];
     for s in &policy.doc.statements {
-        if !s.is_allow() || !allow_reaches_service(s).is_yes() {
+        if !s.is_allow() || !(allow_reaches_service(s).is_yes() || names_trail(s)) {
             continue;
         }
         for c in &s.conditions {
