@@ -262,8 +262,15 @@ const MAX_BASELINE_BYTES: u64 = 256 * 1024 * 1024;
 fn read_baseline(path: &Path) -> Result<std::collections::HashSet<String>, String> {
     let text = crate::fs::read_named(path, MAX_BASELINE_BYTES)
         .map_err(|e| format!("cannot read the baseline: {e}"))?;
-    let b: Baseline = serde_json::from_str(&text)
-        .map_err(|e| format!("{}: not a trailguard baseline: {e}", path.display()))?;
+    // The parser's message may quote the file: say only where it went wrong.
+    let b: Baseline = serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "{}:{}:{}: not a trailguard baseline (write one with --write-baseline)",
+            path.display(),
+            e.line(),
+            e.column()
+        )
+    })?;
     Ok(b.findings.into_iter().map(|f| f.fingerprint).collect())
 }
 
@@ -286,20 +293,6 @@ fn write_baseline(path: &Path, report: &Report) -> Result<(), String> {
     crate::fs::write_atomic(path, text.as_bytes())
 }
 
-/// A configuration file found by walking up from the first path: when it stands inside the scan
-/// root it is untrusted like the rest, so a symlink there must not lead out of the root.
-fn admit_found_config(paths: &[PathBuf], found: PathBuf) -> Result<PathBuf, String> {
-    let roots = crate::fs::Roots::new(paths, false);
-    let dir = found.parent().unwrap_or(Path::new("/"));
-    if roots.admits_dir(dir) && roots.admit(&found).is_err() {
-        return Err(format!(
-            "{}: refusing the configuration file: it is a symlink that leaves the scan root",
-            found.display()
-        ));
-    }
-    Ok(found)
-}
-
 /// How to print, from the flags over the configuration file.
 struct Output {
     format: Format,
@@ -318,13 +311,18 @@ fn configure(args: &ScanArgs) -> Result<(Config, Option<Level>, Output), String>
         .cloned()
         .collect();
     validate_ids(&ids)?;
-    let file = match &args.config {
-        Some(p) => Some(p.clone()),
-        None => match args.paths.first().and_then(|p| config::find(p)) {
-            Some(found) => Some(admit_found_config(&args.paths, found)?),
-            None => None,
-        },
-    };
+    // A configuration or baseline inside the scanned repository is untrusted like the rest of
+    // it, even when the command line names it: it must not lead out of the scan root.
+    let roots = crate::fs::Roots::new(&args.paths, args.allow_outside_root);
+    let file = args
+        .config
+        .clone()
+        .or_else(|| args.paths.first().and_then(|p| config::find(p)));
+    if let Some(p) = &file {
+        roots
+            .check_named(p)
+            .map_err(|e| format!("refusing the configuration file: {e}"))?;
+    }
     let loaded = match &file {
         Some(p) => config::load(p)?,
         None => config::Loaded::default(),
@@ -338,7 +336,12 @@ fn configure(args: &ScanArgs) -> Result<(Config, Option<Level>, Output), String>
     };
     let baseline_path = args.baseline.clone().or(loaded.baseline.clone());
     let baseline = match (&baseline_path, &args.write_baseline) {
-        (Some(p), None) => read_baseline(p)?,
+        (Some(p), None) => {
+            roots
+                .check_named(p)
+                .map_err(|e| format!("refusing the baseline: {e}"))?;
+            read_baseline(p)?
+        }
         _ => Default::default(),
     };
     let mut ignore = loaded.ignore.clone();

@@ -275,6 +275,12 @@ pub fn discover(
     };
     let mut context = vec![];
     for root in paths {
+        // A scanned path that leads out of its scan root (a symlink) is not read at all.
+        if let Err(e @ crate::fs::ReadError::Outside) = roots.admit(root) {
+            out.problems
+                .push((display_path(root), format!("not scanned: {e}")));
+            continue;
+        }
         if !root.is_dir() {
             if !excluded(root) {
                 out.files.push((root.clone(), Role::Named));

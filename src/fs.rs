@@ -54,7 +54,10 @@ impl fmt::Display for ReadError {
 /// The scan roots: reads inside them are allowed.
 #[derive(Clone, Debug, Default)]
 pub struct Roots {
+    /// Canonical.
     roots: Vec<PathBuf>,
+    /// As reached from the paths given (absolute, `..` resolved lexically, symlinks not).
+    lexical: Vec<PathBuf>,
     allow_outside: bool,
 }
 
@@ -62,11 +65,15 @@ impl Roots {
     /// The roots of a scan of `paths`: for each, the nearest ancestor holding `.git` (the path
     /// itself included), else the path itself (a file's directory for a file).
     pub fn new(paths: &[PathBuf], allow_outside: bool) -> Roots {
-        let mut roots: Vec<PathBuf> = paths.iter().filter_map(|p| scan_root(p)).collect();
+        let (mut roots, mut lexical): (Vec<PathBuf>, Vec<PathBuf>) =
+            paths.iter().filter_map(|p| scan_root(p)).unzip();
         roots.sort();
         roots.dedup();
+        lexical.sort();
+        lexical.dedup();
         Roots {
             roots,
+            lexical,
             allow_outside,
         }
     }
@@ -75,8 +82,29 @@ impl Roots {
     pub fn at(dir: &Path) -> Roots {
         Roots {
             roots: std::fs::canonicalize(dir).into_iter().collect(),
+            lexical: vec![lexical(dir)],
             allow_outside: false,
         }
+    }
+
+    /// Whether `path`, as written (symlinks not followed), lies inside a root: a file there is
+    /// the scanned repository's, untrusted, even when the command line names it.
+    pub fn lexically_inside(&self, path: &Path) -> bool {
+        let p = lexical(path);
+        self.lexical.iter().any(|r| p.starts_with(r))
+    }
+
+    /// A file the command line names (`--config`, `--baseline`): refused when it stands inside
+    /// a root but leads out of it (a committed symlink), so the repository cannot make
+    /// trailguard read what lies outside it.
+    pub fn check_named(&self, path: &Path) -> Result<(), String> {
+        if self.lexically_inside(path)
+            && let Err(e) = self.admit(path)
+            && matches!(e, ReadError::Outside)
+        {
+            return Err(format!("{}: not read: {e}", path.display()));
+        }
+        Ok(())
     }
 
     /// The roots, canonical.
@@ -143,21 +171,33 @@ impl Roots {
     }
 }
 
-/// The scan root of one scanned path (canonical).
-fn scan_root(path: &Path) -> Option<PathBuf> {
-    let abs = crate::discover::normalize(&std::path::absolute(path).ok()?);
-    let mut dir = Some(abs.as_path());
-    while let Some(d) = dir {
-        if d.join(".git").exists() {
-            return std::fs::canonicalize(d).ok();
+/// A path made absolute with `..` resolved lexically (symlinks not followed).
+fn lexical(path: &Path) -> PathBuf {
+    crate::discover::normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
+}
+
+fn is_symlink(p: &Path) -> bool {
+    std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink())
+}
+
+/// The scan root of one scanned path, canonical and as reached: the nearest ancestor (the path
+/// itself included) holding `.git`, else the path itself (a file's directory). A symlink is
+/// never a root: a scanned path that is one (a pull request can turn `infra/` into a link to
+/// another repository) is judged from the directory that holds it, so what it leads to lies
+/// outside.
+fn scan_root(path: &Path) -> Option<(PathBuf, PathBuf)> {
+    let abs = lexical(path);
+    for d in abs.ancestors() {
+        if !is_symlink(d) && d.join(".git").exists() {
+            return Some((std::fs::canonicalize(d).ok()?, d.to_path_buf()));
         }
-        dir = d.parent();
     }
-    if abs.is_dir() {
-        std::fs::canonicalize(&abs).ok()
+    let base = if abs.is_dir() && !is_symlink(&abs) {
+        abs.as_path()
     } else {
-        std::fs::canonicalize(abs.parent()?).ok()
-    }
+        abs.parent()?
+    };
+    Some((std::fs::canonicalize(base).ok()?, base.to_path_buf()))
 }
 
 /// What a file that is not a regular one is, for messages.
@@ -293,6 +333,23 @@ mod tests {
         std::fs::write(dir.path().join("out.json"), "secret").unwrap();
         let roots = Roots::new(&[repo.join("sub")], false);
         assert_eq!(roots.paths(), [std::fs::canonicalize(&repo).unwrap()]);
+        // A scanned path that is a symlink to another repository is not a root.
+        let other = dir.path().join("other");
+        std::fs::create_dir_all(other.join(".git")).unwrap();
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(&other, repo.join("infra")).unwrap();
+            let r = Roots::new(&[repo.join("infra")], false);
+            assert_eq!(r.paths(), [std::fs::canonicalize(&repo).unwrap()]);
+            assert!(matches!(
+                r.admit(&repo.join("infra")),
+                Err(ReadError::Outside)
+            ));
+            assert!(
+                r.check_named(&repo.join("infra/x")).is_ok(),
+                "missing: not refused"
+            );
+        }
         assert!(roots.read(&repo.join("sub/in.json"), 10).is_ok());
         assert!(matches!(
             roots.read(&repo.join("sub/../../out.json"), 10),

@@ -16,7 +16,7 @@ use hcl_edit::Span as _;
 use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl_edit::structure::{Block, Body};
 use hcl_edit::template::{Element, Template};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -27,6 +27,54 @@ const MAX_DEPTH: usize = 64;
 const MAX_MODULE_DEPTH: usize = 16;
 /// Longest list a `for` expression or `formatlist` builds.
 const MAX_ITEMS: usize = 10_000;
+/// The largest value (nodes, and text in 32-byte units) a local, output or input may hold;
+/// a larger one is unknown. Values built by doubling (`l0 = [l1, l1]`, `"${s1}${s1}"`) would
+/// otherwise grow exponentially.
+const MAX_VALUE_WEIGHT: usize = 100_000;
+/// The work (expressions evaluated, plus the weight of every value copied) one root module's
+/// evaluation may do; past it every value is unknown and a notice says so.
+const MAX_WORK: usize = 4_000_000;
+
+/// What a local module instance costs to make, in units of work.
+const INSTANCE_COST: usize = 1_000;
+/// What reading a file for `file()`/`templatefile()` costs, beyond its length.
+const LOAD_COST: usize = 1_000;
+
+/// The work budget of one root module's evaluation, shared with its local modules.
+#[derive(Default)]
+struct Budget {
+    spent: Cell<usize>,
+    said: Cell<bool>,
+}
+
+/// A value's weight, counted up to `cap`.
+fn weight(n: &Node, cap: usize) -> usize {
+    let mut total = 0usize;
+    let mut stack = vec![n];
+    while let Some(n) = stack.pop() {
+        total += 1;
+        match &n.kind {
+            NodeKind::Str(t) => {
+                total += t
+                    .parts()
+                    .iter()
+                    .map(|p| match p {
+                        crate::value::Part::Lit(s) => 1 + s.len() / 32,
+                        crate::value::Part::Sym(_) => 1,
+                    })
+                    .sum::<usize>()
+            }
+            NodeKind::List(items) => stack.extend(items.iter()),
+            NodeKind::Map(entries) => stack.extend(entries.iter().map(|e| &e.value)),
+            NodeKind::Doc(d) => stack.push(d),
+            _ => {}
+        }
+        if total >= cap {
+            return cap;
+        }
+    }
+    total
+}
 
 /// The local module directories a module calls (`source = "./…"` or `"../…"`).
 pub fn local_module_dirs(m: &Module) -> Vec<PathBuf> {
@@ -146,6 +194,7 @@ pub struct Instance<'w> {
     busy: RefCell<HashSet<String>>,
     children: RefCell<HashMap<String, Option<Rc<Instance<'w>>>>>,
     depth: RefCell<usize>,
+    budget: Rc<Budget>,
 }
 
 impl<'w> Instance<'w> {
@@ -196,6 +245,7 @@ impl<'w> Instance<'w> {
             busy: RefCell::default(),
             children: RefCell::default(),
             depth: RefCell::new(0),
+            budget: Rc::default(),
         };
         for (file, body) in &module.files {
             for b in body.blocks() {
@@ -277,8 +327,52 @@ impl<'w> Instance<'w> {
 
     // ---------------------------------------------------------------- expressions
 
+    /// Spends `n` units of the budget; false (and a notice, once) when it is exhausted.
+    fn spend(&self, n: usize, span: Span) -> bool {
+        let b = &self.budget;
+        b.spent.set(b.spent.get().saturating_add(n));
+        if b.spent.get() <= MAX_WORK {
+            return true;
+        }
+        if !b.said.replace(true)
+            && let Ok(mut r) = self.w.refused.lock()
+        {
+            r.push((
+                span,
+                "evaluation stopped here: the module's values grow past trailguard's evaluation budget (values built by repeated doubling?); what depends on them is unknown".into(),
+            ));
+        }
+        false
+    }
+
+    /// `v`, or an unknown (and a notice) when it is too large to keep.
+    fn bounded(&self, v: Node, what: &str) -> Node {
+        if weight(&v, MAX_VALUE_WEIGHT) < MAX_VALUE_WEIGHT {
+            return v;
+        }
+        if let Ok(mut r) = self.w.refused.lock() {
+            r.push((
+                v.span,
+                format!("{what} is not evaluated: its value is larger than trailguard keeps ({MAX_VALUE_WEIGHT} elements); it is unknown"),
+            ));
+        }
+        unknown(v.span)
+    }
+
+    /// A copy of a stored value, paid for by its weight.
+    fn copy(&self, v: &Node, span: Span) -> Node {
+        if self.spend(weight(v, MAX_VALUE_WEIGHT), span) {
+            v.clone()
+        } else {
+            unknown(span)
+        }
+    }
+
     pub fn eval(&self, e: &Expression, file: FileId, scope: &Scope) -> Node {
         let span = span_of(file, e.span());
+        if !self.spend(1, span) {
+            return unknown(span);
+        }
         {
             let mut d = self.depth.borrow_mut();
             if *d > MAX_DEPTH {
@@ -628,10 +722,10 @@ impl<'w> Instance<'w> {
 
     fn variable(&self, name: &str, span: Span) -> Node {
         if let Some(v) = self.inputs.get(name) {
-            return v.clone();
+            return self.copy(v, span);
         }
         if let Some(v) = self.tfvars.get(name) {
-            return v.clone();
+            return self.copy(v, span);
         }
         if let Some((b, file)) = self.variables.get(name)
             && let Some(d) = b.body.get_attribute("default")
@@ -658,7 +752,7 @@ impl<'w> Instance<'w> {
     /// unknown, never a loop.
     fn memoized(&self, key: String, found: Option<(&Expression, FileId)>, span: Span) -> Node {
         if let Some(v) = self.memo.borrow().get(&key) {
-            return v.clone();
+            return self.copy(v, span);
         }
         let Some((e, file)) = found else {
             return unknown(span);
@@ -666,8 +760,9 @@ impl<'w> Instance<'w> {
         if !self.busy.borrow_mut().insert(key.clone()) {
             return unknown(span);
         }
-        let v = self.eval(e, file, &Scope::default());
+        let mut v = self.eval(e, file, &Scope::default());
         self.busy.borrow_mut().remove(&key);
+        v = self.bounded(v, &key);
         self.memo.borrow_mut().insert(key, v.clone());
         v
     }
@@ -686,6 +781,9 @@ impl<'w> Instance<'w> {
 
     fn make_child(&self, name: &str) -> Option<Instance<'w>> {
         let (b, file) = self.calls.get(name).copied()?;
+        if !self.spend(INSTANCE_COST, span_of(file, b.ident.span())) {
+            return None;
+        }
         let src = local_source(b)?;
         let dir = crate::discover::normalize(&self.module.dir.join(src));
         if self.stack.contains(&dir) || self.stack.len() >= MAX_MODULE_DEPTH {
@@ -701,17 +799,23 @@ impl<'w> Instance<'w> {
             ) {
                 continue;
             }
-            inputs.insert(k.to_string(), self.eval(&a.value, file, &Scope::default()));
+            let v = self.eval(&a.value, file, &Scope::default());
+            inputs.insert(
+                k.to_string(),
+                self.bounded(v, &format!("module.{name}.{k}")),
+            );
         }
         let mut stack = self.stack.clone();
         stack.push(dir);
-        Some(Instance::new(
+        let mut child = Instance::new(
             self.w,
             module,
             format!("{}module.{name}.", self.prefix),
             inputs,
             stack,
-        ))
+        );
+        child.budget = self.budget.clone();
+        Some(child)
     }
 
     fn block_attr(&self, b: &Block, file: FileId, name: &str) -> Option<Node> {
@@ -1166,6 +1270,9 @@ impl<'w> Instance<'w> {
         let Some((id, text)) = self.w.load(&self.resolve_path(p), &reference, span) else {
             return unknown(span);
         };
+        if !self.spend(LOAD_COST + text.len() / 16, span) {
+            return unknown(span);
+        }
         let whole = Span::new(id, 0, text.len());
         match parse_nodes(
             &text,
@@ -1186,6 +1293,9 @@ impl<'w> Instance<'w> {
         let Some((id, text)) = self.w.load(&self.resolve_path(p), &reference, span) else {
             return unknown(span);
         };
+        if !self.spend(LOAD_COST + text.len() / 16, span) {
+            return unknown(span);
+        }
         let NodeKind::Map(entries) = &vars.kind else {
             return unknown(span);
         };
