@@ -219,11 +219,16 @@ pub fn parse(text: &str, file: FileId) -> Result<Node, (Span, String)> {
             }
             Some(Frame::Seq { items, .. }) => {
                 let mut node = node;
-                // A mapping item of a block sequence starts at its `- `.
+                // A mapping item of a block sequence starts at its `- `, also when the dash
+                // stands alone on the line above.
                 if matches!(node.kind, NodeKind::Map(_)) {
                     let start = node.span.start as usize;
-                    let before = text[..start.min(text.len())].trim_end_matches([' ', '\t']);
-                    if before.ends_with('-') {
+                    let before =
+                        text[..start.min(text.len())].trim_end_matches([' ', '\t', '\n', '\r']);
+                    let indicator = before
+                        .strip_suffix('-')
+                        .is_some_and(|b| b.is_empty() || b.ends_with([' ', '\t', '\n', '\r']));
+                    if indicator {
                         node.span.start = (before.len() - 1) as u32;
                     }
                 }
@@ -254,6 +259,18 @@ pub fn parse(text: &str, file: FileId) -> Result<Node, (Span, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_mapping_item_starts_at_its_dash_even_alone_on_its_line() {
+        let text = "Statement:\n  -\n    Effect: Allow\n  - Effect: Deny\n  - x: a-\n";
+        let root = parse(text, 0).unwrap();
+        let NodeKind::List(items) = &root.get("Statement").unwrap().value.kind else {
+            panic!("a list");
+        };
+        let starts: Vec<usize> = items.iter().map(|n| n.span.start as usize).collect();
+        assert_eq!(starts, [13, 35, 52]);
+        assert!(starts.iter().all(|&s| &text[s..s + 1] == "-"));
+    }
 
     #[test]
     fn short_forms_become_long_forms_with_spans() {
