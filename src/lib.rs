@@ -10,6 +10,7 @@ pub mod frontend;
 pub mod fs;
 pub mod fuzzing;
 pub mod generate;
+pub mod guard;
 pub mod link;
 pub mod model;
 pub mod policy;
@@ -413,6 +414,7 @@ fn config_trail(i: usize, t: &config::TrailEntry, span: source::Span) -> model::
         bucket: t.bucket.clone().map(|b| (Text::lit(b), span)),
         key: None,
         standalone_only: true,
+        guard: Default::default(),
     }
 }
 

@@ -8,6 +8,7 @@ use crate::aws::cloudtrail::{
 };
 use crate::aws::conditions::Operator;
 use crate::aws::glob::{MatchOpts, Tok, matches, tokens};
+use crate::guard::Guard;
 use crate::model::{Model, Policy, Trail};
 use crate::policy::{PolicyKind, Statement};
 use crate::value::{Kind, Symbol, Text};
@@ -27,6 +28,9 @@ pub struct PolicyCx<'m> {
     pub trails: Vec<TrailRef>,
     /// A statement names CloudTrail's service principal or a legacy CloudTrail account.
     pub names_cloudtrail: bool,
+    /// What makes the policy a CloudTrail policy (the trails of the scan that use it, the
+    /// statements written for CloudTrail), as the conditions each exists under.
+    pub reasons: Vec<Guard>,
     /// The bucket's Object Ownership is BucketOwnerEnforced.
     pub owner_enforced: bool,
 }
@@ -36,6 +40,11 @@ impl PolicyCx<'_> {
     pub fn is_log_bucket_policy(&self) -> bool {
         self.policy.kind == PolicyKind::Bucket
             && (!self.scan_trails.is_empty() || self.names_cloudtrail)
+    }
+
+    /// Whether it is one together with something that exists under `guard`.
+    pub fn is_log_bucket_policy_with(&self, guard: &Guard) -> bool {
+        self.is_log_bucket_policy() && self.reasons.iter().any(|r| r.compatible(guard))
     }
 
     /// A key policy CloudTrail encrypts with: a trail of the scan uses the key, a statement
@@ -163,14 +172,23 @@ fn link_policy<'m>(
     scan_trails.dedup();
     // Written for CloudTrail: an Allow names its principal, or a condition names a trail (then
     // even a wrong principal was meant for CloudTrail).
-    let names_cloudtrail = policy.doc.statements.iter().any(|s| {
+    let written_for_cloudtrail = |s: &Statement| {
         names_trail(s)
             || (s.is_allow()
                 && s.principal.as_ref().is_some_and(|p| {
                     let f = principal_facts(p);
                     !p.negated && (f.service.is_yes() || f.legacy.is_yes())
                 }))
-    });
+    };
+    let mut reasons: Vec<Guard> = policy
+        .doc
+        .statements
+        .iter()
+        .filter(|s| written_for_cloudtrail(s))
+        .map(|s| s.guard.clone())
+        .collect();
+    let names_cloudtrail = !reasons.is_empty();
+    reasons.extend(scan_trails.iter().map(|&i| model.trails[i].guard.clone()));
     let owner_enforced =
         policy.kind == PolicyKind::Bucket && bucket_known && ix.enforced.contains(&bucket);
     let trails = if scan_trails.is_empty() {
@@ -189,6 +207,7 @@ fn link_policy<'m>(
         scan_trails,
         trails,
         names_cloudtrail,
+        reasons,
         owner_enforced,
     }
 }
@@ -218,6 +237,7 @@ pub fn trail_ref(t: &Trail) -> TrailRef {
             t.address.clone()
         },
         stand_in: false,
+        guard: t.guard.clone(),
     }
 }
 
@@ -313,9 +333,10 @@ fn stand_ins(policy: &Policy) -> Vec<TrailRef> {
                     break;
                 }
                 let n = out.len();
-                if let Some(t) = TrailRef::from_source_arn(&v.text, !op.is_literal(), n)
-                    && !out.iter().any(|o| o.arn == t.arn)
+                if let Some(mut t) = TrailRef::from_source_arn(&v.text, !op.is_literal(), n)
+                    && !out.iter().any(|o| o.arn == t.arn && o.guard == s.guard)
                 {
+                    t.guard = s.guard.clone();
                     out.push(t);
                 }
             }

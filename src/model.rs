@@ -47,6 +47,8 @@ pub struct Trail {
     /// An expected trail from the configuration: it applies to standalone policies only (all of
     /// them when it names no bucket).
     pub standalone_only: bool,
+    /// The deploy-time condition the trail exists under.
+    pub guard: crate::guard::Guard,
 }
 
 /// An S3 bucket defined in the scan.

@@ -86,6 +86,8 @@ pub struct Statement {
     pub conditions: Vec<Condition>,
     /// Part of the Condition block could not be read (an unknown value).
     pub conditions_open: bool,
+    /// The deploy-time condition the statement exists under.
+    pub guard: crate::guard::Guard,
 }
 
 impl Statement {
@@ -281,6 +283,7 @@ fn read_statement(
         resource,
         conditions,
         conditions_open,
+        guard: Default::default(),
     }
 }
 

@@ -30,6 +30,9 @@ pub struct TrailRef {
     pub defined_at: Option<Span>,
     pub label: String,
     pub stand_in: bool,
+    /// The deploy-time condition the trail (or, for a stand-in, the statement naming it)
+    /// exists under.
+    pub guard: crate::guard::Guard,
 }
 
 impl TrailRef {
@@ -49,6 +52,7 @@ impl TrailRef {
             defined_at: None,
             label: "any trail".into(),
             stand_in: true,
+            guard: Default::default(),
         }
     }
 
@@ -108,6 +112,7 @@ impl TrailRef {
             defined_at: None,
             label: value.to_string(),
             stand_in: true,
+            guard: Default::default(),
         })
     }
 

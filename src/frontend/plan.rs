@@ -234,6 +234,7 @@ pub fn read(model: &mut Model, file: FileId, text: &str, root: &Node) {
                     bucket: get("s3_bucket_name"),
                     key,
                     standalone_only: false,
+                    guard: Default::default(),
                 });
             }
             _ => {}

@@ -24,11 +24,8 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
     for p in a.policies.iter().filter(|p| p.is_log_bucket_policy()) {
         for action in [GET_BUCKET_ACL, PUT_OBJECT] {
             let grants = cloudtrail_grants(p.statements(), action, false);
-            let Some(first) = grants.first() else {
-                continue;
-            };
-            let Some(res) = &first.resource else { continue };
-            if let Some((missing, trail)) = uncovered(p, &grants, action) {
+            if let Some((missing, trail, first)) = uncovered(p, &grants, action) {
+                let Some(res) = &first.resource else { continue };
                 let mut f = Finding::new(
                     &META,
                     res.value_span,
@@ -66,21 +63,32 @@ fn show(toks: &[Tok]) -> String {
         .collect()
 }
 
-/// The first required resource no grant covers, with the trail that needs it.
-fn uncovered(
+/// The first required resource no grant covers, with the trail that needs it and the grant to
+/// report on. A trail is judged against the grants that can exist together with it.
+fn uncovered<'a>(
     p: &PolicyCx<'_>,
-    grants: &[&Statement],
+    grants: &[&'a Statement],
     action: &str,
-) -> Option<(String, Option<TrailRef>)> {
-    let covered = |subject: &[Tok]| Truth::any(grants.iter().map(|g| covers_resource(g, subject)));
+) -> Option<(String, Option<TrailRef>, &'a Statement)> {
     if p.trails.is_empty() {
-        return without_trails(p, grants, action);
+        let (missing, trail) = without_trails(p, grants, action)?;
+        return Some((missing, trail, grants.first()?));
     }
     for t in &p.trails {
+        let grants: Vec<&Statement> = grants
+            .iter()
+            .copied()
+            .filter(|g| g.guard.compatible(&t.guard))
+            .collect();
+        let Some(&first) = grants.first() else {
+            continue;
+        };
+        let covered =
+            |subject: &[Tok]| Truth::any(grants.iter().map(|g| covers_resource(g, subject)));
         if action == GET_BUCKET_ACL {
             let subject = bucket_arn_tokens(&t.partition, &p.bucket);
             if covered(&subject).is_no() {
-                return Some((show(&subject), Some(t.clone())));
+                return Some((show(&subject), Some(t.clone()), first));
             }
         } else {
             // The trail's path (account, or organization for an organization trail; either when
@@ -94,10 +102,10 @@ fn uncovered(
                 .iter()
                 .flatten()
                 .all(|path| covered(path).is_no());
-            if let Some(first) = per_prefix.first().and_then(|paths| paths.first())
+            if let Some(first_path) = per_prefix.first().and_then(|paths| paths.first())
                 && none_covered
             {
-                return Some((show(first), Some(t.clone())));
+                return Some((show(first_path), Some(t.clone()), first));
             }
         }
     }

@@ -120,7 +120,10 @@ fn request(p: &PolicyCx<'_>, action: &str, t: &TrailRef) -> crate::aws::conditio
 
 /// The grants of `action` that may serve trail `t` (their resources may cover its path).
 fn relevant_grants<'a>(p: &'a PolicyCx<'_>, action: &str, t: &TrailRef) -> Vec<&'a Statement> {
-    let grants = cloudtrail_grants(p.statements(), action, true);
+    let grants: Vec<&Statement> = cloudtrail_grants(p.statements(), action, true)
+        .into_iter()
+        .filter(|g| g.guard.compatible(&t.guard))
+        .collect();
     if p.policy.kind == PolicyKind::Key {
         return grants;
     }

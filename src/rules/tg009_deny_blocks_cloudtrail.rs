@@ -53,10 +53,14 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
 
 /// Whether the Deny certainly blocks CloudTrail's `action`; with the grant it overrides.
 fn blocks<'a>(p: &'a PolicyCx<'_>, s: &Statement, action: &str) -> Option<Option<&'a Statement>> {
-    let grants = cloudtrail_grants(p.statements(), action, false);
+    // Only what can exist together with the Deny.
+    let grants: Vec<&Statement> = cloudtrail_grants(p.statements(), action, false)
+        .into_iter()
+        .filter(|g| g.guard.compatible(&s.guard))
+        .collect();
     let first = grants.first().copied();
     if !p.trails.is_empty() {
-        for t in &p.trails {
+        for t in p.trails.iter().filter(|t| t.guard.compatible(&s.guard)) {
             let resource_hit = if action == GET_BUCKET_ACL {
                 covers_resource(s, &bucket_arn_tokens(&t.partition, &p.bucket))
             } else {

@@ -33,7 +33,13 @@ const NARROWING_KEYS: [&str; 12] = [
 
 pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
     for p in a.policies.iter().filter(|p| p.is_log_bucket_policy()) {
-        for s in p.statements().iter().filter(|s| s.is_allow()) {
+        // A log bucket together with the public statement: not when what makes it one can
+        // never exist beside that statement.
+        for s in p
+            .statements()
+            .iter()
+            .filter(|s| s.is_allow() && p.is_log_bucket_policy_with(&s.guard))
+        {
             let Some(pr) = &s.principal else { continue };
             if pr.negated || !principal_facts(pr).everyone.is_yes() {
                 continue;

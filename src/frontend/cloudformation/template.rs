@@ -8,6 +8,7 @@
 use crate::aws::Truth;
 use crate::aws::cloudtrail::trail_arn;
 use crate::aws::legacy_accounts::is_legacy_account_id;
+use crate::guard::{Formula, Guard};
 use crate::model::{Bucket, Key, Model, Policy, Suppression, Trail};
 use crate::policy::{Document, PolicyKind, read_document};
 use crate::source::{FileId, SourceFile, Span};
@@ -39,6 +40,8 @@ struct Cx<'a> {
     resources: Vec<&'a Entry>,
     busy: RefCell<HashSet<String>>,
     depth: RefCell<usize>,
+    /// The conditions `Fn::If` branches were taken under, by the span of the value kept.
+    guards: RefCell<Vec<(Span, Formula)>>,
 }
 
 fn no_value(n: &Node) -> bool {
@@ -125,6 +128,91 @@ impl<'a> Cx<'a> {
     }
 
     /// `Ref` of a name: a parameter, a pseudo parameter or a resource.
+    /// A named condition of the template's `Conditions`, as a formula over its parameters.
+    fn condition(&self, name: &str) -> Formula {
+        let Some(node) = self
+            .root
+            .get("Conditions")
+            .and_then(|c| c.value.get(name))
+            .map(|e| &e.value)
+        else {
+            return Formula::Unknown;
+        };
+        let key = format!("Condition {name}");
+        if !self.busy.borrow_mut().insert(key.clone()) {
+            return Formula::Unknown;
+        }
+        let f = self.formula(node);
+        self.busy.borrow_mut().remove(&key);
+        f
+    }
+
+    /// A condition function (`Fn::Equals`, `Fn::Not`, `Fn::And`, `Fn::Or`, `Condition`).
+    fn formula(&self, n: &Node) -> Formula {
+        let NodeKind::Map(entries) = &n.kind else {
+            return match n.scalar_text().and_then(|t| t.as_str().map(str::to_string)) {
+                Some(s) if s.eq_ignore_ascii_case("true") => Formula::Const(true),
+                Some(s) if s.eq_ignore_ascii_case("false") => Formula::Const(false),
+                _ => Formula::Unknown,
+            };
+        };
+        let [e] = entries.as_slice() else {
+            return Formula::Unknown;
+        };
+        let args = || match &e.value.kind {
+            NodeKind::List(l) => l.clone(),
+            _ => vec![e.value.clone()],
+        };
+        match e.key.as_str() {
+            "Fn::Equals" => match args().as_slice() {
+                [a, b] => match (self.text(a), self.text(b)) {
+                    (Some(a), Some(b)) => Formula::Eq(a, b),
+                    _ => Formula::Unknown,
+                },
+                _ => Formula::Unknown,
+            },
+            "Fn::Not" => match args().as_slice() {
+                [x] => Formula::Not(Box::new(self.formula(x))),
+                _ => Formula::Unknown,
+            },
+            "Fn::And" => Formula::And(args().iter().map(|x| self.formula(x)).collect()),
+            "Fn::Or" => Formula::Or(args().iter().map(|x| self.formula(x)).collect()),
+            "Condition" => match e
+                .value
+                .scalar_text()
+                .and_then(|t| t.as_str().map(str::to_string))
+            {
+                Some(name) => self.condition(&name),
+                None => Formula::Unknown,
+            },
+            _ => Formula::Unknown,
+        }
+    }
+
+    /// The guard recorded for a value kept from `Fn::If` branches (all of them, for nested
+    /// ones), and a resource's own `Condition`.
+    fn guard_at(&self, span: Span, resource: &Guard) -> Guard {
+        let mut g = resource.clone();
+        for (s, f) in self.guards.borrow().iter() {
+            if *s == span {
+                g = g.and(&Guard::new(f.clone()));
+            }
+        }
+        g
+    }
+
+    fn resource_guard(&self, r: &Entry) -> Guard {
+        match r
+            .value
+            .get("Condition")
+            .and_then(|c| c.value.scalar_text())
+            .and_then(|t| t.as_str().map(str::to_string))
+        {
+            Some(name) => Guard::new(self.condition(&name)),
+            None => Guard::default(),
+        }
+    }
+
     fn reference(&self, name: &str) -> Text {
         if let Some(p) = self.pseudo(name) {
             return p;
@@ -359,12 +447,26 @@ impl<'a> Cx<'a> {
                     return self.unknown(span);
                 }
                 // Conditions are decided at deploy time: both branches, certain only where
-                // they agree; what exists only under the condition is judged as existing.
+                // they agree; what exists only under the condition is judged as existing, and
+                // remembers the condition.
                 let a = self.eval(&l[1]);
                 let b = self.eval(&l[2]);
+                let cond = || match l[0]
+                    .scalar_text()
+                    .and_then(|t| t.as_str().map(str::to_string))
+                {
+                    Some(name) => self.condition(&name),
+                    None => Formula::Unknown,
+                };
                 if no_value(&b) || b.is_empty_value() {
+                    self.guards.borrow_mut().push((a.span, cond()));
                     a
-                } else if no_value(&a) || a.is_empty_value() || a.same_value(&b) {
+                } else if no_value(&a) || a.is_empty_value() {
+                    self.guards
+                        .borrow_mut()
+                        .push((b.span, Formula::Not(Box::new(cond()))));
+                    b
+                } else if a.same_value(&b) {
                     b
                 } else {
                     self.unknown(span)
@@ -516,13 +618,15 @@ pub fn read(file: FileId, source: &SourceFile, root: &Node, json: bool) -> Model
         resources: resources.clone(),
         busy: RefCell::default(),
         depth: RefCell::new(0),
+        guards: RefCell::default(),
     };
     let partition = cx.pseudo("AWS::Partition").expect("pseudo");
     let account = cx.pseudo("AWS::AccountId").expect("pseudo");
     for r in &resources {
         let span = r.value.span;
         let addr = r.key.clone();
-        let policy_doc = |name: &str| -> Option<(Document, Span)> {
+        let guard = cx.resource_guard(r);
+        let raw_doc = |name: &str| -> Option<(Document, Span)> {
             let p = r.value.get("Properties")?.value.get(name)?;
             let v = cx.eval(&p.value);
             Some(match &v.kind {
@@ -575,6 +679,14 @@ pub fn read(file: FileId, source: &SourceFile, root: &Node, json: bool) -> Model
                     p.value.span,
                 ),
             })
+        };
+        // Each statement with the conditions it exists under.
+        let policy_doc = |name: &str| -> Option<(Document, Span)> {
+            let (mut doc, span) = raw_doc(name)?;
+            for st in &mut doc.statements {
+                st.guard = cx.guard_at(st.span, &guard);
+            }
+            Some((doc, span))
         };
         match Cx::rtype(r).as_str() {
             "AWS::S3::Bucket" => {
@@ -693,6 +805,7 @@ pub fn read(file: FileId, source: &SourceFile, root: &Node, json: bool) -> Model
                     bucket,
                     key,
                     standalone_only: false,
+                    guard: guard.clone(),
                 });
             }
             _ => {}

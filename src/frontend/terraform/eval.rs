@@ -1569,6 +1569,7 @@ impl<'w> Instance<'w> {
                     bucket,
                     key,
                     standalone_only: false,
+                    guard: Default::default(),
                 });
             }
             _ => {}
