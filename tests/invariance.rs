@@ -223,7 +223,7 @@ fn policy_json(p: &[Stmt], resource: &dyn Fn(&str) -> String) -> String {
             s.push_str(",\n      \"Condition\": {\n");
             let groups = grouped(&st.conditions);
             for (gi, (op, kv)) in groups.iter().enumerate() {
-                let _ = write!(s, "        \"{op}\": {{\n");
+                let _ = writeln!(s, "        \"{op}\": {{");
                 for (ki, (k, v)) in kv.iter().enumerate() {
                     let comma = if ki + 1 < kv.len() { "," } else { "" };
                     let _ = writeln!(s, "          \"{k}\": {}{comma}", json_str(v));
