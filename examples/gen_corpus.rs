@@ -2,10 +2,14 @@
 //! Terraform service modules (mostly filler — VPCs, instances, IAM roles — and some CloudTrail
 //! log buckets with policies written as jsonencode, heredocs and policy document data sources,
 //! trails and KMS keys), CloudFormation YAML and JSON templates, raw policy JSON, plus
-//! `.terraform/` folders and gitignored build output that a scan must skip. About one policy in
-//! five carries a seeded defect.
+//! `.terraform/` folders and gitignored build output that a scan must skip, and varied
+//! deployment units from `tests/support/units.rs` (the composition test's generator). About one
+//! policy in five carries a seeded defect.
 //!
 //! Usage: cargo run --release --example gen_corpus -- --files N OUT
+
+#[path = "../tests/support/units.rs"]
+mod units;
 
 use std::fmt::Write as _;
 use std::fs;
@@ -367,7 +371,19 @@ fn main() {
                 defects += usize::from(d);
                 write(&svc.join("logging.tf"), &log_module(&mut rng, k, d));
             }
-            78..=85 => {
+            78..=81 => {
+                // A varied deployment unit (several naming schemes, shared symbolic names,
+                // Conditions, key policies with root statements), as the invariance tests
+                // generate them.
+                let mut urng = units::Rng(rng.next());
+                let u = units::unit(&mut urng, k);
+                policies += 1;
+                defects += usize::from(u.defect != units::Defect::None);
+                for (name, text) in &u.files {
+                    write(&root.join(format!("stacks/unit-{k}/{name}")), text);
+                }
+            }
+            82..=85 => {
                 let relevant = rng.below(3) == 0;
                 let d = relevant && rng.below(5) == 0;
                 policies += usize::from(relevant);
