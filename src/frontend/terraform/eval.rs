@@ -8,6 +8,7 @@ use super::{Module, World};
 use crate::aws::Truth;
 use crate::aws::cloudtrail::trail_arn;
 use crate::frontend::json::{OffsetMap, Placeholder, Slot, parse_nodes, parse_nodes_with};
+use crate::guard::{Formula, Guard};
 use crate::model::{Bucket, Key, Model, Policy, Trail};
 use crate::policy::{PolicyKind, read_document};
 use crate::source::{FileId, Span};
@@ -195,6 +196,9 @@ pub struct Instance<'w> {
     children: RefCell<HashMap<String, Option<Rc<Instance<'w>>>>>,
     depth: RefCell<usize>,
     budget: Rc<Budget>,
+    /// The conditions values kept from one branch of an unknown conditional exist under, by
+    /// the span of the value (each item's, for a list).
+    guards: RefCell<Vec<(Span, Formula)>>,
 }
 
 impl<'w> Instance<'w> {
@@ -246,6 +250,7 @@ impl<'w> Instance<'w> {
             children: RefCell::default(),
             depth: RefCell::new(0),
             budget: Rc::default(),
+            guards: RefCell::default(),
         };
         for (file, body) in &module.files {
             for b in body.blocks() {
@@ -345,6 +350,87 @@ impl<'w> Instance<'w> {
         false
     }
 
+    /// A condition as a formula over variables and literals (`var.access == "public"`, `!x`,
+    /// `a && b`, a boolean variable).
+    fn formula(&self, e: &Expression, file: FileId, scope: &Scope) -> Formula {
+        match e {
+            Expression::Parenthesis(p) => self.formula(p.inner(), file, scope),
+            Expression::UnaryOp(u) if *u.operator.value() == UnaryOperator::Not => {
+                Formula::Not(Box::new(self.formula(&u.expr, file, scope)))
+            }
+            Expression::BinaryOp(b) => {
+                let (l, r) = (&b.lhs_expr, &b.rhs_expr);
+                match b.operator.value() {
+                    BinaryOperator::And => Formula::And(vec![
+                        self.formula(l, file, scope),
+                        self.formula(r, file, scope),
+                    ]),
+                    BinaryOperator::Or => Formula::Or(vec![
+                        self.formula(l, file, scope),
+                        self.formula(r, file, scope),
+                    ]),
+                    op @ (BinaryOperator::Eq | BinaryOperator::NotEq) => {
+                        let eq = match (
+                            text_of(&self.eval(l, file, scope)),
+                            text_of(&self.eval(r, file, scope)),
+                        ) {
+                            (Some(a), Some(b)) => Formula::Eq(a, b),
+                            _ => Formula::Unknown,
+                        };
+                        if *op == BinaryOperator::Eq {
+                            eq
+                        } else {
+                            Formula::Not(Box::new(eq))
+                        }
+                    }
+                    _ => Formula::Unknown,
+                }
+            }
+            _ => match &self.eval(e, file, scope).kind {
+                NodeKind::Bool(b) => Formula::Const(*b),
+                // An unknown boolean (a variable) is the same wherever it is tested.
+                NodeKind::Str(t) if !t.is_known() => Formula::Eq(t.clone(), Text::lit("true")),
+                _ => Formula::Unknown,
+            },
+        }
+    }
+
+    /// Records that `v` (each item of it, for a list) exists under `f`.
+    fn remember(&self, v: &Node, f: Formula) {
+        let mut g = self.guards.borrow_mut();
+        match &v.kind {
+            NodeKind::List(items) => g.extend(items.iter().map(|i| (i.span, f.clone()))),
+            _ => g.push((v.span, f)),
+        }
+    }
+
+    /// The guard of a resource (`count = cond ? 1 : 0`) and of what was kept at `span`.
+    fn guard_at(&self, span: Span, resource: &Guard) -> Guard {
+        let mut g = resource.clone();
+        for (s, f) in self.guards.borrow().iter() {
+            if *s == span {
+                g = g.and(&Guard::new(f.clone()));
+            }
+        }
+        g
+    }
+
+    /// A resource that exists only when `count = COND ? N : 0` (or `0 : N`) says so.
+    fn resource_guard(&self, b: &Block, file: FileId) -> Guard {
+        let Some(Expression::Conditional(c)) = b.body.get_attribute("count").map(|a| &a.value)
+        else {
+            return Guard::default();
+        };
+        let zero =
+            |e: &Expression| matches!(e, Expression::Number(n) if n.value().as_u64() == Some(0));
+        let f = self.formula(&c.cond_expr, file, &Scope::default());
+        match (zero(&c.true_expr), zero(&c.false_expr)) {
+            (false, true) => Guard::new(f),
+            (true, false) => Guard::new(Formula::Not(Box::new(f))),
+            _ => Guard::default(),
+        }
+    }
+
     /// `v`, or an unknown (and a notice) when it is too large to keep.
     fn bounded(&self, v: Node, what: &str) -> Node {
         if weight(&v, MAX_VALUE_WEIGHT) < MAX_VALUE_WEIGHT {
@@ -437,9 +523,13 @@ impl<'w> Instance<'w> {
                             t
                         } else if f.is_empty_value() && !t.is_empty_value() {
                             // What exists only under an unknown condition is judged as if it
-                            // exists.
+                            // exists, and remembers the condition.
+                            self.remember(&t, self.formula(&c.cond_expr, file, scope));
                             t
                         } else if t.is_empty_value() && !f.is_empty_value() {
+                            let not =
+                                Formula::Not(Box::new(self.formula(&c.cond_expr, file, scope)));
+                            self.remember(&f, not);
                             f
                         } else {
                             unknown(span)
@@ -1393,13 +1483,17 @@ impl<'w> Instance<'w> {
             return;
         };
         let (doc, span) = super::policy_document::policy_of(self, &a.value, file);
-        let document = match &doc {
+        let mut document = match &doc {
             Some(d) => read_document(d, true),
             None => crate::policy::Document {
                 open: true,
                 ..Default::default()
             },
         };
+        let guard = self.resource_guard(b, file);
+        for s in &mut document.statements {
+            s.guard = self.guard_at(s.span, &guard);
+        }
         m.policies.push(Policy {
             kind,
             address,
@@ -1569,7 +1663,7 @@ impl<'w> Instance<'w> {
                     bucket,
                     key,
                     standalone_only: false,
-                    guard: Default::default(),
+                    guard: self.resource_guard(b, file),
                 });
             }
             _ => {}
