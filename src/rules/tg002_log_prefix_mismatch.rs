@@ -15,7 +15,7 @@ pub static META: RuleMeta = RuleMeta {
     id: "TG002",
     name: "log-prefix-mismatch",
     level: Level::Error,
-    summary: "A CloudTrail grant's Resource does not cover the bucket ARN (s3:GetBucketAcl) or the [prefix/]AWSLogs/<account>/ (and <org-id>/) path (s3:PutObject) of every trail that delivers to the bucket.",
+    summary: "A CloudTrail grant's Resource does not cover the bucket ARN (s3:GetBucketAcl) or the [prefix/]AWSLogs/<account>/ path (<org-id>/ for an organization trail) (s3:PutObject) of every trail that delivers to the bucket.",
     security_severity: "7.5",
     tags: &["security", "cloudtrail", "s3", "availability"],
 };
