@@ -42,6 +42,9 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
     }
     let defined: HashMap<&Text, &crate::model::Bucket> =
         a.model.buckets.iter().map(|b| (&b.name, b)).collect();
+    // A policy for the very same name (the common case) is found by hash; only the rest is
+    // compared pattern by pattern.
+    let exact: HashSet<&Text> = symbolic.iter().copied().collect();
     for t in &a.model.trails {
         let Some((bucket, span)) = &t.bucket else {
             continue;
@@ -50,6 +53,7 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
             continue;
         };
         let maybe_policy = bucket.as_str().is_some_and(|s| literal.contains(s))
+            || exact.contains(bucket)
             || (!bucket.is_known()
                 && !literal.is_empty()
                 && literal
