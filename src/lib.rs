@@ -512,6 +512,13 @@ fn read_one(roots: &fs::Roots, id: u32, path: &Path, explicit: bool) -> Read {
                     let mut scratch = Model::default();
                     hcl =
                         frontend::terraform::parse(id, &hcl_text, &mut scratch).map(|b| (b, false));
+                    if hcl.is_none() && !scratch.parse_errors.is_empty() {
+                        // Valid JSON that is not Terraform's JSON syntax: said, not skipped.
+                        model.notices.push(Notice::new(
+                            display.clone(),
+                            "not read: the file is JSON but not Terraform's JSON syntax",
+                        ));
+                    }
                     generated = Some((hcl_text, map));
                 }
                 Err((span, message)) => {

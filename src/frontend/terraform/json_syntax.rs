@@ -112,6 +112,22 @@ impl Gen<'_> {
                         linear: true,
                     });
                     self.mark(start, n, false);
+                } else if value.starts_with("${")
+                    && crate::frontend::json::closing_brace(&value[2..]) == Some(value.len() - 3)
+                {
+                    // `"${file(\"p.json\")}"`: JSON escapes inside the expression. The
+                    // unescaped expression, its positions mapped to the string as a whole.
+                    let body = &value[2..value.len() - 1];
+                    let gstart = self.out.len();
+                    self.out.push('(');
+                    self.out.push_str(body);
+                    self.out.push(')');
+                    self.segments.push(Segment {
+                        generated: (gstart + 1, gstart + 1 + body.len()),
+                        json: (n.span.start as usize + 1, n.span.end as usize - 1),
+                        linear: false,
+                    });
+                    self.mark(start, n, false);
                 } else if hcl_compatible(inner) {
                     self.out.push_str(&raw);
                     self.mark(start, n, true);
