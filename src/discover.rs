@@ -29,7 +29,7 @@ pub fn format_of(path: &Path) -> Option<Format> {
         Some(Format::Terraform)
     } else if name.ends_with(".tfvars") {
         Some(Format::TerraformVars)
-    } else if name.ends_with(".json") || name.ends_with(".tpl") {
+    } else if name.ends_with(".json") || crate::frontend::json::is_template_name(&name) {
         Some(Format::Json)
     } else if name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".template") {
         Some(Format::Yaml)

@@ -181,6 +181,15 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
         model
             .policies
             .retain(|p| !(p.standalone && consumed.contains(&p.span.file)));
+        // Nor is a template that could not be read on its own worth a word when its caller
+        // reads it.
+        let consumed_paths: std::collections::HashSet<&str> = consumed
+            .iter()
+            .map(|&id| sources.get(id).display.as_str())
+            .collect();
+        model.notices.retain(|n| {
+            !(n.message.starts_with("template skipped") && consumed_paths.contains(n.path.as_str()))
+        });
         let statement_spans: Vec<source::Span> = tf
             .policies
             .iter()

@@ -130,6 +130,9 @@ pub struct Model {
     pub key_aliases: Vec<(Text, Text, Text)>,
     /// Object Ownership settings: bucket reference and whether it is BucketOwnerEnforced.
     pub ownership: Vec<(Text, Truth)>,
+    /// Values handed to code the scan cannot see (a registry or git module, a nested stack):
+    /// it may attach a bucket policy to any bucket they name.
+    pub opaque: Vec<Text>,
 }
 
 impl Model {
@@ -144,6 +147,7 @@ impl Model {
             && self.notices.is_empty()
             && self.key_aliases.is_empty()
             && self.ownership.is_empty()
+            && self.opaque.is_empty()
     }
 
     pub fn extend(&mut self, other: Model) {
@@ -161,6 +165,7 @@ impl Model {
         self.notices.extend(other.notices);
         self.key_aliases.extend(other.key_aliases);
         self.ownership.extend(other.ownership);
+        self.opaque.extend(other.opaque);
     }
 
     /// Links what the frontends could only name: aliases and separate key policies to their

@@ -319,6 +319,21 @@ impl Node {
     }
 
     /// A scalar as text: strings as they are, booleans and numbers as JSON writes them.
+    /// Every scalar text in the value (at most `limit`).
+    pub fn scalar_texts(&self, limit: usize, out: &mut Vec<Text>) {
+        if out.len() >= limit {
+            return;
+        }
+        match &self.kind {
+            NodeKind::List(items) => items.iter().for_each(|i| i.scalar_texts(limit, out)),
+            NodeKind::Map(entries) => entries
+                .iter()
+                .for_each(|e| e.value.scalar_texts(limit, out)),
+            NodeKind::Doc(d) => d.scalar_texts(limit, out),
+            _ => out.extend(self.scalar_text()),
+        }
+    }
+
     pub fn scalar_text(&self) -> Option<Text> {
         match &self.kind {
             NodeKind::Str(t) => Some(t.clone()),

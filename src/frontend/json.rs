@@ -547,9 +547,11 @@ fn classify(root: &Node) -> JsonKind {
     JsonKind::Other
 }
 
-/// Whether a file name is a template (`*.tpl`, `*.json.tpl`).
+/// Whether a file name is a template (`*.tpl`, `*.tftpl` — Terraform's own extension —,
+/// `*.tmpl`, with or without `.json` before it).
 pub fn is_template_name(path: &str) -> bool {
-    path.ends_with(".tpl")
+    let p = path.to_ascii_lowercase();
+    [".tpl", ".tftpl", ".tmpl"].iter().any(|e| p.ends_with(e))
 }
 
 /// Reads a JSON file into the model. `display` is the path as reported.
@@ -638,7 +640,9 @@ pub fn read_file(file: FileId, display: &str, text: &str) -> Model {
     let root = match parse_nodes(text, offsets) {
         Ok(n) => n,
         Err((span, message)) => {
-            if is_template_name(display) && (text.contains("%{") || text.contains("${")) {
+            // A template's directives (`%{ for … }`) are not JSON until rendered: said, not
+            // judged (its caller's `templatefile()` renders it in context).
+            if (is_template_name(display) && text.contains("${")) || text.contains("%{") {
                 model.notices.push(Notice {
                     at: None,
                     path: display.to_string(),

@@ -16,7 +16,7 @@ pub static META: RuleMeta = RuleMeta {
     tags: &["security", "cloudtrail", "s3", "public-access"],
 };
 
-const NARROWING_KEYS: [&str; 12] = [
+const NARROWING_KEYS: [&str; 13] = [
     "aws:SourceArn",
     "aws:SourceAccount",
     "aws:SourceOrgID",
@@ -29,6 +29,8 @@ const NARROWING_KEYS: [&str; 12] = [
     "aws:SourceIp",
     "aws:SourceVpc",
     "aws:SourceVpce",
+    // Only AWS services carry it: anonymous callers fail a positive test on it.
+    "aws:PrincipalServiceName",
 ];
 
 pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {

@@ -54,6 +54,7 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
         };
         let maybe_policy = bucket.as_str().is_some_and(|s| literal.contains(s))
             || exact.contains(bucket)
+            || handed_to_opaque_code(a, bucket)
             || (!bucket.is_known()
                 && !literal.is_empty()
                 && literal
@@ -73,4 +74,14 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// Whether the bucket's name (or ARN) is handed to code the scan cannot see — a registry or git
+/// module, a nested stack — which may attach its policy.
+fn handed_to_opaque_code(a: &Analysis<'_>, bucket: &Text) -> bool {
+    let arn_tail = format!(":::{bucket}");
+    a.model
+        .opaque
+        .iter()
+        .any(|t| t.certainly_eq(bucket) || t.to_string().ends_with(&arn_tail))
 }

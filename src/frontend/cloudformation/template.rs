@@ -751,6 +751,12 @@ pub fn read(file: FileId, source: &SourceFile, root: &Node, json: bool) -> Model
                     });
                 }
             }
+            "AWS::CloudFormation::Stack" | "AWS::Serverless::Application" => {
+                // A nested stack may attach a policy to any bucket its parameters name.
+                if let Some(params) = cx.prop(r, "Parameters") {
+                    params.scalar_texts(64, &mut m.opaque);
+                }
+            }
             "AWS::KMS::Alias" => {
                 if let (Some(name), Some(target)) =
                     (cx.prop_text(r, "AliasName"), cx.prop_text(r, "TargetKeyId"))

@@ -1460,8 +1460,17 @@ impl<'w> Instance<'w> {
         let mut calls: Vec<&&str> = self.calls.keys().collect();
         calls.sort();
         for c in calls {
-            if let Some(child) = self.child(c) {
-                m.extend(child.build());
+            match self.child(c) {
+                Some(child) => m.extend(child.build()),
+                None => {
+                    // A registry or git module (or one not in the scan): it may attach a
+                    // policy to any bucket its arguments name.
+                    let (b, file) = self.calls[*c];
+                    for a in b.body.attributes() {
+                        let v = self.eval(&a.value, file, &Scope::default());
+                        v.scalar_texts(64, &mut m.opaque);
+                    }
+                }
             }
         }
         m
