@@ -1515,7 +1515,26 @@ impl<'w> Instance<'w> {
         });
     }
 
+    /// Whether `count` or `for_each` certainly makes no instance (`count = 0`, a condition
+    /// known false, an empty collection).
+    fn no_instances(&self, b: &Block, file: FileId) -> bool {
+        if let Some(n) = self.block_attr(b, file, "count") {
+            return matches!(&n.kind, NodeKind::Num(v) if v.trim() == "0");
+        }
+        if let Some(n) = self.block_attr(b, file, "for_each") {
+            return match &n.kind {
+                NodeKind::List(l) => l.is_empty(),
+                NodeKind::Map(m) => m.is_empty(),
+                _ => false,
+            };
+        }
+        false
+    }
+
     fn build_resource(&self, m: &mut Model, ty: &str, name: &str, b: &Block, file: FileId) {
+        if self.no_instances(b, file) {
+            return;
+        }
         let addr = self.address(ty, name);
         let span = span_of(file, b.span());
         match ty {
