@@ -346,8 +346,14 @@ fn configure(args: &ScanArgs) -> Result<(Config, Option<Level>, Output), String>
     };
     let mut ignore = loaded.ignore.clone();
     ignore.extend(args.ignore.iter().cloned());
-    let mut exclude = loaded.exclude.clone();
-    exclude.extend(args.exclude.iter().cloned());
+    let exclude = args.exclude.clone();
+    let config_exclude = loaded.path.as_ref().map(|p| {
+        let dir = p.parent().filter(|d| !d.as_os_str().is_empty());
+        (
+            dir.map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+            loaded.exclude.clone(),
+        )
+    });
     let config_file = loaded
         .path
         .clone()
@@ -372,6 +378,7 @@ fn configure(args: &ScanArgs) -> Result<(Config, Option<Level>, Output), String>
             select: args.select.clone().or(loaded.select.clone()),
             ignore,
             exclude,
+            config_exclude,
             threads: args.threads.or(loaded.threads),
             per_path_ignores: loaded
                 .per_path_ignores

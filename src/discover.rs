@@ -194,13 +194,22 @@ fn admissible(ignores: &Ignores, path: &Path, is_symlink: bool, is_dir: bool) ->
 
 pub fn discover(
     paths: &[PathBuf],
-    excludes: &[String],
+    excludes: &[(PathBuf, Vec<String>)],
     roots: &Roots,
 ) -> Result<Discovered, String> {
     let cwd = normalize(&std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")));
-    let matcher = exclude_matcher(&cwd, excludes)?;
+    // Each group of globs is relative to its own directory (the working directory for
+    // `--exclude`, the configuration file's for its `exclude`).
+    let matchers: Vec<(PathBuf, Gitignore)> = excludes
+        .iter()
+        .filter(|(_, globs)| !globs.is_empty())
+        .map(|(root, globs)| {
+            let root = normalize(&std::path::absolute(root).unwrap_or_else(|_| root.clone()));
+            exclude_matcher(&root, globs).map(|m| (root, m))
+        })
+        .collect::<Result<_, _>>()?;
     let excluded = |p: &Path| {
-        if excludes.is_empty() {
+        if matchers.is_empty() {
             return false;
         }
         let abs = normalize(&if p.is_absolute() {
@@ -208,7 +217,9 @@ pub fn discover(
         } else {
             cwd.join(p)
         });
-        abs.starts_with(&cwd) && matcher.matched_path_or_any_parents(&abs, false).is_ignore()
+        matchers.iter().any(|(root, m)| {
+            abs.starts_with(root) && m.matched_path_or_any_parents(&abs, false).is_ignore()
+        })
     };
     let mut out = Discovered::default();
     let problems: Problems = Default::default();

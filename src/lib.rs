@@ -36,7 +36,10 @@ pub struct Config {
     /// Only these rules (all when `None`).
     pub select: Option<Vec<String>>,
     pub ignore: Vec<String>,
+    /// `--exclude` globs, relative to the working directory.
     pub exclude: Vec<String>,
+    /// A configuration file's `exclude` globs, relative to its directory.
+    pub config_exclude: Option<(PathBuf, Vec<String>)>,
     /// Worker threads (one per core when `None`).
     pub threads: Option<usize>,
     /// Rules ignored under some paths.
@@ -101,7 +104,10 @@ pub fn scan(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
 
 fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
     let roots = fs::Roots::new(paths, config.allow_outside_root);
-    let found = discover::discover(paths, &config.exclude, &roots)?;
+    let cwd = discover::normalize(&std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")));
+    let mut excludes = vec![(cwd, config.exclude.clone())];
+    excludes.extend(config.config_exclude.clone());
+    let found = discover::discover(paths, &excludes, &roots)?;
     let read: Vec<Read> = found
         .files
         .par_iter()

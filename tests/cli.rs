@@ -228,3 +228,39 @@ fn discovery_honours_ignore_files_terraform_dirs_and_excludes() {
         Vec::<String>::new()
     );
 }
+
+#[test]
+fn config_excludes_are_relative_to_the_config_file_from_anywhere() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    for d in [".git", "vendor", "src/deep"] {
+        std::fs::create_dir_all(repo.join(d)).unwrap();
+    }
+    let bad = r#"{"Statement": [{"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:GetBucketAcl", "Resource": "arn:aws:s3:::b"}]}"#;
+    std::fs::write(repo.join("vendor/p.json"), bad).unwrap();
+    std::fs::write(repo.join("src/p.json"), bad).unwrap();
+    std::fs::write(repo.join(".trailguard.toml"), "exclude = [\"vendor/\"]\n").unwrap();
+    let paths = |cwd: &std::path::Path, arg: &str| -> Vec<String> {
+        let out = tg()
+            .current_dir(cwd)
+            .args(["scan", "--format", "json", arg])
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["path"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // From the repository, from a subdirectory below it, and from outside it.
+    assert_eq!(paths(&repo, "."), ["src/p.json"]);
+    let from_below = paths(&repo.join("src/deep"), "../..");
+    assert!(
+        from_below.len() == 1 && from_below[0].ends_with("repo/src/p.json"),
+        "{from_below:?}"
+    );
+    let outside = paths(tmp.path(), "repo");
+    assert_eq!(outside, ["repo/src/p.json"]);
+}
