@@ -24,6 +24,11 @@ impl Span {
     }
 
     /// The smallest span holding both (same file assumed; otherwise `self`).
+    /// A whole file's text, ending at its last character (not past a final newline).
+    pub fn whole(file: FileId, text: &str) -> Span {
+        Span::new(file, 0, text.trim_end().len())
+    }
+
     pub fn to(self, other: Span) -> Span {
         if self.file != other.file {
             return self;

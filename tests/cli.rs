@@ -264,3 +264,27 @@ fn config_excludes_are_relative_to_the_config_file_from_anywhere() {
     let outside = paths(tmp.path(), "repo");
     assert_eq!(outside, ["repo/src/p.json"]);
 }
+
+#[test]
+fn a_finding_on_a_whole_document_ends_at_its_last_character() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = "{\n  \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"Service\": \"cloudtrail.amazonaws.com\"}, \"Action\": \"s3:GetBucketAcl\", \"Resource\": \"arn:aws:s3:::b\"}]\n}\n\n";
+    std::fs::write(tmp.path().join("p.json"), text).unwrap();
+    let out = tg()
+        .current_dir(tmp.path())
+        .args(["scan", "--format", "json", "p.json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = &v["findings"][0];
+    assert_eq!(f["rule"], "TG001");
+    assert_eq!(
+        (f["start"]["line"].as_u64(), f["start"]["column"].as_u64()),
+        (Some(1), Some(1))
+    );
+    // The `}` on line 3 is the last character: the span ends just past it.
+    assert_eq!(
+        (f["end"]["line"].as_u64(), f["end"]["column"].as_u64()),
+        (Some(3), Some(2))
+    );
+}

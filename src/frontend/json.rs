@@ -661,7 +661,7 @@ pub fn read_file(file: FileId, display: &str, text: &str) -> Model {
     };
     match classify(&root) {
         JsonKind::PolicyDocument => {
-            let whole = Span::new(file, 0, text.len());
+            let whole = Span::whole(file, text);
             if let Some(kind) = standalone_kind(&root) {
                 push_policy(&mut model, kind, whole, &root);
             }

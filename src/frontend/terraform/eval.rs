@@ -1363,7 +1363,7 @@ impl<'w> Instance<'w> {
         if !self.spend(LOAD_COST + text.len() / 16, span) {
             return unknown(span);
         }
-        let whole = Span::new(id, 0, text.len());
+        let whole = Span::whole(id, &text);
         match parse_nodes(
             &text,
             OffsetMap {
@@ -1396,7 +1396,7 @@ impl<'w> Instance<'w> {
         let Ok(tpl) = hcl_edit::parser::parse_template(&text) else {
             return unknown(span);
         };
-        let whole = Span::new(id, 0, text.len());
+        let whole = Span::whole(id, &text);
         match self.json_template(&tpl, id, 0, &text, &scope) {
             Some(doc) => Node::new(whole, NodeKind::Doc(Box::new(Node::new(whole, doc.kind)))),
             None => unknown(span),
