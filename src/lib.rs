@@ -120,8 +120,14 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
     let mut hcl = vec![];
     let mut generated = vec![];
     let mut pending_tf: Vec<(u32, bool)> = vec![];
-    for r in read {
-        files_scanned += usize::from(r.scanned);
+    for (mut r, (_, role)) in read.into_iter().zip(&found.files) {
+        // A file read only as context (beside a named file) informs findings, but is neither
+        // counted as scanned nor the subject of a notice.
+        if role.reported() {
+            files_scanned += usize::from(r.scanned);
+        } else {
+            r.model.notices.clear();
+        }
         let id = sources.files.len() as u32;
         if let Some(is_vars) = r.terraform {
             pending_tf.push((id, is_vars));

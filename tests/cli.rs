@@ -288,3 +288,34 @@ fn a_finding_on_a_whole_document_ends_at_its_last_character() {
         (Some(3), Some(2))
     );
 }
+
+#[test]
+fn files_read_for_context_give_no_notices_and_are_not_counted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = r#"{"Statement": [{"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:GetBucketAcl", "Resource": "arn:aws:s3:::b"}]}"#;
+    std::fs::write(tmp.path().join("p.json"), bad).unwrap();
+    std::fs::write(tmp.path().join("q.json"), bad).unwrap();
+    std::fs::write(tmp.path().join("binary.json"), b"\x00\x01\x02 not text").unwrap();
+    let out = tg()
+        .current_dir(tmp.path())
+        .args(["scan", "--format", "json", "p.json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["notices"].as_array().unwrap().len(),
+        0,
+        "{}",
+        v["notices"]
+    );
+    assert_eq!(v["files_scanned"], 1);
+    assert_eq!(v["findings"].as_array().unwrap().len(), 1);
+    // Named, the binary file is a notice.
+    let out = tg()
+        .current_dir(tmp.path())
+        .args(["scan", "--format", "json", "binary.json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["notices"].as_array().unwrap().len(), 1);
+}
