@@ -124,7 +124,7 @@ fn human_output_has_snippets_hints_and_summary() {
             ))
             .and(predicate::str::contains("= help: add"))
             .and(predicate::str::contains(
-                "0 errors, 1 warnings in 1 files (4 files scanned)",
+                "0 errors, 1 warning in 1 file (4 files scanned)",
             )),
     );
     // Quiet: one line per finding.

@@ -323,8 +323,9 @@ fn named_files_report_only_their_own_findings_with_context_read() {
         .map(|f| f["path"].as_str().unwrap())
         .collect();
     assert_eq!(paths, ["mod/a.json"]);
-    // Its directory and the ancestors up to the repository root were read for context.
-    assert_eq!(v["files_scanned"], 3);
+    // Its directory and the ancestors up to the repository root are read for context, but
+    // only the named file counts as scanned.
+    assert_eq!(v["files_scanned"], 1);
 }
 
 const GOOD: &str = r#"{
@@ -552,7 +553,7 @@ fn action_scan_step_runs_for_real() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("1 warnings in 1 files (4 files scanned)"),
+        stdout.contains("1 warning in 1 file (4 files scanned)"),
         "{stdout}"
     );
     let outputs = fs::read_to_string(&out_file).unwrap();

@@ -117,14 +117,39 @@ pub fn render(report: &Report, color: bool, quiet: bool) -> String {
         }
         let files: std::collections::BTreeSet<_> =
             report.findings.iter().map(|f| f.span.file).collect();
-        let _ = writeln!(
-            out,
-            "{} errors, {} warnings in {} files ({} files scanned)",
-            report.count(Level::Error),
-            report.count(Level::Warning),
-            files.len(),
-            report.files_scanned
-        );
+        let _ = writeln!(out, "{}", summary(report, files.len()));
     }
     out
+}
+
+/// `n thing` or `n things`.
+fn count(n: usize, one: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {one}s")
+    }
+}
+
+/// The summary line: `1 error, 2 warnings, 1 note in 2 files (14 files scanned)`, or why
+/// nothing was judged.
+fn summary(report: &Report, files_with_findings: usize) -> String {
+    if report.files_scanned == 0 {
+        return "no files trailguard reads were found (Terraform, CloudFormation, policy JSON, plans)"
+            .to_string();
+    }
+    let mut parts = vec![
+        count(report.count(Level::Error), "error"),
+        count(report.count(Level::Warning), "warning"),
+    ];
+    let notes = report.count(Level::Note);
+    if notes > 0 {
+        parts.push(count(notes, "note"));
+    }
+    format!(
+        "{} in {} ({} scanned)",
+        parts.join(", "),
+        count(files_with_findings, "file"),
+        count(report.files_scanned, "file")
+    )
 }
