@@ -107,6 +107,18 @@ impl Roots {
         Ok(())
     }
 
+    /// A file's path from the repository root that holds it (the nearest ancestor with
+    /// `.git`), with forward slashes; `None` outside a repository.
+    pub fn repository_relative(&self, path: &Path) -> Option<String> {
+        let canonical = std::fs::canonicalize(path).ok()?;
+        let root = canonical
+            .ancestors()
+            .skip(1)
+            .find(|d| self.contains(d) && d.join(".git").exists())?;
+        let rel = canonical.strip_prefix(root).ok()?;
+        Some(rel.to_string_lossy().replace('\\', "/"))
+    }
+
     /// The roots, canonical.
     pub fn paths(&self) -> &[PathBuf] {
         &self.roots

@@ -287,7 +287,9 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
         in_reported(f.span) || f.related.iter().any(|r| in_reported(r.span))
     });
     sort_findings(&mut findings, &sources);
-    report::finding::assign_fingerprints(&mut findings, &sources);
+    report::finding::assign_fingerprints(&mut findings, &sources, &|p| {
+        roots.repository_relative(p)
+    });
     findings.retain(|f| !config.baseline.contains(&f.fingerprint));
     Ok(Report {
         sources,

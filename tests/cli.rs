@@ -319,3 +319,37 @@ fn files_read_for_context_give_no_notices_and_are_not_counted() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["notices"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn a_baseline_matches_from_any_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    std::fs::create_dir_all(repo.join("sub")).unwrap();
+    let bad = r#"{"Statement": [{"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:GetBucketAcl", "Resource": "arn:aws:s3:::b"}]}"#;
+    std::fs::write(repo.join("sub/p.json"), bad).unwrap();
+    let baseline = tmp.path().join("baseline.json");
+    tg().current_dir(&repo)
+        .args(["scan", "--write-baseline", baseline.to_str().unwrap(), "."])
+        .assert()
+        .code(0);
+    let findings = |cwd: &std::path::Path, arg: &str, with_baseline: bool| -> usize {
+        let mut c = tg();
+        c.current_dir(cwd).args(["scan", "--format", "json", arg]);
+        if with_baseline {
+            c.args(["--baseline", baseline.to_str().unwrap()]);
+        }
+        let out = c.output().unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["findings"].as_array().unwrap().len()
+    };
+    for (cwd, arg) in [
+        (repo.clone(), "."),
+        (repo.join("sub"), "."),
+        (repo.join("sub"), ".."),
+        (tmp.path().to_path_buf(), "repo"),
+    ] {
+        assert_eq!(findings(&cwd, arg, false), 1, "{} {arg}", cwd.display());
+        assert_eq!(findings(&cwd, arg, true), 0, "{} {arg}", cwd.display());
+    }
+}

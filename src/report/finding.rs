@@ -90,10 +90,20 @@ impl Finding {
 
 /// Fills in fingerprints: a hash of rule, path, logical address and the offending text with
 /// white space removed, plus an occurrence counter for identical ones. Findings must be sorted.
-pub fn assign_fingerprints(findings: &mut [Finding], sources: &SourceMap) {
+/// `root_relative` names a file by its path from the repository root when it has one, so a
+/// baseline written in one directory matches from any other.
+pub fn assign_fingerprints(
+    findings: &mut [Finding],
+    sources: &SourceMap,
+    root_relative: &dyn Fn(&std::path::Path) -> Option<String>,
+) {
     let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut names: HashMap<u32, String> = HashMap::new();
     for f in findings.iter_mut() {
-        let path = &sources.get(f.span.file).display;
+        let path = names.entry(f.span.file).or_insert_with(|| {
+            let file = sources.get(f.span.file);
+            root_relative(&file.path).unwrap_or_else(|| file.display.clone())
+        });
         let text: String = sources
             .slice(f.span)
             .chars()
