@@ -20,6 +20,19 @@ fn valid_account(a: &str) -> bool {
 }
 
 /// The policy document, or what is missing or wrong.
+/// S3's general purpose bucket naming rules: 3 to 63 characters of lowercase letters, digits,
+/// dots and hyphens, starting and ending with a letter or digit, no `..`, not an IP address.
+fn valid_bucket(b: &str) -> bool {
+    let ends_ok = |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    (3..=63).contains(&b.len())
+        && b.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
+        && ends_ok(b.chars().next())
+        && ends_ok(b.chars().last())
+        && !b.contains("..")
+        && b.parse::<std::net::Ipv4Addr>().is_err()
+}
+
 pub fn policy(r: &Request) -> Result<Value, String> {
     let mut partition = r.partition.clone();
     let mut account = r.account.clone();
@@ -83,12 +96,29 @@ pub fn policy(r: &Request) -> Result<Value, String> {
             "{o:?} is not an organization ID (o- and 10 to 32 lowercase letters or digits)"
         ));
     }
-    // Who may use the grant: the trail, else the account.
+    // Who may use the grant: the trail, else the account. A pattern is compared with ArnLike
+    // (StringEquals compares `*` literally and would match no trail).
     let source = match &r.trail_arn {
+        Some(arn) if arn.contains(['*', '?']) => json!({"ArnLike": {"aws:SourceArn": arn}}),
         Some(arn) => json!({"StringEquals": {"aws:SourceArn": arn}}),
         None => json!({"StringEquals": {"aws:SourceAccount": account}}),
     };
     if r.kms {
+        let unused: Vec<&str> = [
+            ("--bucket", r.bucket.is_some()),
+            ("--prefix", r.prefix.is_some()),
+            ("--org-id", r.org_id.is_some()),
+        ]
+        .iter()
+        .filter(|(_, given)| *given)
+        .map(|(flag, _)| *flag)
+        .collect();
+        if !unused.is_empty() {
+            return Err(format!(
+                "--kms prints the key policy, which names no bucket, prefix or organization: drop {}",
+                unused.join(", ")
+            ));
+        }
         let mut encrypt_condition = json!({"StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": format!("arn:{partition}:cloudtrail:*:{account}:trail/*")}});
         if let (Some(obj), Some(src)) = (encrypt_condition.as_object_mut(), source.as_object()) {
             obj.extend(src.clone());
@@ -123,8 +153,10 @@ pub fn policy(r: &Request) -> Result<Value, String> {
         }));
     }
     let bucket = r.bucket.clone().ok_or("--bucket is required")?;
-    if bucket.is_empty() || bucket.contains(['/', '*', '?', ':']) {
-        return Err(format!("{bucket:?} is not a bucket name"));
+    if !valid_bucket(&bucket) {
+        return Err(format!(
+            "{bucket:?} is not an S3 bucket name (3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit)"
+        ));
     }
     let prefix = r
         .prefix
@@ -137,10 +169,15 @@ pub fn policy(r: &Request) -> Result<Value, String> {
     };
     let write_condition = |src: &Value| {
         let mut c = json!({"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}});
-        if let Some(se) = src.get("StringEquals").and_then(Value::as_object)
-            && let Some(target) = c.get_mut("StringEquals").and_then(Value::as_object_mut)
-        {
-            target.extend(se.clone());
+        for (op, kv) in src.as_object().into_iter().flatten() {
+            let Some(kv) = kv.as_object() else { continue };
+            if let Some(target) = c.as_object_mut().and_then(|c| {
+                c.entry(op.clone())
+                    .or_insert_with(|| json!({}))
+                    .as_object_mut()
+            }) {
+                target.extend(kv.clone());
+            }
         }
         c
     };

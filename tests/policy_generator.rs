@@ -37,13 +37,29 @@ fn every_combination_scans_clean() {
     for partition in ["aws", "aws-cn", "aws-us-gov"] {
         for prefix in [None, Some("audit"), Some("org/logs")] {
             for org in [None, Some("o-a1b2c3d4e5")] {
-                for by_arn in [true, false] {
+                // The trail by its ARN (exact, or a pattern for any trail name or Region), or
+                // by its account.
+                for by_arn in [
+                    Some("us-east-1:111111111111:trail/main"),
+                    Some("us-east-1:111111111111:trail/*"),
+                    Some("*:111111111111:trail/main"),
+                    None,
+                ] {
                     for kms in [false, true] {
-                        let arn =
-                            format!("arn:{partition}:cloudtrail:us-east-1:111111111111:trail/main");
-                        let mut args: Vec<String> =
-                            vec!["--bucket".into(), "acme-trail-logs".into()];
-                        if by_arn {
+                        if kms && (prefix.is_some() || org.is_some()) {
+                            // The key policy names no prefix or organization (refused: tested
+                            // in bad_options_exit_2).
+                            continue;
+                        }
+                        let arn = format!(
+                            "arn:{partition}:cloudtrail:{}",
+                            by_arn.unwrap_or("us-east-1:111111111111:trail/main")
+                        );
+                        let mut args: Vec<String> = vec![];
+                        if !kms {
+                            args.extend(["--bucket".into(), "acme-trail-logs".into()]);
+                        }
+                        if by_arn.is_some() {
                             args.extend(["--trail-arn".into(), arn.clone()]);
                         } else {
                             args.extend([
@@ -67,8 +83,13 @@ fn every_combination_scans_clean() {
                         assert_eq!(code, 0, "{argv:?}");
                         let doc: Value = serde_json::from_str(&text).unwrap();
                         assert_eq!(doc["Version"], "2012-10-17");
-                        let mut toml =
-                            format!("[[trails]]\narn = \"{arn}\"\nbucket = \"acme-trail-logs\"\n");
+                        // The trail it is checked against: a concrete one the pattern covers.
+                        let concrete = arn
+                            .replace("trail/*", "trail/main")
+                            .replace(":*:", ":eu-west-1:");
+                        let mut toml = format!(
+                            "[[trails]]\narn = \"{concrete}\"\nbucket = \"acme-trail-logs\"\n"
+                        );
                         if let Some(p) = prefix {
                             toml.push_str(&format!("prefix = \"{p}\"\n"));
                         }
@@ -88,7 +109,8 @@ fn every_combination_scans_clean() {
             }
         }
     }
-    assert_eq!(checked, 72);
+    // 3 partitions x (6 prefix/org combinations x 4 trail forms + 4 key policies).
+    assert_eq!(checked, 3 * (6 * 4 + 4));
 }
 
 #[test]
@@ -118,6 +140,29 @@ fn a_wrong_trail_is_caught() {
 #[test]
 fn bad_options_exit_2() {
     assert_eq!(generate(&["--bucket", "b"]).0, 2);
+    for bucket in [
+        "ab",
+        "Acme-Logs",
+        "acme_logs",
+        "-acme",
+        "acme..logs",
+        "192.168.1.1",
+    ] {
+        assert_eq!(
+            generate(&["--bucket", bucket, "--account", "111111111111"]).0,
+            2,
+            "{bucket}"
+        );
+    }
+    for flag in [
+        ["--bucket", "acme-logs"],
+        ["--prefix", "audit"],
+        ["--org-id", "o-a1b2c3d4e5"],
+    ] {
+        let mut args = vec!["--kms", "--account", "111111111111"];
+        args.extend(flag);
+        assert_eq!(generate(&args).0, 2, "{flag:?}");
+    }
     assert_eq!(generate(&["--account", "111111111111"]).0, 2);
     assert_eq!(generate(&["--bucket", "b", "--account", "12"]).0, 2);
     assert_eq!(
