@@ -134,7 +134,7 @@ pub struct ScanArgs {
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
     /// No colours in human output (NO_COLOR is honoured too)
-    #[arg(long)]
+    #[arg(long, conflicts_with = "color")]
     pub no_color: bool,
     /// Colours in human output: auto (a terminal, unless NO_COLOR), always, never
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
@@ -142,9 +142,9 @@ pub struct ScanArgs {
     /// Print findings only, no hints, notes or summary
     #[arg(long, short = 'q')]
     pub quiet: bool,
-    /// Worker threads (default: one per core)
-    #[arg(long, short = 'j')]
-    pub threads: Option<usize>,
+    /// Worker threads, at least 1 (default: one per core)
+    #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
     /// Let file(), templatefile(), module sources and symlinks read outside the scan root (the
     /// repository of each PATH). Only for code you trust; not settable in .trailguard.toml
     #[arg(long)]
@@ -345,7 +345,7 @@ fn configure(args: &ScanArgs) -> Result<(Config, Option<Level>, Output), String>
         _ => Default::default(),
     };
     let mut ignore = loaded.ignore.clone();
-    ignore.extend(args.ignore.iter().cloned());
+    ignore.extend(args.ignore.iter().map(|i| rules::canonical_id(i)));
     let exclude = args.exclude.clone();
     let config_exclude = loaded.path.as_ref().map(|p| {
         let dir = p.parent().filter(|d| !d.as_os_str().is_empty());
@@ -375,11 +375,15 @@ fn configure(args: &ScanArgs) -> Result<(Config, Option<Level>, Output), String>
     };
     Ok((
         Config {
-            select: args.select.clone().or(loaded.select.clone()),
+            select: args
+                .select
+                .as_ref()
+                .map(|s| s.iter().map(|i| rules::canonical_id(i)).collect())
+                .or(loaded.select.clone()),
             ignore,
             exclude,
             config_exclude,
-            threads: args.threads.or(loaded.threads),
+            threads: args.threads.map(usize::from).or(loaded.threads),
             per_path_ignores: loaded
                 .per_path_ignores
                 .into_iter()
@@ -424,7 +428,8 @@ fn run_scan(args: ScanArgs) -> Result<i32, String> {
                 ColorWhen::Always => true,
                 ColorWhen::Never => false,
                 ColorWhen::Auto => {
-                    !no_color_env && out.file.is_none() && std::io::stdout().is_terminal()
+                    let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+                    !no_color_env && !dumb && out.file.is_none() && std::io::stdout().is_terminal()
                 }
             };
             crate::report::human::render(&report, color, out.quiet)

@@ -275,6 +275,16 @@ pub fn load(path: &Path) -> Result<Loaded, String> {
     }
     out.quiet = raw.quiet.unwrap_or(false);
     out.no_color = raw.no_color.unwrap_or(false);
+    if raw.threads == Some(0) {
+        let at = text.find("threads").unwrap_or(0);
+        return Err(err_at(
+            path,
+            &text,
+            at..at,
+            "threads must be at least 1",
+            "leave it out for one thread per core",
+        ));
+    }
     out.threads = raw.threads;
     for t in raw.trails.iter().flatten() {
         let entry = t.get_ref().clone();

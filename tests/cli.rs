@@ -353,3 +353,67 @@ fn a_baseline_matches_from_any_directory() {
         assert_eq!(findings(&cwd, arg, true), 0, "{} {arg}", cwd.display());
     }
 }
+
+#[test]
+fn rules_are_named_by_id_or_name_with_spaces_trimmed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = r#"{"Statement": [{"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:GetBucketAcl", "Resource": "arn:aws:s3:::b"}]}"#;
+    std::fs::write(tmp.path().join("p.json"), bad).unwrap();
+    for select in [
+        "TG001",
+        "cloudtrail-principal-missing",
+        "TG002, TG001",
+        " tg001 ",
+    ] {
+        let out = tg()
+            .current_dir(tmp.path())
+            .args(["scan", "--format", "json", "--select", select, "."])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{select}: {out:?}");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["findings"][0]["rule"], "TG001", "{select}");
+    }
+    let out = tg()
+        .current_dir(tmp.path())
+        .args(["scan", "--ignore", "cloudtrail-principal-missing", "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    tg().args(["explain", "log-prefix-mismatch"])
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("# TG002 log-prefix-mismatch"));
+}
+
+#[test]
+fn thread_counts_and_colour_flags_are_checked() {
+    tg().args(["scan", "-j", "0", "testdata/reference"])
+        .assert()
+        .code(2);
+    tg().args([
+        "scan",
+        "--no-color",
+        "--color",
+        "always",
+        "testdata/reference",
+    ])
+    .assert()
+    .code(2);
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join(".trailguard.toml"), "threads = 0\n").unwrap();
+    tg().current_dir(tmp.path())
+        .args(["scan", "."])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            ".trailguard.toml:1:1: threads must be at least 1",
+        ));
+    // No line of the human output ends in spaces.
+    let out = tg()
+        .args(["scan", "--no-color", "testdata/reference"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.lines().all(|l| !l.ends_with(' ')), "{text}");
+}

@@ -110,7 +110,11 @@ pub fn render(report: &Report, color: bool, quiet: bool) -> String {
             );
         }
     }
-    let mut out = String::from_utf8_lossy(buf.as_slice()).into_owned();
+    // The snippets' gutter lines carry trailing spaces: drop them.
+    let mut out: String = String::from_utf8_lossy(buf.as_slice())
+        .lines()
+        .map(|l| format!("{}\n", l.trim_end_matches(' ')))
+        .collect();
     if !quiet {
         for n in &report.notices {
             let _ = writeln!(out, "note: {}: {}", n.location(), n.message);

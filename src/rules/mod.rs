@@ -96,10 +96,18 @@ pub static ALL: &[(&RuleMeta, Option<Check>)] = &[
     ),
 ];
 
+/// A rule by its ID (`TG002`) or its name (`log-prefix-mismatch`), case and surrounding
+/// spaces ignored.
 pub fn find(id: &str) -> Option<&'static RuleMeta> {
+    let id = id.trim();
     ALL.iter()
         .map(|(m, _)| *m)
-        .find(|m| m.id.eq_ignore_ascii_case(id))
+        .find(|m| m.id.eq_ignore_ascii_case(id) || m.name.eq_ignore_ascii_case(id))
+}
+
+/// The rule ID for an ID or name (as given when it names no rule).
+pub fn canonical_id(id: &str) -> String {
+    find(id).map_or_else(|| id.trim().to_string(), |m| m.id.to_string())
 }
 
 /// Position of a rule in [`ALL`] (SARIF `ruleIndex`).
