@@ -295,10 +295,16 @@ pub fn load(path: &Path) -> Result<Loaded, String> {
                 || segs[2] != "cloudtrail"
                 || !segs[5].starts_with("trail/")
             {
+                // At the value itself when it can be found inside the table.
+                let span = t.span();
+                let at = text
+                    .get(span.start..)
+                    .and_then(|rest| rest.find(arn.as_str()))
+                    .map_or(span.clone(), |i| span.start + i..span.start + i + arn.len());
                 return Err(err_at(
                     path,
                     &text,
-                    t.span(),
+                    at,
                     &format!("{arn:?} is not a trail ARN"),
                     "write arn:PARTITION:cloudtrail:REGION:ACCOUNT:trail/NAME",
                 ));
@@ -365,6 +371,6 @@ mod tests {
         let e = load_str("ignore = [\"TG001\", \"TG099\"]\n").unwrap_err();
         assert!(e.contains(":1:20: unknown rule ID \"TG099\""), "{e}");
         let e = load_str("[[trails]]\narn = \"arn:aws:s3:::bucket\"\n").unwrap_err();
-        assert!(e.contains("is not a trail ARN"), "{e}");
+        assert!(e.contains(":2:8: \"arn:aws:s3:::bucket\" is not a trail ARN"), "{e}");
     }
 }
