@@ -81,6 +81,15 @@ impl Symbol {
     /// The symbol as messages show it: `${NAME}` (a Terraform symbol is named
     /// `DIR#ADDRESS`: the address).
     pub fn shown(&self) -> String {
+        // A Terraform provider's account, Region or partition (no syntax names them): `<region>`.
+        let address = self.name.rsplit('#').next().unwrap_or(&self.name);
+        if let Some(rest) = address.strip_prefix("aws")
+            && let Some((alias, what)) = rest.rsplit_once('.')
+            && (alias.is_empty() || alias.starts_with('['))
+            && matches!(what, "partition" | "region" | "account_id")
+        {
+            return format!("<{what}>");
+        }
         // Placeholders and fill-in tokens are shown as written.
         const AS_WRITTEN: [&str; 7] = ["${", "{{", "<", "[", "__", "%", "@"];
         if AS_WRITTEN.iter().any(|p| self.name.starts_with(p)) {
