@@ -231,10 +231,13 @@ pub fn trail_ref(t: &Trail) -> TrailRef {
         is_org: t.is_org,
         prefixes: vec![prefix],
         defined_at: Some(t.span),
-        label: if t.address.is_empty() {
-            t.name.to_string()
-        } else {
-            t.address.clone()
+        label: match t.name.as_str() {
+            _ if t.address.is_empty() => t.name.to_string(),
+            // A CloudFormation logical ID: the trail's own name first, when known.
+            Some(name) if !t.address.contains(['.', ' ']) && name != t.address => {
+                format!("{name} ({})", t.address)
+            }
+            _ => t.address.clone(),
         },
         stand_in: false,
         guard: t.guard.clone(),
