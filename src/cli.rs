@@ -115,10 +115,10 @@ pub struct ScanArgs {
     /// Lowest level that makes the exit code 1 [default: warning]
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
-    /// Only these rules (comma-separated IDs)
+    /// Only these rules (comma-separated IDs or names)
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
     pub select: Option<Vec<String>>,
-    /// Skip these rules (comma-separated IDs)
+    /// Skip these rules (comma-separated IDs or names)
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
     pub ignore: Vec<String>,
     /// Skip paths matching GLOB (gitignore syntax; repeatable)
@@ -210,14 +210,7 @@ pub fn run(cli: Cli) -> i32 {
             0
         }
         Command::Man => {
-            let mut buf = vec![];
-            if clap_mangen::Man::new(Cli::command())
-                .render(&mut buf)
-                .is_err()
-            {
-                return 2;
-            }
-            let _ = std::io::stdout().write_all(&buf);
+            let _ = std::io::stdout().write_all(man_page().as_bytes());
             0
         }
         Command::Scan(args) => match run_scan(args) {
@@ -239,6 +232,85 @@ fn validate_ids(ids: &[String]) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Escapes text for roff.
+fn roff(s: &str) -> String {
+    s.replace('\\', "\\e")
+        .replace('-', "\\-")
+        .replace('\n', " ")
+}
+
+/// The man page: clap's header, then every subcommand with its options, the exit status, the
+/// configuration keys and the rules.
+fn man_page() -> String {
+    use std::fmt::Write as _;
+    let cmd = Cli::command();
+    let mut buf = vec![];
+    let man = clap_mangen::Man::new(cmd.clone());
+    let _ = man.render_title(&mut buf);
+    let _ = man.render_name_section(&mut buf);
+    let _ = man.render_synopsis_section(&mut buf);
+    let _ = man.render_description_section(&mut buf);
+    let mut s = String::from_utf8_lossy(&buf).into_owned();
+    s.push_str(".SH COMMANDS\n");
+    for sub in cmd.get_subcommands() {
+        let name = sub.get_name();
+        let args: Vec<String> = sub
+            .get_positionals()
+            .map(|a| format!("[{}]", a.get_id().as_str().to_uppercase()))
+            .collect();
+        let _ = writeln!(
+            s,
+            ".SS \"trailguard {name}{}{}\"\n{}",
+            if args.is_empty() { "" } else { " " },
+            args.join(" "),
+            roff(&sub.get_about().map(|a| a.to_string()).unwrap_or_default())
+        );
+        for a in sub.get_arguments().filter(|a| !a.is_positional()) {
+            let Some(long) = a.get_long() else { continue };
+            let short = a
+                .get_short()
+                .map(|c| format!("\\-{c}, "))
+                .unwrap_or_default();
+            let value = a
+                .get_value_names()
+                .map(|v| format!(" {}", v.join(" ")))
+                .unwrap_or_default();
+            let possible: Vec<String> = a
+                .get_possible_values()
+                .iter()
+                .map(|p| p.get_name().to_string())
+                .collect();
+            let value = if possible.is_empty() || !value.is_empty() {
+                value
+            } else {
+                format!(" {}", possible.join("|"))
+            };
+            let _ = writeln!(
+                s,
+                ".TP\n\\fB{short}\\-\\-{}\\fR{}\n{}",
+                roff(long),
+                roff(&value),
+                roff(&a.get_help().map(|h| h.to_string()).unwrap_or_default())
+            );
+        }
+    }
+    s.push_str(".SH \"EXIT STATUS\"\n.TP\n0\nNothing at or above \\-\\-fail\\-on.\n.TP\n1\nFindings at or above \\-\\-fail\\-on.\n.TP\n2\nUsage or configuration error (bad flag, unknown rule, bad configuration, missing path, refused file).\n");
+    s.push_str(".SH CONFIGURATION\n\\fI.trailguard.toml\\fR, found by walking up from the first path (or named with \\-\\-config). Keys: select, ignore, fail\\-on, exclude (relative to the file), baseline and output (files below the file's directory), format, quiet, no\\-color, threads, [per\\-path\\-ignores], [levels], [[trails]] (arn, account, prefix, bucket, organization). Flags win over the file.\n");
+    s.push_str(".SH RULES\n");
+    for (m, _) in crate::rules::ALL {
+        let _ = writeln!(
+            s,
+            ".TP\n\\fB{}\\fR {} ({})\n{}",
+            m.id,
+            roff(m.name),
+            m.level.as_str(),
+            roff(m.summary)
+        );
+    }
+    s.push_str(".SH \"SEE ALSO\"\ntrailguard explain TGnnn prints a rule's page.\n");
+    s
 }
 
 /// A baseline file: the fingerprints of accepted findings.

@@ -371,6 +371,9 @@ mod tests {
         let e = load_str("ignore = [\"TG001\", \"TG099\"]\n").unwrap_err();
         assert!(e.contains(":1:20: unknown rule ID \"TG099\""), "{e}");
         let e = load_str("[[trails]]\narn = \"arn:aws:s3:::bucket\"\n").unwrap_err();
-        assert!(e.contains(":2:8: \"arn:aws:s3:::bucket\" is not a trail ARN"), "{e}");
+        assert!(
+            e.contains(":2:8: \"arn:aws:s3:::bucket\" is not a trail ARN"),
+            "{e}"
+        );
     }
 }

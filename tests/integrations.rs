@@ -287,10 +287,22 @@ fn completions_and_man_page() {
     tg().args(["completions", "bash"])
         .assert()
         .stdout(predicate::str::contains("--write-baseline"));
-    tg().arg("man")
-        .assert()
-        .code(0)
-        .stdout(predicate::str::contains(".TH trailguard"));
+    // One page: every subcommand with its options, the exit status, the configuration keys
+    // and the rules (no reference to pages that do not exist).
+    let page = String::from_utf8(tg().arg("man").output().unwrap().stdout).unwrap();
+    for part in [
+        ".TH trailguard",
+        ".SS \"trailguard scan [PATHS]\"",
+        ".SS \"trailguard policy\"",
+        "\\fB\\-\\-write\\-baseline\\fR",
+        "\\fB\\-\\-allow\\-outside\\-root\\fR",
+        ".SH \"EXIT STATUS\"",
+        ".SH CONFIGURATION",
+        "\\fBTG013\\fR",
+    ] {
+        assert!(page.contains(part), "{part} missing from the man page");
+    }
+    assert!(!page.contains("trailguard-scan(1)"));
 }
 
 fn git(dir: &Path, args: &[&str]) {
