@@ -279,9 +279,18 @@ pub fn read_named(path: &Path, limit: u64) -> Result<String, String> {
 
 /// Writes `bytes` to `dest` through a temporary file in the same directory and an atomic
 /// rename: a symlink at `dest` is replaced, never followed. An existing file keeps its
-/// permissions; a new one gets 0644.
+/// permissions; a new one gets 0644. A device or FIFO the command line names (`/dev/null`,
+/// `/dev/stdout`, a named pipe) is written into, never renamed over (that would replace the
+/// device node for the whole machine).
 pub fn write_atomic(dest: &Path, bytes: &[u8]) -> Result<(), String> {
     let fail = |e: &dyn fmt::Display| format!("cannot write {}: {e}", dest.display());
+    if let Some(stream) = stream_target(dest) {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&stream)
+            .map_err(|e| fail(&e))?;
+        return f.write_all(bytes).map_err(|e| fail(&e));
+    }
     let dir = match dest.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -308,6 +317,22 @@ pub fn write_atomic(dest: &Path, bytes: &[u8]) -> Result<(), String> {
     }
     tmp.persist(dest).map_err(|e| fail(&e.error))?;
     Ok(())
+}
+
+/// The path to write into directly when `dest` is a device or FIFO, or one of the system's own
+/// links in `/dev` (`/dev/stdout`, `/dev/fd/1`: no repository can plant those). Any other
+/// symlink is not followed.
+fn stream_target(dest: &Path) -> Option<PathBuf> {
+    let meta = std::fs::symlink_metadata(dest).ok()?;
+    let t = meta.file_type();
+    if !t.is_file() && !t.is_dir() && !t.is_symlink() {
+        return Some(dest.to_path_buf());
+    }
+    let in_dev = || {
+        let parent = dest.parent().filter(|p| !p.as_os_str().is_empty())?;
+        std::fs::canonicalize(parent).ok()
+    };
+    (t.is_symlink() && in_dev().is_some_and(|p| p.starts_with("/dev"))).then(|| dest.to_path_buf())
 }
 
 #[cfg(test)]

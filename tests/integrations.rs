@@ -369,7 +369,7 @@ fn pre_commit_hook_runs_for_real() {
     fs::write(d.join("README.md"), "x\n").unwrap();
     git(d, &["add", "README.md"]);
     git(d, &["commit", "-q", "-m", "init"]);
-    let once = || {
+    let run = || {
         Process::new("pre-commit")
             .current_dir(d)
             .args(["try-repo", repo_root().to_str().unwrap(), "trailguard"])
@@ -379,21 +379,6 @@ fn pre_commit_hook_runs_for_real() {
             .env("GIT_COMMITTER_EMAIL", "t@example.com")
             .output()
             .unwrap()
-    };
-    // The hook's `cargo install` can hit the machine's intermittent rustc-probe failure (see
-    // .ci/run): that one failure, and only it, is tried once more.
-    let run = || {
-        let out = once();
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        if text.contains("to learn about target-specific information") {
-            once()
-        } else {
-            out
-        }
     };
     // A staged policy with a defect fails the hook, with the finding in its output.
     fs::write(d.join("bucket-policy.json"), UNSCOPED).unwrap();

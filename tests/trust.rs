@@ -778,3 +778,41 @@ fn exponential_terraform_is_cut_short_with_a_notice() {
         );
     }
 }
+
+#[test]
+fn writing_to_a_fifo_or_device_writes_into_it_instead_of_replacing_it() {
+    // `--output /dev/null` once replaced the machine's /dev/null with a regular file (an atomic
+    // rename over a device node). A FIFO stands in for a device here.
+    let tmp = tempfile::tempdir().unwrap();
+    let fifo = tmp.path().join("report.pipe");
+    mkfifo(&fifo);
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || fs::read_to_string(fifo).unwrap())
+    };
+    let r = run(
+        tmp.path(),
+        &[
+            "scan",
+            "--format",
+            "json",
+            "--output",
+            fifo.to_str().unwrap(),
+            ".",
+        ],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let got = reader.join().unwrap();
+    assert!(got.contains("\"findings\""), "{got}");
+    use std::os::unix::fs::FileTypeExt;
+    assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+    // The system's own /dev/null stays a device.
+    let r = run(tmp.path(), &["scan", "--output", "/dev/null", "."]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+}
