@@ -25,6 +25,28 @@ pub enum Formula {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Guard(Vec<Formula>);
 
+/// What a frontend learned while evaluating: the values kept from one branch of a condition,
+/// by their span, with that condition.
+#[derive(Default)]
+pub struct Kept(std::cell::RefCell<Vec<(crate::source::Span, Formula)>>);
+
+impl Kept {
+    pub fn record(&self, span: crate::source::Span, f: Formula) {
+        self.0.borrow_mut().push((span, f));
+    }
+
+    /// `base` and every condition recorded at `span` (all of them, for nested branches).
+    pub fn guard_at(&self, span: crate::source::Span, base: &Guard) -> Guard {
+        let mut g = base.clone();
+        for (s, f) in self.0.borrow().iter() {
+            if *s == span {
+                g = g.and(&Guard::new(f.clone()));
+            }
+        }
+        g
+    }
+}
+
 /// Beyond this many cases, joint satisfiability is assumed (never a finding from it).
 const MAX_CASES: usize = 4096;
 

@@ -387,7 +387,7 @@ fn refused_notices(
     span_maps: &std::collections::HashMap<u32, frontend::terraform::json_syntax::SpanMap>,
     model: &mut Model,
 ) {
-    refused.sort_by_key(|(s, m)| (s.file, s.start, m.clone()));
+    refused.sort_by(|(a, m), (b, n)| (a.file, a.start, m).cmp(&(b.file, b.start, n)));
     refused.dedup();
     for (span, message) in refused {
         let span = span_maps

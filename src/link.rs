@@ -364,66 +364,66 @@ fn stand_ins(policy: &Policy) -> Vec<TrailRef> {
 /// The organization ID the policy's CloudTrail `s3:PutObject` Resources put right after
 /// `AWSLogs/` (`o-…` literally, or an organization-ID symbol), if any.
 fn resource_org(policy: &Policy) -> Option<Text> {
-    let needle: Vec<Tok> = "AWSLogs/".chars().map(Tok::Ch).collect();
-    for s in &policy.doc.statements {
-        if !s.is_allow()
-            || !allow_reaches_cloudtrail(s).is_yes()
-            || !covers_action(s, crate::aws::cloudtrail::PUT_OBJECT).maybe()
-        {
+    for toks in write_resources(policy) {
+        let Some(at) = awslogs_at(&toks) else {
             continue;
-        }
-        let Some(r) = &s.resource else { continue };
-        for it in &r.items {
-            let toks = tokens(&it.text, true);
-            let Some(at) = toks
-                .windows(needle.len())
-                .position(|w| w == needle.as_slice())
-            else {
-                continue;
-            };
-            let rest = &toks[at + needle.len()..];
-            match rest {
-                [Tok::Sym(sym), ..] if sym.kind == Kind::OrgId => {
-                    return Some(Text::sym(sym.clone()));
-                }
-                [Tok::Ch('o'), Tok::Ch('-'), ..] => {
-                    let id: Option<String> = rest
-                        .iter()
-                        .take_while(|t| **t != Tok::Ch('/'))
-                        .map(|t| match t {
-                            Tok::Ch(c) => Some(*c),
-                            _ => None,
-                        })
-                        .collect();
-                    return Some(id.map_or_else(
-                        || Text::sym(Symbol::new(Kind::OrgId, "stand-in.org")),
-                        Text::lit,
-                    ));
-                }
-                _ => {}
+        };
+        let rest = &toks[at + AWSLOGS.len()..];
+        match rest {
+            [Tok::Sym(sym), ..] if sym.kind == Kind::OrgId => {
+                return Some(Text::sym(sym.clone()));
             }
+            [Tok::Ch('o'), Tok::Ch('-'), ..] => {
+                let id: Option<String> = rest
+                    .iter()
+                    .take_while(|t| **t != Tok::Ch('/'))
+                    .map(|t| match t {
+                        Tok::Ch(c) => Some(*c),
+                        _ => None,
+                    })
+                    .collect();
+                return Some(id.map_or_else(
+                    || Text::sym(Symbol::new(Kind::OrgId, "stand-in.org")),
+                    Text::lit,
+                ));
+            }
+            _ => {}
         }
     }
     None
 }
 
+/// The tokens of every Resource of the policy's CloudTrail `s3:PutObject` grants.
+fn write_resources(policy: &Policy) -> impl Iterator<Item = Vec<Tok>> + '_ {
+    policy
+        .doc
+        .statements
+        .iter()
+        .filter(|s| {
+            s.is_allow()
+                && allow_reaches_cloudtrail(s).is_yes()
+                && covers_action(s, crate::aws::cloudtrail::PUT_OBJECT).maybe()
+        })
+        .filter_map(|s| s.resource.as_ref())
+        .flat_map(|r| r.items.iter().map(|it| tokens(&it.text, true)))
+}
+
+const AWSLOGS: &str = "AWSLogs/";
+
+/// Where `AWSLogs/` starts in a resource's tokens.
+fn awslogs_at(toks: &[Tok]) -> Option<usize> {
+    let needle: Vec<Tok> = AWSLOGS.chars().map(Tok::Ch).collect();
+    toks.windows(needle.len())
+        .position(|w| w == needle.as_slice())
+}
+
 /// What the policy's CloudTrail `s3:PutObject` resources put between the bucket and `AWSLogs/`.
 fn resource_prefixes(policy: &Policy) -> Vec<Vec<Tok>> {
     let mut out: Vec<Vec<Tok>> = vec![];
-    for s in &policy.doc.statements {
-        if !s.is_allow()
-            || !allow_reaches_cloudtrail(s).is_yes()
-            || !covers_action(s, crate::aws::cloudtrail::PUT_OBJECT).maybe()
-        {
-            continue;
-        }
-        let Some(r) = &s.resource else { continue };
-        for it in &r.items {
-            let toks = tokens(&it.text, true);
-            let prefix = prefix_of(&toks).unwrap_or_default();
-            if !out.contains(&prefix) && out.len() < MAX_STAND_INS {
-                out.push(prefix);
-            }
+    for toks in write_resources(policy) {
+        let prefix = prefix_of(&toks).unwrap_or_default();
+        if !out.contains(&prefix) && out.len() < MAX_STAND_INS {
+            out.push(prefix);
         }
     }
     if out.is_empty() {
@@ -434,10 +434,7 @@ fn resource_prefixes(policy: &Policy) -> Vec<Vec<Tok>> {
 
 /// In `arn:P:s3:::BUCKET/PREFIX/AWSLogs/…`, the tokens of `PREFIX/`.
 fn prefix_of(toks: &[Tok]) -> Option<Vec<Tok>> {
-    let needle: Vec<Tok> = "AWSLogs/".chars().map(Tok::Ch).collect();
-    let at = toks
-        .windows(needle.len())
-        .position(|w| w == needle.as_slice())?;
+    let at = awslogs_at(toks)?;
     // After the fifth colon comes BUCKET; the prefix starts after the first `/`.
     let mut colons = 0;
     let mut start = None;

@@ -8,7 +8,7 @@
 use crate::aws::Truth;
 use crate::aws::cloudtrail::trail_arn;
 use crate::aws::legacy_accounts::is_legacy_account_id;
-use crate::guard::{Formula, Guard};
+use crate::guard::{Formula, Guard, Kept};
 use crate::model::{Bucket, Key, Model, Policy, Suppression, Trail};
 use crate::policy::{Document, PolicyKind, read_document};
 use crate::source::{FileId, SourceFile, Span};
@@ -41,7 +41,7 @@ struct Cx<'a> {
     busy: RefCell<HashSet<String>>,
     depth: RefCell<usize>,
     /// The conditions `Fn::If` branches were taken under, by the span of the value kept.
-    guards: RefCell<Vec<(Span, Formula)>>,
+    guards: Kept,
 }
 
 fn no_value(n: &Node) -> bool {
@@ -187,18 +187,6 @@ impl<'a> Cx<'a> {
             },
             _ => Formula::Unknown,
         }
-    }
-
-    /// The guard recorded for a value kept from `Fn::If` branches (all of them, for nested
-    /// ones), and a resource's own `Condition`.
-    fn guard_at(&self, span: Span, resource: &Guard) -> Guard {
-        let mut g = resource.clone();
-        for (s, f) in self.guards.borrow().iter() {
-            if *s == span {
-                g = g.and(&Guard::new(f.clone()));
-            }
-        }
-        g
     }
 
     fn resource_guard(&self, r: &Entry) -> Guard {
@@ -459,12 +447,10 @@ impl<'a> Cx<'a> {
                     None => Formula::Unknown,
                 };
                 if no_value(&b) || b.is_empty_value() {
-                    self.guards.borrow_mut().push((a.span, cond()));
+                    self.guards.record(a.span, cond());
                     a
                 } else if no_value(&a) || a.is_empty_value() {
-                    self.guards
-                        .borrow_mut()
-                        .push((b.span, Formula::Not(Box::new(cond()))));
+                    self.guards.record(b.span, Formula::Not(Box::new(cond())));
                     b
                 } else if a.same_value(&b) {
                     b
@@ -618,7 +604,7 @@ pub fn read(file: FileId, source: &SourceFile, root: &Node, json: bool) -> Model
         resources: resources.clone(),
         busy: RefCell::default(),
         depth: RefCell::new(0),
-        guards: RefCell::default(),
+        guards: Kept::default(),
     };
     let partition = cx.pseudo("AWS::Partition").expect("pseudo");
     let account = cx.pseudo("AWS::AccountId").expect("pseudo");
@@ -684,7 +670,7 @@ pub fn read(file: FileId, source: &SourceFile, root: &Node, json: bool) -> Model
         let policy_doc = |name: &str| -> Option<(Document, Span)> {
             let (mut doc, span) = raw_doc(name)?;
             for st in &mut doc.statements {
-                st.guard = cx.guard_at(st.span, &guard);
+                st.guard = cx.guards.guard_at(st.span, &guard);
             }
             Some((doc, span))
         };

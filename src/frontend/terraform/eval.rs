@@ -8,7 +8,7 @@ use super::{Module, World};
 use crate::aws::Truth;
 use crate::aws::cloudtrail::trail_arn;
 use crate::frontend::json::{OffsetMap, Placeholder, Slot, parse_nodes, parse_nodes_with};
-use crate::guard::{Formula, Guard};
+use crate::guard::{Formula, Guard, Kept};
 use crate::model::{Bucket, Key, Model, Policy, Trail};
 use crate::policy::{PolicyKind, read_document};
 use crate::source::{FileId, Span};
@@ -198,7 +198,7 @@ pub struct Instance<'w> {
     budget: Rc<Budget>,
     /// The conditions values kept from one branch of an unknown conditional exist under, by
     /// the span of the value (each item's, for a list).
-    guards: RefCell<Vec<(Span, Formula)>>,
+    guards: Kept,
 }
 
 impl<'w> Instance<'w> {
@@ -250,7 +250,7 @@ impl<'w> Instance<'w> {
             children: RefCell::default(),
             depth: RefCell::new(0),
             budget: Rc::default(),
-            guards: RefCell::default(),
+            guards: Kept::default(),
         };
         for (file, body) in &module.files {
             for b in body.blocks() {
@@ -397,22 +397,12 @@ impl<'w> Instance<'w> {
 
     /// Records that `v` (each item of it, for a list) exists under `f`.
     fn remember(&self, v: &Node, f: Formula) {
-        let mut g = self.guards.borrow_mut();
         match &v.kind {
-            NodeKind::List(items) => g.extend(items.iter().map(|i| (i.span, f.clone()))),
-            _ => g.push((v.span, f)),
+            NodeKind::List(items) => items
+                .iter()
+                .for_each(|i| self.guards.record(i.span, f.clone())),
+            _ => self.guards.record(v.span, f),
         }
-    }
-
-    /// The guard of a resource (`count = cond ? 1 : 0`) and of what was kept at `span`.
-    fn guard_at(&self, span: Span, resource: &Guard) -> Guard {
-        let mut g = resource.clone();
-        for (s, f) in self.guards.borrow().iter() {
-            if *s == span {
-                g = g.and(&Guard::new(f.clone()));
-            }
-        }
-        g
     }
 
     /// A resource that exists only when `count = COND ? N : 0` (or `0 : N`) says so.
@@ -1501,7 +1491,7 @@ impl<'w> Instance<'w> {
         };
         let guard = self.resource_guard(b, file);
         for s in &mut document.statements {
-            s.guard = self.guard_at(s.span, &guard);
+            s.guard = self.guards.guard_at(s.span, &guard);
         }
         m.policies.push(Policy {
             kind,

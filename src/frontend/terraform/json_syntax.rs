@@ -79,6 +79,19 @@ impl Gen<'_> {
         self.json.get(n.span.range()).unwrap_or("")
     }
 
+    /// `(body)`, with body's generated range mapped to `json` (byte for byte when `linear`).
+    fn expression(&mut self, body: &str, json: (usize, usize), linear: bool) {
+        let gstart = self.out.len();
+        self.out.push('(');
+        self.out.push_str(body);
+        self.out.push(')');
+        self.segments.push(Segment {
+            generated: (gstart + 1, gstart + 1 + body.len()),
+            json,
+            linear,
+        });
+    }
+
     /// A value where Terraform reads an expression (strings are templates).
     fn expr(&mut self, n: &Node, depth: usize) {
         let start = self.out.len();
@@ -99,18 +112,8 @@ impl Gen<'_> {
                 if single && !inner.contains('\\') {
                     // `"${expr}"` is the expression itself (a document stays a document).
                     let body = &inner[2..inner.len() - 1];
-                    let gstart = self.out.len();
-                    self.out.push('(');
-                    self.out.push_str(body);
-                    self.out.push(')');
-                    self.segments.push(Segment {
-                        generated: (gstart + 1, gstart + 1 + body.len()),
-                        json: (
-                            n.span.start as usize + 3,
-                            n.span.start as usize + 3 + body.len(),
-                        ),
-                        linear: true,
-                    });
+                    let at = n.span.start as usize + 3;
+                    self.expression(body, (at, at + body.len()), true);
                     self.mark(start, n, false);
                 } else if value.starts_with("${")
                     && crate::frontend::json::closing_brace(&value[2..]) == Some(value.len() - 3)
@@ -118,15 +121,8 @@ impl Gen<'_> {
                     // `"${file(\"p.json\")}"`: JSON escapes inside the expression. The
                     // unescaped expression, its positions mapped to the string as a whole.
                     let body = &value[2..value.len() - 1];
-                    let gstart = self.out.len();
-                    self.out.push('(');
-                    self.out.push_str(body);
-                    self.out.push(')');
-                    self.segments.push(Segment {
-                        generated: (gstart + 1, gstart + 1 + body.len()),
-                        json: (n.span.start as usize + 1, n.span.end as usize - 1),
-                        linear: false,
-                    });
+                    let whole = (n.span.start as usize + 1, n.span.end as usize - 1);
+                    self.expression(body, whole, false);
                     self.mark(start, n, false);
                 } else if hcl_compatible(inner) {
                     self.out.push_str(&raw);
