@@ -27,8 +27,17 @@ pub enum Command {
     Rules,
     /// Print a rule's documentation
     Explain {
-        /// Rule ID, e.g. TG003
+        /// Rule ID or name, e.g. TG003 or source-condition-missing
         id: String,
+        /// Show only the examples of one input format (default: all)
+        #[arg(long, value_enum)]
+        format: Option<crate::report::page::ExampleFormat>,
+        /// Print the page's Markdown source instead of rendering it
+        #[arg(long)]
+        markdown: bool,
+        /// When to colour the rendering
+        #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
+        color: ColorWhen,
     },
     /// Print a correct CloudTrail bucket policy (with --kms, the key policy) as JSON
     Policy(PolicyArgs),
@@ -39,6 +48,75 @@ pub enum Command {
     },
     /// Print the man page (roff)
     Man,
+}
+
+/// Prints a rule's page: rendered for the terminal (paged through `$PAGER`, else `less`,
+/// when it is longer than the terminal), or as Markdown.
+fn explain(
+    id: &str,
+    format: Option<crate::report::page::ExampleFormat>,
+    markdown: bool,
+    color: ColorWhen,
+) {
+    use std::io::IsTerminal;
+    let page = crate::report::page::narrow(rules::docs::page(id), format);
+    if markdown {
+        print!("{page}");
+        return;
+    }
+    let tty = std::io::stdout().is_terminal();
+    let color = match color {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => tty && plain_terminal_allows_color(),
+    };
+    let (width, height) = terminal_size().unwrap_or((80, 0));
+    let text = crate::report::page::render(&page, color, width);
+    if tty && height > 0 && text.lines().count() >= height && page_through_pager(&text) {
+        return;
+    }
+    println!("{text}");
+}
+
+/// Colour is off under `NO_COLOR` and `TERM=dumb`.
+fn plain_terminal_allows_color() -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+    !no_color && !dumb
+}
+
+/// Columns and rows of the terminal on stdout.
+fn terminal_size() -> Option<(usize, usize)> {
+    // SAFETY: TIOCGWINSZ fills a `winsize` we own; a failing call leaves it zeroed.
+    let mut ws: libc::winsize = unsafe { std::mem::zeroed() };
+    let rc = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut ws) };
+    (rc == 0 && ws.ws_col > 0).then_some((ws.ws_col as usize, ws.ws_row as usize))
+}
+
+/// Shows `text` through the user's pager; false when none could be started.
+fn page_through_pager(text: &str) -> bool {
+    let pager = std::env::var("PAGER").unwrap_or_default();
+    let mut words = pager.split_whitespace();
+    let mut cmd = match words.next() {
+        Some(program) => {
+            let mut c = std::process::Command::new(program);
+            c.args(words);
+            c
+        }
+        None => {
+            let mut c = std::process::Command::new("less");
+            c.arg("-FRX");
+            c
+        }
+    };
+    let Ok(mut child) = cmd.stdin(std::process::Stdio::piped()).spawn() else {
+        return false;
+    };
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(text.as_bytes());
+        let _ = stdin.write_all(b"\n");
+    }
+    child.wait().is_ok()
 }
 
 #[derive(clap::Args, Debug)]
@@ -169,9 +247,14 @@ pub fn run(cli: Cli) -> i32 {
             print!("{out}");
             0
         }
-        Command::Explain { id } => match rules::find(&id) {
+        Command::Explain {
+            id,
+            format,
+            markdown,
+            color,
+        } => match rules::find(&id) {
             Some(m) => {
-                print!("{}", rules::docs::page(m.id));
+                explain(m.id, format, markdown, color);
                 0
             }
             None => {
@@ -494,14 +577,14 @@ fn run_scan(args: ScanArgs) -> Result<i32, String> {
     let text = match out.format {
         Format::Human => {
             use std::io::IsTerminal;
-            let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
             let color = match args.color {
                 _ if out.no_color => false,
                 ColorWhen::Always => true,
                 ColorWhen::Never => false,
                 ColorWhen::Auto => {
-                    let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
-                    !no_color_env && !dumb && out.file.is_none() && std::io::stdout().is_terminal()
+                    plain_terminal_allows_color()
+                        && out.file.is_none()
+                        && std::io::stdout().is_terminal()
                 }
             };
             crate::report::human::render(&report, color, out.quiet)

@@ -360,7 +360,33 @@ fn cdk_out(root: &Path, excluded: &dyn Fn(&Path) -> bool, out: &mut Discovered) 
 
 /// The path as reports show it: relative to the working directory with forward slashes, or
 /// absolute when outside it.
+/// How a path is shown: a relative path as given (tidied: `./a/../b` is `b`, a leading `..`
+/// kept), an absolute one relative to the working directory when it lies below it.
 pub fn display_path(p: &Path) -> String {
+    if p.is_relative() {
+        let mut out: Vec<std::path::Component> = vec![];
+        for c in p.components() {
+            match c {
+                std::path::Component::CurDir => {}
+                std::path::Component::ParentDir
+                    if out
+                        .last()
+                        .is_some_and(|l| *l != std::path::Component::ParentDir) =>
+                {
+                    out.pop();
+                }
+                other => out.push(other),
+            }
+        }
+        if out.is_empty() {
+            return ".".to_string();
+        }
+        return out
+            .iter()
+            .collect::<PathBuf>()
+            .to_string_lossy()
+            .replace('\\', "/");
+    }
     let cwd = std::env::current_dir().ok();
     let abs = if p.is_absolute() {
         p.to_path_buf()

@@ -77,6 +77,10 @@ pub struct Report {
     pub findings: Vec<Finding>,
     pub notices: Vec<Notice>,
     pub files_scanned: usize,
+    /// Findings left out because the baseline lists them.
+    pub baselined: usize,
+    /// The paths the scan was given, as shown.
+    pub paths: Vec<String>,
 }
 
 impl Report {
@@ -256,6 +260,12 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
                 r.span = m.translate(r.span);
             }
         }
+        if let Some((_, at)) = &mut f.pending_hint
+            && let Some(m) = span_maps.get(&at.file)
+        {
+            *at = m.translate(*at);
+        }
+        f.write_hint(&sources);
     }
     sort_findings(&mut findings, &sources);
     findings.dedup_by(|a, b| a.rule.id == b.rule.id && a.span == b.span && a.message == b.message);
@@ -290,12 +300,15 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
     report::finding::assign_fingerprints(&mut findings, &sources, &|p| {
         roots.repository_relative(p)
     });
+    let before = findings.len();
     findings.retain(|f| !config.baseline.contains(&f.fingerprint));
     Ok(Report {
         sources,
+        baselined: before - findings.len(),
         findings,
         notices: model.notices,
         files_scanned,
+        paths: paths.iter().map(|p| discover::display_path(p)).collect(),
     })
 }
 

@@ -95,10 +95,12 @@ impl Symbol {
         if AS_WRITTEN.iter().any(|p| self.name.starts_with(p)) {
             self.name.to_string()
         } else {
-            format!(
-                "${{{}}}",
-                self.name.rsplit('#').next().unwrap_or(&self.name)
-            )
+            // A CloudFormation bucket's unnamed name is what `!Ref Bucket` (`${Bucket}`) gives.
+            let name = address
+                .strip_suffix(".BucketName")
+                .filter(|id| !id.contains('.'))
+                .unwrap_or(address);
+            format!("${{{name}}}")
         }
     }
 }

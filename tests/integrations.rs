@@ -60,8 +60,8 @@ fn github_format_is_workflow_commands() {
         text,
         "::warning file=testdata/json-tg003-bad/policy.json,line=11,col=5,endLine=21,endColumn=6,\
 title=TG003 source-condition-missing::CloudTrail may write here on behalf of any account's trail: \
-the grant has no aws:SourceArn or aws:SourceAccount condition%0AFix: add \"Condition\": \
-{\"StringEquals\": {\"aws:SourceArn\": \"arn:PARTITION:cloudtrail:REGION:ACCOUNT:trail/NAME\"}}\n"
+the grant has no aws:SourceArn or aws:SourceAccount condition%0AFix: add \"aws:SourceArn\": \
+\"arn:PARTITION:cloudtrail:REGION:ACCOUNT:trail/NAME\" to the Condition's StringEquals\n"
     );
     let out = tg()
         .args(["scan", "--format", "github", "testdata/json-tg008-bad"])

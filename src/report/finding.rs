@@ -52,6 +52,9 @@ pub struct Finding {
     pub address: String,
     /// A one-line fix hint.
     pub hint: Option<String>,
+    /// A hint still to be written in the syntax of the statement at the span
+    /// ([`Finding::write_hint`] turns it into [`Finding::hint`]).
+    pub pending_hint: Option<(crate::report::hint::Hint, Span)>,
     pub fingerprint: String,
 }
 
@@ -65,6 +68,7 @@ impl Finding {
             related: vec![],
             address: String::new(),
             hint: None,
+            pending_hint: None,
             fingerprint: String::new(),
         }
     }
@@ -85,6 +89,21 @@ impl Finding {
     pub fn hint(mut self, hint: impl Into<String>) -> Finding {
         self.hint = Some(hint.into());
         self
+    }
+
+    /// A hint with policy fragments, written in the syntax of the `statement` it is about.
+    pub fn hint_for(mut self, statement: Span, hint: crate::report::hint::Hint) -> Finding {
+        self.pending_hint = Some((hint, statement));
+        self
+    }
+
+    /// Writes a pending hint in the syntax of its statement's text.
+    pub fn write_hint(&mut self, sources: &SourceMap) {
+        if let Some((hint, at)) = self.pending_hint.take() {
+            let syntax =
+                crate::report::hint::syntax_of(&sources.get(at.file).path, sources.slice(at));
+            self.hint = Some(hint.render(syntax));
+        }
     }
 }
 

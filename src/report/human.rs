@@ -4,62 +4,13 @@
 
 use crate::Report;
 use crate::report::Level;
-use crate::source::SourceMap;
+use crate::report::window::Window;
 use codespan_reporting::diagnostic::{Diagnostic, Label};
-use codespan_reporting::files::{Error, Files};
 use codespan_reporting::term::{self, Config, DisplayStyle};
 use std::fmt::Write;
-use std::ops::Range;
-
-struct Sources<'a>(&'a SourceMap);
-
-impl<'a> Files<'a> for Sources<'a> {
-    type FileId = u32;
-    type Name = &'a str;
-    type Source = &'a str;
-
-    fn name(&'a self, id: u32) -> Result<&'a str, Error> {
-        self.0
-            .files
-            .get(id as usize)
-            .map(|f| f.display.as_str())
-            .ok_or(Error::FileMissing)
-    }
-
-    fn source(&'a self, id: u32) -> Result<&'a str, Error> {
-        self.0
-            .files
-            .get(id as usize)
-            .map(|f| f.text.as_str())
-            .ok_or(Error::FileMissing)
-    }
-
-    fn line_index(&'a self, id: u32, byte_index: usize) -> Result<usize, Error> {
-        let f = self.0.files.get(id as usize).ok_or(Error::FileMissing)?;
-        Ok(f.line_of(byte_index).saturating_sub(1))
-    }
-
-    fn line_range(&'a self, id: u32, line_index: usize) -> Result<Range<usize>, Error> {
-        let f = self.0.files.get(id as usize).ok_or(Error::FileMissing)?;
-        if line_index >= f.line_count() {
-            return Err(Error::LineTooLarge {
-                given: line_index,
-                max: f.line_count().saturating_sub(1),
-            });
-        }
-        let start = f.line_start(line_index + 1);
-        let end = if line_index + 1 < f.line_count() {
-            f.line_start(line_index + 2)
-        } else {
-            f.text.len()
-        };
-        Ok(start..end)
-    }
-}
 
 /// Renders the report. `color`: ANSI colours; `quiet`: one line per finding, nothing else.
 pub fn render(report: &Report, color: bool, quiet: bool) -> String {
-    let files = Sources(&report.sources);
     let mut config = Config::default();
     if quiet {
         config.display_style = DisplayStyle::Short;
@@ -75,11 +26,15 @@ pub fn render(report: &Report, color: bool, quiet: bool) -> String {
             Level::Warning => Diagnostic::warning(),
             Level::Note => Diagnostic::note(),
         };
+        let spans: Vec<_> = std::iter::once(f.span)
+            .chain(f.related.iter().map(|r| r.span))
+            .collect();
+        let files = Window::new(&report.sources, &spans);
         let mut labels =
-            vec![Label::primary(f.span.file, f.span.range()).with_message(f.rule.name)];
+            vec![Label::primary(f.span.file, files.range(f.span)).with_message(f.rule.name)];
         for r in &f.related {
             labels.push(
-                Label::secondary(r.span.file, r.span.range()).with_message(r.message.clone()),
+                Label::secondary(r.span.file, files.range(r.span)).with_message(r.message.clone()),
             );
         }
         let mut d = d
@@ -139,8 +94,10 @@ fn count(n: usize, one: &str) -> String {
 /// nothing was judged.
 fn summary(report: &Report, files_with_findings: usize) -> String {
     if report.files_scanned == 0 {
-        return "no files trailguard reads were found (Terraform, CloudFormation, policy JSON, plans)"
-            .to_string();
+        return format!(
+            "no files trailguard reads under {} (Terraform, CloudFormation, policy JSON, plans)",
+            report.paths.join(", ")
+        );
     }
     let mut parts = vec![
         count(report.count(Level::Error), "error"),
@@ -150,10 +107,20 @@ fn summary(report: &Report, files_with_findings: usize) -> String {
     if notes > 0 {
         parts.push(count(notes, "note"));
     }
+    let mut also = vec![count(report.files_scanned, "file") + " scanned"];
+    if report.baselined > 0 {
+        also.push(format!(
+            "{} in the baseline",
+            count(report.baselined, "finding")
+        ));
+    }
+    if !report.notices.is_empty() {
+        also.push(count(report.notices.len(), "notice"));
+    }
     format!(
-        "{} in {} ({} scanned)",
+        "{} in {} ({})",
         parts.join(", "),
         count(files_with_findings, "file"),
-        count(report.files_scanned, "file")
+        also.join("; ")
     )
 }

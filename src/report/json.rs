@@ -1,4 +1,4 @@
-//! The `json` format: `{"version", "findings": [...], "files_scanned"}`.
+//! The `json` format: `{"version", "findings": [...], "notices": [...], "files_scanned", "baselined"}`.
 
 use crate::Report;
 use serde_json::{Value, json};
@@ -49,6 +49,7 @@ pub fn render(report: &Report) -> String {
         "findings": findings,
         "notices": notices,
         "files_scanned": report.files_scanned,
+        "baselined": report.baselined,
     });
     let mut out = serde_json::to_string_pretty(&v).unwrap_or_default();
     out.push('\n');

@@ -3,8 +3,11 @@
 pub mod finding;
 pub mod github;
 pub mod gitlab;
+pub mod hint;
 pub mod human;
 pub mod json;
+pub mod page;
 pub mod sarif;
+pub mod window;
 
 pub use finding::{Finding, Level, Related};

@@ -78,10 +78,17 @@ fn encode_path(p: &str) -> String {
 }
 
 /// The artifact location of a reported path: relative under `%SRCROOT%`, or a `file://` URI.
+/// A file named by its path below the working directory (SRCROOT), else by an absolute URI:
+/// never one that climbs out of SRCROOT.
 fn artifact(display: &str) -> ArtifactLocation {
-    if display.starts_with('/') {
+    if display.starts_with('/') || display.starts_with("../") || display == ".." {
+        let abs = std::path::absolute(display).unwrap_or_else(|_| display.into());
+        let abs = crate::discover::normalize(&abs);
         ArtifactLocation {
-            uri: Some(format!("file://{}", encode_path(display))),
+            uri: Some(format!(
+                "file://{}",
+                encode_path(&abs.to_string_lossy().replace('\\', "/"))
+            )),
             ..Default::default()
         }
     } else {

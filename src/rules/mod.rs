@@ -115,6 +115,18 @@ pub fn index_of(id: &str) -> usize {
     ALL.iter().position(|(m, _)| m.id == id).unwrap_or(0)
 }
 
+/// What the statement's Condition already holds, for a hint that adds `op` to it.
+pub(crate) fn existing(s: &crate::policy::Statement, op: &str) -> crate::report::hint::Existing {
+    use crate::report::hint::Existing;
+    if s.conditions.is_empty() {
+        Existing::Nothing
+    } else if s.conditions.iter().any(|c| c.op.eq_ignore_ascii_case(op)) {
+        Existing::Operator
+    } else {
+        Existing::Block
+    }
+}
+
 /// The statement's logical address within its policy.
 pub(crate) fn stmt_address(policy_address: &str, s: &crate::policy::Statement) -> String {
     if policy_address.is_empty() {

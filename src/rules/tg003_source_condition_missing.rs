@@ -5,6 +5,7 @@ use super::RuleMeta;
 use crate::aws::cloudtrail::PUT_OBJECT;
 use crate::aws::conditions::Operator;
 use crate::link::{Analysis, cloudtrail_grants};
+use crate::report::hint::Hint;
 use crate::report::{Finding, Level};
 
 pub static META: RuleMeta = RuleMeta {
@@ -41,7 +42,15 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
                         "CloudTrail may write here on behalf of any account's trail: the grant has no aws:SourceArn or aws:SourceAccount condition",
                     )
                     .at(super::stmt_address(&p.policy.address, g))
-                    .hint("add \"Condition\": {\"StringEquals\": {\"aws:SourceArn\": \"arn:PARTITION:cloudtrail:REGION:ACCOUNT:trail/NAME\"}}"),
+                    .hint_for(
+                        g.span,
+                        Hint::default().condition(
+                            "StringEquals",
+                            "aws:SourceArn",
+                            "arn:PARTITION:cloudtrail:REGION:ACCOUNT:trail/NAME",
+                            super::existing(g, "StringEquals"),
+                        ),
+                    ),
                 );
             }
         }

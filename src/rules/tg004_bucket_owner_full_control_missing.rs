@@ -5,6 +5,7 @@ use super::RuleMeta;
 use crate::aws::cloudtrail::PUT_OBJECT;
 use crate::aws::conditions::{Operator, value_matches};
 use crate::link::{Analysis, cloudtrail_grants};
+use crate::report::hint::Hint;
 use crate::report::{Finding, Level};
 use crate::value::Text;
 
@@ -45,7 +46,17 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
                         "CloudTrail's s3:PutObject grant does not require s3:x-amz-acl = bucket-owner-full-control, so log objects may not be owned by the bucket owner",
                     )
                     .at(super::stmt_address(&p.policy.address, g))
-                    .hint("add \"StringEquals\": {\"s3:x-amz-acl\": \"bucket-owner-full-control\"} to the grant's Condition, or enforce BucketOwnerEnforced object ownership"),
+                    .hint_for(
+                        g.span,
+                        Hint::default()
+                            .condition(
+                                "StringEquals",
+                                "s3:x-amz-acl",
+                                "bucket-owner-full-control",
+                                super::existing(g, "StringEquals"),
+                            )
+                            .text(", or enforce BucketOwnerEnforced object ownership"),
+                    ),
                 );
             }
         }

@@ -5,6 +5,7 @@ use super::RuleMeta;
 use crate::aws::legacy_accounts::is_legacy_principal;
 use crate::link::Analysis;
 use crate::policy::PolicyKind;
+use crate::report::hint::Hint;
 use crate::report::{Finding, Level};
 
 pub static META: RuleMeta = RuleMeta {
@@ -43,7 +44,12 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
                         ),
                     )
                     .at(super::stmt_address(&p.policy.address, s))
-                    .hint("replace the account with {\"Service\": \"cloudtrail.amazonaws.com\"}"),
+                    .hint_for(
+                        s.span,
+                        Hint::default()
+                            .text("replace the account with ")
+                            .service_principal("cloudtrail.amazonaws.com"),
+                    ),
                 );
             }
         }

@@ -11,6 +11,7 @@ use crate::aws::conditions::conditions_hold;
 use crate::aws::glob::{MatchOpts, Tok, matches, tokens};
 use crate::link::{Analysis, PolicyCx, cloudtrail_grants, covers_action, covers_resource};
 use crate::policy::Statement;
+use crate::report::hint::Hint;
 use crate::report::{Finding, Level};
 
 pub static META: RuleMeta = RuleMeta {
@@ -39,7 +40,18 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
                         format!("this Deny applies to CloudTrail's own {action} request, so log delivery is blocked"),
                     )
                     .at(super::stmt_address(&p.policy.address, s))
-                    .hint("exempt AWS services, e.g. add \"Bool\": {\"aws:PrincipalIsAWSService\": \"false\"} to the Deny's Condition, or narrow its Resource");
+                    .hint_for(
+                        s.span,
+                        Hint::default()
+                            .text("exempt AWS services, e.g. ")
+                            .condition(
+                                "Bool",
+                                "aws:PrincipalIsAWSService",
+                                "false",
+                                super::existing(s, "Bool"),
+                            )
+                            .text(", or narrow its Resource"),
+                    );
                     if let Some(g) = grant {
                         f = f.related(g.span, "the CloudTrail grant this Deny overrides");
                     }

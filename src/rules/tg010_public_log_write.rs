@@ -5,6 +5,7 @@ use super::RuleMeta;
 use crate::aws::cloudtrail::{PUT_OBJECT, principal_facts};
 use crate::aws::conditions::Operator;
 use crate::link::{Analysis, covers_action};
+use crate::report::hint::Hint;
 use crate::report::{Finding, Level};
 
 pub static META: RuleMeta = RuleMeta {
@@ -62,7 +63,13 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
                         "anyone, anonymous users included, may write objects into this log bucket",
                     )
                     .at(super::stmt_address(&p.policy.address, s))
-                    .hint("grant writes to {\"Service\": \"cloudtrail.amazonaws.com\"} only, or add an aws:SourceArn / aws:PrincipalOrgID condition"),
+                    .hint_for(
+                        s.span,
+                        Hint::default()
+                            .text("grant writes to ")
+                            .service_principal("cloudtrail.amazonaws.com")
+                            .text(" only, or add an aws:SourceArn / aws:PrincipalOrgID condition"),
+                    ),
                 );
             }
         }

@@ -4,6 +4,7 @@
 use super::RuleMeta;
 use crate::aws::cloudtrail::GENERATE_DATA_KEY;
 use crate::link::{Analysis, cloudtrail_grants};
+use crate::report::hint::Hint;
 use crate::report::{Finding, Level};
 
 pub static META: RuleMeta = RuleMeta {
@@ -36,7 +37,15 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
                         "CloudTrail may use this key for any account's trail: the grant has no kms:EncryptionContext:aws:cloudtrail:arn or aws:SourceArn condition",
                     )
                     .at(super::stmt_address(&p.policy.address, g))
-                    .hint("add \"StringLike\": {\"kms:EncryptionContext:aws:cloudtrail:arn\": \"arn:PARTITION:cloudtrail:*:ACCOUNT:trail/*\"}"),
+                    .hint_for(
+                        g.span,
+                        Hint::default().condition(
+                            "StringLike",
+                            "kms:EncryptionContext:aws:cloudtrail:arn",
+                            "arn:PARTITION:cloudtrail:*:ACCOUNT:trail/*",
+                            super::existing(g, "StringLike"),
+                        ),
+                    ),
                 );
             }
         }
