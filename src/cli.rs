@@ -28,6 +28,7 @@ pub enum Command {
     /// Print a rule's documentation
     Explain {
         /// Rule ID or name, e.g. TG003 or source-condition-missing
+        #[arg(value_parser = RuleArg, hide_possible_values = true)]
         id: String,
         /// Show only the examples of one input format (default: all)
         #[arg(long, value_enum)]
@@ -48,6 +49,35 @@ pub enum Command {
     },
     /// Print the man page (roff)
     Man,
+}
+
+/// A rule named on the command line: any text (checked later, with spaces trimmed and case
+/// ignored), completed from the rule IDs and names.
+#[derive(Clone)]
+struct RuleArg;
+
+impl clap::builder::TypedValueParser for RuleArg {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        _cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        Ok(value.to_string_lossy().trim().to_string())
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(rules::ALL.iter().flat_map(|(m, _)| {
+            [
+                clap::builder::PossibleValue::new(m.id).help(m.name),
+                clap::builder::PossibleValue::new(m.name).help(m.id),
+            ]
+        })))
+    }
 }
 
 /// Prints a rule's page: rendered for the terminal (paged through `$PAGER`, else `less`,
@@ -194,10 +224,10 @@ pub struct ScanArgs {
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
     /// Only these rules (comma-separated IDs or names)
-    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    #[arg(long, value_delimiter = ',', value_name = "IDS", value_parser = RuleArg, hide_possible_values = true)]
     pub select: Option<Vec<String>>,
     /// Skip these rules (comma-separated IDs or names)
-    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    #[arg(long, value_delimiter = ',', value_name = "IDS", value_parser = RuleArg, hide_possible_values = true)]
     pub ignore: Vec<String>,
     /// Skip paths matching GLOB (gitignore syntax; repeatable)
     #[arg(long, value_name = "GLOB")]

@@ -501,3 +501,19 @@ fn thread_counts_and_colour_flags_are_checked() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.lines().all(|l| !l.ends_with(' ')), "{text}");
 }
+
+#[test]
+fn shell_completion_offers_rule_ids_and_names() {
+    for shell in ["bash", "fish", "zsh"] {
+        let out = tg().args(["completions", shell]).output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        for word in [
+            "TG003",
+            "source-condition-missing",
+            "TG013",
+            "kms-encryption-context-missing",
+        ] {
+            assert!(text.contains(word), "{shell} completion lacks {word}");
+        }
+    }
+}
