@@ -36,9 +36,8 @@ pub fn terraform(text: &str) {
         files_by_path: &files_by_path,
         // No roots: fuzzed input reads no file.
         roots: &crate::fs::Roots::default(),
-        extra: Default::default(),
-        consumed: Default::default(),
-        refused: Default::default(),
+        local: None,
+        found: &Default::default(),
     };
     let mut m = crate::frontend::terraform::evaluate(&world);
     m.resolve();

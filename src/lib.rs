@@ -146,31 +146,34 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
         sources.files.push(r.source);
         model.extend(r.model);
     }
-    let (parsed, read_dirs) = parse_terraform(&roots, &sources, &pending_tf, &mut model);
-    // Terraform files of directories that cannot matter were not parsed: their text is not
-    // needed any more. (Files that were parsed keep it, broken ones too: TG012 points there.)
-    for &(id, _) in &pending_tf {
-        if !read_dirs.contains(&id) {
-            sources.files[id as usize].forget_text();
-        }
-    }
-    hcl.extend(parsed);
+    let mut tf_files: Vec<(PathBuf, frontend::terraform::units::TfFile)> = pending_tf
+        .iter()
+        .map(|&(id, is_vars)| {
+            let path = sources.get(id).path.clone();
+            (
+                path,
+                frontend::terraform::units::TfFile::Unparsed { id, is_vars },
+            )
+        })
+        .collect();
     // `.tf.json` files are read as the HCL they stand for, in files of their own after the
     // scanned ones; findings there are taken back to the JSON file.
     let mut span_maps = std::collections::HashMap::new();
     for (path, display, (body, is_vars), (text, map)) in generated {
-        let vid = sources.files.len() as u32;
+        let id = sources.files.len() as u32;
         sources
             .files
             .push(SourceFile::new(path.clone(), display, text));
-        hcl.push((vid, path, body, is_vars));
-        span_maps.insert(vid, map);
+        tf_files.push((
+            path,
+            frontend::terraform::units::TfFile::Parsed { id, body, is_vars },
+        ));
+        span_maps.insert(id, map);
     }
     for (path, msg) in found.problems {
         model.notices.push(Notice::new(path, msg));
     }
-    if !hcl.is_empty() {
-        let modules = frontend::terraform::group(hcl);
+    if !tf_files.is_empty() {
         let files_by_path: std::collections::HashMap<PathBuf, source::FileId> = sources
             .files
             .iter()
@@ -180,19 +183,19 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
                 (discover::normalize(&abs), i as u32)
             })
             .collect();
-        let world = frontend::terraform::World {
-            sources: &sources,
-            modules: &modules,
-            files_by_path: &files_by_path,
-            roots: &roots,
-            extra: Default::default(),
-            consumed: Default::default(),
-            refused: Default::default(),
-        };
-        let tf = frontend::terraform::evaluate(&world);
-        let consumed = world.consumed.into_inner().unwrap_or_default();
-        let extra = world.extra.into_inner().unwrap_or_default();
-        let refused = world.refused.into_inner().unwrap_or_default();
+        let tf =
+            frontend::terraform::units::evaluate_scan(&sources, &roots, tf_files, &files_by_path);
+        // Terraform files that were not parsed (nothing in their directories can matter):
+        // their text is not needed any more. (Files that were parsed keep it, broken ones too:
+        // TG012 points there.)
+        for &(id, _) in &pending_tf {
+            if !tf.parsed.contains(&id) {
+                sources.files[id as usize].forget_text();
+            }
+        }
+        let consumed = tf.found.consumed.into_inner().unwrap_or_default();
+        let extra = tf.found.extra.into_inner().unwrap_or_default();
+        let refused = tf.found.refused.into_inner().unwrap_or_default();
         // A file read in a module's context: that result replaces the standalone one.
         model
             .policies
@@ -206,22 +209,7 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
         model.notices.retain(|n| {
             !(n.message.starts_with("template skipped") && consumed_paths.contains(n.path.as_str()))
         });
-        let statement_spans: Vec<source::Span> = tf
-            .policies
-            .iter()
-            .flat_map(|p| p.doc.statements.iter().map(|s| s.span))
-            .collect();
-        for m in modules.values() {
-            for (id, body) in &m.files {
-                model.suppressions.extend(frontend::terraform::suppressions(
-                    *id,
-                    sources.get(*id),
-                    body,
-                    &statement_spans,
-                ));
-            }
-        }
-        model.extend(tf);
+        model.extend(tf.model);
         sources.files.extend(extra);
         refused_notices(refused, &sources, &span_maps, &mut model);
     }
@@ -310,87 +298,6 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
         files_scanned,
         paths: paths.iter().map(|p| discover::display_path(p)).collect(),
     })
-}
-
-/// A parsed Terraform file: its ID, path, body, and whether it is a tfvars file.
-type ParsedTerraform = (source::FileId, PathBuf, hcl_edit::structure::Body, bool);
-
-/// Parses the Terraform files of the directories that can matter: those where a file names a
-/// resource the rules read (or calls a local module), and the local modules they call. Other
-/// directories (networks, instances, roles…) are not parsed at all.
-fn parse_terraform(
-    roots: &fs::Roots,
-    sources: &SourceMap,
-    pending: &[(u32, bool)],
-    model: &mut Model,
-) -> (Vec<ParsedTerraform>, std::collections::HashSet<u32>) {
-    use std::collections::{HashMap, HashSet};
-    let dir_of = |id: u32| {
-        let p = &sources.get(id).path;
-        let abs = discover::normalize(&std::path::absolute(p).unwrap_or_else(|_| p.clone()));
-        abs.parent().map(Path::to_path_buf).unwrap_or_default()
-    };
-    let mut by_dir: HashMap<PathBuf, Vec<(u32, bool)>> = HashMap::new();
-    for &(id, is_vars) in pending {
-        by_dir.entry(dir_of(id)).or_default().push((id, is_vars));
-    }
-    let mut wanted: Vec<PathBuf> = by_dir
-        .iter()
-        .filter(|(_, files)| {
-            files
-                .iter()
-                .any(|(id, _)| frontend::terraform::worth_parsing(&sources.get(*id).text))
-        })
-        .map(|(d, _)| d.clone())
-        .collect();
-    let mut done: HashSet<PathBuf> = HashSet::new();
-    let mut attempted: HashSet<u32> = HashSet::new();
-    let mut out = vec![];
-    while !wanted.is_empty() {
-        wanted.sort();
-        wanted.dedup();
-        let batch: Vec<(u32, bool)> = wanted
-            .iter()
-            .filter(|d| done.insert((*d).clone()))
-            .flat_map(|d| by_dir.get(d).into_iter().flatten().copied())
-            .collect();
-        let parsed: Vec<(u32, bool, Model, Option<hcl_edit::structure::Body>)> = batch
-            .par_iter()
-            .map(|&(id, is_vars)| {
-                let mut m = Model::default();
-                let body = frontend::terraform::parse(id, &sources.get(id).text, &mut m);
-                (id, is_vars, m, body)
-            })
-            .collect();
-        wanted = vec![];
-        for (id, is_vars, m, body) in parsed {
-            attempted.insert(id);
-            model.extend(m);
-            if let Some(body) = body {
-                let dir = dir_of(id);
-                for (src, range) in frontend::terraform::eval::local_sources(&body) {
-                    let d = discover::normalize(&dir.join(&src));
-                    if !roots.admits_dir(&d) {
-                        // Never read: the module is unknown, and the user hears why.
-                        let at = range.map_or(0, |r| r.start);
-                        let source = sources.get(id);
-                        model.notices.push(Notice {
-                            path: source.display.clone(),
-                            message: format!(
-                                "module source {src:?} not read: it leaves the scan root (use --allow-outside-root to read it anyway)"
-                            ),
-                            at: Some(source.position(at)),
-                        });
-                    } else if !done.contains(&d) {
-                        wanted.push(d);
-                    }
-                }
-                out.push((id, sources.get(id).path.clone(), body, is_vars));
-            }
-        }
-    }
-    out.sort_by_key(|(id, ..)| *id);
-    (out, attempted)
 }
 
 /// The references `file()`/`templatefile()` were refused, as notices at their positions.
@@ -602,3 +509,4 @@ fn read_one(roots: &fs::Roots, id: u32, path: &Path, explicit: bool) -> Read {
         terraform,
     }
 }
+

@@ -292,6 +292,7 @@ impl<'w> Instance<'w> {
             return self.w.sources.get(file).text.clone();
         }
         self.w
+            .found
             .extra
             .lock()
             .ok()
@@ -340,7 +341,7 @@ impl<'w> Instance<'w> {
             return true;
         }
         if !b.said.replace(true)
-            && let Ok(mut r) = self.w.refused.lock()
+            && let Ok(mut r) = self.w.found.refused.lock()
         {
             r.push((
                 span,
@@ -426,7 +427,7 @@ impl<'w> Instance<'w> {
         if weight(&v, MAX_VALUE_WEIGHT) < MAX_VALUE_WEIGHT {
             return v;
         }
-        if let Ok(mut r) = self.w.refused.lock() {
+        if let Ok(mut r) = self.w.found.refused.lock() {
             r.push((
                 v.span,
                 format!("{what} is not evaluated: its value is larger than trailguard keeps ({MAX_VALUE_WEIGHT} elements); it is unknown"),
@@ -869,7 +870,7 @@ impl<'w> Instance<'w> {
         if self.stack.contains(&dir) || self.stack.len() >= MAX_MODULE_DEPTH {
             return None;
         }
-        let module = self.w.modules.get(&dir)?;
+        let module = self.w.module(&dir)?;
         let mut inputs = HashMap::new();
         for a in b.body.attributes() {
             let k = a.key.as_str();

@@ -5,6 +5,7 @@
 pub mod eval;
 pub mod json_syntax;
 pub mod policy_document;
+pub mod units;
 
 use crate::fs::{ReadError, Roots};
 use crate::model::{Model, ParseError};
@@ -89,10 +90,20 @@ pub fn worth_parsing(text: &str) -> bool {
 /// Everything the evaluation of a scan's Terraform shares.
 pub struct World<'a> {
     pub sources: &'a SourceMap,
+    /// The modules kept for the whole evaluation (those some module may call).
     pub modules: &'a BTreeMap<PathBuf, Module>,
+    /// A root module evaluated on its own, dropped afterwards: looked up before `modules`.
+    pub local: Option<&'a Module>,
     pub files_by_path: &'a HashMap<PathBuf, FileId>,
     /// Where reads may go.
     pub roots: &'a Roots,
+    /// What every evaluation adds to.
+    pub found: &'a Found,
+}
+
+/// What evaluations find beside their models, shared by all of them.
+#[derive(Default)]
+pub struct Found {
     /// Files read by `file()`/`templatefile()` that the scan did not hold.
     pub extra: Mutex<Vec<SourceFile>>,
     /// Files read in a module's context: their standalone result is replaced.
@@ -105,7 +116,15 @@ pub struct World<'a> {
 /// The largest file `file()` and `templatefile()` read.
 pub const MAX_LOADED_BYTES: u64 = 16 * 1024 * 1024;
 
-impl World<'_> {
+impl<'a> World<'a> {
+    /// The module in `dir`, if the evaluation holds it.
+    pub fn module(&self, dir: &Path) -> Option<&'a Module> {
+        match self.local {
+            Some(m) if m.dir == dir => Some(m),
+            _ => self.modules.get(dir),
+        }
+    }
+
     /// The text of a file by path, reading it when the scan did not. `reference` (such as
     /// `file("…")`) at `at` names the read in a notice when it is refused.
     pub fn load(&self, path: &Path, reference: &str, at: Span) -> Option<(FileId, String)> {
@@ -115,7 +134,7 @@ impl World<'_> {
             Ok(text) => text,
             Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => {
-                if let Ok(mut r) = self.refused.lock() {
+                if let Ok(mut r) = self.found.refused.lock() {
                     r.push((at, format!("{reference} not read: {e}")));
                 }
                 None
@@ -131,7 +150,7 @@ impl World<'_> {
                     return self.load_extra(&abs, text);
                 }
             }
-            self.consumed.lock().ok()?.insert(id);
+            self.found.consumed.lock().ok()?.insert(id);
             return Some((id, text));
         }
         let text = read(&abs)?;
@@ -140,7 +159,7 @@ impl World<'_> {
 
     /// A file read for a module, kept beside the scan's own.
     fn load_extra(&self, abs: &Path, text: String) -> Option<(FileId, String)> {
-        let mut extra = self.extra.lock().ok()?;
+        let mut extra = self.found.extra.lock().ok()?;
         let base = self.sources.files.len() as u32;
         if let Some(i) = extra.iter().position(|f| f.path == abs) {
             return Some((base + i as u32, extra[i].text.clone()));

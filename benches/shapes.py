@@ -1,0 +1,521 @@
+#!/usr/bin/env python3
+"""Repository shapes for the benchmark, written by a generator independent of
+examples/gen_corpus.rs (other naming, other proportions), so the numbers are not tuned to one
+generator's habits.
+
+Usage: python3 benches/shapes.py SHAPE SCALE OUT
+  SHAPE: default | cfn-heavy | shared-names | one-module | flat | plan | noise
+  SCALE: 1 (about 1,000 files, or the shape's small size) or 10 (ten times that)
+
+Shapes:
+  default       85 % Terraform: service root modules (filler + CloudTrail module calls with
+                policies as jsonencode, heredocs and policy documents), CloudFormation stacks,
+                raw policies, vendored .terraform/ folders
+  cfn-heavy     70 % CloudFormation YAML/JSON stacks (trails, buckets, policies, Fn::Sub,
+                conditions), 20 % raw JSON policies, 10 % Terraform
+  shared-names  300 * SCALE stacks, each a trail + bucket + policy, reusing a dozen logical IDs
+  one-module    50 * SCALE root modules, each calling the same local CloudTrail module
+  flat          one folder of 500 * SCALE .tf files, one Terraform module
+  plan          one `terraform show -json` plan of 2,000 * SCALE resources (5 MB * SCALE)
+  noise         20 MB * SCALE of Kubernetes manifests and package locks around 10 * SCALE policies
+"""
+import json
+import os
+import random
+import sys
+
+ACCOUNTS = ["123456789012", "210987654321", "555555555555", "444455556666"]
+REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2", "us-west-2"]
+LOGICAL = ["AuditBucket", "LogBucket", "TrailBucket", "CloudTrailLogs", "Logs", "AccessLogs",
+           "OrgTrailBucket", "SecurityLogs", "CentralLogs", "ComplianceBucket", "Archive",
+           "EventsBucket"]
+
+
+def write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def bucket_policy(bucket, account, prefix, defect):
+    """A CloudTrail bucket policy as a dict; `defect` breaks one thing."""
+    res = f"arn:aws:s3:::{bucket}/{prefix + '/' if prefix else ''}AWSLogs/{account}/*"
+    if defect == "prefix":
+        res = f"arn:aws:s3:::{bucket}/wrong/AWSLogs/{account}/*"
+    cond = {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control",
+                             "aws:SourceAccount": account}}
+    if defect == "condition":
+        cond = {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}}
+    principal = {"Service": "cloudtrail.amazonaws.com"}
+    if defect == "legacy":
+        principal = {"AWS": "arn:aws:iam::086441151436:root"}
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "AclCheck", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+             "Action": "s3:GetBucketAcl", "Resource": f"arn:aws:s3:::{bucket}"},
+            {"Sid": "Write", "Effect": "Allow", "Principal": principal,
+             "Action": "s3:PutObject", "Resource": res, "Condition": cond},
+        ],
+    }
+
+
+def hcl_filler(r, i):
+    out = []
+    for j in range(r.randint(3, 8)):
+        out.append(f'''resource "aws_security_group_rule" "ingress_{i}_{j}" {{
+  type              = "ingress"
+  from_port         = {r.choice([22, 80, 443, 5432])}
+  to_port           = {r.choice([22, 80, 443, 5432])}
+  protocol          = "tcp"
+  cidr_blocks       = ["10.{j}.0.0/16"]
+  security_group_id = aws_security_group.svc.id
+}}
+
+resource "aws_lambda_function" "worker_{j}" {{
+  function_name = "${{var.name}}-worker-{j}"
+  role          = aws_iam_role.worker.arn
+  handler       = "index.handler"
+  runtime       = "python3.12"
+  environment {{
+    variables = {{
+      STAGE = var.stage
+      QUEUE = "queue-{i}-{j}"
+    }}
+  }}
+}}
+''')
+    return "\n".join(out)
+
+
+def tf_service(r, root, i, defect):
+    """A Terraform service root: variables, filler, a CloudTrail module call or inline trail."""
+    d = os.path.join(root, f"services/svc{i:05d}")
+    account = r.choice(ACCOUNTS)
+    bucket = f"svc{i}-audit-{account}"
+    prefix = r.choice(["", "trail", f"svc{i}"])
+    write(os.path.join(d, "variables.tf"), f'''variable "name" {{
+  type    = string
+  default = "svc{i}"
+}}
+variable "stage" {{
+  type    = string
+  default = "prod"
+}}
+''')
+    write(os.path.join(d, "compute.tf"), hcl_filler(r, i))
+    kind = r.randrange(4)
+    if kind == 0:
+        write(os.path.join(d, "audit.tf"), f'''module "audit" {{
+  source        = "../../modules/audit-trail"
+  name          = "svc{i}"
+  bucket_name   = "{bucket}"
+  s3_key_prefix = "{prefix}"
+}}
+''')
+    elif kind == 1:
+        pol = bucket_policy(bucket, account, prefix, defect)
+        write(os.path.join(d, "audit.tf"), f'''resource "aws_s3_bucket" "audit" {{
+  bucket = "{bucket}"
+}}
+
+resource "aws_cloudtrail" "audit" {{
+  name           = "svc{i}"
+  s3_bucket_name = aws_s3_bucket.audit.id
+  s3_key_prefix  = "{prefix}"
+}}
+
+resource "aws_s3_bucket_policy" "audit" {{
+  bucket = aws_s3_bucket.audit.id
+  policy = <<POLICY
+{json.dumps(pol, indent=2)}
+POLICY
+}}
+''')
+    elif kind == 2:
+        res = f"${{aws_s3_bucket.audit.arn}}/{prefix + '/' if prefix else ''}AWSLogs/${{data.aws_caller_identity.me.account_id}}/*"
+        if defect == "prefix":
+            res = "${aws_s3_bucket.audit.arn}/wrong/AWSLogs/${data.aws_caller_identity.me.account_id}/*"
+        write(os.path.join(d, "audit.tf"), f'''data "aws_caller_identity" "me" {{}}
+
+resource "aws_s3_bucket" "audit" {{
+  bucket = "{bucket}"
+}}
+
+resource "aws_cloudtrail" "audit" {{
+  name           = "svc{i}"
+  s3_bucket_name = aws_s3_bucket.audit.id
+  s3_key_prefix  = "{prefix}"
+}}
+
+data "aws_iam_policy_document" "audit" {{
+  statement {{
+    actions   = ["s3:GetBucketAcl"]
+    resources = [aws_s3_bucket.audit.arn]
+    principals {{
+      type        = "Service"
+      identifiers = ["cloudtrail.amazonaws.com"]
+    }}
+  }}
+  statement {{
+    actions   = ["s3:PutObject"]
+    resources = ["{res}"]
+    principals {{
+      type        = "Service"
+      identifiers = ["cloudtrail.amazonaws.com"]
+    }}
+    condition {{
+      test     = "StringEquals"
+      variable = "s3:x-amz-acl"
+      values   = ["bucket-owner-full-control"]
+    }}
+  }}
+}}
+
+resource "aws_s3_bucket_policy" "audit" {{
+  bucket = aws_s3_bucket.audit.id
+  policy = data.aws_iam_policy_document.audit.json
+}}
+''')
+    else:
+        write(os.path.join(d, "audit.tf"), f'''resource "aws_s3_bucket" "audit" {{
+  bucket = "{bucket}"
+}}
+
+resource "aws_s3_bucket_policy" "audit" {{
+  bucket = aws_s3_bucket.audit.id
+  policy = jsonencode({{
+    Version = "2012-10-17"
+    Statement = [
+      {{
+        Effect    = "Allow"
+        Principal = {{ Service = "cloudtrail.amazonaws.com" }}
+        Action    = "s3:GetBucketAcl"
+        Resource  = aws_s3_bucket.audit.arn
+      }},
+      {{
+        Effect    = "Allow"
+        Principal = {{ Service = "cloudtrail.amazonaws.com" }}
+        Action    = "s3:PutObject"
+        Resource  = "${{aws_s3_bucket.audit.arn}}/AWSLogs/*"
+        Condition = {{
+          StringEquals = {{ "s3:x-amz-acl" = "bucket-owner-full-control" }}
+        }}
+      }}
+    ]
+  }})
+}}
+''')
+    # A vendored copy of the shared module, as `terraform init` leaves it: never scanned.
+    if r.random() < 0.3:
+        write(os.path.join(d, ".terraform/modules/audit/main.tf"), AUDIT_MODULE)
+    return 4 if kind else 3
+
+
+AUDIT_MODULE = '''variable "name" { type = string }
+variable "bucket_name" { type = string }
+variable "s3_key_prefix" {
+  type    = string
+  default = ""
+}
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+
+resource "aws_s3_bucket" "this" {
+  bucket = var.bucket_name
+}
+
+resource "aws_cloudtrail" "this" {
+  name                       = var.name
+  s3_bucket_name             = aws_s3_bucket.this.id
+  s3_key_prefix              = var.s3_key_prefix
+  is_multi_region_trail      = true
+  enable_log_file_validation = true
+}
+
+resource "aws_s3_bucket_policy" "this" {
+  bucket = aws_s3_bucket.this.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "AWSCloudTrailAclCheck"
+        Effect    = "Allow"
+        Principal = { Service = "cloudtrail.amazonaws.com" }
+        Action    = "s3:GetBucketAcl"
+        Resource  = aws_s3_bucket.this.arn
+      },
+      {
+        Sid       = "AWSCloudTrailWrite"
+        Effect    = "Allow"
+        Principal = { Service = "cloudtrail.amazonaws.com" }
+        Action    = "s3:PutObject"
+        Resource  = "${aws_s3_bucket.this.arn}/${var.s3_key_prefix == "" ? "" : "${var.s3_key_prefix}/"}AWSLogs/${data.aws_caller_identity.current.account_id}/*"
+        Condition = {
+          StringEquals = {
+            "s3:x-amz-acl"  = "bucket-owner-full-control"
+            "aws:SourceArn" = "arn:${data.aws_partition.current.partition}:cloudtrail:*:${data.aws_caller_identity.current.account_id}:trail/${var.name}"
+          }
+        }
+      }
+    ]
+  })
+}
+'''
+
+
+def cfn_stack(r, path, i, logical, defect, as_json=False):
+    """A CloudFormation stack with a trail, its bucket and the bucket policy."""
+    prefix = r.choice(["", "audit", f"stack{i}"])
+    wrong = "wrong/" if defect == "prefix" else (prefix + "/" if prefix else "")
+    cond = {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control",
+                             "aws:SourceArn": {"Fn::Sub": "arn:${AWS::Partition}:cloudtrail:${AWS::Region}:${AWS::AccountId}:trail/stack" + str(i)}}}
+    if defect == "condition":
+        cond = {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}}
+    t = {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Description": f"Stack {i}: audit trail",
+        "Parameters": {"Env": {"Type": "String", "Default": "prod"}},
+        "Conditions": {"IsProd": {"Fn::Equals": [{"Ref": "Env"}, "prod"]}},
+        "Resources": {
+            logical: {"Type": "AWS::S3::Bucket", "Properties": {"VersioningConfiguration": {"Status": "Enabled"}}},
+            f"{logical}Policy": {"Type": "AWS::S3::BucketPolicy", "Properties": {
+                "Bucket": {"Ref": logical},
+                "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                    {"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                     "Action": "s3:GetBucketAcl", "Resource": {"Fn::GetAtt": [logical, "Arn"]}},
+                    {"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                     "Action": "s3:PutObject",
+                     "Resource": {"Fn::Sub": "arn:${AWS::Partition}:s3:::${" + logical + "}/" + wrong + "AWSLogs/${AWS::AccountId}/*"},
+                     "Condition": cond},
+                ]}}},
+            "Trail": {"Type": "AWS::CloudTrail::Trail", "DependsOn": [f"{logical}Policy"], "Properties": {
+                "TrailName": f"stack{i}", "S3BucketName": {"Ref": logical}, "IsLogging": True,
+                **({"S3KeyPrefix": prefix} if prefix else {})}},
+            "Queue": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": f"q-{i}"}},
+            "Table": {"Type": "AWS::DynamoDB::Table", "Properties": {
+                "TableName": f"t-{i}", "BillingMode": "PAY_PER_REQUEST",
+                "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+                "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}]}},
+        },
+    }
+    if as_json:
+        write(path, json.dumps(t, indent=2))
+    else:
+        write(path, to_yaml(t))
+
+
+def to_yaml(v, indent=0):
+    """Block YAML with CloudFormation short forms for Ref, Fn::Sub and Fn::GetAtt."""
+    pad = "  " * indent
+    out = []
+    if isinstance(v, dict):
+        for k, x in v.items():
+            if isinstance(x, dict) and len(x) == 1 and next(iter(x)) in ("Ref", "Fn::Sub", "Fn::GetAtt"):
+                fn, arg = next(iter(x.items()))
+                if fn == "Ref":
+                    out.append(f"{pad}{k}: !Ref {arg}")
+                elif fn == "Fn::Sub":
+                    out.append(f"{pad}{k}: !Sub \"{arg}\"")
+                else:
+                    out.append(f"{pad}{k}: !GetAtt {arg[0]}.{arg[1]}")
+            elif isinstance(x, (dict, list)) and x:
+                out.append(f"{pad}{k}:")
+                out.append(to_yaml(x, indent + 1))
+            else:
+                out.append(f"{pad}{k}: {scalar(x)}")
+    else:
+        for x in v:
+            body = to_yaml(x, indent + 1) if isinstance(x, (dict, list)) else "  " * (indent + 1) + scalar(x)
+            out.append(pad + "- " + body.lstrip())
+    return "\n".join(out) + ("\n" if indent == 0 else "")
+
+
+def scalar(x):
+    if isinstance(x, bool):
+        return "true" if x else "false"
+    if isinstance(x, (int, float)):
+        return str(x)
+    if isinstance(x, dict) or isinstance(x, list):
+        return json.dumps(x)
+    s = str(x)
+    return json.dumps(s) if any(c in s for c in ":{}[],#&*!|>'\"%@`") or s == "" else s
+
+
+def defect_of(r):
+    return r.choice([None, None, None, None, "prefix", "condition", "legacy"])
+
+
+def shape_default(root, scale, r):
+    files = 0
+    target = 1000 * scale
+    write(os.path.join(root, "modules/audit-trail/main.tf"), AUDIT_MODULE)
+    i = 0
+    while files < target:
+        x = r.random()
+        if x < 0.85:
+            files += tf_service(r, root, i, defect_of(r))
+        elif x < 0.95:
+            cfn_stack(r, os.path.join(root, f"stacks/team{i % 40}/stack{i}.yaml"), i, r.choice(LOGICAL), defect_of(r))
+            files += 1
+        else:
+            pol = bucket_policy(f"raw-{i}", r.choice(ACCOUNTS), "", defect_of(r))
+            write(os.path.join(root, f"policies/p{i}.json"), json.dumps(pol, indent=2))
+            files += 1
+        i += 1
+
+
+def shape_cfn_heavy(root, scale, r):
+    target = 1000 * scale
+    for i in range(target):
+        x = r.random()
+        if x < 0.7:
+            ext = "json" if r.random() < 0.4 else "yaml"
+            cfn_stack(r, os.path.join(root, f"cfn/app{i % 100}/stack{i}.{ext}"), i, r.choice(LOGICAL), defect_of(r), ext == "json")
+        elif x < 0.9:
+            pol = bucket_policy(f"raw-{i}", r.choice(ACCOUNTS), r.choice(["", "logs"]), defect_of(r))
+            write(os.path.join(root, f"policies/team{i % 30}/p{i}.json"), json.dumps(pol, indent=2))
+        else:
+            d = os.path.join(root, f"tf/env{i}")
+            write(os.path.join(d, "main.tf"), hcl_filler(r, i))
+
+
+def shape_shared_names(root, scale, r):
+    for i in range(300 * scale):
+        cfn_stack(r, os.path.join(root, f"stacks/s{i}/template.yaml"), i, LOGICAL[i % len(LOGICAL)], defect_of(r))
+
+
+def shape_one_module(root, scale, r):
+    write(os.path.join(root, "modules/audit-trail/main.tf"), AUDIT_MODULE)
+    for i in range(50 * scale):
+        d = os.path.join(root, f"live/acct{i:04d}")
+        write(os.path.join(d, "main.tf"), f'''module "audit" {{
+  source        = "../../modules/audit-trail"
+  name          = "acct{i}"
+  bucket_name   = "acct{i}-audit-logs"
+  s3_key_prefix = "{r.choice(['', 'audit'])}"
+}}
+''')
+        write(os.path.join(d, "compute.tf"), hcl_filler(r, i))
+
+
+def shape_flat(root, scale, r):
+    for i in range(500 * scale):
+        if i % 10 == 0:
+            bucket = f"flat-{i}"
+            pol = bucket_policy(bucket, r.choice(ACCOUNTS), "", defect_of(r))
+            text = f'''resource "aws_s3_bucket" "b{i}" {{
+  bucket = "{bucket}"
+}}
+
+resource "aws_cloudtrail" "t{i}" {{
+  name           = "t{i}"
+  s3_bucket_name = aws_s3_bucket.b{i}.id
+}}
+
+resource "aws_s3_bucket_policy" "p{i}" {{
+  bucket = aws_s3_bucket.b{i}.id
+  policy = <<EOF
+{json.dumps(pol, indent=2)}
+EOF
+}}
+'''
+        else:
+            text = hcl_filler(r, i).replace("aws_security_group.svc.id", f'"sg-{i}"').replace("aws_iam_role.worker.arn", f'"arn:aws:iam::123456789012:role/w{i}"').replace("var.name", f'"n{i}"').replace("var.stage", '"prod"')
+        write(os.path.join(root, f"infra/f{i:05d}.tf"), text)
+
+
+def shape_plan(root, scale, r):
+    resources = []
+    n = 2000 * scale
+    for i in range(n):
+        if i % 20 == 0:
+            bucket = f"plan-{i}"
+            resources.append({"address": f"aws_s3_bucket_policy.p{i}", "mode": "managed",
+                              "type": "aws_s3_bucket_policy", "name": f"p{i}",
+                              "provider_name": "registry.terraform.io/hashicorp/aws",
+                              "values": {"bucket": bucket,
+                                         "policy": json.dumps(bucket_policy(bucket, r.choice(ACCOUNTS), "", defect_of(r)))}})
+            resources.append({"address": f"aws_cloudtrail.t{i}", "mode": "managed", "type": "aws_cloudtrail",
+                              "name": f"t{i}", "provider_name": "registry.terraform.io/hashicorp/aws",
+                              "values": {"name": f"t{i}", "s3_bucket_name": bucket, "s3_key_prefix": None}})
+        else:
+            resources.append({"address": f"aws_instance.i{i}", "mode": "managed", "type": "aws_instance",
+                              "name": f"i{i}", "provider_name": "registry.terraform.io/hashicorp/aws",
+                              "values": {"ami": "ami-0abcdef", "instance_type": "t3.micro",
+                                         "tags": {"Name": f"i{i}", "Owner": "team", "Cost": "cc-1"},
+                                         "user_data": "x" * 1800}})
+    plan = {"format_version": "1.2", "terraform_version": "1.9.0",
+            "planned_values": {"root_module": {"resources": resources}},
+            "configuration": {"root_module": {}}}
+    write(os.path.join(root, "plan/tfplan.json"), json.dumps(plan))
+
+
+def shape_noise(root, scale, r):
+    total = 20_000_000 * scale
+    written = 0
+    i = 0
+    while written < total:
+        if i % 3 == 0:
+            deps = {f"node_modules/pkg-{i}-{j}": {"version": f"1.{j}.0", "resolved": f"https://registry.npmjs.org/pkg-{j}/-/pkg-{j}-1.{j}.0.tgz",
+                                                  "integrity": "sha512-" + "A" * 86, "dev": j % 2 == 0} for j in range(400)}
+            text = json.dumps({"name": f"app{i}", "lockfileVersion": 3, "packages": deps}, indent=2)
+            path = os.path.join(root, f"apps/app{i}/package-lock.json")
+        else:
+            docs = []
+            for j in range(40):
+                docs.append(f'''apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web-{i}-{j}
+  labels: {{app: web, tier: frontend}}
+spec:
+  replicas: 3
+  selector:
+    matchLabels: {{app: web}}
+  template:
+    metadata:
+      labels: {{app: web}}
+    spec:
+      containers:
+        - name: web
+          image: "registry.example.com/web:{i}.{j}"
+          ports: [{{containerPort: 8080}}]
+          env:
+            - name: LOG_LEVEL
+              value: info
+''')
+            text = "---\n".join(docs)
+            path = os.path.join(root, f"k8s/ns{i % 50}/deploy{i}.yaml")
+        write(path, text)
+        written += len(text)
+        i += 1
+    for k in range(10 * scale):
+        pol = bucket_policy(f"noise-{k}", r.choice(ACCOUNTS), "", defect_of(r))
+        write(os.path.join(root, f"security/policies/p{k}.json"), json.dumps(pol, indent=2))
+
+
+SHAPES = {
+    "default": shape_default,
+    "cfn-heavy": shape_cfn_heavy,
+    "shared-names": shape_shared_names,
+    "one-module": shape_one_module,
+    "flat": shape_flat,
+    "plan": shape_plan,
+    "noise": shape_noise,
+}
+
+
+def main():
+    if len(sys.argv) != 4 or sys.argv[1] not in SHAPES:
+        sys.exit(__doc__)
+    shape, scale, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    if os.path.exists(out):
+        sys.exit(f"{out} exists")
+    os.makedirs(out)
+    os.makedirs(os.path.join(out, ".git"))
+    SHAPES[shape](out, scale, random.Random(f"{shape}-{scale}"))
+
+
+if __name__ == "__main__":
+    main()

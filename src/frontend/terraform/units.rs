@@ -1,0 +1,317 @@
+//! The scan's Terraform, parsed and evaluated one root module at a time, so memory holds the
+//! parse trees of the modules that may be called plus one root per thread, not the whole
+//! repository's.
+//!
+//! Which directories may be called is known before parsing: a module's `source` must be a
+//! literal string, so a textual search for `source = "./…"` / `"../…"` finds every local call
+//! (and perhaps more). A directory no such text names is certainly a root: it is parsed,
+//! evaluated and dropped. Directories that some text names are parsed first and kept; once
+//! every call is known exactly, those no module calls are evaluated as roots too, as are those
+//! only reachable through a cycle.
+
+use super::{Found, Module, World, eval, parse, suppressions, worth_parsing};
+use crate::discover::normalize;
+use crate::fs::Roots;
+use crate::model::{Model, Notice};
+use crate::source::{FileId, SourceMap, Span};
+use hcl_edit::structure::Body;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// A Terraform file of the scan: parsed already (a `.tf.json` file read as HCL) or not yet.
+pub enum TfFile {
+    Unparsed {
+        id: FileId,
+        is_vars: bool,
+    },
+    Parsed {
+        id: FileId,
+        body: Body,
+        is_vars: bool,
+    },
+}
+
+impl TfFile {
+    fn id(&self) -> FileId {
+        match self {
+            TfFile::Unparsed { id, .. } | TfFile::Parsed { id, .. } => *id,
+        }
+    }
+}
+
+/// What the evaluation of the scan's Terraform gives.
+pub struct Evaluated {
+    /// Trails, buckets, keys and policies; parse errors; notices; suppressions.
+    pub model: Model,
+    /// Files that were parsed (their text must stay: findings may point there).
+    pub parsed: HashSet<FileId>,
+    pub found: Found,
+}
+
+/// The local module sources a file's text may call, as written (`./x`, `../y`).
+pub fn textual_sources(text: &str) -> Vec<&str> {
+    let mut out = vec![];
+    for (at, _) in text.match_indices("source") {
+        let before = text[..at].chars().next_back();
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '-') {
+            continue;
+        }
+        let rest = text[at + "source".len()..].trim_start_matches([' ', '\t', '"']);
+        let Some(rest) = rest.strip_prefix(['=', ':']) else {
+            continue;
+        };
+        let Some(rest) = rest.trim_start_matches([' ', '\t']).strip_prefix('"') else {
+            continue;
+        };
+        let value = &rest[..rest.find('"').unwrap_or(rest.len())];
+        if value.starts_with("./") || value.starts_with("../") {
+            out.push(value);
+        }
+    }
+    out
+}
+
+/// Parses and evaluates the scan's Terraform files.
+pub fn evaluate_scan(
+    sources: &SourceMap,
+    roots: &Roots,
+    files: Vec<(PathBuf, TfFile)>,
+    files_by_path: &HashMap<PathBuf, FileId>,
+) -> Evaluated {
+    let dir_of = |p: &Path| {
+        let abs = normalize(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()));
+        abs.parent().map(Path::to_path_buf).unwrap_or_default()
+    };
+    let mut by_dir: BTreeMap<PathBuf, Vec<(PathBuf, TfFile)>> = BTreeMap::new();
+    for (path, f) in files {
+        by_dir.entry(dir_of(&path)).or_default().push((path, f));
+    }
+    // What each directory's text may call, and whether anything in it matters on its own.
+    let scanned: Vec<(PathBuf, bool, Vec<PathBuf>)> = by_dir
+        .par_iter()
+        .map(|(dir, files)| {
+            let mut worth = false;
+            let mut calls = vec![];
+            for (_, f) in files {
+                match f {
+                    TfFile::Unparsed { id, .. } => {
+                        let text = &sources.get(*id).text;
+                        worth |= worth_parsing(text);
+                        calls.extend(
+                            textual_sources(text)
+                                .iter()
+                                .map(|s| normalize(&dir.join(s))),
+                        );
+                    }
+                    TfFile::Parsed { body, .. } => {
+                        worth = true;
+                        calls.extend(
+                            eval::local_sources(body)
+                                .into_iter()
+                                .map(|(s, _)| normalize(&dir.join(s))),
+                        );
+                    }
+                }
+            }
+            (dir.clone(), worth, calls)
+        })
+        .collect();
+    // The directories worth reading, and those they may call, through calls of calls.
+    let calls: HashMap<&PathBuf, &Vec<PathBuf>> = scanned.iter().map(|(d, _, c)| (d, c)).collect();
+    let mut wanted: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut stack: Vec<(PathBuf, bool)> = scanned
+        .iter()
+        .filter(|(_, worth, _)| *worth)
+        .map(|(d, ..)| (d.clone(), false))
+        .collect();
+    while let Some((d, is_call)) = stack.pop() {
+        if !by_dir.contains_key(&d)
+            || (is_call && !roots.admits_dir(&d))
+            || !wanted.insert(d.clone())
+        {
+            continue;
+        }
+        stack.extend(
+            calls
+                .get(&d)
+                .into_iter()
+                .copied()
+                .flatten()
+                .map(|c| (c.clone(), true)),
+        );
+    }
+    let maybe_called: HashSet<&PathBuf> = wanted
+        .iter()
+        .flat_map(|d| calls.get(d).into_iter().copied().flatten())
+        .collect();
+    let (shared_dirs, sure_roots): (Vec<PathBuf>, Vec<PathBuf>) =
+        wanted.into_iter().partition(|d| maybe_called.contains(d));
+    let mut take = |dirs: &[PathBuf]| -> Vec<(PathBuf, Vec<(PathBuf, TfFile)>)> {
+        dirs.iter()
+            .filter_map(|d| by_dir.remove(d).map(|f| (d.clone(), f)))
+            .collect()
+    };
+    let shared_files = take(&shared_dirs);
+    let root_files = take(&sure_roots);
+    let found = Found::default();
+    let mut out = Model::default();
+    let mut parsed = HashSet::new();
+
+    // The modules that may be called: parsed and kept.
+    let loaded: Vec<(Module, Model, Vec<FileId>)> = shared_files
+        .into_par_iter()
+        .map(|(dir, files)| load(sources, roots, dir, files))
+        .collect();
+    let mut shared: BTreeMap<PathBuf, Module> = BTreeMap::new();
+    for (m, parse_model, ids) in loaded {
+        parsed.extend(ids);
+        out.extend(parse_model);
+        shared.insert(m.dir.clone(), m);
+    }
+    let world = World {
+        sources,
+        modules: &shared,
+        local: None,
+        files_by_path,
+        roots,
+        found: &found,
+    };
+
+    // The certain roots, one at a time per thread: parsed, evaluated, dropped.
+    let units: Vec<Unit> = root_files
+        .into_par_iter()
+        .map(|(dir, files)| {
+            let (m, mut model, ids) = load(sources, roots, dir, files);
+            let calls = eval::local_module_dirs(&m);
+            let w = World {
+                local: Some(&m),
+                ..world
+            };
+            let unit = eval::Instance::root(&w, &m).build();
+            let spans = statement_spans(&unit);
+            for (id, body) in &m.files {
+                model
+                    .suppressions
+                    .extend(suppressions(*id, sources.get(*id), body, &spans));
+            }
+            model.extend(unit);
+            (model, ids, calls, spans)
+        })
+        .collect();
+    let mut called: HashSet<PathBuf> = HashSet::new();
+    let mut reached_from: Vec<PathBuf> = vec![];
+    let mut spans: Vec<Span> = vec![];
+    for (model, ids, calls, s) in units {
+        out.extend(model);
+        parsed.extend(ids);
+        called.extend(calls.iter().cloned());
+        reached_from.extend(calls);
+        spans.extend(s);
+    }
+
+    // Kept modules no module calls are roots too; so are those only reachable through a cycle.
+    for m in shared.values() {
+        called.extend(eval::local_module_dirs(m));
+    }
+    let mut shared_roots: Vec<&PathBuf> = shared.keys().filter(|d| !called.contains(*d)).collect();
+    reached_from.extend(shared_roots.iter().map(|d| (*d).clone()));
+    let mut reached: HashSet<PathBuf> = HashSet::new();
+    while let Some(d) = reached_from.pop() {
+        if !reached.insert(d.clone()) {
+            continue;
+        }
+        if let Some(m) = shared.get(&d) {
+            reached_from.extend(eval::local_module_dirs(m));
+        }
+    }
+    shared_roots.extend(shared.keys().filter(|d| !reached.contains(*d)));
+    let models: Vec<Model> = shared_roots
+        .par_iter()
+        .map(|d| eval::Instance::root(&world, &shared[*d]).build())
+        .collect();
+    for m in models {
+        spans.extend(statement_spans(&m));
+        out.extend(m);
+    }
+    for m in shared.values() {
+        for (id, body) in &m.files {
+            out.suppressions
+                .extend(suppressions(*id, sources.get(*id), body, &spans));
+        }
+    }
+    drop(shared);
+    Evaluated {
+        model: out,
+        parsed,
+        found,
+    }
+}
+
+/// One root module's result: its model, the files it parsed, the directories it calls, and the
+/// spans of its policy statements.
+type Unit = (Model, Vec<FileId>, Vec<PathBuf>, Vec<Span>);
+
+fn statement_spans(m: &Model) -> Vec<Span> {
+    m.policies
+        .iter()
+        .flat_map(|p| p.doc.statements.iter().map(|s| s.span))
+        .collect()
+}
+
+/// Parses one directory's files into a module, with the parse errors, the notices of module
+/// sources that leave the scan root, and the files it tried.
+fn load(
+    sources: &SourceMap,
+    roots: &Roots,
+    dir: PathBuf,
+    files: Vec<(PathBuf, TfFile)>,
+) -> (Module, Model, Vec<FileId>) {
+    let mut model = Model::default();
+    let mut parsed = vec![];
+    let ids = files.iter().map(|(_, f)| f.id()).collect();
+    for (path, f) in files {
+        let id = f.id();
+        let (body, is_vars) = match f {
+            TfFile::Parsed { body, is_vars, .. } => (body, is_vars),
+            TfFile::Unparsed { id, is_vars } => {
+                match parse(id, &sources.get(id).text, &mut model) {
+                    Some(body) => (body, is_vars),
+                    None => continue,
+                }
+            }
+        };
+        for (src, range) in eval::local_sources(&body) {
+            if !roots.admits_dir(&normalize(&dir.join(&src))) {
+                // Never read: the module is unknown, and the user hears why.
+                let source = sources.get(id);
+                model.notices.push(Notice {
+                    path: source.display.clone(),
+                    message: format!(
+                        "module source {src:?} not read: it leaves the scan root (use --allow-outside-root to read it anyway)"
+                    ),
+                    at: Some(source.position(range.map_or(0, |r| r.start))),
+                });
+            }
+        }
+        parsed.push((id, path, body, is_vars));
+    }
+    let module = super::group(parsed).remove(&dir).unwrap_or_else(|| Module {
+        dir,
+        ..Default::default()
+    });
+    (module, model, ids)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::textual_sources;
+
+    #[test]
+    fn every_literal_local_source_is_found() {
+        let hcl = "module \"a\" {\n  source = \"../modules/a\"\n}\nmodule \"b\" {\n  source=\"./b\"\n}\nmodule \"c\" { source = \"terraform-aws-modules/x/aws\" }\nresource \"x\" \"y\" { data_source = \"./no\" }\n";
+        assert_eq!(textual_sources(hcl), ["../modules/a", "./b"]);
+        let json = r#"{"module": {"a": {"source": "../m", "x": 1}}}"#;
+        assert_eq!(textual_sources(json), ["../m"]);
+    }
+}
