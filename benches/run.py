@@ -1,42 +1,54 @@
 #!/usr/bin/env python3
-"""Benchmark: trailguard on a generated repository of N files, against the floor of merely
-reading the same files.
+"""Benchmark: trailguard on repositories of several shapes and two sizes, against ripgrep
+reading the same tree.
 
-Usage: python3 benches/run.py [N ...]          (default: 1000 10000)
+Usage: python3 benches/run.py [SHAPE ...]      (default: every shape)
 
-Builds the release binary and the corpus generator, generates target/bench-corpus-N (see
-examples/gen_corpus.rs), warms the page cache, then reports for each N the median of 5 runs:
-wall time, CPU time, files/s, MB/s, peak RSS, the read floor (every file read once with `cat`
-through xargs, and `grep -r` for one word, as ripgrep would), trailguard's ratio to the floor,
-and the time of a pre-commit style run on one file of the repository.
+Shapes: `corpus` (examples/gen_corpus.rs, 1,000 and 10,000 files) and those of
+benches/shapes.py, an independent generator: default, cfn-heavy, shared-names, one-module,
+flat, plan, noise (each at scale 1 and 10). Needs `rg` on PATH (`cargo install ripgrep`).
+
+Builds the release binary, generates each tree under target/bench/ (kept between runs), warms
+the page cache, then prints for each shape and size the median of 5 runs: files, MB, wall
+seconds, CPU seconds, peak RSS, the wall time of `rg -c cloudtrail.amazonaws.com` over the
+same tree (median of 5), trailguard's ratio to it, the growth from the small to the large
+size, and for the large size the time of a pre-commit style run on one file of the tree
+(median of 11, process start included).
 """
-import os, resource, statistics, subprocess, sys, time
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 os.chdir(ROOT)
 BIN = os.path.join(ROOT, "target/release/trailguard")
+OUT = os.path.join(ROOT, "target/bench")
+SHAPES = ["corpus", "default", "cfn-heavy", "shared-names", "one-module", "flat", "plan", "noise"]
 
 
-def run(cmd, **kw):
-    """Wall seconds, CPU seconds and peak RSS (MB) of one command."""
+def run(cmd):
+    """Wall seconds and CPU seconds of one command."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu, after.ru_maxrss / 1024.0, p.returncode
-
-
-def median_of(cmd, n=5, **kw):
-    runs = [run(cmd, **kw) for _ in range(n)]
-    wall = statistics.median(r[0] for r in runs)
-    cpu = statistics.median(r[1] for r in runs)
-    # ru_maxrss of children is the largest child so far: measure peak in a fresh process.
     return wall, cpu
 
 
+def median_of(cmd, n=5):
+    runs = [run(cmd) for _ in range(n)]
+    return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+
+
 def peak_rss(cmd):
+    """Peak RSS (MB) of one run, measured in a fresh process (ru_maxrss of children is the
+    largest child so far)."""
     code = ("import resource,subprocess,sys;"
             "subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,stderr=subprocess.DEVNULL);"
             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
@@ -44,35 +56,51 @@ def peak_rss(cmd):
     return int(out.stdout.strip()) / 1024.0
 
 
+def generate(shape, scale):
+    tree = os.path.join(OUT, f"{shape}-{scale}")
+    if not os.path.isdir(tree):
+        tmp = tree + ".tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        if shape == "corpus":
+            gen = os.path.join(ROOT, "target/release/examples/gen_corpus")
+            subprocess.run([gen, "--files", str(1000 * scale), tmp], check=True, stderr=subprocess.DEVNULL)
+        else:
+            subprocess.run([sys.executable, os.path.join(ROOT, "benches/shapes.py"), shape, str(scale), tmp], check=True)
+        os.rename(tmp, tree)
+    return tree
+
+
+def measure(tree):
+    files = [os.path.join(d, f) for d, _, fs in os.walk(tree) if "/.git" not in d for f in fs]
+    size = sum(os.path.getsize(f) for f in files)
+    scan = [BIN, "scan", "--format", "json", "--output", "/dev/null", tree]
+    rg = ["rg", "-c", "cloudtrail.amazonaws.com", tree]
+    run(["sh", "-c", f"find '{tree}' -type f -print0 | xargs -0 cat > /dev/null"])  # warm the cache
+    run(scan)
+    rg_wall, _ = median_of(rg)
+    wall, cpu = median_of(scan)
+    rss = peak_rss(scan)
+    one = next((f for f in sorted(files) if f.endswith((".tf", ".yaml", ".json")) and "/.terraform/" not in f), None)
+    one_wall = median_of([BIN, "scan", "--format", "json", "--output", "/dev/null", one], n=11)[0] if one else 0
+    return len(files), size, wall, cpu, rss, rg_wall, one_wall
+
+
 def main():
-    sizes = [int(a) for a in sys.argv[1:]] or [1000, 10000]
+    shapes = sys.argv[1:] or SHAPES
+    if shutil.which("rg") is None:
+        sys.exit("rg (ripgrep) is not on PATH: cargo install ripgrep")
     subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "trailguard", "--example", "gen_corpus"], check=True)
-    gen = os.path.join(ROOT, "target/release/examples/gen_corpus")
-    results = []
-    for n in sizes:
-        corpus = os.path.join(ROOT, f"target/bench-corpus-{n}")
-        subprocess.run([gen, "--files", str(n), corpus], check=True, stderr=subprocess.DEVNULL)
-        files = [os.path.join(d, f) for d, _, fs in os.walk(corpus) for f in fs]
-        size = sum(os.path.getsize(f) for f in files)
-        floor_cmd = ["sh", "-c", f"find '{corpus}' -type f -print0 | xargs -0 cat > /dev/null"]
-        grep_cmd = ["grep", "-r", "-l", "AWSLogs", corpus]
-        scan_cmd = [BIN, "scan", "--format", "json", "--output", "/dev/null", corpus]
-        run(floor_cmd)  # warm the cache
-        run(scan_cmd)
-        floor_wall, _ = median_of(floor_cmd)
-        grep_wall, _ = median_of(grep_cmd)
-        wall, cpu = median_of(scan_cmd)
-        rss = peak_rss(scan_cmd)
-        one = next(f for f in sorted(files) if f.endswith("logging.tf"))
-        one_wall, _ = median_of([BIN, "scan", "--format", "json", "--output", "/dev/null", one], n=11)
-        results.append((n, len(files), size, wall, cpu, rss, floor_wall, grep_wall, one_wall))
-    print(f"{'files':>7} {'MB':>6} {'wall s':>7} {'cpu s':>6} {'files/s':>8} {'MB/s':>6} {'RSS MB':>7} {'cat s':>6} {'grep s':>6} {'x grep':>6} {'1 file ms':>9}")
-    for n, count, size, wall, cpu, rss, floor_wall, grep_wall, one_wall in results:
-        mb = size / 1e6
-        print(f"{count:>7} {mb:>6.1f} {wall:>7.3f} {cpu:>6.3f} {count / wall:>8.0f} {mb / wall:>6.1f} {rss:>7.1f} {floor_wall:>6.3f} {grep_wall:>6.3f} {wall / max(grep_wall, floor_wall):>6.1f} {one_wall * 1000:>9.1f}")
-    if len(results) >= 2:
-        a, b = results[0], results[-1]
-        print(f"scaling: {b[1] / a[1]:.1f}x the files took {b[3] / a[3]:.1f}x the time")
+    os.makedirs(OUT, exist_ok=True)
+    print(f"| shape | files | MB | wall s | CPU s | peak RSS MB | rg s | × rg | growth | 1 file ms |")
+    print(f"|---|---|---|---|---|---|---|---|---|---|")
+    for shape in shapes:
+        small = None
+        for scale in (1, 10):
+            n, size, wall, cpu, rss, rg_wall, one_wall = measure(generate(shape, scale))
+            growth = f"{wall / small:.1f}×" if small else ""
+            one = f"{one_wall * 1000:.1f}" if scale == 10 else ""
+            print(f"| {shape} ×{scale} | {n} | {size / 1e6:.1f} | {wall:.3f} | {cpu:.3f} | {rss:.0f} | {rg_wall:.3f} | {wall / rg_wall:.1f} | {growth} | {one} |", flush=True)
+            small = wall
 
 
 if __name__ == "__main__":

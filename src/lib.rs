@@ -509,4 +509,3 @@ fn read_one(roots: &fs::Roots, id: u32, path: &Path, explicit: bool) -> Read {
         terraform,
     }
 }
-

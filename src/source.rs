@@ -62,17 +62,34 @@ pub struct SourceFile {
     pub display: String,
     pub text: String,
     line_starts: Vec<usize>,
+    /// For a text that is not all ASCII: the number of characters before every
+    /// [`MARK_EVERY`]-th byte, so a column in a long line is found without counting the
+    /// whole line (one-line plans and `get-bucket-policy` output are megabytes long).
+    char_marks: Vec<u32>,
 }
+
+const MARK_EVERY: usize = 4096;
 
 impl SourceFile {
     pub fn new(path: PathBuf, display: String, text: String) -> SourceFile {
         let mut line_starts = vec![0];
         line_starts.extend(memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        let mut char_marks = vec![];
+        if !text.is_ascii() {
+            let bytes = text.as_bytes();
+            let mut chars = 0u32;
+            for chunk in bytes.chunks(MARK_EVERY) {
+                char_marks.push(chars);
+                // Every byte that does not continue a UTF-8 sequence starts a character.
+                chars += chunk.iter().filter(|&&b| (b as i8) >= -0x40).count() as u32;
+            }
+        }
         SourceFile {
             path,
             display,
             text,
             line_starts,
+            char_marks,
         }
     }
 
@@ -80,6 +97,21 @@ impl SourceFile {
     pub fn forget_text(&mut self) {
         self.text = String::new();
         self.line_starts = vec![0];
+        self.char_marks = vec![];
+    }
+
+    /// Characters before byte `offset` (a char boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        if self.char_marks.is_empty() {
+            return offset;
+        }
+        let mark = (offset / MARK_EVERY).min(self.char_marks.len() - 1);
+        let from = mark * MARK_EVERY;
+        let counted = self.text.as_bytes()[from..offset]
+            .iter()
+            .filter(|&&b| (b as i8) >= -0x40)
+            .count();
+        self.char_marks[mark] as usize + counted
     }
 
     /// Position of a byte offset (clamped to the text and to a char boundary).
@@ -93,7 +125,7 @@ impl SourceFile {
             Err(i) => i - 1,
         };
         let start = self.line_starts[line];
-        let column = self.text[start..offset].chars().count() + 1;
+        let column = self.chars_before(offset) - self.chars_before(start) + 1;
         Position {
             line: line + 1,
             column,
@@ -174,6 +206,26 @@ impl SourceMap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn columns_in_long_lines_match_a_plain_count() {
+        let mut text = String::new();
+        for i in 0..5000 {
+            text.push_str(["a", "é", "€", "😀", "\n"][i % 7 % 5]);
+            if i % 997 == 0 {
+                text.push_str(&"x".repeat(3000));
+            }
+        }
+        let f = SourceFile::new("a".into(), "a".into(), text.clone());
+        for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            let want = text[line_start..offset].chars().count() + 1;
+            assert_eq!(f.position(offset).column, want, "at {offset}");
+        }
+        let exact = "é".repeat(MARK_EVERY);
+        let f = SourceFile::new("a".into(), "a".into(), exact.clone());
+        assert_eq!(f.position(exact.len()).column, MARK_EVERY + 1);
+    }
 
     #[test]
     fn positions_count_code_points_and_lines() {

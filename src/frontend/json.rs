@@ -134,6 +134,8 @@ fn parse(
             })
             .collect(),
     };
+    let mut placeholders = placeholders;
+    placeholders.sort_by_key(|p| p.range.start);
     let masked;
     let input = if placeholders.is_empty() {
         body
@@ -160,6 +162,7 @@ fn parse(
                     placeholders: &placeholders,
                     raw: body,
                     literal,
+                    plan: !literal && body.contains("\"planned_values\""),
                 };
                 Ok(conv.node(&v))
             }
@@ -175,6 +178,9 @@ struct Conv<'a> {
     raw: &'a str,
     /// Strings are literal text (no `${…}` placeholders).
     literal: bool,
+    /// A Terraform plan or state: the values of resources no rule reads are not converted
+    /// (a plan of 20,000 instances holds a few dozen policies).
+    plan: bool,
 }
 
 impl Conv<'_> {
@@ -185,10 +191,14 @@ impl Conv<'_> {
     /// A string literal's value, with the placeholders inside it substituted.
     fn string_text(&self, lit: &jsonc_parser::ast::StringLit<'_>) -> Option<Text> {
         let (start, end) = (lit.range.start, lit.range.end);
-        let inner: Vec<&Placeholder> = self
+        // Placeholders are sorted by start.
+        let from = self
             .placeholders
+            .partition_point(|p| p.range.start <= start);
+        let to = self.placeholders.partition_point(|p| p.range.start < end);
+        let inner: Vec<&Placeholder> = self.placeholders[from..to.max(from)]
             .iter()
-            .filter(|p| p.range.start > start && p.range.end < end)
+            .filter(|p| p.range.end < end)
             .collect();
         if inner.is_empty() {
             return None;
@@ -219,10 +229,13 @@ impl Conv<'_> {
         let kind = match v {
             Value::StringLit(s) if self.literal => NodeKind::Str(Text::lit(s.value.as_ref())),
             Value::StringLit(s) => {
+                let at = self
+                    .placeholders
+                    .partition_point(|p| p.range.start < s.range.start);
                 if let Some(p) = self
                     .placeholders
-                    .iter()
-                    .find(|p| p.range.start == s.range.start && p.range.end == s.range.end)
+                    .get(at)
+                    .filter(|p| p.range.start == s.range.start && p.range.end == s.range.end)
                 {
                     match &p.value {
                         Slot::Node(n) => return n.clone(),
@@ -242,6 +255,7 @@ impl Conv<'_> {
             Value::Object(o) => NodeKind::Map(
                 o.properties
                     .iter()
+                    .filter(|p| !self.plan || !skipped_resource_value(o, p))
                     .map(|p| {
                         let (key, key_range) = match &p.name {
                             ObjectPropName::String(s) => (s.value.to_string(), s.range),
@@ -258,6 +272,30 @@ impl Conv<'_> {
         };
         Node::new(span, kind)
     }
+}
+
+/// In a plan or state, a property of a resource of a type no rule reads, other than what
+/// names the resource.
+fn skipped_resource_value(
+    o: &jsonc_parser::ast::Object<'_>,
+    p: &jsonc_parser::ast::ObjectProp<'_>,
+) -> bool {
+    let name = |p: &jsonc_parser::ast::ObjectProp<'_>| match &p.name {
+        ObjectPropName::String(s) => s.value.to_string(),
+        ObjectPropName::Word(w) => w.value.to_string(),
+    };
+    if matches!(
+        name(p).as_str(),
+        "address" | "type" | "mode" | "name" | "index"
+    ) {
+        return false;
+    }
+    let ty = o.properties.iter().find(|q| name(q) == "type");
+    let Some(Value::StringLit(ty)) = ty.map(|q| &q.value) else {
+        return false;
+    };
+    o.properties.iter().any(|q| name(q) == "address")
+        && !crate::frontend::plan::relevant_type(&ty.value)
 }
 
 /// A string with `${…}` placeholders and fill-in tokens (see [`fill_in_tokens`]) as unknown

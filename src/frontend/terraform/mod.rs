@@ -87,6 +87,67 @@ pub fn worth_parsing(text: &str) -> bool {
         || (text.contains("module") && (text.contains("\"./") || text.contains("\"../")))
 }
 
+/// Whether a `.tf` file of a module that matters can inform its evaluation. One that holds
+/// nothing but `resource` blocks of types no rule reads (instances, networks, functions…) and
+/// names nothing [`worth_parsing`] looks for cannot: its values could only reach a policy
+/// through a reference, which then stays unknown, and an unknown never makes a finding. Any
+/// line that opens another kind of block (`locals`, `variable`, `output`, `data`, `module`,
+/// `provider`, `terraform`, …), wherever it stands, keeps the file.
+pub fn may_inform(text: &str) -> bool {
+    if worth_parsing(text) {
+        return true;
+    }
+    text.lines().any(|line| {
+        let line = line.trim_start();
+        let word_end = line
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(line.len());
+        let (word, rest) = line.split_at(word_end);
+        let opens_block =
+            rest.starts_with([' ', '\t', '"', '{']) && !rest.trim_start().starts_with('=');
+        opens_block && !word.is_empty() && word != "resource" && TOP_LEVEL.contains(&word)
+    })
+}
+
+#[cfg(test)]
+#[test]
+fn only_files_of_unread_resources_are_left_out() {
+    let filler =
+        "resource \"aws_instance\" \"a\" {\n  ami = \"x\"\n  tags = {\n    Name = \"y\"\n  }\n}\n";
+    assert!(!may_inform(filler));
+    for keep in [
+        "locals {\n  a = 1\n}\n",
+        "  variable \"x\" {}\n",
+        "output \"o\" { value = 1 }\n",
+        "data \"aws_caller_identity\" \"me\" {}\n",
+        "module \"m\" {\n  source = \"terraform-aws-modules/x/aws\"\n}\n",
+        "provider \"aws\" {\n  region = \"us-east-1\"\n}\n",
+        "resource \"aws_s3_bucket\" \"b\" {}\n",
+        "resource \"aws_iam_role\" \"r\" {\n  policy = data.aws_iam_policy_document.p.json\n}\n",
+    ] {
+        assert!(may_inform(&format!("{filler}{keep}")), "{keep}");
+    }
+    // An attribute that happens to be called like a block type is not one.
+    assert!(!may_inform(
+        "resource \"aws_instance\" \"a\" {\n  data = \"x\"\n  provider = aws.east\n}\n"
+    ));
+}
+
+/// Terraform's top-level block types besides `resource`.
+const TOP_LEVEL: [&str; 11] = [
+    "data",
+    "locals",
+    "variable",
+    "output",
+    "module",
+    "provider",
+    "terraform",
+    "moved",
+    "import",
+    "check",
+    "removed",
+];
+
 /// Everything the evaluation of a scan's Terraform shares.
 pub struct World<'a> {
     pub sources: &'a SourceMap,

@@ -9,7 +9,7 @@
 //! every call is known exactly, those no module calls are evaluated as roots too, as are those
 //! only reachable through a cycle.
 
-use super::{Found, Module, World, eval, parse, suppressions, worth_parsing};
+use super::{Found, Module, World, eval, may_inform, parse, suppressions, worth_parsing};
 use crate::discover::normalize;
 use crate::fs::Roots;
 use crate::model::{Model, Notice};
@@ -269,13 +269,21 @@ fn load(
 ) -> (Module, Model, Vec<FileId>) {
     let mut model = Model::default();
     let mut parsed = vec![];
-    let ids = files.iter().map(|(_, f)| f.id()).collect();
+    let mut ids = vec![];
     for (path, f) in files {
         let id = f.id();
         let (body, is_vars) = match f {
-            TfFile::Parsed { body, is_vars, .. } => (body, is_vars),
+            TfFile::Parsed { body, is_vars, .. } => {
+                ids.push(id);
+                (body, is_vars)
+            }
             TfFile::Unparsed { id, is_vars } => {
-                match parse(id, &sources.get(id).text, &mut model) {
+                let text = &sources.get(id).text;
+                if !is_vars && !may_inform(text) {
+                    continue;
+                }
+                ids.push(id);
+                match parse(id, text, &mut model) {
                     Some(body) => (body, is_vars),
                     None => continue,
                 }
