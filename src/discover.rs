@@ -181,7 +181,14 @@ impl Ignores {
 
 /// Whether the walk may enter or list an entry: not ignored, and a symlink must stay inside
 /// the roots (said when it would have been read: a directory or a file of a format read).
-fn admissible(ignores: &Ignores, path: &Path, is_symlink: bool, is_dir: bool) -> bool {
+/// An ignored directory (not a symlink) is kept in `ignored_dirs`: `cdk.out` may lie below.
+fn admissible(
+    ignores: &Ignores,
+    path: &Path,
+    is_symlink: bool,
+    is_dir: bool,
+    ignored_dirs: Option<&Mutex<Vec<PathBuf>>>,
+) -> bool {
     if let Some(Err(e)) = is_symlink.then(|| ignores.roots.admit(path)) {
         let worth_saying = is_dir || format_of(path).is_some();
         if let (true, Ok(mut p)) = (worth_saying, ignores.problems.lock()) {
@@ -189,7 +196,15 @@ fn admissible(ignores: &Ignores, path: &Path, is_symlink: bool, is_dir: bool) ->
         }
         return false;
     }
-    !ignores.ignored(path, is_dir)
+    let ignored = ignores.ignored(path, is_dir);
+    if ignored
+        && is_dir
+        && !is_symlink
+        && let Some(Ok(mut d)) = ignored_dirs.map(Mutex::lock)
+    {
+        d.push(path.to_path_buf());
+    }
+    !ignored
 }
 
 pub fn discover(
@@ -234,6 +249,7 @@ pub fn discover(
         })
     };
     let (said, unsaid) = (ignores(&problems), ignores(&quiet));
+    let ignored_dirs: Arc<Mutex<Vec<PathBuf>>> = Default::default();
     let walk = |root: &Path, depth: Option<usize>, role: Role, out: &mut Discovered| {
         let problems_before = out.problems.len();
         let ignores = if role == Role::Context {
@@ -242,6 +258,8 @@ pub fn discover(
             said.clone()
         };
         let mut wb = WalkBuilder::new(root);
+        // Context walks (a named file's directory) look for nothing else.
+        let skipped = (role != Role::Context).then(|| ignored_dirs.clone());
         wb.standard_filters(false)
             .follow_links(true)
             .max_depth(depth)
@@ -251,7 +269,13 @@ pub fn discover(
                 if is_dir && (name == ".terraform" || name == ".git") {
                     return false;
                 }
-                admissible(&ignores, e.path(), e.path_is_symlink(), is_dir)
+                admissible(
+                    &ignores,
+                    e.path(),
+                    e.path_is_symlink(),
+                    is_dir,
+                    skipped.as_deref(),
+                )
             });
         for entry in wb.build() {
             match entry {
@@ -300,7 +324,12 @@ pub fn discover(
             continue;
         }
         walk(root, None, Role::Walked, &mut out);
-        cdk_out(root, &excluded, &mut out);
+    }
+    // Ignored directories are walked again only for `cdk.out` below them (what is not ignored
+    // has been walked already).
+    let skipped = std::mem::take(&mut *ignored_dirs.lock().unwrap_or_else(|e| e.into_inner()));
+    for dir in skipped {
+        cdk_out(&dir, &excluded, &mut out);
     }
     context.sort();
     context.dedup();
@@ -387,18 +416,13 @@ pub fn display_path(p: &Path) -> String {
             .to_string_lossy()
             .replace('\\', "/");
     }
-    let cwd = std::env::current_dir().ok();
-    let abs = if p.is_absolute() {
-        p.to_path_buf()
-    } else if let Some(c) = &cwd {
-        c.join(p)
-    } else {
-        p.to_path_buf()
-    };
-    let abs = normalize(&abs);
+    // Asked once per file: the working directory (which the scan never changes) is asked once.
+    static CWD: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    let cwd = CWD.get_or_init(|| std::env::current_dir().ok().map(|c| normalize(&c)));
+    let abs = normalize(p);
     let rel = cwd
         .as_ref()
-        .and_then(|c| abs.strip_prefix(normalize(c)).ok().map(Path::to_path_buf));
+        .and_then(|c| abs.strip_prefix(c).ok().map(Path::to_path_buf));
     let shown = rel.unwrap_or(abs);
     shown.to_string_lossy().replace('\\', "/")
 }

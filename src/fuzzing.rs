@@ -7,7 +7,8 @@ use crate::source::{SourceFile, SourceMap};
 
 /// Every rule over a model.
 pub fn check_model(model: &Model) {
-    let a = Analysis::new(model);
+    let linked = crate::link::link(model);
+    let a = Analysis::whole(model, &linked);
     let mut out = vec![];
     for (_, check) in crate::rules::ALL {
         if let Some(c) = check {

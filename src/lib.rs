@@ -106,6 +106,9 @@ pub fn scan(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
     pool.install(|| scan_in_pool(paths, config))
 }
 
+/// Policies per part the rules run over in parallel.
+const RULE_PART: usize = 256;
+
 fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
     let roots = fs::Roots::new(paths, config.allow_outside_root);
     let cwd = discover::normalize(&std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")));
@@ -227,16 +230,21 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
             }),
         );
     }
-    let analysis = link::Analysis::new(&model);
-    let mut findings: Vec<Finding> = rules::ALL
+    let linked = link::link(&model);
+    let parts = link::parts(&model, &linked, RULE_PART);
+    let mut findings: Vec<Finding> = parts
         .par_iter()
-        .filter(|(meta, _)| config.is_selected(meta.id))
-        .flat_map_iter(|(_, check)| {
-            let mut out = vec![];
-            if let Some(check) = check {
-                check(&analysis, &mut out);
-            }
-            out
+        .flat_map(|part| {
+            rules::ALL
+                .par_iter()
+                .filter(|(meta, _)| config.is_selected(meta.id))
+                .flat_map_iter(move |(_, check)| {
+                    let mut out = vec![];
+                    if let Some(check) = check {
+                        check(part, &mut out);
+                    }
+                    out
+                })
         })
         .collect();
     for f in &mut findings {

@@ -65,10 +65,53 @@ impl PolicyCx<'_> {
     }
 }
 
-/// The whole scan, linked.
+/// The scan, linked: what one run of the rules sees. The rules run in parallel over parts of
+/// the policies: a rule that checks policies one by one reads [`Analysis::policies`] (this
+/// part's); one that looks across the scan (trails, keys, parse errors, all policies at once)
+/// reads [`Analysis::all`] and [`Analysis::model`], and only in the first part.
 pub struct Analysis<'m> {
     pub model: &'m Model,
-    pub policies: Vec<PolicyCx<'m>>,
+    /// This part's policies.
+    pub policies: &'m [PolicyCx<'m>],
+    /// Every policy of the scan.
+    pub all: &'m [PolicyCx<'m>],
+    /// The part that also runs the scan-wide checks.
+    pub first: bool,
+}
+
+/// Links every policy of the model (in parallel).
+pub fn link(model: &Model) -> Vec<PolicyCx<'_>> {
+    use rayon::prelude::*;
+    let ix = Index::new(model);
+    model
+        .policies
+        .par_iter()
+        .enumerate()
+        .map(|(index, policy)| link_policy(model, &ix, index, policy))
+        .collect()
+}
+
+/// The linked policies in parts of about `size` for the rules to run over in parallel.
+pub fn parts<'m>(model: &'m Model, linked: &'m [PolicyCx<'m>], size: usize) -> Vec<Analysis<'m>> {
+    let mut out: Vec<Analysis<'m>> = linked
+        .chunks(size.max(1))
+        .enumerate()
+        .map(|(i, policies)| Analysis {
+            model,
+            policies,
+            all: linked,
+            first: i == 0,
+        })
+        .collect();
+    if out.is_empty() {
+        out.push(Analysis {
+            model,
+            policies: &[],
+            all: linked,
+            first: true,
+        });
+    }
+    out
 }
 
 /// Indexes for linking by resolved identity. Linking needs certain equality, and two texts
@@ -112,15 +155,14 @@ impl<'m> Index<'m> {
 }
 
 impl<'m> Analysis<'m> {
-    pub fn new(model: &'m Model) -> Analysis<'m> {
-        let ix = Index::new(model);
-        let policies = model
-            .policies
-            .iter()
-            .enumerate()
-            .map(|(index, policy)| link_policy(model, &ix, index, policy))
-            .collect();
-        Analysis { model, policies }
+    /// The whole scan as one part.
+    pub fn whole(model: &'m Model, linked: &'m [PolicyCx<'m>]) -> Analysis<'m> {
+        Analysis {
+            model,
+            policies: linked,
+            all: linked,
+            first: true,
+        }
     }
 }
 

@@ -16,13 +16,37 @@ fn policy_model(file: u32, json: &str) -> Model {
 }
 
 fn run(model: &Model) -> Vec<Finding> {
-    let a = Analysis::new(model);
+    let linked = trailguard::link::link(model);
+    let a = Analysis::whole(model, &linked);
     let mut out = vec![];
     for (_, check) in rules::ALL {
         if let Some(c) = check {
             c(&a, &mut out);
         }
     }
+    // The rules run over parts of the policies give the same findings as over the whole.
+    let mut parted = vec![];
+    for part in trailguard::link::parts(model, &linked, 1) {
+        for (_, check) in rules::ALL {
+            if let Some(c) = check {
+                c(&part, &mut parted);
+            }
+        }
+    }
+    let key = |f: &Finding| {
+        (
+            f.rule.id,
+            f.span.file,
+            f.span.start,
+            f.span.end,
+            f.message.clone(),
+        )
+    };
+    let mut whole: Vec<_> = out.iter().map(key).collect();
+    let mut parts: Vec<_> = parted.iter().map(key).collect();
+    whole.sort();
+    parts.sort();
+    assert_eq!(whole, parts, "parts and whole differ");
     out
 }
 

@@ -84,6 +84,31 @@ pub fn matches(pattern: &[Tok], subject: &[Tok], opts: MatchOpts) -> Truth {
             });
         return Truth::from_bool(eq);
     }
+    // Literal characters at either end must meet literal characters of the subject one to one
+    // (nothing else can consume them, nothing may be left over): compare those directly and
+    // leave only the middle to the quadratic passes.
+    let (mut pattern, mut subject) = (pattern, subject);
+    while let ([Tok::Ch(a), p_rest @ ..], [Tok::Ch(b), s_rest @ ..]) = (pattern, subject) {
+        if !ch_eq(*a, *b, opts) {
+            return Truth::No;
+        }
+        (pattern, subject) = (p_rest, s_rest);
+    }
+    while let ([p_rest @ .., Tok::Ch(a)], [s_rest @ .., Tok::Ch(b)]) = (pattern, subject) {
+        if !ch_eq(*a, *b, opts) {
+            return Truth::No;
+        }
+        (pattern, subject) = (p_rest, s_rest);
+    }
+    if opts.arn && pattern == [Tok::Star] && !subject.iter().any(|t| matches!(t, Tok::Ch(':'))) {
+        // What is left is one wildcard over a colon-free middle.
+        if subject
+            .iter()
+            .all(|t| matches!(t, Tok::Ch(_) | Tok::Star | Tok::Quest))
+        {
+            return Truth::Yes;
+        }
+    }
     if (pattern.len() + 1).saturating_mul(subject.len() + 1) > MAX_CELLS {
         return Truth::Unknown;
     }
@@ -367,5 +392,66 @@ mod tests {
             matches(&tokens(&t("s3:put*"), true), &lit_tokens("s3:GetObject"), o),
             Truth::No
         );
+    }
+
+    /// The answer without the literal-ends shortcut: both DP passes over the whole input.
+    fn reference(p: &[Tok], s: &[Tok], opts: MatchOpts) -> Truth {
+        if opts.arn && p == [Tok::Star] {
+            return Truth::Yes;
+        }
+        if run(p, s, opts, false) {
+            Truth::Yes
+        } else if run(p, s, opts, true) {
+            Truth::Unknown
+        } else {
+            Truth::No
+        }
+    }
+
+    #[test]
+    fn trimming_literal_ends_changes_no_answer() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let syms = [
+            Symbol::new(Kind::Account, "a"),
+            Symbol::new(Kind::Any, "x"),
+            Symbol::new(Kind::Bucket, "b"),
+        ];
+        for _ in 0..20_000 {
+            let mut make = |wild: bool| -> Vec<Tok> {
+                (0..next(7))
+                    .map(|_| match next(if wild { 8 } else { 6 }) {
+                        0 | 1 => Tok::Ch('a'),
+                        2 => Tok::Ch('B'),
+                        3 => Tok::Ch(':'),
+                        4 => Tok::Ch('1'),
+                        5 => Tok::Sym(syms[next(3) as usize].clone()),
+                        6 => Tok::Star,
+                        _ => Tok::Quest,
+                    })
+                    .collect()
+            };
+            let p = make(true);
+            let s = make(p.len() % 2 == 0);
+            for opts in [
+                MatchOpts::default(),
+                arn(),
+                MatchOpts {
+                    ignore_case: true,
+                    arn: false,
+                },
+            ] {
+                assert_eq!(
+                    matches(&p, &s, opts),
+                    reference(&p, &s, opts),
+                    "{p:?} / {s:?} / {opts:?}"
+                );
+            }
+        }
     }
 }

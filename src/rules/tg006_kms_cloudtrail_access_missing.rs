@@ -62,21 +62,23 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
         }
     }
     // A key with no policy at all gets AWS's default policy, which grants CloudTrail nothing.
+    if !a.first {
+        return;
+    }
+    // Certainly equal texts are equal values (see `Text::certainly_eq`): found by hash.
+    let mut by_key: std::collections::HashMap<&crate::value::Text, usize> =
+        std::collections::HashMap::new();
+    for (i, t) in a.model.trails.iter().enumerate() {
+        if let Some((k, _)) = &t.key {
+            by_key.entry(k).or_insert(i);
+        }
+    }
     for key in &a.model.keys {
         if key.has_policy {
             continue;
         }
-        let users: Vec<_> = a
-            .model
-            .trails
-            .iter()
-            .filter(|t| {
-                t.key
-                    .as_ref()
-                    .is_some_and(|(k, _)| key.idents.iter().any(|id| k.certainly_eq(id)))
-            })
-            .collect();
-        if let Some(t) = users.first() {
+        let first_user = key.idents.iter().filter_map(|id| by_key.get(id)).min();
+        if let Some(t) = first_user.map(|&i| &a.model.trails[i]) {
             let r = trail_ref(t);
             out.push(
                 Finding::new(

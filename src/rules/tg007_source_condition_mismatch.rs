@@ -31,7 +31,7 @@ fn source_conditions(s: &Statement) -> impl Iterator<Item = &Condition> {
 }
 
 pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
-    for p in &a.policies {
+    for p in a.policies {
         let applies = match p.policy.kind {
             PolicyKind::Bucket => p.is_log_bucket_policy(),
             PolicyKind::Key => p.is_trail_key_policy(),

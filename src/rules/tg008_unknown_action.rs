@@ -19,7 +19,7 @@ pub static META: RuleMeta = RuleMeta {
 pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
     // Wildcard actions are matched against the whole catalog: once per distinct value.
     let mut seen: HashMap<String, Option<bool>> = HashMap::new();
-    for p in &a.policies {
+    for p in a.policies {
         for s in p.statements() {
             let Some(act) = &s.action else { continue };
             for it in &act.items {

@@ -19,16 +19,15 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
+    if !a.first {
+        return;
+    }
     // Policies whose bucket is a known name are found by that name; the others (unknown or
     // partly unknown names) might be for any bucket their known parts allow.
     let mut literal: HashSet<&str> = HashSet::new();
     let mut symbolic: Vec<&Text> = vec![];
     let mut any_unknown = false;
-    for p in a
-        .policies
-        .iter()
-        .filter(|p| p.policy.kind == PolicyKind::Bucket)
-    {
+    for p in a.all.iter().filter(|p| p.policy.kind == PolicyKind::Bucket) {
         match (p.bucket_known, p.bucket.as_str()) {
             (false, _) => any_unknown = true,
             (true, Some(s)) => {
@@ -45,6 +44,7 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
     // A policy for the very same name (the common case) is found by hash; only the rest is
     // compared pattern by pattern.
     let exact: HashSet<&Text> = symbolic.iter().copied().collect();
+    let opaque = opaque_values(a);
     for t in &a.model.trails {
         let Some((bucket, span)) = &t.bucket else {
             continue;
@@ -54,7 +54,7 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
         };
         let maybe_policy = bucket.as_str().is_some_and(|s| literal.contains(s))
             || exact.contains(bucket)
-            || handed_to_opaque_code(a, bucket)
+            || handed_to_opaque_code(&opaque, bucket)
             || (!bucket.is_known()
                 && !literal.is_empty()
                 && literal
@@ -78,10 +78,24 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
 
 /// Whether the bucket's name (or ARN) is handed to code the scan cannot see — a registry or git
 /// module, a nested stack — which may attach its policy.
-fn handed_to_opaque_code(a: &Analysis<'_>, bucket: &Text) -> bool {
-    let arn_tail = format!(":::{bucket}");
-    a.model
+fn handed_to_opaque_code(opaque: &Opaque<'_>, bucket: &Text) -> bool {
+    opaque.0.contains(bucket) || opaque.1.contains(&bucket.to_string())
+}
+
+/// The values handed to code the scan cannot read, by hash: as they are, and the bucket names
+/// ARNs among them end with (what follows `:::`).
+type Opaque<'a> = (HashSet<&'a Text>, HashSet<String>);
+
+fn opaque_values<'a>(a: &Analysis<'a>) -> Opaque<'a> {
+    let exact = a.model.opaque.iter().collect();
+    let tails = a
+        .model
         .opaque
         .iter()
-        .any(|t| t.certainly_eq(bucket) || t.to_string().ends_with(&arn_tail))
+        .filter_map(|t| {
+            let s = t.to_string();
+            s.rfind(":::").map(|i| s[i + 3..].to_string())
+        })
+        .collect();
+    (exact, tails)
 }

@@ -15,13 +15,13 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
-    for e in &a.model.parse_errors {
+    for e in a.model.parse_errors.iter().filter(|_| a.first) {
         out.push(
             Finding::new(&META, e.span, e.message.clone())
                 .hint("fix the syntax error; nothing in this file was checked"),
         );
     }
-    for p in &a.policies {
+    for p in a.policies {
         for g in &p.policy.doc.grammar {
             out.push(
                 Finding::new(&META, g.span, g.message.clone())
