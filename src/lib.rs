@@ -431,7 +431,9 @@ fn read_one(roots: &fs::Roots, id: u32, path: &Path, explicit: bool) -> Read {
     let mut terraform = None;
     let scanned = match format {
         Some(Format::Json) => {
-            model = frontend::json::read_file(id, &display, &text);
+            if frontend::json::may_matter(&text, &display) {
+                model = frontend::json::read_file(id, &display, &text);
+            }
             if model.is_empty() {
                 // Nothing here for the rules (another tool's JSON): keep no copy of the text.
                 return Read {

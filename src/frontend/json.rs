@@ -27,6 +27,18 @@ pub fn has_trigger_word(text: &str) -> bool {
     TRIGGER_WORDS.iter().any(|w| text.contains(w))
 }
 
+/// Whether a JSON file can hold anything for the rules (or a parse error worth reporting), by
+/// a byte search before parsing: a policy (`Statement`), a template, a plan, `get-bucket-policy`
+/// output (`Policy`), a template file; an escape (`\u…`) could spell any key, so it keeps the
+/// file too. Package locks and other tools' JSON are not parsed at all.
+pub fn may_matter(text: &str, display: &str) -> bool {
+    has_trigger_word(text)
+        || ["\"planned_values\"", "\"Policy\"", "\\u", "%{"]
+            .iter()
+            .any(|w| text.contains(w))
+        || is_template_name(display)
+}
+
 /// What a JSON file holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum JsonKind {

@@ -10,6 +10,13 @@ use crate::source::{FileId, SourceFile};
 /// Reads a YAML file: a CloudFormation template becomes model pieces; other YAML is skipped
 /// without a word; a file that does not parse is TG012 when it names CloudFormation things.
 pub fn read_yaml(file: FileId, source: &SourceFile) -> Model {
+    // A template names `AWSTemplateFormatVersion` or an `AWS::` type; without those (or the
+    // words that make a parse error worth reporting, or an escape that could spell them) the
+    // YAML (Kubernetes manifests, CI files…) is not parsed at all.
+    let text = &source.text;
+    if !has_trigger_word(text) && !text.contains("\\") {
+        return Model::default();
+    }
     match yaml::parse(&source.text, file) {
         Ok(root) => {
             if !template::is_template(&root) {
