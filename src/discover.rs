@@ -277,16 +277,16 @@ pub fn discover(
                     skipped.as_deref(),
                 )
             });
-        for entry in wb.build() {
+        let take = |entry: Result<ignore::DirEntry, ignore::Error>, out: &mut Discovered| {
             match entry {
                 Ok(e) => {
-                    let Some(t) = e.file_type() else { continue };
+                    let Some(t) = e.file_type() else { return };
                     if t.is_dir() {
-                        continue;
+                        return;
                     }
                     let p = e.into_path();
                     if format_of(&p).is_none() || excluded(&p) {
-                        continue;
+                        return;
                     }
                     if t.is_file() {
                         out.files.push((p, role));
@@ -302,6 +302,31 @@ pub fn discover(
                 Err(err) => out
                     .problems
                     .push((root.display().to_string(), err.to_string())),
+            }
+        };
+        if depth.is_none() {
+            // A whole tree: walked by as many threads as the scan has (the order does not
+            // matter: files are sorted below).
+            let sink = Mutex::new(Discovered::default());
+            wb.threads(rayon::current_num_threads())
+                .build_parallel()
+                .run(|| {
+                    Box::new(|entry| {
+                        let mut one = Discovered::default();
+                        take(entry, &mut one);
+                        if let Ok(mut s) = sink.lock() {
+                            s.files.append(&mut one.files);
+                            s.problems.append(&mut one.problems);
+                        }
+                        ignore::WalkState::Continue
+                    })
+                });
+            let mut got = sink.into_inner().unwrap_or_else(|e| e.into_inner());
+            out.files.append(&mut got.files);
+            out.problems.append(&mut got.problems);
+        } else {
+            for entry in wb.build() {
+                take(entry, out);
             }
         }
         if role == Role::Context {

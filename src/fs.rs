@@ -59,9 +59,42 @@ pub struct Roots {
     /// As reached from the paths given (absolute, `..` resolved lexically, symlinks not).
     lexical: Vec<PathBuf>,
     allow_outside: bool,
+    /// Canonical forms of the directories met, shared by clones: a scan resolves each
+    /// directory once instead of every component of every file's path.
+    dirs: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<PathBuf, PathBuf>>>,
 }
 
 impl Roots {
+    /// The canonical form of a directory (cached).
+    fn canonical_dir(&self, dir: &Path) -> std::io::Result<PathBuf> {
+        if let Some(c) = self.dirs.lock().ok().and_then(|d| d.get(dir).cloned()) {
+            return Ok(c);
+        }
+        let c = std::fs::canonicalize(dir)?;
+        if let Ok(mut d) = self.dirs.lock() {
+            d.insert(dir.to_path_buf(), c.clone());
+        }
+        Ok(c)
+    }
+
+    /// The canonical form of a path: a name that is not a symlink, `.` or `..` is its
+    /// directory's canonical form (cached) joined with the name; anything else is resolved
+    /// whole.
+    fn canonical(&self, path: &Path) -> std::io::Result<PathBuf> {
+        use std::path::Component;
+        let Some(Component::Normal(name)) = path.components().next_back() else {
+            return std::fs::canonicalize(path);
+        };
+        if std::fs::symlink_metadata(path)?.file_type().is_symlink() {
+            return std::fs::canonicalize(path);
+        }
+        let parent = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        Ok(self.canonical_dir(parent)?.join(name))
+    }
+
     /// The roots of a scan of `paths`: for each, the nearest ancestor holding `.git` (the path
     /// itself included), else the path itself (a file's directory for a file).
     pub fn new(paths: &[PathBuf], allow_outside: bool) -> Roots {
@@ -75,6 +108,7 @@ impl Roots {
             roots,
             lexical,
             allow_outside,
+            dirs: Default::default(),
         }
     }
 
@@ -84,6 +118,7 @@ impl Roots {
             roots: std::fs::canonicalize(dir).into_iter().collect(),
             lexical: vec![lexical(dir)],
             allow_outside: false,
+            dirs: Default::default(),
         }
     }
 
@@ -127,7 +162,7 @@ impl Roots {
     /// Whether a directory lies inside the roots (ignoring `--allow-outside-root`), and
     /// whether it is one of them.
     pub fn place_of(&self, dir: &Path) -> (bool, bool) {
-        match std::fs::canonicalize(dir) {
+        match self.canonical(dir) {
             Ok(c) => (self.contains(&c), self.roots.contains(&c)),
             Err(_) => (false, false),
         }
@@ -140,7 +175,7 @@ impl Roots {
 
     /// The canonical path of `path` when reads may go there.
     pub fn admit(&self, path: &Path) -> Result<PathBuf, ReadError> {
-        let canonical = std::fs::canonicalize(path).map_err(ReadError::Io)?;
+        let canonical = self.canonical(path).map_err(ReadError::Io)?;
         if self.allow_outside || self.contains(&canonical) {
             Ok(canonical)
         } else {
