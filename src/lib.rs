@@ -365,6 +365,7 @@ fn config_trail(i: usize, t: &config::TrailEntry, span: source::Span) -> model::
         bucket: t.bucket.clone().map(|b| (Text::lit(b), span)),
         key: None,
         standalone_only: true,
+        no_key: false,
         guard: Default::default(),
     }
 }

@@ -203,8 +203,10 @@ fn link_policy<'m>(
     };
     if policy.standalone {
         for &(i, b) in &ix.standalone {
-            let applies =
-                policy.kind == PolicyKind::Key || b.is_none_or(|b| bucket_known && *b == bucket);
+            let applies = match policy.kind {
+                PolicyKind::Key => !model.trails[i].no_key,
+                PolicyKind::Bucket => b.is_none_or(|b| bucket_known && *b == bucket),
+            };
             if applies {
                 scan_trails.push(i);
             }

@@ -47,6 +47,9 @@ pub struct Trail {
     /// An expected trail from the configuration: it applies to standalone policies only (all of
     /// them when it names no bucket).
     pub standalone_only: bool,
+    /// The trail certainly encrypts with no KMS key (a live trail without `KmsKeyId`): no key
+    /// policy is one it needs.
+    pub no_key: bool,
     /// The deploy-time condition the trail exists under.
     pub guard: crate::guard::Guard,
 }

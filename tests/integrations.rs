@@ -698,3 +698,80 @@ fn output_options_in_the_config_file() {
         .code(2)
         .stderr(predicate::str::contains(":1:10: bad format"));
 }
+
+/// `examples/live/collect.sh` against a stand-in `aws` that answers like the real CLI from the
+/// `cli-live-bad` fixture: the folder it writes scans to the fixture's findings.
+#[test]
+fn live_collect_script_gathers_what_the_scan_links() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let fixture = std::fs::canonicalize("testdata/cli-live-bad").unwrap();
+    let f = fixture.display();
+    let stub = format!(
+        r#"#!/bin/sh
+case "$1 $2" in
+  "cloudtrail describe-trails")
+    case "$*" in
+      *"--output text"*) printf 'aws-controltower-logs-111111111111-us-east-1\tNone\nacme-audit-logs\tarn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab\n' ;;
+      *) cat "{f}/describe-trails.json" ;;
+    esac ;;
+  "s3api get-bucket-policy")
+    case "$*" in
+      *acme-audit-logs*) cat "{f}/acme-audit-logs.json" ;;
+      *) echo "An error occurred (NoSuchBucketPolicy)" >&2; exit 254 ;;
+    esac ;;
+  "kms get-key-policy") cat "{f}/key-1234abcd.json" ;;
+  *) echo "unexpected: $*" >&2; exit 1 ;;
+esac
+"#
+    );
+    let aws = bin.join("aws");
+    std::fs::write(&aws, stub).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&aws, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = dir.path().join("live");
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run = std::process::Command::new("sh")
+        .arg("examples/live/collect.sh")
+        .arg(&out)
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{run:?}");
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(
+        names.contains(&"describe-trails.json".to_string()),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&"bucket-acme-audit-logs.json".to_string()),
+        "{names:?}"
+    );
+    assert!(
+        names.iter().any(|n| n.starts_with("key-arn_aws_kms")),
+        "{names:?}"
+    );
+    let scan = tg()
+        .args(["scan", "--format", "json"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&scan.stdout).unwrap();
+    let mut rules: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    rules.sort();
+    assert_eq!(rules, ["TG002", "TG006"], "{v}");
+}

@@ -74,6 +74,7 @@ fn trail(bucket: &str, prefix: &str, account: &str, is_org: bool) -> Trail {
         bucket: Some((Text::lit(bucket), Span::new(9, 20, 30))),
         key: None,
         standalone_only: false,
+        no_key: false,
         guard: Default::default(),
     }
 }

@@ -33,9 +33,15 @@ pub fn has_trigger_word(text: &str) -> bool {
 /// file too. Package locks and other tools' JSON are not parsed at all.
 pub fn may_matter(text: &str, display: &str) -> bool {
     has_trigger_word(text)
-        || ["\"planned_values\"", "\"Policy\"", "\\u", "%{"]
-            .iter()
-            .any(|w| text.contains(w))
+        || [
+            "\"planned_values\"",
+            "\"Policy\"",
+            "\"TrailARN\"",
+            "\\u",
+            "%{",
+        ]
+        .iter()
+        .any(|w| text.contains(w))
         || is_template_name(display)
 }
 
@@ -44,6 +50,8 @@ pub fn may_matter(text: &str, display: &str) -> bool {
 pub enum JsonKind {
     PolicyDocument,
     CliOutput,
+    /// `aws cloudtrail describe-trails` (`trailList`) or `get-trail` (`Trail`) output.
+    CliTrails,
     CloudFormation,
     TerraformPlan,
     Other,
@@ -594,7 +602,75 @@ fn classify(root: &Node) -> JsonKind {
     {
         return JsonKind::CliOutput;
     }
+    let trail_like = |n: &Node| n.get("TrailARN").is_some() && n.get("S3BucketName").is_some();
+    match root.get("trailList").map(|e| &e.value.kind) {
+        Some(NodeKind::List(items)) if items.iter().any(trail_like) => return JsonKind::CliTrails,
+        _ => {}
+    }
+    if root.get("Trail").is_some_and(|e| trail_like(&e.value)) {
+        return JsonKind::CliTrails;
+    }
     JsonKind::Other
+}
+
+/// The trails of `describe-trails` / `get-trail` output: live trails, literal values. Like the
+/// configuration's `[[trails]]`, they are checked against the standalone policies of the scan
+/// (`get-bucket-policy` / `get-key-policy` output, policy files): those of their bucket, and
+/// every key policy.
+fn read_cli_trails(model: &mut Model, file: FileId, root: &Node) {
+    use crate::value::{Kind, Symbol};
+    let items: Vec<&Node> = match root.get("trailList").map(|e| &e.value.kind) {
+        Some(NodeKind::List(items)) => items.iter().collect(),
+        _ => root.get("Trail").map(|e| &e.value).into_iter().collect(),
+    };
+    for (i, t) in items.into_iter().enumerate() {
+        let text = |k: &str| {
+            t.get(k)
+                .and_then(|e| e.value.scalar_text().map(|x| (x, e.value.span)))
+                .filter(|(x, _)| x.as_str() != Some(""))
+        };
+        let Some((arn_text, _)) = text("TrailARN") else {
+            continue;
+        };
+        let arn = arn_text.as_str().unwrap_or_default().to_string();
+        let segs: Vec<&str> = arn.split(':').collect();
+        let sym =
+            |k: Kind, what: &str| Text::sym(Symbol::new(k, format!("cli{file}.trail{i}.{what}")));
+        let seg = |n: usize, k: Kind, what: &str| match segs.get(n) {
+            Some(s) if !s.is_empty() => Text::lit(*s),
+            _ => sym(k, what),
+        };
+        let partition = seg(1, Kind::Partition, "partition");
+        let region = seg(3, Kind::Region, "region");
+        let account = seg(4, Kind::Account, "account");
+        let name = match segs.get(5).and_then(|r| r.strip_prefix("trail/")) {
+            Some(n) => Text::lit(n),
+            None => text("Name").map_or_else(|| sym(Kind::TrailName, "name"), |(n, _)| n),
+        };
+        let is_org = matches!(
+            t.get("IsOrganizationTrail").map(|e| &e.value.kind),
+            Some(NodeKind::Bool(true))
+        );
+        let key = text("KmsKeyId");
+        model.trails.push(crate::model::Trail {
+            address: arn.clone(),
+            span: t.span,
+            arn: crate::aws::cloudtrail::trail_arn(&partition, &region, &account, &name),
+            name,
+            account,
+            partition,
+            org_id: is_org.then(|| sym(Kind::OrgId, "org_id")),
+            is_org: crate::aws::Truth::from_bool(is_org),
+            prefix: text("S3KeyPrefix")
+                .map(|(p, _)| Text::lit(p.as_str().unwrap_or_default().trim_end_matches('/')))
+                .unwrap_or_default(),
+            bucket: text("S3BucketName"),
+            no_key: key.is_none(),
+            key,
+            standalone_only: true,
+            guard: Default::default(),
+        });
+    }
 }
 
 /// Whether a file name is a template (`*.tpl`, `*.tftpl` — Terraform's own extension —,
@@ -717,6 +793,7 @@ pub fn read_file(file: FileId, display: &str, text: &str) -> Model {
             }
         }
         JsonKind::CliOutput => read_cli_output(&mut model, file, text, &root),
+        JsonKind::CliTrails => read_cli_trails(&mut model, file, &root),
         JsonKind::TerraformPlan => crate::frontend::plan::read(&mut model, file, text, &root),
         JsonKind::CloudFormation => {
             let source =

@@ -241,6 +241,7 @@ pub fn read(model: &mut Model, file: FileId, text: &str, root: &Node) {
                     bucket: get("s3_bucket_name"),
                     key,
                     standalone_only: false,
+                    no_key: false,
                     guard: Default::default(),
                 });
             }

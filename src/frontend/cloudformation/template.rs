@@ -797,6 +797,7 @@ pub fn read(file: FileId, source: &SourceFile, root: &Node, json: bool) -> Model
                     bucket,
                     key,
                     standalone_only: false,
+                    no_key: false,
                     guard: guard.clone(),
                 });
             }

@@ -1682,6 +1682,7 @@ impl<'w> Instance<'w> {
                     bucket,
                     key,
                     standalone_only: false,
+                    no_key: false,
                     guard: self.resource_guard(b, file),
                 });
             }
