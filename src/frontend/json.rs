@@ -821,7 +821,7 @@ fn push_policy(model: &mut Model, kind: PolicyKind, span: Span, doc: &Node) {
 /// A bare document is a bucket policy when it has `s3:` actions, a key policy when all its
 /// actions are `kms:`, and neither (an identity, trust or other service's policy) otherwise —
 /// including when no statement names a principal.
-fn standalone_kind(doc: &Node) -> Option<PolicyKind> {
+pub fn standalone_kind(doc: &Node) -> Option<PolicyKind> {
     let statements: Vec<&Node> = match doc.get("Statement").map(|e| &e.value.kind) {
         Some(NodeKind::List(l)) => l.iter().collect(),
         Some(NodeKind::Map(_)) => vec![&doc.get("Statement")?.value],

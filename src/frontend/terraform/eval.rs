@@ -1448,6 +1448,7 @@ impl<'w> Instance<'w> {
         for ((ty, name), (b, file)) in names {
             self.build_resource(&mut m, ty, name, b, *file);
         }
+        self.build_documents(&mut m);
         let mut calls: Vec<&&str> = self.calls.keys().collect();
         calls.sort();
         for c in calls {
@@ -1520,6 +1521,42 @@ impl<'w> Instance<'w> {
             };
         }
         false
+    }
+
+    /// Every `aws_iam_policy_document` as a standalone document too, classified by content
+    /// (a bucket policy with `s3:` actions, a key policy with only `kms:` ones, nothing without
+    /// a principal): a document handed to a registry module, kept in an output or not used
+    /// at all is still checked. One that is also attached somewhere is checked there only
+    /// (see [`super::units::drop_attached_documents`]).
+    fn build_documents(&self, m: &mut Model) {
+        let mut docs: Vec<_> = self
+            .data
+            .iter()
+            .filter(|((ty, _), _)| *ty == "aws_iam_policy_document")
+            .collect();
+        docs.sort_by_key(|(k, _)| **k);
+        for ((ty, name), (b, file)) in docs {
+            if self.no_instances(b, *file) {
+                continue;
+            }
+            let v = self.data_attr(ty, name, "json", span_of(*file, b.ident.span()));
+            let NodeKind::Doc(doc) = &v.kind else {
+                continue;
+            };
+            let Some(kind) = crate::frontend::json::standalone_kind(doc) else {
+                continue;
+            };
+            m.policies.push(Policy {
+                kind,
+                address: format!("{}data.{ty}.{name}", self.prefix),
+                span: doc.span,
+                doc: crate::policy::read_document(doc, true),
+                bucket: None,
+                key: None,
+                standalone: true,
+                key_ref: None,
+            });
+        }
     }
 
     fn build_resource(&self, m: &mut Model, ty: &str, name: &str, b: &Block, file: FileId) {

@@ -241,6 +241,7 @@ pub fn evaluate_scan(
         }
     }
     drop(shared);
+    drop_attached_documents(&mut out);
     Evaluated {
         model: out,
         parsed,
@@ -251,6 +252,27 @@ pub fn evaluate_scan(
 /// One root module's result: its model, the files it parsed, the directories it calls, and the
 /// spans of its policy statements.
 type Unit = (Model, Vec<FileId>, Vec<PathBuf>, Vec<Span>);
+
+/// Policy documents evaluated on their own (see `Instance::build_documents`) are dropped when
+/// the same statements are attached somewhere (checked there, in context), and kept once when
+/// several module instances evaluated them.
+pub fn drop_attached_documents(m: &mut Model) {
+    let first_statement = |p: &crate::model::Policy| p.doc.statements.first().map(|s| s.span);
+    let attached: HashSet<Span> = m
+        .policies
+        .iter()
+        .filter(|p| !p.standalone)
+        .flat_map(|p| p.doc.statements.iter().map(|s| s.span))
+        .collect();
+    let mut seen: HashSet<(Span, Option<Span>)> = HashSet::new();
+    m.policies.retain(|p| {
+        if !(p.standalone && p.address.contains("data.aws_iam_policy_document.")) {
+            return true;
+        }
+        let first = first_statement(p);
+        !first.is_some_and(|s| attached.contains(&s)) && seen.insert((p.span, first))
+    });
+}
 
 fn statement_spans(m: &Model) -> Vec<Span> {
     m.policies
