@@ -257,6 +257,10 @@ pub struct ScanArgs {
     /// repository of each PATH). Only for code you trust; not settable in .trailguard.toml
     #[arg(long)]
     pub allow_outside_root: bool,
+    /// Also list, on standard error, every policy analysed (kind, position, the trails it was
+    /// checked against) and every file that looked like a policy but was not read, with why
+    #[arg(long)]
+    pub explain_reach: bool,
 }
 
 /// Runs the CLI; returns the exit code.
@@ -579,6 +583,7 @@ fn configure(args: &ScanArgs) -> Result<(Config, Option<Level>, Output), String>
             config_file,
             baseline,
             allow_outside_root: args.allow_outside_root,
+            explain_reach: args.explain_reach,
         },
         fail_on,
         output,
@@ -631,5 +636,41 @@ fn run_scan(args: ScanArgs) -> Result<i32, String> {
             .write_all(text.as_bytes())
             .map_err(|e| e.to_string())?,
     }
+    if args.explain_reach {
+        eprint!("{}", reach_listing(&report));
+    }
     Ok(i32::from(report.fails_at(fail_on)))
+}
+
+/// The `--explain-reach` listing.
+fn reach_listing(report: &Report) -> String {
+    let mut s = format!("policies analysed: {}\n", report.reach.len());
+    for r in &report.reach {
+        let what = if r.address.is_empty() {
+            r.kind.to_string()
+        } else {
+            format!("{} {}", r.kind, r.address)
+        };
+        let checked = if !r.cloudtrail {
+            "not CloudTrail's (no CloudTrail principal, no trail of the scan uses it): checked for grammar and actions only".to_string()
+        } else if r.trails.is_empty() {
+            "CloudTrail's; no trail to check it against".to_string()
+        } else if r.stand_ins {
+            format!(
+                "CloudTrail's; checked against the trails it names: {}",
+                r.trails.join(", ")
+            )
+        } else {
+            format!("CloudTrail's; checked against {}", r.trails.join(", "))
+        };
+        s.push_str(&format!("  {}: {what}: {checked}\n", r.location));
+    }
+    s.push_str(&format!(
+        "not read, though they look like policies: {}\n",
+        report.skipped.len()
+    ));
+    for (path, why) in &report.skipped {
+        s.push_str(&format!("  {path}: {why}\n"));
+    }
+    s
 }

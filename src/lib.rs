@@ -54,6 +54,24 @@ pub struct Config {
     pub baseline: std::collections::HashSet<String>,
     /// Let `file()`, module sources and symlinks read outside the scan roots.
     pub allow_outside_root: bool,
+    /// List every policy analysed ([`Report::reach`]).
+    pub explain_reach: bool,
+}
+
+/// One policy the scan analysed, for `--explain-reach`.
+#[derive(Debug, Clone)]
+pub struct Reached {
+    /// `path:line:column` of the document.
+    pub location: String,
+    /// `bucket policy` or `key policy`.
+    pub kind: &'static str,
+    /// Resource address or logical ID (empty for a standalone document).
+    pub address: String,
+    /// Whether the rules treat it as CloudTrail's (a log-bucket or trail-key policy).
+    pub cloudtrail: bool,
+    /// The trails it was checked against, and whether they are stand-ins named by the policy.
+    pub trails: Vec<String>,
+    pub stand_ins: bool,
 }
 
 /// Stack for worker threads: parsers recurse up to their nesting limit (512 levels).
@@ -81,6 +99,10 @@ pub struct Report {
     pub baselined: usize,
     /// The paths the scan was given, as shown.
     pub paths: Vec<String>,
+    /// With `explain_reach`: every policy analysed.
+    pub reach: Vec<Reached>,
+    /// Files that look like they hold a policy but gave the rules nothing, with why.
+    pub skipped: Vec<(String, String)>,
 }
 
 impl Report {
@@ -106,6 +128,42 @@ pub fn scan(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
     pool.install(|| scan_in_pool(paths, config))
 }
 
+/// The `--explain-reach` listing of the linked policies.
+fn reached(
+    linked: &[link::PolicyCx<'_>],
+    sources: &SourceMap,
+    span_maps: &std::collections::HashMap<u32, frontend::terraform::json_syntax::SpanMap>,
+) -> Vec<Reached> {
+    let mut out: Vec<Reached> = linked
+        .iter()
+        .map(|p| {
+            let mut span = p.policy.span;
+            if let Some(m) = span_maps.get(&span.file) {
+                span = m.translate(span);
+            }
+            let at = sources.start(span);
+            Reached {
+                location: format!(
+                    "{}:{}:{}",
+                    sources.get(span.file).display,
+                    at.line,
+                    at.column
+                ),
+                kind: match p.policy.kind {
+                    policy::PolicyKind::Bucket => "bucket policy",
+                    policy::PolicyKind::Key => "key policy",
+                },
+                address: p.policy.address.clone(),
+                cloudtrail: p.is_log_bucket_policy() || p.is_trail_key_policy(),
+                trails: p.trails.iter().map(|t| t.label.clone()).collect(),
+                stand_ins: p.scan_trails.is_empty() && !p.trails.is_empty(),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| a.location.cmp(&b.location));
+    out
+}
+
 /// Policies per part the rules run over in parallel.
 const RULE_PART: usize = 256;
 
@@ -124,6 +182,7 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
     let mut sources = SourceMap::default();
     let mut model = Model::default();
     let mut files_scanned = 0;
+    let mut skipped: Vec<(String, String)> = vec![];
     let mut hcl = vec![];
     let mut generated = vec![];
     let mut pending_tf: Vec<(u32, bool)> = vec![];
@@ -132,6 +191,9 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
         // counted as scanned nor the subject of a notice.
         if role.reported() {
             files_scanned += usize::from(r.scanned);
+            if let Some(why) = r.skipped.take() {
+                skipped.push((r.source.display.clone(), why));
+            }
         } else {
             r.model.notices.clear();
         }
@@ -193,7 +255,18 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
         // TG012 points there.)
         for &(id, _) in &pending_tf {
             if !tf.parsed.contains(&id) {
-                sources.files[id as usize].forget_text();
+                let reported = found
+                    .files
+                    .get(id as usize)
+                    .is_some_and(|(_, r)| r.reported());
+                let file = &mut sources.files[id as usize];
+                if reported && file.text.contains("cloudtrail.amazonaws.com") {
+                    skipped.push((
+                        file.display.clone(),
+                        "Terraform not parsed: nothing in its directory is a bucket, key, trail or policy document, or calls a local module".into(),
+                    ));
+                }
+                file.forget_text();
             }
         }
         let consumed = tf.found.consumed.into_inner().unwrap_or_default();
@@ -231,6 +304,11 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
         );
     }
     let linked = link::link(&model);
+    let reach = if config.explain_reach {
+        reached(&linked, &sources, &span_maps)
+    } else {
+        vec![]
+    };
     let parts = link::parts(&model, &linked, RULE_PART);
     let mut findings: Vec<Finding> = parts
         .par_iter()
@@ -305,6 +383,8 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
         notices: model.notices,
         files_scanned,
         paths: paths.iter().map(|p| discover::display_path(p)).collect(),
+        reach,
+        skipped,
     })
 }
 
@@ -389,6 +469,13 @@ struct Read {
     generated: Option<(String, frontend::terraform::json_syntax::SpanMap)>,
     /// A `.tf` (false) or tfvars (true) file, read but not parsed yet.
     terraform: Option<bool>,
+    /// A file that looks like it holds a policy but gave the rules nothing: why.
+    skipped: Option<String>,
+}
+
+/// Whether a text looks like it holds a CloudTrail-related policy (for `--explain-reach`).
+fn policy_looking(text: &str) -> bool {
+    text.contains("cloudtrail.amazonaws.com") || text.contains("\"Statement\"")
 }
 
 /// Reads one file and runs its frontend.
@@ -404,6 +491,7 @@ fn read_one(roots: &fs::Roots, id: u32, path: &Path, explicit: bool) -> Read {
             hcl: None,
             generated: None,
             terraform: None,
+            skipped: None,
         }
     };
     let bytes = match roots.read(path, MAX_FILE_BYTES) {
@@ -444,6 +532,9 @@ fn read_one(roots: &fs::Roots, id: u32, path: &Path, explicit: bool) -> Read {
                     hcl: None,
                     generated: None,
                     terraform: None,
+                    skipped: policy_looking(&text).then(|| {
+                        "JSON, but no bucket or key policy, template, plan or CLI output: a document without a principal, or with no s3:/kms: actions, is an identity or other service's policy".to_string()
+                    }),
                 };
             }
             true
@@ -489,7 +580,13 @@ fn read_one(roots: &fs::Roots, id: u32, path: &Path, explicit: bool) -> Read {
         Some(Format::Yaml) => {
             let mut source = SourceFile::new(path.to_path_buf(), display.clone(), text);
             let model = frontend::cloudformation::read_yaml(id, &source);
+            let mut skipped = None;
             if model.is_empty() {
+                if policy_looking(&source.text) {
+                    skipped = Some(
+                        "YAML, but not a CloudFormation template (no AWSTemplateFormatVersion, no resource of an AWS:: type), or a template with no bucket, key, trail or policy".to_string(),
+                    );
+                }
                 source.forget_text();
             }
             return Read {
@@ -499,6 +596,7 @@ fn read_one(roots: &fs::Roots, id: u32, path: &Path, explicit: bool) -> Read {
                 hcl: None,
                 generated: None,
                 terraform: None,
+                skipped,
             };
         }
         None => {
@@ -518,5 +616,6 @@ fn read_one(roots: &fs::Roots, id: u32, path: &Path, explicit: bool) -> Read {
         hcl,
         generated,
         terraform,
+        skipped: None,
     }
 }

@@ -517,3 +517,63 @@ fn shell_completion_offers_rule_ids_and_names() {
         }
     }
 }
+
+#[test]
+fn explain_reach_lists_every_policy_and_every_skipped_look_alike() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::copy("testdata/tf-unattached-bad/main.tf", d.join("main.tf")).unwrap();
+    std::fs::create_dir_all(d.join("live")).unwrap();
+    for f in ["describe-trails.json", "acme-audit-logs.json"] {
+        std::fs::copy(format!("testdata/cli-live-bad/{f}"), d.join("live").join(f)).unwrap();
+    }
+    std::fs::write(
+        d.join("role.json"),
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("cm.yaml"),
+        "kind: ConfigMap\ndata:\n  policy: '{\"Statement\": [{\"Principal\": {\"Service\": \"cloudtrail.amazonaws.com\"}}]}'\n",
+    )
+    .unwrap();
+    let out = tg()
+        .current_dir(d)
+        .args(["scan", "--format", "json", "--explain-reach", "."])
+        .output()
+        .unwrap();
+    // The report on stdout stays valid JSON; the listing goes to stderr.
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["findings"].as_array().is_some_and(|f| !f.is_empty()));
+    let listing = String::from_utf8(out.stderr).unwrap();
+    assert!(listing.starts_with("policies analysed: 2\n"), "{listing}");
+    assert!(
+        listing.contains("  live/acme-audit-logs.json:2:15: bucket policy: CloudTrail's; checked against audit (arn:aws:cloudtrail:eu-west-1:111111111111:trail/audit)\n"),
+        "{listing}"
+    );
+    assert!(
+        listing.contains(
+            "  main.tf:3:1: bucket policy data.aws_iam_policy_document.default: CloudTrail's"
+        ),
+        "{listing}"
+    );
+    assert!(
+        listing.contains("not read, though they look like policies: 2\n"),
+        "{listing}"
+    );
+    assert!(
+        listing.contains("  cm.yaml: YAML, but not a CloudFormation template"),
+        "{listing}"
+    );
+    assert!(
+        listing.contains("  role.json: JSON, but no bucket or key policy"),
+        "{listing}"
+    );
+    // Without the flag, nothing on stderr.
+    let quiet = tg()
+        .current_dir(d)
+        .args(["scan", "--format", "json", "."])
+        .output()
+        .unwrap();
+    assert!(quiet.stderr.is_empty());
+}
