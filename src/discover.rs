@@ -23,6 +23,14 @@ pub enum Format {
 
 pub fn format_of(path: &Path) -> Option<Format> {
     let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+    if crate::frontend::jinja::is_jinja_name(&name) {
+        // A Jinja/Nunjucks template of a template or policy: YAML unless it says JSON.
+        return match format_of(Path::new(crate::frontend::jinja::inner_name(&name))) {
+            Some(Format::Json) => Some(Format::Json),
+            Some(Format::Yaml) | None => Some(Format::Yaml),
+            Some(_) => None,
+        };
+    }
     if name.ends_with(".tf.json") {
         Some(Format::TerraformJson)
     } else if name.ends_with(".tf") {

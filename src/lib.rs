@@ -473,6 +473,40 @@ struct Read {
     skipped: Option<String>,
 }
 
+/// A Jinja/Nunjucks template (see [`frontend::jinja`]): read with its expressions unknown;
+/// what does not parse, or parses to nothing, is skipped without a word.
+fn read_jinja(id: u32, path: &Path, display: String, text: String, format: Option<Format>) -> Read {
+    let (prepared, exprs) = frontend::jinja::prepare(&text);
+    let masked = Some((exprs.as_slice(), text.as_str()));
+    let mut model = match format {
+        Some(Format::Json) => frontend::json::read_file_masked(id, &display, &prepared, masked),
+        Some(Format::Yaml) => {
+            let source = SourceFile::new(path.to_path_buf(), display.clone(), prepared);
+            frontend::cloudformation::read_yaml_masked(id, &source, masked)
+        }
+        _ => Model::default(),
+    };
+    model.parse_errors.clear();
+    model.notices.clear();
+    let empty = model.is_empty();
+    Read {
+        // Snippets show the template as written: the positions are the same.
+        source: SourceFile::new(
+            path.to_path_buf(),
+            display,
+            if empty { String::new() } else { text.clone() },
+        ),
+        model,
+        scanned: true,
+        hcl: None,
+        generated: None,
+        terraform: None,
+        skipped: (empty && policy_looking(&text)).then(|| {
+            "a Jinja template that is not a CloudFormation template or policy once its expressions are unknown".to_string()
+        }),
+    }
+}
+
 /// Whether a text looks like it holds a CloudTrail-related policy (for `--explain-reach`).
 fn policy_looking(text: &str) -> bool {
     text.contains("cloudtrail.amazonaws.com") || text.contains("\"Statement\"")
@@ -515,6 +549,9 @@ fn read_one(roots: &fs::Roots, id: u32, path: &Path, explicit: bool) -> Read {
         // A file named explicitly with another name: JSON if it looks like JSON.
         (explicit && text.trim_start().starts_with('{')).then_some(Format::Json)
     });
+    if frontend::jinja::is_jinja_name(&display) {
+        return read_jinja(id, path, display, text, format);
+    }
     let mut hcl = None;
     let mut generated = None;
     let mut terraform = None;

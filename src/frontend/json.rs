@@ -736,6 +736,23 @@ fn top_level_keys(text: &str) -> Option<Vec<String>> {
 }
 
 pub fn read_file(file: FileId, display: &str, text: &str) -> Model {
+    read_file_masked(file, display, text, None)
+}
+
+/// [`read_file`] of a prepared Jinja template: strings touching the expressions (ranges of
+/// `original`) are unknown values.
+pub fn read_file_masked(
+    file: FileId,
+    display: &str,
+    text: &str,
+    masked: Option<(&[Range<usize>], &str)>,
+) -> Model {
+    let masking = |mut root: Node| {
+        if let Some((exprs, original)) = masked {
+            crate::frontend::jinja::mask(&mut root, exprs, original);
+        }
+        root
+    };
     let mut model = Model::default();
     if text.len() > MAX_POLICY_BYTES && large_policy(text) == Some(true) {
         model.notices.push(Notice {
@@ -757,14 +774,15 @@ pub fn read_file(file: FileId, display: &str, text: &str) -> Model {
     let literal = (text.contains("AWSTemplateFormatVersion") || text.contains("\"AWS::"))
         .then(|| parse_literal(text, offsets).ok())
         .flatten()
-        .filter(|root| classify(root) == JsonKind::CloudFormation);
+        .filter(|root| classify(root) == JsonKind::CloudFormation)
+        .map(masking);
     if let Some(root) = literal {
         let source =
             crate::source::SourceFile::new(display.into(), display.into(), text.to_string());
         return crate::frontend::cloudformation::template::read(file, &source, &root, true);
     }
     let root = match parse_nodes(text, offsets) {
-        Ok(n) => n,
+        Ok(n) => masking(n),
         Err((span, message)) => {
             // A template's directives (`%{ for … }`) are not JSON until rendered: said, not
             // judged (its caller's `templatefile()` renders it in context).

@@ -1,6 +1,7 @@
 //! Frontends: each turns one kind of input file into [`Model`](crate::model::Model) pieces.
 
 pub mod cloudformation;
+pub mod jinja;
 pub mod json;
 pub mod plan;
 pub mod terraform;

@@ -10,6 +10,16 @@ use crate::source::{FileId, SourceFile};
 /// Reads a YAML file: a CloudFormation template becomes model pieces; other YAML is skipped
 /// without a word; a file that does not parse is TG012 when it names CloudFormation things.
 pub fn read_yaml(file: FileId, source: &SourceFile) -> Model {
+    read_yaml_masked(file, source, None)
+}
+
+/// [`read_yaml`] of a prepared Jinja template: strings touching the expressions (ranges of
+/// `original`) are unknown values.
+pub fn read_yaml_masked(
+    file: FileId,
+    source: &SourceFile,
+    masked: Option<(&[std::ops::Range<usize>], &str)>,
+) -> Model {
     // A template names `AWSTemplateFormatVersion` or an `AWS::` type; without those (or the
     // words that make a parse error worth reporting, or an escape that could spell them) the
     // YAML (Kubernetes manifests, CI files…) is not parsed at all.
@@ -18,7 +28,10 @@ pub fn read_yaml(file: FileId, source: &SourceFile) -> Model {
         return Model::default();
     }
     match yaml::parse(&source.text, file) {
-        Ok(root) => {
+        Ok(mut root) => {
+            if let Some((exprs, original)) = masked {
+                crate::frontend::jinja::mask(&mut root, exprs, original);
+            }
             if !template::is_template(&root) {
                 return Model::default();
             }
