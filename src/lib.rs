@@ -285,6 +285,12 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
         model.notices.retain(|n| {
             !(n.message.starts_with("template skipped") && consumed_paths.contains(n.path.as_str()))
         });
+        // Nor is a file read in a module's context one that was not read.
+        let extra_paths: std::collections::HashSet<&str> =
+            extra.iter().map(|f| f.display.as_str()).collect();
+        skipped.retain(|(p, _)| {
+            !consumed_paths.contains(p.as_str()) && !extra_paths.contains(p.as_str())
+        });
         model.extend(tf.model);
         sources.files.extend(extra);
         refused_notices(refused, &sources, &span_maps, &mut model);
@@ -347,11 +353,24 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
         config.is_selected(id)
     });
     // Per-rule levels, per-path ignores, and only what lies in (or relates to) reported files.
+    // A file read again by `file()`/`templatefile()` (its text had not been kept) is reported
+    // as the scanned file it is.
+    let abs = |p: &Path| discover::normalize(&std::path::absolute(p).unwrap_or_else(|_| p.into()));
+    let reported_paths: std::collections::HashSet<PathBuf> = found
+        .files
+        .iter()
+        .filter(|(_, r)| r.reported())
+        .map(|(p, _)| abs(p))
+        .collect();
     let reported: Vec<bool> = found
         .files
         .iter()
         .map(|(_, r)| r.reported())
-        .chain(std::iter::repeat(false))
+        .chain(
+            sources.files[found.files.len().min(sources.files.len())..]
+                .iter()
+                .map(|f| reported_paths.contains(&abs(&f.path))),
+        )
         .take(sources.files.len())
         .collect();
     let in_reported =

@@ -99,6 +99,13 @@ impl OffsetMap<'_> {
 pub enum Slot {
     Text(Text),
     Node(Node),
+    /// Array elements spliced in where the placeholder stands as one (statement fragments
+    /// joined into a document: `${join(",", fragments)}`, `%{ for s in fragments }${s},%{ endfor }`);
+    /// `comma`: the placeholder's text ends with the comma that separates it from what follows.
+    Splice {
+        items: Vec<Node>,
+        comma: bool,
+    },
 }
 
 /// A placeholder: its byte range in the parsed text and its value.
@@ -233,6 +240,9 @@ impl Conv<'_> {
             lit_part(&mut t, &self.raw[at..p.range.start]);
             match &p.value {
                 Slot::Text(x) => t.push_text(x),
+                Slot::Splice { .. } => {
+                    t.push_text(&Text::unknown(self.raw[p.range.clone()].to_string()))
+                }
                 Slot::Node(n) => match n.scalar_text() {
                     Some(x) => t.push_text(&x),
                     None => t.push_text(&Text::unknown(self.raw[p.range.clone()].to_string())),
@@ -242,6 +252,21 @@ impl Conv<'_> {
         }
         lit_part(&mut t, &self.raw[at..end - 1]);
         Some(t)
+    }
+
+    /// The nodes a splice placeholder standing as this array element brings.
+    fn splice_at(&self, v: &Value<'_>) -> Option<&Vec<Node>> {
+        let Value::StringLit(s) = v else { return None };
+        let at = self
+            .placeholders
+            .partition_point(|p| p.range.start < s.range.start);
+        match self.placeholders.get(at) {
+            Some(Placeholder {
+                range,
+                value: Slot::Splice { items, .. },
+            }) if range.start == s.range.start => Some(items),
+            _ => None,
+        }
     }
 
     fn node(&self, v: &Value<'_>) -> Node {
@@ -259,6 +284,7 @@ impl Conv<'_> {
                 {
                     match &p.value {
                         Slot::Node(n) => return n.clone(),
+                        Slot::Splice { .. } => NodeKind::Unknown,
                         Slot::Text(t) if t.is_known() => NodeKind::Str(t.clone()),
                         Slot::Text(_) => NodeKind::Unknown,
                     }
@@ -271,7 +297,15 @@ impl Conv<'_> {
             Value::NumberLit(n) => NodeKind::Num(n.value.to_string()),
             Value::BooleanLit(b) => NodeKind::Bool(b.value),
             Value::NullKeyword(_) => NodeKind::Null,
-            Value::Array(a) => NodeKind::List(a.elements.iter().map(|e| self.node(e)).collect()),
+            Value::Array(a) => NodeKind::List(
+                a.elements
+                    .iter()
+                    .flat_map(|e| match self.splice_at(e) {
+                        Some(items) => items.clone(),
+                        None => vec![self.node(e)],
+                    })
+                    .collect(),
+            ),
             Value::Object(o) => NodeKind::Map(
                 o.properties
                     .iter()
@@ -486,6 +520,11 @@ fn mask_placeholders(text: &str, ph: &[Placeholder]) -> String {
         out.push_str(&text[last..r.start]);
         if in_str {
             out.extend(std::iter::repeat_n('_', r.len()));
+        } else if let Slot::Splice { comma: true, .. } = &p.value {
+            // `"___",`: one array element, and the comma the loop body wrote after each.
+            out.push('"');
+            out.extend(std::iter::repeat_n('_', r.len().saturating_sub(3)));
+            out.push_str("\",");
         } else {
             out.push('"');
             out.extend(std::iter::repeat_n('_', r.len().saturating_sub(2)));

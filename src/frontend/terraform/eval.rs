@@ -1394,6 +1394,78 @@ impl<'w> Instance<'w> {
         }
     }
 
+    /// The documents of a list of JSON fragments (each a rendered template or `jsonencode`d
+    /// object), when all of them are.
+    fn fragments(&self, v: &Node) -> Option<Vec<Node>> {
+        let NodeKind::List(items) = &v.kind else {
+            return None;
+        };
+        items
+            .iter()
+            .map(|n| match &n.kind {
+                NodeKind::Doc(d) if matches!(d.kind, NodeKind::Map(_)) => Some((**d).clone()),
+                NodeKind::Map(_) => Some(n.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// `join(",", fragments)` over JSON fragments: their documents.
+    fn joined_fragments(&self, e: &Expression, file: FileId, scope: &Scope) -> Option<Vec<Node>> {
+        let Expression::FuncCall(f) = e else {
+            return None;
+        };
+        let args: Vec<&Expression> = f.args.iter().collect();
+        if f.name.name.as_str() != "join" || args.len() != 2 {
+            return None;
+        }
+        let sep = self.eval(args[0], file, scope);
+        if text_of(&sep).and_then(|t| t.as_str().map(|s| s.trim().to_string())) != Some(",".into())
+        {
+            return None;
+        }
+        self.fragments(&self.eval(args[1], file, scope))
+    }
+
+    /// A `for` directive whose body is just the loop value (and a comma) over JSON fragments:
+    /// their documents, and whether the body ends each with a comma.
+    fn looped_fragments(
+        &self,
+        f: &hcl_edit::template::ForDirective,
+        file: FileId,
+        scope: &Scope,
+    ) -> Option<(Vec<Node>, bool)> {
+        let fe = &f.for_expr;
+        if fe.key_var.is_some() {
+            return None;
+        }
+        let var = fe.value_var.as_str();
+        let mut seen_value = false;
+        let mut comma = false;
+        for el in fe.template.iter() {
+            match el {
+                Element::Literal(l) => {
+                    let t = l.as_str().trim();
+                    match t {
+                        "" => {}
+                        "," if seen_value && !comma => comma = true,
+                        _ => return None,
+                    }
+                }
+                Element::Interpolation(i) if !seen_value => match &i.expr {
+                    Expression::Variable(v) if v.as_str() == var => seen_value = true,
+                    _ => return None,
+                },
+                _ => return None,
+            }
+        }
+        if !seen_value {
+            return None;
+        }
+        let items = self.fragments(&self.eval(&fe.collection_expr, file, scope))?;
+        Some((items, comma))
+    }
+
     /// A template whose text is a JSON document: interpolations are evaluated and substituted,
     /// positions stay those of the file. `base` is the template's offset in `text`'s file.
     pub fn json_template(
@@ -1410,6 +1482,16 @@ impl<'w> Instance<'w> {
                 Element::Literal(_) => {}
                 Element::Interpolation(i) => {
                     let r = i.span()?;
+                    if let Some(items) = self.joined_fragments(&i.expr, file, scope) {
+                        ph.push(Placeholder {
+                            range: r.start - base..r.end - base,
+                            value: Slot::Splice {
+                                items,
+                                comma: false,
+                            },
+                        });
+                        continue;
+                    }
                     let v = self.eval(&i.expr, file, scope);
                     let value = match &v.kind {
                         NodeKind::Doc(d) => Slot::Node((**d).clone()),
@@ -1423,7 +1505,18 @@ impl<'w> Instance<'w> {
                         value,
                     });
                 }
-                Element::Directive(_) => return None,
+                Element::Directive(d) => {
+                    // `%{ for s in fragments }${s},%{ endfor }`: the fragments spliced in.
+                    let hcl_edit::template::Directive::For(f) = &**d else {
+                        return None;
+                    };
+                    let r = d.span()?;
+                    let (items, comma) = self.looped_fragments(f, file, scope)?;
+                    ph.push(Placeholder {
+                        range: r.start - base..r.end - base,
+                        value: Slot::Splice { items, comma },
+                    });
+                }
             }
         }
         parse_nodes_with(
