@@ -212,6 +212,24 @@ impl Roots {
         read_regular(&canonical, limit)
     }
 
+    /// The files of a directory inside the roots whose names end with `suffix`, sorted (a
+    /// directory outside them, or unreadable, has none).
+    pub fn files_in(&self, dir: &Path, suffix: &str) -> Vec<PathBuf> {
+        if !self.admits_dir(dir) {
+            return vec![];
+        }
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return vec![];
+        };
+        let mut out: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.to_str().is_some_and(|s| s.ends_with(suffix)))
+            .collect();
+        out.sort();
+        out
+    }
+
     /// As [`Roots::read`], as UTF-8 text (`None` when it is not UTF-8).
     pub fn read_text(&self, path: &Path, limit: u64) -> Result<Option<String>, ReadError> {
         Ok(String::from_utf8(self.read(path, limit)?).ok())

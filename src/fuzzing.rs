@@ -39,6 +39,7 @@ pub fn terraform(text: &str) {
         roots: &crate::fs::Roots::default(),
         local: None,
         found: &Default::default(),
+        registry: &Default::default(),
     };
     let mut m = crate::frontend::terraform::evaluate(&world);
     m.resolve();

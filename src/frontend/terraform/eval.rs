@@ -103,6 +103,20 @@ pub fn local_sources(body: &Body) -> Vec<(String, Option<std::ops::Range<usize>>
         .collect()
 }
 
+/// A module call's key in `.terraform/modules/modules.json`: the call names from the root,
+/// dotted (`module.a.module.b.` and `c` give `a.b.c`).
+pub fn module_key(prefix: &str, name: &str) -> String {
+    let mut parts: Vec<&str> = prefix
+        .split('.')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .chunks(2)
+        .filter_map(|c| (c.len() == 2 && c[0] == "module").then_some(c[1]))
+        .collect();
+    parts.push(name);
+    parts.join(".")
+}
+
 fn local_source(b: &Block) -> Option<String> {
     let a = b.body.get_attribute("source")?;
     let Expression::String(s) = &a.value else {
@@ -865,8 +879,17 @@ impl<'w> Instance<'w> {
         if !self.spend(INSTANCE_COST, span_of(file, b.ident.span())) {
             return None;
         }
-        let src = local_source(b)?;
-        let dir = crate::discover::normalize(&self.module.dir.join(src));
+        let dir = match local_source(b) {
+            Some(src) => crate::discover::normalize(&self.module.dir.join(src)),
+            // A registry or git module: where `terraform init` put it, if it did.
+            None => {
+                let key = module_key(&self.prefix, name);
+                self.w
+                    .registry
+                    .get(&(self.stack.first()?.clone(), key))?
+                    .clone()
+            }
+        };
         if self.stack.contains(&dir) || self.stack.len() >= MAX_MODULE_DEPTH {
             return None;
         }

@@ -85,6 +85,7 @@ pub fn worth_parsing(text: &str) -> bool {
     ];
     WORDS.iter().any(|w| text.contains(w))
         || (text.contains("module") && (text.contains("\"./") || text.contains("\"../")))
+        || (text.contains("module") && text.contains("policy"))
 }
 
 /// Whether a `.tf` file of a module that matters can inform its evaluation. One that holds
@@ -160,6 +161,9 @@ pub struct World<'a> {
     pub roots: &'a Roots,
     /// What every evaluation adds to.
     pub found: &'a Found,
+    /// Registry and git modules `terraform init` installed: (root module directory, module
+    /// key) to the module's directory.
+    pub registry: &'a HashMap<(PathBuf, String), PathBuf>,
 }
 
 /// What evaluations find beside their models, shared by all of them.

@@ -157,13 +157,32 @@ pub fn evaluate_scan(
     let found = Found::default();
     let mut out = Model::default();
     let mut parsed = HashSet::new();
+    let no_modules = BTreeMap::new();
+    let no_registry = HashMap::new();
+    // Registry and git modules installed by `terraform init` under a root's `.terraform/`
+    // (the walk skips it): read through the scan's file access, kept like callable modules.
+    let loader = World {
+        sources,
+        modules: &no_modules,
+        local: None,
+        files_by_path,
+        roots,
+        found: &found,
+        registry: &no_registry,
+    };
+    let (registry, installed) = installed_modules(
+        &loader,
+        roots,
+        shared_dirs.iter().chain(&sure_roots),
+        &mut out,
+    );
 
     // The modules that may be called: parsed and kept.
     let loaded: Vec<(Module, Model, Vec<FileId>)> = shared_files
         .into_par_iter()
         .map(|(dir, files)| load(sources, roots, dir, files))
         .collect();
-    let mut shared: BTreeMap<PathBuf, Module> = BTreeMap::new();
+    let mut shared: BTreeMap<PathBuf, Module> = installed;
     for (m, parse_model, ids) in loaded {
         parsed.extend(ids);
         out.extend(parse_model);
@@ -176,6 +195,7 @@ pub fn evaluate_scan(
         files_by_path,
         roots,
         found: &found,
+        registry: &registry,
     };
 
     // The certain roots, one at a time per thread: parsed, evaluated, dropped.
@@ -214,8 +234,11 @@ pub fn evaluate_scan(
     for m in shared.values() {
         called.extend(eval::local_module_dirs(m));
     }
+    // Installed modules are evaluated through their callers only.
+    called.extend(registry.values().cloned());
     let mut shared_roots: Vec<&PathBuf> = shared.keys().filter(|d| !called.contains(*d)).collect();
     reached_from.extend(shared_roots.iter().map(|d| (*d).clone()));
+    reached_from.extend(registry.values().cloned());
     let mut reached: HashSet<PathBuf> = HashSet::new();
     while let Some(d) = reached_from.pop() {
         if !reached.insert(d.clone()) {
@@ -235,7 +258,12 @@ pub fn evaluate_scan(
         out.extend(m);
     }
     for m in shared.values() {
-        for (id, body) in &m.files {
+        // (Installed modules' files are not the scan's: no suppressions are read there.)
+        for (id, body) in m
+            .files
+            .iter()
+            .filter(|(id, _)| sources.files.len() > *id as usize)
+        {
             out.suppressions
                 .extend(suppressions(*id, sources.get(*id), body, &spans));
         }
@@ -252,6 +280,60 @@ pub fn evaluate_scan(
 /// One root module's result: its model, the files it parsed, the directories it calls, and the
 /// spans of its policy statements.
 type Unit = (Model, Vec<FileId>, Vec<PathBuf>, Vec<Span>);
+
+/// The modules `terraform init` installed for these root directories, from each one's
+/// `.terraform/modules/modules.json`: (root, key) to directory, and the modules parsed.
+fn installed_modules<'a>(
+    loader: &World<'_>,
+    roots: &Roots,
+    dirs: impl Iterator<Item = &'a PathBuf>,
+    model: &mut Model,
+) -> (
+    HashMap<(PathBuf, String), PathBuf>,
+    BTreeMap<PathBuf, Module>,
+) {
+    const MAX_MANIFEST: u64 = 4 * 1024 * 1024;
+    let mut registry = HashMap::new();
+    let mut modules: BTreeMap<PathBuf, Module> = BTreeMap::new();
+    for root in dirs {
+        let manifest = root.join(".terraform/modules/modules.json");
+        let Ok(Some(text)) = roots.read_text(&manifest, MAX_MANIFEST) else {
+            continue;
+        };
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else {
+            continue;
+        };
+        for m in v["Modules"].as_array().into_iter().flatten() {
+            let (Some(key), Some(dir)) = (m["Key"].as_str(), m["Dir"].as_str()) else {
+                continue;
+            };
+            if key.is_empty() {
+                continue;
+            }
+            let dir = normalize(&root.join(dir));
+            if !roots.admits_dir(&dir) {
+                continue;
+            }
+            registry.insert((root.clone(), key.to_string()), dir.clone());
+            if modules.contains_key(&dir) {
+                continue;
+            }
+            let mut files = vec![];
+            for path in roots.files_in(&dir, ".tf") {
+                let Some((id, text)) = loader.load(&path, "module file", Span::default()) else {
+                    continue;
+                };
+                if let Some(body) = parse(id, &text, model) {
+                    files.push((id, path, body, false));
+                }
+            }
+            if let Some(m) = super::group(files).remove(&dir) {
+                modules.insert(dir, m);
+            }
+        }
+    }
+    (registry, modules)
+}
 
 /// Policy documents evaluated on their own (see `Instance::build_documents`) are dropped when
 /// the same statements are attached somewhere (checked there, in context), and kept once when
