@@ -1577,6 +1577,9 @@ impl<'w> Instance<'w> {
                     for a in b.body.attributes() {
                         let v = self.eval(&a.value, file, &Scope::default());
                         v.scalar_texts(64, &mut m.opaque);
+                        // A policy handed to it is still checked, as a document.
+                        let address = format!("{}module.{c}.{}", self.prefix, a.key.as_str());
+                        self.push_document(&mut m, address, &v);
                     }
                 }
             }
@@ -1656,23 +1659,42 @@ impl<'w> Instance<'w> {
                 continue;
             }
             let v = self.data_attr(ty, name, "json", span_of(*file, b.ident.span()));
-            let NodeKind::Doc(doc) = &v.kind else {
-                continue;
-            };
-            let Some(kind) = crate::frontend::json::standalone_kind(doc) else {
-                continue;
-            };
-            m.policies.push(Policy {
-                kind,
-                address: format!("{}data.{ty}.{name}", self.prefix),
-                span: doc.span,
-                doc: crate::policy::read_document(doc, true),
-                bucket: None,
-                key: None,
-                standalone: true,
-                key_ref: None,
-            });
+            self.push_document(m, format!("{}data.{ty}.{name}", self.prefix), &v);
         }
+        // Documents kept in locals and outputs (`jsonencode(…)`, a rendered template).
+        let mut locals: Vec<_> = self.locals.iter().collect();
+        locals.sort_by_key(|(k, _)| **k);
+        for (name, (e, file)) in locals {
+            let v = self.local(name, span_of(*file, e.span()));
+            self.push_document(m, format!("{}local.{name}", self.prefix), &v);
+        }
+        let mut outputs: Vec<_> = self.outputs.iter().collect();
+        outputs.sort_by_key(|(k, _)| **k);
+        for (name, (e, file)) in outputs {
+            let v = self.output(name, span_of(*file, e.span()));
+            self.push_document(m, format!("{}output.{name}", self.prefix), &v);
+        }
+    }
+
+    /// A value that is a resource policy document (classified by content), as a standalone
+    /// document.
+    fn push_document(&self, m: &mut Model, address: String, v: &Node) {
+        let NodeKind::Doc(doc) = &v.kind else {
+            return;
+        };
+        let Some(kind) = crate::frontend::json::standalone_kind(doc) else {
+            return;
+        };
+        m.policies.push(Policy {
+            kind,
+            address,
+            span: doc.span,
+            doc: crate::policy::read_document(doc, true),
+            bucket: None,
+            key: None,
+            standalone: true,
+            key_ref: None,
+        });
     }
 
     fn build_resource(&self, m: &mut Model, ty: &str, name: &str, b: &Block, file: FileId) {

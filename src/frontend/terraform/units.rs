@@ -348,7 +348,8 @@ pub fn drop_attached_documents(m: &mut Model) {
         .collect();
     let mut seen: HashSet<(Span, Option<Span>)> = HashSet::new();
     m.policies.retain(|p| {
-        if !(p.standalone && p.address.contains("data.aws_iam_policy_document.")) {
+        // (Terraform's standalone policies are all such documents.)
+        if !p.standalone {
             return true;
         }
         let first = first_statement(p);
