@@ -203,8 +203,18 @@ fn link_policy<'m>(
     };
     if policy.standalone {
         for &(i, b) in &ix.standalone {
+            let t = &model.trails[i];
             let applies = match policy.kind {
-                PolicyKind::Key => !model.trails[i].no_key,
+                // A live trail's key is a `get-key-policy` output's when the file's name holds
+                // the key's ID; an expected trail of the configuration names no key.
+                PolicyKind::Key => match &t.key {
+                    Some((k, _)) => {
+                        let id = k.as_str().map(|k| k.rsplit(['/', ':']).next().unwrap_or(k));
+                        let stem = policy.key_ref.as_ref().and_then(|r| r.as_str());
+                        matches!((id, stem), (Some(id), Some(stem)) if !id.is_empty() && stem.contains(id))
+                    }
+                    None => !t.no_key,
+                },
                 PolicyKind::Bucket => b.is_none_or(|b| bucket_known && *b == bucket),
             };
             if applies {

@@ -721,7 +721,7 @@ case "$1 $2" in
       *acme-audit-logs*) cat "{f}/acme-audit-logs.json" ;;
       *) echo "An error occurred (NoSuchBucketPolicy)" >&2; exit 254 ;;
     esac ;;
-  "kms get-key-policy") cat "{f}/key-1234abcd.json" ;;
+  "kms get-key-policy") cat "{f}/key-1234abcd-12ab-34cd-56ef-1234567890ab.json" ;;
   *) echo "unexpected: $*" >&2; exit 1 ;;
 esac
 "#
@@ -757,7 +757,7 @@ esac
         "{names:?}"
     );
     assert!(
-        names.iter().any(|n| n.starts_with("key-arn_aws_kms")),
+        names.contains(&"key-1234abcd-12ab-34cd-56ef-1234567890ab.json".to_string()),
         "{names:?}"
     );
     let scan = tg()

@@ -23,7 +23,9 @@ while IFS="$(printf '\t')" read -r bucket key; do
             echo "no policy read for bucket $bucket (no policy, or not this account's)" >&2
     fi
     if [ -n "$key" ] && [ "$key" != "None" ]; then
-        name="key-$(printf '%s' "$key" | tr -c 'A-Za-z0-9_.-' '_').json"
+        # key-<KEY-ID>.json: trailguard links the policy to the trails whose KmsKeyId ends with
+        # that ID (get-key-policy output does not name its key).
+        name="key-$(printf '%s' "${key##*/}" | tr -c 'A-Za-z0-9_.-' '_').json"
         aws kms get-key-policy --key-id "$key" --policy-name default --output json \
             > "$out/$name" ||
             echo "no policy read for key $key (not this account's?)" >&2

@@ -849,7 +849,7 @@ pub fn read_file_masked(
                 push_policy(&mut model, kind, whole, &root);
             }
         }
-        JsonKind::CliOutput => read_cli_output(&mut model, file, text, &root),
+        JsonKind::CliOutput => read_cli_output(&mut model, file, text, &root, display),
         JsonKind::CliTrails => read_cli_trails(&mut model, file, &root),
         JsonKind::TerraformPlan => crate::frontend::plan::read(&mut model, file, text, &root),
         JsonKind::CloudFormation => {
@@ -909,7 +909,23 @@ pub fn standalone_kind(doc: &Node) -> Option<PolicyKind> {
     }
 }
 
-fn read_cli_output(model: &mut Model, file: FileId, text: &str, root: &Node) {
+fn read_cli_output(model: &mut Model, file: FileId, text: &str, root: &Node, display: &str) {
+    let first = model.policies.len();
+    read_cli_policy(model, file, text, root);
+    // `get-key-policy` output names no key: the file's name may (`key-<KEY-ID>.json`, as the
+    // README's collection script writes it). Kept as the key reference, for live trails.
+    let stem = std::path::Path::new(display)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    for p in &mut model.policies[first..] {
+        if p.kind == PolicyKind::Key && !stem.is_empty() {
+            p.key_ref = Some(Text::lit(stem.clone()));
+        }
+    }
+}
+
+fn read_cli_policy(model: &mut Model, file: FileId, text: &str, root: &Node) {
     let kind = if root.get("PolicyName").is_some() {
         PolicyKind::Key
     } else {

@@ -336,25 +336,50 @@ fn installed_modules<'a>(
 }
 
 /// Policy documents evaluated on their own (see `Instance::build_documents`) are dropped when
-/// the same statements are attached somewhere (checked there, in context), and kept once when
-/// several module instances evaluated them.
+/// their statements are part of another policy — attached somewhere (checked there, in
+/// context), or fed into another document (`source_policy_documents`, `merge`: checked as part
+/// of the result) — and kept once when several module instances evaluated them.
 pub fn drop_attached_documents(m: &mut Model) {
-    let first_statement = |p: &crate::model::Policy| p.doc.statements.first().map(|s| s.span);
+    let spans_of = |p: &crate::model::Policy| -> Vec<Span> {
+        let mut v: Vec<Span> = p.doc.statements.iter().map(|s| s.span).collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let sets: Vec<Vec<Span>> = m.policies.iter().map(spans_of).collect();
     let attached: HashSet<Span> = m
         .policies
         .iter()
-        .filter(|p| !p.standalone)
-        .flat_map(|p| p.doc.statements.iter().map(|s| s.span))
+        .zip(&sets)
+        .filter(|(p, _)| !p.standalone)
+        .flat_map(|(_, s)| s.iter().copied())
         .collect();
-    let mut seen: HashSet<(Span, Option<Span>)> = HashSet::new();
-    m.policies.retain(|p| {
+    // For each statement, the policies holding it.
+    let mut holders: HashMap<Span, Vec<usize>> = HashMap::new();
+    for (i, set) in sets.iter().enumerate() {
+        for s in set {
+            holders.entry(*s).or_default().push(i);
+        }
+    }
+    let mut seen: HashSet<&[Span]> = HashSet::new();
+    let mut keep = vec![true; sets.len()];
+    for (i, p) in m.policies.iter().enumerate() {
         // (Terraform's standalone policies are all such documents.)
         if !p.standalone {
-            return true;
+            continue;
         }
-        let first = first_statement(p);
-        !first.is_some_and(|s| attached.contains(&s)) && seen.insert((p.span, first))
-    });
+        let set = &sets[i];
+        let fed_into_another = set.first().and_then(|s| holders.get(s)).is_some_and(|h| {
+            h.iter().any(|&j| {
+                sets[j].len() > set.len() && set.iter().all(|s| sets[j].binary_search(s).is_ok())
+            })
+        });
+        keep[i] = !set.iter().any(|s| attached.contains(s))
+            && !fed_into_another
+            && seen.insert(set.as_slice());
+    }
+    let mut k = keep.into_iter();
+    m.policies.retain(|_| k.next().unwrap_or(true));
 }
 
 fn statement_spans(m: &Model) -> Vec<Span> {
