@@ -155,12 +155,26 @@ fn reached(
                 },
                 address: p.policy.address.clone(),
                 cloudtrail: p.is_log_bucket_policy() || p.is_trail_key_policy(),
-                trails: p.trails.iter().map(|t| t.label.clone()).collect(),
+                trails: {
+                    let mut labels: Vec<String> = vec![];
+                    for t in &p.trails {
+                        if !labels.contains(&t.label) {
+                            labels.push(t.label.clone());
+                        }
+                    }
+                    labels
+                },
                 stand_ins: p.scan_trails.is_empty() && !p.trails.is_empty(),
             }
         })
         .collect();
-    out.sort_by(|a, b| a.location.cmp(&b.location));
+    out.sort_by_cached_key(|r| {
+        // path, then line and column as numbers
+        let mut parts = r.location.rsplitn(3, ':');
+        let col: u64 = parts.next().and_then(|c| c.parse().ok()).unwrap_or(0);
+        let line: u64 = parts.next().and_then(|l| l.parse().ok()).unwrap_or(0);
+        (parts.next().unwrap_or("").to_string(), line, col)
+    });
     out
 }
 
@@ -497,6 +511,11 @@ struct Read {
 fn read_jinja(id: u32, path: &Path, display: String, text: String, format: Option<Format>) -> Read {
     let (prepared, exprs) = frontend::jinja::prepare(&text);
     let masked = Some((exprs.as_slice(), text.as_str()));
+    // A policy kept as `policy.j2`: JSON, whatever the name says.
+    let format = match format {
+        Some(Format::Yaml) if prepared.trim_start().starts_with('{') => Some(Format::Json),
+        f => f,
+    };
     let mut model = match format {
         Some(Format::Json) => frontend::json::read_file_masked(id, &display, &prepared, masked),
         Some(Format::Yaml) => {

@@ -299,7 +299,7 @@ pub fn trail_ref(t: &Trail) -> TrailRef {
 }
 
 /// The bucket named by a standalone policy's S3 resources, when they name exactly one.
-fn bucket_from_resources(policy: &Policy) -> Option<Text> {
+pub fn bucket_from_resources(policy: &Policy) -> Option<Text> {
     let mut found: Option<Text> = None;
     for s in &policy.doc.statements {
         let Some(r) = &s.resource else { continue };

@@ -95,6 +95,11 @@ impl Symbol {
         if AS_WRITTEN.iter().any(|p| self.name.starts_with(p)) {
             self.name.to_string()
         } else {
+            // `each.key@997`: the offset only tells iterations apart.
+            let address = match address.rsplit_once('@') {
+                Some((a, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => a,
+                _ => address,
+            };
             // A CloudFormation bucket's unnamed name is what `!Ref Bucket` (`${Bucket}`) gives.
             let name = address
                 .strip_suffix(".BucketName")

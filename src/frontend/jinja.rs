@@ -48,7 +48,18 @@ pub fn prepare(text: &str) -> (String, Vec<Range<usize>>) {
             break;
         };
         let end = i + 2 + len + 2;
-        let fill = if close == b"}}" {
+        // A tag alone on its line(s) goes; one inside a value makes the value unknown.
+        let line_start = b[..i]
+            .iter()
+            .rposition(|&c| c == b'\n')
+            .map_or(0, |p| p + 1);
+        let line_end = b[end..]
+            .iter()
+            .position(|&c| c == b'\n')
+            .map_or(b.len(), |p| end + p);
+        let alone = b[line_start..i].iter().all(u8::is_ascii_whitespace)
+            && b[end..line_end].iter().all(u8::is_ascii_whitespace);
+        let fill = if close == b"}}" || !alone {
             exprs.push(i..end);
             b'J'
         } else {
@@ -85,6 +96,16 @@ pub fn mask(node: &mut Node, exprs: &[Range<usize>], original: &str) {
             }
         }
         NodeKind::Map(entries) => {
+            // A key an expression writes: the whole map is unknown (a condition, a statement
+            // whose element is not known).
+            let keyed = entries.iter().any(|e| {
+                let k = e.key_span.range();
+                exprs.iter().any(|x| x.start < k.end && k.start < x.end)
+            });
+            if keyed {
+                node.kind = NodeKind::Unknown;
+                return;
+            }
             for e in entries {
                 mask(&mut e.value, exprs, original);
             }
@@ -108,6 +129,14 @@ mod tests {
         assert!(p.lines().next().unwrap().trim().is_empty());
         assert_eq!(e, vec![19..29]);
         assert_eq!(&t[e[0].clone()], "{{ name }}");
+    }
+
+    #[test]
+    fn tags_inside_a_value_make_it_unknown() {
+        let t = "Action: {% if a %}s3:*{% else %}s3:PutObject{% endif %}\n";
+        let (p, e) = prepare(t);
+        assert_eq!(e.len(), 3, "{p}");
+        assert!(!p.contains('{'));
     }
 
     #[test]

@@ -21,7 +21,12 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
-    for p in a.policies.iter().filter(|p| p.is_log_bucket_policy()) {
+    // Coverage is judged over the whole policy: not when part of it is unknown.
+    for p in a
+        .policies
+        .iter()
+        .filter(|p| p.is_log_bucket_policy() && !p.policy.doc.open)
+    {
         for action in [GET_BUCKET_ACL, PUT_OBJECT] {
             let grants = cloudtrail_grants(p.statements(), action, false);
             if let Some((missing, trail, first)) = uncovered(p, &grants, action) {

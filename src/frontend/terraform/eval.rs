@@ -1577,9 +1577,12 @@ impl<'w> Instance<'w> {
                     for a in b.body.attributes() {
                         let v = self.eval(&a.value, file, &Scope::default());
                         v.scalar_texts(64, &mut m.opaque);
-                        // A policy handed to it is still checked, as a document.
-                        let address = format!("{}module.{c}.{}", self.prefix, a.key.as_str());
-                        self.push_document(&mut m, address, &v);
+                        // A policy handed to it is still checked, as a document (unless the
+                        // module makes nothing: `count = 0`).
+                        if !self.no_instances(b, file) {
+                            let address = format!("{}module.{c}.{}", self.prefix, a.key.as_str());
+                            self.push_document(&mut m, address, &v);
+                        }
                     }
                 }
             }
@@ -1648,10 +1651,14 @@ impl<'w> Instance<'w> {
     /// at all is still checked. One that is also attached somewhere is checked there only
     /// (see [`super::units::drop_attached_documents`]).
     fn build_documents(&self, m: &mut Model) {
+        let used = self.used_by_resources();
         let mut docs: Vec<_> = self
             .data
             .iter()
-            .filter(|((ty, _), _)| *ty == "aws_iam_policy_document")
+            .filter(|((ty, name), _)| {
+                *ty == "aws_iam_policy_document"
+                    && !used.contains(&format!("data.aws_iam_policy_document.{name}"))
+            })
             .collect();
         docs.sort_by_key(|(k, _)| **k);
         for ((ty, name), (b, file)) in docs {
@@ -1662,7 +1669,11 @@ impl<'w> Instance<'w> {
             self.push_document(m, format!("{}data.{ty}.{name}", self.prefix), &v);
         }
         // Documents kept in locals and outputs (`jsonencode(…)`, a rendered template).
-        let mut locals: Vec<_> = self.locals.iter().collect();
+        let mut locals: Vec<_> = self
+            .locals
+            .iter()
+            .filter(|(name, _)| !used.contains(&format!("local.{name}")))
+            .collect();
         locals.sort_by_key(|(k, _)| **k);
         for (name, (e, file)) in locals {
             let v = self.local(name, span_of(*file, e.span()));
@@ -1677,7 +1688,9 @@ impl<'w> Instance<'w> {
     }
 
     /// A value that is a resource policy document (classified by content), as a standalone
-    /// document.
+    /// document: unless a resource uses it (a bucket or key policy resource checks it in
+    /// context; any other resource's policy — a VPC endpoint's, an access point's, a role's —
+    /// is not a bucket or key policy).
     fn push_document(&self, m: &mut Model, address: String, v: &Node) {
         let NodeKind::Doc(doc) = &v.kind else {
             return;
@@ -1685,16 +1698,40 @@ impl<'w> Instance<'w> {
         let Some(kind) = crate::frontend::json::standalone_kind(doc) else {
             return;
         };
+        let span = doc.span;
+        let mut doc = crate::policy::read_document(doc, true);
+        // It may be a part of what some resource or module makes of it (merged with other
+        // statements): conclusions about the whole policy are not certain.
+        doc.open = true;
         m.policies.push(Policy {
             kind,
             address,
-            span: doc.span,
-            doc: crate::policy::read_document(doc, true),
+            span,
+            doc,
             bucket: None,
             key: None,
             standalone: true,
             key_ref: None,
         });
+    }
+
+    /// The `data.aws_iam_policy_document.NAME` and `local.NAME` references in this module's
+    /// resources.
+    fn used_by_resources(&self) -> HashSet<String> {
+        let mut used = HashSet::new();
+        for (b, _) in self.resources.values() {
+            let text = b.body.to_string();
+            for marker in ["data.aws_iam_policy_document.", "local."] {
+                for (at, _) in text.match_indices(marker) {
+                    let rest = &text[at + marker.len()..];
+                    let end = rest
+                        .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+                        .unwrap_or(rest.len());
+                    used.insert(format!("{marker}{}", &rest[..end]));
+                }
+            }
+        }
+        used
     }
 
     fn build_resource(&self, m: &mut Model, ty: &str, name: &str, b: &Block, file: FileId) {

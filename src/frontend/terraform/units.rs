@@ -361,6 +361,14 @@ pub fn drop_attached_documents(m: &mut Model) {
             holders.entry(*s).or_default().push(i);
         }
     }
+    // A bucket has one bucket policy: a document naming a bucket whose policy is attached in
+    // the scan is something else (a reader's statement, an endpoint's or access point's policy).
+    let with_policy: HashSet<crate::value::Text> = m
+        .policies
+        .iter()
+        .filter(|p| !p.standalone && p.kind == crate::policy::PolicyKind::Bucket)
+        .filter_map(|p| p.bucket.clone())
+        .collect();
     let mut seen: HashSet<&[Span]> = HashSet::new();
     let mut keep = vec![true; sets.len()];
     for (i, p) in m.policies.iter().enumerate() {
@@ -374,8 +382,11 @@ pub fn drop_attached_documents(m: &mut Model) {
                 sets[j].len() > set.len() && set.iter().all(|s| sets[j].binary_search(s).is_ok())
             })
         });
+        let others_bucket = p.kind == crate::policy::PolicyKind::Bucket
+            && crate::link::bucket_from_resources(p).is_some_and(|b| with_policy.contains(&b));
         keep[i] = !set.iter().any(|s| attached.contains(s))
             && !fed_into_another
+            && !others_bucket
             && seen.insert(set.as_slice());
     }
     let mut k = keep.into_iter();
