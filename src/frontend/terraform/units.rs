@@ -371,6 +371,7 @@ pub fn drop_attached_documents(m: &mut Model) {
         .collect();
     let mut seen: HashSet<&[Span]> = HashSet::new();
     let mut keep = vec![true; sets.len()];
+    let mut unlink = vec![false; sets.len()];
     for (i, p) in m.policies.iter().enumerate() {
         // (Terraform's standalone policies are all such documents.)
         if !p.standalone {
@@ -382,12 +383,19 @@ pub fn drop_attached_documents(m: &mut Model) {
                 sets[j].len() > set.len() && set.iter().all(|s| sets[j].binary_search(s).is_ok())
             })
         });
-        let others_bucket = p.kind == crate::policy::PolicyKind::Bucket
+        // Its statements are still checked one by one, but not as that bucket's policy.
+        unlink[i] = p.kind == crate::policy::PolicyKind::Bucket
             && crate::link::bucket_from_resources(p).is_some_and(|b| with_policy.contains(&b));
         keep[i] = !set.iter().any(|s| attached.contains(s))
             && !fed_into_another
-            && !others_bucket
             && seen.insert(set.as_slice());
+    }
+    for (p, _) in m.policies.iter_mut().zip(&unlink).filter(|(_, u)| **u) {
+        let name = format!("document@{}:{}", p.span.file, p.span.start);
+        p.bucket = Some(crate::value::Text::sym(crate::value::Symbol::new(
+            crate::value::Kind::Bucket,
+            name,
+        )));
     }
     let mut k = keep.into_iter();
     m.policies.retain(|_| k.next().unwrap_or(true));
