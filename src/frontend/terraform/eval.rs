@@ -1716,11 +1716,24 @@ impl<'w> Instance<'w> {
     }
 
     /// The `data.aws_iam_policy_document.NAME` and `local.NAME` references in this module's
-    /// resources.
+    /// resources, data sources, locals and outputs: what uses a document or feeds it into
+    /// another (`source_policy_documents`, `merge`), which is then checked there. (Module
+    /// arguments are not counted: a module trailguard cannot read hands its arguments on
+    /// unseen, and they are checked as documents themselves.)
     fn used_by_resources(&self) -> HashSet<String> {
         let mut used = HashSet::new();
-        for (b, _) in self.resources.values() {
-            let text = b.body.to_string();
+        let texts = self
+            .resources
+            .values()
+            .chain(self.data.values())
+            .map(|(b, _)| b.body.to_string())
+            .chain(
+                self.locals
+                    .values()
+                    .chain(self.outputs.values())
+                    .map(|(e, _)| e.to_string()),
+            );
+        for text in texts {
             for marker in ["data.aws_iam_policy_document.", "local."] {
                 for (at, _) in text.match_indices(marker) {
                     let rest = &text[at + marker.len()..];

@@ -386,9 +386,10 @@ pub fn drop_attached_documents(m: &mut Model) {
         // Its statements are still checked one by one, but not as that bucket's policy.
         unlink[i] = p.kind == crate::policy::PolicyKind::Bucket
             && crate::link::bucket_from_resources(p).is_some_and(|b| with_policy.contains(&b));
-        keep[i] = !set.iter().any(|s| attached.contains(s))
-            && !fed_into_another
-            && seen.insert(set.as_slice());
+        // Wholly attached somewhere: checked there. (One that adds statements to attached
+        // ones is a document of its own.)
+        let attached_whole = !set.is_empty() && set.iter().all(|s| attached.contains(s));
+        keep[i] = !attached_whole && !fed_into_another && seen.insert(set.as_slice());
     }
     for (p, _) in m.policies.iter_mut().zip(&unlink).filter(|(_, u)| **u) {
         let name = format!("document@{}:{}", p.span.file, p.span.start);
