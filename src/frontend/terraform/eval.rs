@@ -1651,6 +1651,26 @@ impl<'w> Instance<'w> {
     /// at all is still checked. One that is also attached somewhere is checked there only
     /// (see [`super::units::drop_attached_documents`]).
     fn build_documents(&self, m: &mut Model) {
+        // Locals and outputs that can hold a document (by their text: evaluating every value of
+        // every module instance would cost more than all the rest).
+        let may_hold = |e: &Expression| {
+            let t = e.to_string();
+            ["Statement", "policy", "Policy", "templatefile", "file("]
+                .iter()
+                .any(|w| t.contains(w))
+        };
+        let has_documents = self
+            .data
+            .keys()
+            .any(|(ty, _)| *ty == "aws_iam_policy_document");
+        let candidates = self
+            .locals
+            .values()
+            .chain(self.outputs.values())
+            .any(|(e, _)| may_hold(e));
+        if !has_documents && !candidates {
+            return;
+        }
         let used = self.used_by_resources();
         let mut docs: Vec<_> = self
             .data
@@ -1672,14 +1692,18 @@ impl<'w> Instance<'w> {
         let mut locals: Vec<_> = self
             .locals
             .iter()
-            .filter(|(name, _)| !used.contains(&format!("local.{name}")))
+            .filter(|(name, (e, _))| !used.contains(&format!("local.{name}")) && may_hold(e))
             .collect();
         locals.sort_by_key(|(k, _)| **k);
         for (name, (e, file)) in locals {
             let v = self.local(name, span_of(*file, e.span()));
             self.push_document(m, format!("{}local.{name}", self.prefix), &v);
         }
-        let mut outputs: Vec<_> = self.outputs.iter().collect();
+        let mut outputs: Vec<_> = self
+            .outputs
+            .iter()
+            .filter(|(_, (e, _))| may_hold(e))
+            .collect();
         outputs.sort_by_key(|(k, _)| **k);
         for (name, (e, file)) in outputs {
             let v = self.output(name, span_of(*file, e.span()));
