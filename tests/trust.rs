@@ -816,3 +816,44 @@ fn writing_to_a_fifo_or_device_writes_into_it_instead_of_replacing_it() {
             .is_char_device()
     );
 }
+
+/// A `modules.json` of `terraform init` that points a module outside the repository: the
+/// module is not read, and a notice says so.
+#[test]
+fn installed_modules_outside_the_root_are_refused_with_a_notice() {
+    let tmp = tempfile::tempdir().unwrap();
+    let outside = tmp.path().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(
+        outside.join("main.tf"),
+        "resource \"aws_s3_bucket_policy\" \"x\" {\n  bucket = \"b\"\n  policy = \"{\\\"Statement\\\": [{\\\"Effect\\\": \\\"Allow\\\", \\\"Principal\\\": {\\\"Service\\\": \\\"cloudtrail.amazonaws.com\\\"}, \\\"Action\\\": \\\"s3:GetBucketAcl\\\", \\\"Resource\\\": \\\"arn:aws:s3:::b\\\"}]}\"\n}\n",
+    )
+    .unwrap();
+    let repo = tmp.path().join("repo");
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    std::fs::create_dir_all(repo.join(".terraform/modules")).unwrap();
+    std::fs::write(
+        repo.join(".terraform/modules/modules.json"),
+        r#"{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"evil","Source":"x/y/aws","Dir":"../outside"}]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        repo.join("main.tf"),
+        "module \"evil\" {\n  source = \"x/y/aws\"\n  policy = \"p\"\n}\n",
+    )
+    .unwrap();
+    let out = assert_cmd::Command::cargo_bin("trailguard")
+        .unwrap()
+        .args(["scan", "--format", "json"])
+        .arg(&repo)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["findings"].as_array().map(Vec::len), Some(0), "{v}");
+    let notices = v["notices"].to_string();
+    assert!(
+        notices.contains("module \\\"evil\\\" not read")
+            && notices.contains("leaves the scan root"),
+        "{notices}"
+    );
+}

@@ -312,6 +312,14 @@ fn installed_modules<'a>(
             }
             let dir = normalize(&root.join(dir));
             if !roots.admits_dir(&dir) {
+                // Never read: the module stays unknown, and the user hears why.
+                model.notices.push(Notice::new(
+                    crate::discover::display_path(&manifest),
+                    format!(
+                        "module {key:?} not read: its directory {} leaves the scan root (use --allow-outside-root to read it anyway)",
+                        crate::discover::display_path(&dir)
+                    ),
+                ));
                 continue;
             }
             registry.insert((root.clone(), key.to_string()), dir.clone());
