@@ -227,7 +227,7 @@ pub fn discover(
         .iter()
         .filter(|(_, globs)| !globs.is_empty())
         .map(|(root, globs)| {
-            let root = normalize(&std::path::absolute(root).unwrap_or_else(|_| root.clone()));
+            let root = lexical_absolute(root);
             exclude_matcher(&root, globs).map(|m| (root, m))
         })
         .collect::<Result<_, _>>()?;
@@ -378,13 +378,7 @@ pub fn discover(
     let mut keyed: Vec<(PathBuf, PathBuf, Role)> = out
         .files
         .drain(..)
-        .map(|(p, r)| {
-            (
-                normalize(&std::path::absolute(&p).unwrap_or_else(|_| p.clone())),
-                p,
-                r,
-            )
-        })
+        .map(|(p, r)| (lexical_absolute(&p), p, r))
         .collect();
     keyed.sort_by(|a, b| (&a.0, a.2).cmp(&(&b.0, b.2)));
     keyed.dedup_by(|a, b| a.0 == b.0);
@@ -420,10 +414,9 @@ fn cdk_out(root: &Path, excluded: &dyn Fn(&Path) -> bool, out: &mut Discovered) 
     }
 }
 
-/// The path as reports show it: relative to the working directory with forward slashes, or
-/// absolute when outside it.
-/// How a path is shown: a relative path as given (tidied: `./a/../b` is `b`, a leading `..`
-/// kept), an absolute one relative to the working directory when it lies below it.
+/// How a path is shown, with forward slashes: a relative path as given (tidied: `./a/../b` is
+/// `b`, a leading `..` kept), an absolute one relative to the working directory when it lies
+/// below it.
 pub fn display_path(p: &Path) -> String {
     if p.is_relative() {
         let mut out: Vec<std::path::Component> = vec![];
@@ -458,6 +451,12 @@ pub fn display_path(p: &Path) -> String {
         .and_then(|c| abs.strip_prefix(c).ok().map(Path::to_path_buf));
     let shown = rel.unwrap_or(abs);
     shown.to_string_lossy().replace('\\', "/")
+}
+
+/// A path made absolute with `..` resolved lexically (symlinks not followed); as given when the
+/// working directory cannot be known.
+pub fn lexical_absolute(p: &Path) -> PathBuf {
+    normalize(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
 }
 
 pub fn normalize(p: &Path) -> PathBuf {

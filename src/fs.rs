@@ -116,7 +116,7 @@ impl Roots {
     pub fn at(dir: &Path) -> Roots {
         Roots {
             roots: std::fs::canonicalize(dir).into_iter().collect(),
-            lexical: vec![lexical(dir)],
+            lexical: vec![crate::discover::lexical_absolute(dir)],
             allow_outside: false,
             dirs: Default::default(),
         }
@@ -125,7 +125,7 @@ impl Roots {
     /// Whether `path`, as written (symlinks not followed), lies inside a root: a file there is
     /// the scanned repository's, untrusted, even when the command line names it.
     pub fn lexically_inside(&self, path: &Path) -> bool {
-        let p = lexical(path);
+        let p = crate::discover::lexical_absolute(path);
         self.lexical.iter().any(|r| p.starts_with(r))
     }
 
@@ -236,11 +236,6 @@ impl Roots {
     }
 }
 
-/// A path made absolute with `..` resolved lexically (symlinks not followed).
-fn lexical(path: &Path) -> PathBuf {
-    crate::discover::normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
-}
-
 fn is_symlink(p: &Path) -> bool {
     std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink())
 }
@@ -251,7 +246,7 @@ fn is_symlink(p: &Path) -> bool {
 /// another repository) is judged from the directory that holds it, so what it leads to lies
 /// outside.
 fn scan_root(path: &Path) -> Option<(PathBuf, PathBuf)> {
-    let abs = lexical(path);
+    let abs = crate::discover::lexical_absolute(path);
     for d in abs.ancestors() {
         if !is_symlink(d) && d.join(".git").exists() {
             return Some((std::fs::canonicalize(d).ok()?, d.to_path_buf()));

@@ -257,10 +257,7 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
             .files
             .iter()
             .enumerate()
-            .map(|(i, f)| {
-                let abs = std::path::absolute(&f.path).unwrap_or_else(|_| f.path.clone());
-                (discover::normalize(&abs), i as u32)
-            })
+            .map(|(i, f)| (discover::lexical_absolute(&f.path), i as u32))
             .collect();
         let tf =
             frontend::terraform::units::evaluate_scan(&sources, &roots, tf_files, &files_by_path);
@@ -369,12 +366,11 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
     // Per-rule levels, per-path ignores, and only what lies in (or relates to) reported files.
     // A file read again by `file()`/`templatefile()` (its text had not been kept) is reported
     // as the scanned file it is.
-    let abs = |p: &Path| discover::normalize(&std::path::absolute(p).unwrap_or_else(|_| p.into()));
     let reported_paths: std::collections::HashSet<PathBuf> = found
         .files
         .iter()
         .filter(|(_, r)| r.reported())
-        .map(|(p, _)| abs(p))
+        .map(|(p, _)| discover::lexical_absolute(p))
         .collect();
     let reported: Vec<bool> = found
         .files
@@ -383,7 +379,7 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
         .chain(
             sources.files[found.files.len().min(sources.files.len())..]
                 .iter()
-                .map(|f| reported_paths.contains(&abs(&f.path))),
+                .map(|f| reported_paths.contains(&discover::lexical_absolute(&f.path))),
         )
         .take(sources.files.len())
         .collect();

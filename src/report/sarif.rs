@@ -77,13 +77,11 @@ fn encode_path(p: &str) -> String {
     out
 }
 
-/// The artifact location of a reported path: relative under `%SRCROOT%`, or a `file://` URI.
-/// A file named by its path below the working directory (SRCROOT), else by an absolute URI:
-/// never one that climbs out of SRCROOT.
+/// The artifact location of a reported path: relative under `%SRCROOT%` (the working directory)
+/// when it lies below it, else a `file://` URI — never one that climbs out of SRCROOT.
 fn artifact(display: &str) -> ArtifactLocation {
     if display.starts_with('/') || display.starts_with("../") || display == ".." {
-        let abs = std::path::absolute(display).unwrap_or_else(|_| display.into());
-        let abs = crate::discover::normalize(&abs);
+        let abs = crate::discover::lexical_absolute(std::path::Path::new(display));
         ArtifactLocation {
             uri: Some(format!(
                 "file://{}",

@@ -244,7 +244,7 @@ impl<'a> World<'a> {
 pub fn group(parsed: Vec<(FileId, PathBuf, Body, bool)>) -> BTreeMap<PathBuf, Module> {
     let mut modules: BTreeMap<PathBuf, Module> = BTreeMap::new();
     for (id, path, body, is_vars) in parsed {
-        let abs = crate::discover::normalize(&std::path::absolute(&path).unwrap_or(path.clone()));
+        let abs = crate::discover::lexical_absolute(&path);
         let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
         let m = modules.entry(dir.clone()).or_default();
         m.dir = dir;

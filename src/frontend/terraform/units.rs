@@ -80,7 +80,7 @@ pub fn evaluate_scan(
     files_by_path: &HashMap<PathBuf, FileId>,
 ) -> Evaluated {
     let dir_of = |p: &Path| {
-        let abs = normalize(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()));
+        let abs = crate::discover::lexical_absolute(p);
         abs.parent().map(Path::to_path_buf).unwrap_or_default()
     };
     let mut by_dir: BTreeMap<PathBuf, Vec<(PathBuf, TfFile)>> = BTreeMap::new();
