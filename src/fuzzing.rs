@@ -29,19 +29,21 @@ pub fn terraform(text: &str) {
         "main.tf".into(),
         text.to_string(),
     ));
-    let modules = crate::frontend::terraform::group(vec![(0, "fuzz/main.tf".into(), body, false)]);
-    let files_by_path = Default::default();
-    let world = crate::frontend::terraform::World {
-        sources: &sources,
-        modules: &modules,
-        files_by_path: &files_by_path,
-        // No roots: fuzzed input reads no file.
-        roots: &crate::fs::Roots::default(),
-        local: None,
-        found: &Default::default(),
-        registry: &Default::default(),
+    use crate::frontend::terraform::units::{TfFile, evaluate_scan};
+    let file = TfFile::Parsed {
+        id: 0,
+        body,
+        is_vars: false,
     };
-    let mut m = crate::frontend::terraform::evaluate(&world);
+    // No roots: fuzzed input reads no file.
+    let roots = crate::fs::Roots::default();
+    let tf = evaluate_scan(
+        &sources,
+        &roots,
+        vec![("fuzz/main.tf".into(), file)],
+        &Default::default(),
+    );
+    let mut m = tf.model;
     m.resolve();
     check_model(&m);
 }
@@ -85,5 +87,31 @@ pub fn scan_file(data: &[u8]) {
             let _ = crate::report::gitlab::render(&report);
         }
         let _ = std::fs::remove_file(&path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The Terraform fuzz entry point runs the scan's own evaluation on every fixture module
+    /// file without a panic.
+    #[test]
+    fn terraform_entry_point_runs_every_fixture() {
+        let mut stack = vec![std::path::PathBuf::from("testdata")];
+        let mut seen = 0;
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(&dir).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "tf") {
+                    // As the fuzz target: UTF-8 text only.
+                    if let Ok(text) = std::fs::read_to_string(&p) {
+                        super::terraform(&text);
+                        seen += 1;
+                    }
+                }
+            }
+        }
+        assert!(seen > 30, "only {seen} .tf fixtures found");
     }
 }

@@ -262,50 +262,6 @@ pub fn group(parsed: Vec<(FileId, PathBuf, Body, bool)>) -> BTreeMap<PathBuf, Mo
     modules
 }
 
-/// Evaluates every root module (a directory no other scanned module calls) and the local
-/// modules it calls, in parallel over roots.
-pub fn evaluate(world: &World<'_>) -> Model {
-    use rayon::prelude::*;
-    let called: HashSet<PathBuf> = world
-        .modules
-        .values()
-        .flat_map(eval::local_module_dirs)
-        .collect();
-    let mut roots: Vec<&PathBuf> = world
-        .modules
-        .keys()
-        .filter(|d| !called.contains(*d))
-        .collect();
-    // Directories only reachable through a cycle are evaluated on their own.
-    let mut reached: HashSet<PathBuf> = HashSet::new();
-    let mut stack: Vec<PathBuf> = roots.iter().map(|d| (*d).clone()).collect();
-    while let Some(d) = stack.pop() {
-        if !reached.insert(d.clone()) {
-            continue;
-        }
-        if let Some(m) = world.modules.get(&d) {
-            stack.extend(eval::local_module_dirs(m));
-        }
-    }
-    for d in world.modules.keys() {
-        if !reached.contains(d) {
-            roots.push(d);
-        }
-    }
-    let models: Vec<Model> = roots
-        .par_iter()
-        .map(|dir| {
-            let inst = eval::Instance::root(world, &world.modules[*dir]);
-            inst.build()
-        })
-        .collect();
-    let mut out = Model::default();
-    for m in models {
-        out.extend(m);
-    }
-    out
-}
-
 /// `# trailguard:ignore …` and `// trailguard:ignore …` comments of one file, each covering its
 /// own line, the next one, and every block or object (or policy statement in `extra`) that
 /// starts on the next line or encloses the comment as its first line inside.
