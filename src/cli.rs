@@ -663,7 +663,10 @@ fn reach_listing(report: &Report) -> String {
         } else {
             format!("CloudTrail's; checked against {}", r.trails.join(", "))
         };
-        s.push_str(&format!("  {}: {what}: {checked}\n", r.location));
+        s.push_str(&format!(
+            "  {}:{}:{}: {what}: {checked}\n",
+            r.path, r.at.line, r.at.column
+        ));
     }
     s.push_str(&format!(
         "not read, though they look like policies: {}\n",

@@ -61,8 +61,9 @@ pub struct Config {
 /// One policy the scan analysed, for `--explain-reach`.
 #[derive(Debug, Clone)]
 pub struct Reached {
-    /// `path:line:column` of the document.
-    pub location: String,
+    /// The document's file (as shown) and position.
+    pub path: String,
+    pub at: source::Position,
     /// `bucket policy` or `key policy`.
     pub kind: &'static str,
     /// Resource address or logical ID (empty for a standalone document).
@@ -141,14 +142,9 @@ fn reached(
             if let Some(m) = span_maps.get(&span.file) {
                 span = m.translate(span);
             }
-            let at = sources.start(span);
             Reached {
-                location: format!(
-                    "{}:{}:{}",
-                    sources.get(span.file).display,
-                    at.line,
-                    at.column
-                ),
+                path: sources.get(span.file).display.clone(),
+                at: sources.start(span),
                 kind: match p.policy.kind {
                     policy::PolicyKind::Bucket => "bucket policy",
                     policy::PolicyKind::Key => "key policy",
@@ -168,13 +164,7 @@ fn reached(
             }
         })
         .collect();
-    out.sort_by_cached_key(|r| {
-        // path, then line and column as numbers
-        let mut parts = r.location.rsplitn(3, ':');
-        let col: u64 = parts.next().and_then(|c| c.parse().ok()).unwrap_or(0);
-        let line: u64 = parts.next().and_then(|l| l.parse().ok()).unwrap_or(0);
-        (parts.next().unwrap_or("").to_string(), line, col)
-    });
+    out.sort_by(|a, b| (&a.path, a.at.line, a.at.column).cmp(&(&b.path, b.at.line, b.at.column)));
     out
 }
 
@@ -502,6 +492,21 @@ struct Read {
     skipped: Option<String>,
 }
 
+impl Read {
+    /// A file its frontend has read completely (nothing left for the Terraform stage).
+    fn done(source: SourceFile, model: Model, scanned: bool, skipped: Option<String>) -> Read {
+        Read {
+            source,
+            model,
+            scanned,
+            hcl: None,
+            generated: None,
+            terraform: None,
+            skipped,
+        }
+    }
+}
+
 /// A Jinja/Nunjucks template (see [`frontend::jinja`]): read with its expressions unknown;
 /// what does not parse, or parses to nothing, is skipped without a word.
 fn read_jinja(id: u32, path: &Path, display: String, text: String, format: Option<Format>) -> Read {
@@ -523,22 +528,19 @@ fn read_jinja(id: u32, path: &Path, display: String, text: String, format: Optio
     model.parse_errors.clear();
     model.notices.clear();
     let empty = model.is_empty();
-    Read {
+    Read::done(
         // Snippets show the template as written: the positions are the same.
-        source: SourceFile::new(
+        SourceFile::new(
             path.to_path_buf(),
             display,
             if empty { String::new() } else { text.clone() },
         ),
         model,
-        scanned: true,
-        hcl: None,
-        generated: None,
-        terraform: None,
-        skipped: (empty && policy_looking(&text)).then(|| {
+        true,
+        (empty && policy_looking(&text)).then(|| {
             "a Jinja template that is not a CloudFormation template or policy once its expressions are unknown".to_string()
         }),
-    }
+    )
 }
 
 /// Whether a text looks like it holds a CloudTrail-related policy (for `--explain-reach`).
@@ -552,15 +554,8 @@ fn read_one(roots: &fs::Roots, id: u32, path: &Path, explicit: bool) -> Read {
     let mut model = Model::default();
     let skipped = |mut model: Model, message: String| {
         model.notices.push(Notice::new(display.clone(), message));
-        Read {
-            source: SourceFile::new(path.to_path_buf(), display.clone(), String::new()),
-            model,
-            scanned: false,
-            hcl: None,
-            generated: None,
-            terraform: None,
-            skipped: None,
-        }
+        let source = SourceFile::new(path.to_path_buf(), display.clone(), String::new());
+        Read::done(source, model, false, None)
     };
     let bytes = match roots.read(path, MAX_FILE_BYTES) {
         Ok(b) => b,
@@ -596,17 +591,11 @@ fn read_one(roots: &fs::Roots, id: u32, path: &Path, explicit: bool) -> Read {
             }
             if model.is_empty() {
                 // Nothing here for the rules (another tool's JSON): keep no copy of the text.
-                return Read {
-                    source: SourceFile::new(path.to_path_buf(), display, String::new()),
-                    model,
-                    scanned: true,
-                    hcl: None,
-                    generated: None,
-                    terraform: None,
-                    skipped: policy_looking(&text).then(|| {
-                        "JSON, but no bucket or key policy, template, plan or CLI output: a document without a principal, or with no s3:/kms: actions, is an identity or other service's policy".to_string()
-                    }),
-                };
+                let why = policy_looking(&text).then(|| {
+                    "JSON, but no bucket or key policy, template, plan or CLI output: a document without a principal, or with no s3:/kms: actions, is an identity or other service's policy".to_string()
+                });
+                let source = SourceFile::new(path.to_path_buf(), display, String::new());
+                return Read::done(source, model, true, why);
             }
             true
         }
@@ -660,15 +649,7 @@ fn read_one(roots: &fs::Roots, id: u32, path: &Path, explicit: bool) -> Read {
                 }
                 source.forget_text();
             }
-            return Read {
-                source,
-                model,
-                scanned: true,
-                hcl: None,
-                generated: None,
-                terraform: None,
-                skipped,
-            };
+            return Read::done(source, model, true, skipped);
         }
         None => {
             if explicit {

@@ -1663,12 +1663,17 @@ impl<'w> Instance<'w> {
             .data
             .keys()
             .any(|(ty, _)| *ty == "aws_iam_policy_document");
-        let candidates = self
+        let mut locals: Vec<_> = self
             .locals
-            .values()
-            .chain(self.outputs.values())
-            .any(|(e, _)| may_hold(e));
-        if !has_documents && !candidates {
+            .iter()
+            .filter(|(_, (e, _))| may_hold(e))
+            .collect();
+        let mut outputs: Vec<_> = self
+            .outputs
+            .iter()
+            .filter(|(_, (e, _))| may_hold(e))
+            .collect();
+        if !has_documents && locals.is_empty() && outputs.is_empty() {
             return;
         }
         let used = self.used_by_resources();
@@ -1689,21 +1694,12 @@ impl<'w> Instance<'w> {
             self.push_document(m, format!("{}data.{ty}.{name}", self.prefix), &v);
         }
         // Documents kept in locals and outputs (`jsonencode(…)`, a rendered template).
-        let mut locals: Vec<_> = self
-            .locals
-            .iter()
-            .filter(|(name, (e, _))| !used.contains(&format!("local.{name}")) && may_hold(e))
-            .collect();
+        locals.retain(|(name, _)| !used.contains(&format!("local.{name}")));
         locals.sort_by_key(|(k, _)| **k);
         for (name, (e, file)) in locals {
             let v = self.local(name, span_of(*file, e.span()));
             self.push_document(m, format!("{}local.{name}", self.prefix), &v);
         }
-        let mut outputs: Vec<_> = self
-            .outputs
-            .iter()
-            .filter(|(_, (e, _))| may_hold(e))
-            .collect();
         outputs.sort_by_key(|(k, _)| **k);
         for (name, (e, file)) in outputs {
             let v = self.output(name, span_of(*file, e.span()));
