@@ -261,6 +261,16 @@ pub struct ScanArgs {
     /// checked against) and every file that looked like a policy but was not read, with why
     #[arg(long)]
     pub explain_reach: bool,
+    /// Apply the safe fixes in place (files inside the scan root the scan reported on), then
+    /// report what remains
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+    /// Apply the unsafe fixes too (they grant or narrow access); with --diff, show them
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the fixes as a unified diff and write nothing (exit 1 when there is a diff)
+    #[arg(long)]
+    pub diff: bool,
 }
 
 /// Runs the CLI; returns the exit code.
@@ -584,6 +594,7 @@ fn configure(args: &ScanArgs) -> Result<(Config, Option<Level>, Output), String>
             baseline,
             allow_outside_root: args.allow_outside_root,
             explain_reach: args.explain_reach,
+            overlay: None,
         },
         fail_on,
         output,
@@ -597,7 +608,25 @@ fn run_scan(args: ScanArgs) -> Result<i32, String> {
         }
     }
     let (config, fail_on, out) = configure(&args)?;
-    let report = scan(&args.paths, &config)?;
+    let mut report = if args.fix || args.diff {
+        let fixed = crate::fix::run::fix(&args.paths, &config, args.unsafe_fixes)?;
+        if args.diff {
+            return print_diff(&fixed, &out);
+        }
+        // Writes only inside the scan root, whatever --allow-outside-root lets a scan read.
+        let roots = crate::fs::Roots::new(&args.paths, false);
+        for c in &fixed.changed {
+            if roots.admit(&c.path).is_ok() {
+                crate::fs::write_atomic(&c.path, c.after.as_bytes())?;
+            }
+        }
+        let mut report = fixed.report;
+        report.fixed = fixed.applied;
+        report
+    } else {
+        scan(&args.paths, &config)?
+    };
+    report.unsafe_fixes = args.unsafe_fixes;
     if let Some(path) = &args.write_baseline {
         write_baseline(path, &report)?;
         if !out.quiet {
@@ -640,6 +669,43 @@ fn run_scan(args: ScanArgs) -> Result<i32, String> {
         eprint!("{}", reach_listing(&report));
     }
     Ok(i32::from(report.fails_at(fail_on)))
+}
+
+/// `--diff`: the fixes as one unified diff; exit 1 when there is one.
+fn print_diff(fixed: &crate::fix::run::Fixed, out: &Output) -> Result<i32, String> {
+    let text: String = fixed
+        .changed
+        .iter()
+        .map(|c| crate::fix::apply::unified_diff(&c.display, &c.before, &c.after))
+        .collect();
+    match &out.file {
+        Some(path) => crate::fs::write_atomic(path, text.as_bytes())?,
+        None => std::io::stdout()
+            .lock()
+            .write_all(text.as_bytes())
+            .map_err(|e| e.to_string())?,
+    }
+    if !out.quiet {
+        eprintln!(
+            "{} would fix {} in {}",
+            if text.is_empty() {
+                "nothing:"
+            } else {
+                "the diff"
+            },
+            count(fixed.applied, "finding"),
+            count(fixed.changed.len(), "file")
+        );
+    }
+    Ok(i32::from(!text.is_empty()))
+}
+
+fn count(n: usize, one: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {one}s")
+    }
 }
 
 /// The `--explain-reach` listing.

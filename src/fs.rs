@@ -62,9 +62,21 @@ pub struct Roots {
     /// Canonical forms of the directories met, shared by clones: a scan resolves each
     /// directory once instead of every component of every file's path.
     dirs: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<PathBuf, PathBuf>>>,
+    /// Texts that stand for files (by canonical path): a `--fix` or `--diff` run scans its
+    /// edits again before anything is written.
+    overlay: Option<Overlay>,
 }
 
+/// Edited texts of files, by canonical path.
+pub type Overlay = std::sync::Arc<std::collections::HashMap<PathBuf, String>>;
+
 impl Roots {
+    /// Reads of these files give these texts instead.
+    pub fn with_overlay(mut self, overlay: Option<Overlay>) -> Roots {
+        self.overlay = overlay;
+        self
+    }
+
     /// The canonical form of a directory (cached).
     fn canonical_dir(&self, dir: &Path) -> std::io::Result<PathBuf> {
         if let Some(c) = self.dirs.lock().ok().and_then(|d| d.get(dir).cloned()) {
@@ -109,6 +121,7 @@ impl Roots {
             lexical,
             allow_outside,
             dirs: Default::default(),
+            overlay: None,
         }
     }
 
@@ -119,6 +132,7 @@ impl Roots {
             lexical: vec![crate::discover::lexical_absolute(dir)],
             allow_outside: false,
             dirs: Default::default(),
+            overlay: None,
         }
     }
 
@@ -209,6 +223,9 @@ impl Roots {
     /// Reads a file of the scan: inside the roots, regular, at most `limit` bytes.
     pub fn read(&self, path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
         let canonical = self.admit(path)?;
+        if let Some(text) = self.overlay.as_ref().and_then(|o| o.get(&canonical)) {
+            return Ok(text.as_bytes().to_vec());
+        }
         read_regular(&canonical, limit)
     }
 

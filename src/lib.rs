@@ -6,6 +6,7 @@ pub mod aws;
 pub mod cli;
 pub mod config;
 pub mod discover;
+pub mod fix;
 pub mod frontend;
 pub mod fs;
 pub mod fuzzing;
@@ -56,6 +57,8 @@ pub struct Config {
     pub allow_outside_root: bool,
     /// List every policy analysed ([`Report::reach`]).
     pub explain_reach: bool,
+    /// Edited texts that stand for files (a `--fix` or `--diff` run).
+    pub overlay: Option<fs::Overlay>,
 }
 
 /// One policy the scan analysed, for `--explain-reach`.
@@ -104,6 +107,10 @@ pub struct Report {
     pub reach: Vec<Reached>,
     /// Files that look like they hold a policy but gave the rules nothing, with why.
     pub skipped: Vec<(String, String)>,
+    /// Fixes applied before this scan (`--fix`).
+    pub fixed: usize,
+    /// Unsafe fixes are applied too (`--unsafe-fixes`).
+    pub unsafe_fixes: bool,
 }
 
 impl Report {
@@ -114,6 +121,20 @@ impl Report {
 
     pub fn count(&self, level: Level) -> usize {
         self.findings.iter().filter(|f| f.level == level).count()
+    }
+
+    /// Findings `--fix` would fix, and how many more `--unsafe-fixes` would.
+    pub fn fixable(&self) -> (usize, usize) {
+        let mut safe = 0;
+        let mut more = 0;
+        for fix in self.findings.iter().filter_map(|f| f.fix.as_ref()) {
+            if fix.applicability == fix::Applicability::Safe || self.unsafe_fixes {
+                safe += 1;
+            } else {
+                more += 1;
+            }
+        }
+        (safe, more)
     }
 }
 
@@ -172,7 +193,8 @@ fn reached(
 const RULE_PART: usize = 256;
 
 fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
-    let roots = fs::Roots::new(paths, config.allow_outside_root);
+    let roots =
+        fs::Roots::new(paths, config.allow_outside_root).with_overlay(config.overlay.clone());
     let cwd = discover::normalize(&std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")));
     let mut excludes = vec![(cwd, config.exclude.clone())];
     excludes.extend(config.config_exclude.clone());
@@ -389,6 +411,17 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
         }
         in_reported(f.span) || f.related.iter().any(|r| in_reported(r.span))
     });
+    // Fixes are offered only in reported files, and not in a `.tf.json` file read as the
+    // HCL it stands for.
+    for f in &mut findings {
+        if f.pending_fix
+            .as_ref()
+            .is_some_and(|i| !in_reported(i.within) || span_maps.contains_key(&i.within.file))
+        {
+            f.pending_fix = None;
+        }
+        f.write_fix(&sources);
+    }
     sort_findings(&mut findings, &sources);
     report::finding::assign_fingerprints(&mut findings, &sources, &|p| {
         roots.repository_relative(p)
@@ -404,6 +437,8 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
         paths: paths.iter().map(|p| discover::display_path(p)).collect(),
         reach,
         skipped,
+        fixed: 0,
+        unsafe_fixes: false,
     })
 }
 

@@ -50,11 +50,45 @@ impl PrincipalElement {
     }
 }
 
+/// Where an object's members are written (a statement, a Condition block, an operator's
+/// keys), for fixes that add one.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Shape {
+    pub span: Span,
+    /// Key through value of each member written in the object's own text.
+    pub members: Vec<Span>,
+}
+
+impl Shape {
+    pub fn of(node: &Node) -> Shape {
+        let members = match &node.kind {
+            NodeKind::Map(entries) => entries
+                .iter()
+                .filter(|e| {
+                    e.key_span != node.span
+                        && e.key_span.file == node.span.file
+                        && e.value.span.file == node.span.file
+                        && e.key_span.start >= node.span.start
+                        && e.value.span.end <= node.span.end
+                })
+                .map(|e| e.key_span.to(e.value.span))
+                .collect(),
+            _ => vec![],
+        };
+        Shape {
+            span: node.span,
+            members,
+        }
+    }
+}
+
 /// One `Operator: {Key: values}` test of a Condition block.
 #[derive(Clone, Debug)]
 pub struct Condition {
     pub op: String,
     pub op_span: Span,
+    /// The operator's map of keys.
+    pub op_shape: Shape,
     pub key: String,
     pub key_span: Span,
     pub values: Vec<Item>,
@@ -86,6 +120,10 @@ pub struct Statement {
     pub conditions: Vec<Condition>,
     /// Part of the Condition block could not be read (an unknown value).
     pub conditions_open: bool,
+    /// The statement's members, for fixes.
+    pub shape: Shape,
+    /// The Condition block's value, when there is one.
+    pub condition_block: Option<Shape>,
     /// The deploy-time condition the statement exists under.
     pub guard: crate::guard::Guard,
 }
@@ -273,6 +311,7 @@ fn read_statement(
         None => (vec![], false),
         Some(c) => read_conditions(&c.value),
     };
+    let condition_block = node.get("Condition").map(|c| Shape::of(&c.value));
     Statement {
         index,
         span: node.span,
@@ -283,6 +322,8 @@ fn read_statement(
         resource,
         conditions,
         conditions_open,
+        shape: Shape::of(node),
+        condition_block,
         guard: Default::default(),
     }
 }
@@ -343,10 +384,12 @@ fn read_conditions(v: &Node) -> (Vec<Condition>, bool) {
             open = true;
             continue;
         };
+        let op_shape = Shape::of(&op.value);
         for k in keys {
             out.push(Condition {
                 op: op.key.clone(),
                 op_span: op.key_span,
+                op_shape: op_shape.clone(),
                 key: k.key.clone(),
                 key_span: k.key_span,
                 values: items(&k.value),

@@ -69,9 +69,41 @@ pub fn is_unknown_action(value: &Text) -> Option<bool> {
     Some(!any)
 }
 
+/// The one real action within edit distance 2 of `action` (case ignored), as the catalog
+/// writes it (`s3:PutObjects` → `s3:PutObject`); `None` when there is none or several.
+pub fn closest_action(action: &str) -> Option<&'static str> {
+    if action.contains(['*', '?']) {
+        return None;
+    }
+    let lower = action.to_ascii_lowercase();
+    let (svc, _) = lower.split_once(':')?;
+    let prefix = format!("{svc}:");
+    let mut near = CATALOG_TEXT
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.to_ascii_lowercase().starts_with(&prefix))
+        .filter(|l| strsim::levenshtein(&l.to_ascii_lowercase(), &lower) <= 2);
+    let one = near.next()?;
+    near.next().is_none().then_some(one)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_one_close_action_is_found() {
+        assert_eq!(closest_action("s3:PutObjects"), Some("s3:PutObject"));
+        assert_eq!(closest_action("S3:getbucketacls"), Some("s3:GetBucketAcl"));
+        assert_eq!(
+            closest_action("kms:GenerateDataKy"),
+            Some("kms:GenerateDataKey")
+        );
+        // Two candidates within reach (kms:Decrypt, kms:Encrypt): none.
+        assert_eq!(closest_action("kms:Xcrypt"), None);
+        assert_eq!(closest_action("kms:DecryptDataKey"), None);
+        assert_eq!(closest_action("s3:Put*"), None);
+    }
 
     #[test]
     fn catalog_has_the_actions_cloudtrail_needs() {

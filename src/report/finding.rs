@@ -55,6 +55,9 @@ pub struct Finding {
     /// A hint still to be written in the syntax of the statement at the span
     /// ([`Finding::write_hint`] turns it into [`Finding::hint`]).
     pub pending_hint: Option<(crate::report::hint::Hint, Span)>,
+    /// A fix still to be written in the file's syntax ([`Finding::write_fix`]).
+    pub pending_fix: Option<crate::fix::Intent>,
+    pub fix: Option<crate::fix::Fix>,
     pub fingerprint: String,
 }
 
@@ -69,6 +72,8 @@ impl Finding {
             address: String::new(),
             hint: None,
             pending_hint: None,
+            pending_fix: None,
+            fix: None,
             fingerprint: String::new(),
         }
     }
@@ -95,6 +100,28 @@ impl Finding {
     pub fn hint_for(mut self, statement: Span, hint: crate::report::hint::Hint) -> Finding {
         self.pending_hint = Some((hint, statement));
         self
+    }
+
+    /// Offers a fix.
+    pub fn fix(mut self, intent: crate::fix::Intent) -> Finding {
+        self.pending_fix = Some(intent);
+        self
+    }
+
+    /// Offers a fix when there is one.
+    pub fn fix_maybe(self, intent: Option<crate::fix::Intent>) -> Finding {
+        match intent {
+            Some(i) => self.fix(i),
+            None => self,
+        }
+    }
+
+    /// Writes a pending fix as edits of its file (none when it cannot be written with
+    /// certainty).
+    pub fn write_fix(&mut self, sources: &SourceMap) {
+        if let Some(intent) = self.pending_fix.take() {
+            self.fix = intent.resolve(sources);
+        }
     }
 
     /// Writes a pending hint in the syntax of its statement's text.

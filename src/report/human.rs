@@ -42,10 +42,20 @@ pub fn render(report: &Report, color: bool, quiet: bool) -> String {
             .with_message(f.message.clone())
             .with_labels(labels);
         if let Some(h) = &f.hint {
-            d = d.with_notes(vec![
-                format!("help: {h}"),
-                format!("see: trailguard explain {}", f.rule.id),
-            ]);
+            let mut notes = vec![format!("help: {h}")];
+            if let Some(fix) = &f.fix {
+                notes.push(match fix.applicability {
+                    _ if report.unsafe_fixes => format!("[*] fixable with --fix: {}", fix.title),
+                    crate::fix::Applicability::Safe => {
+                        format!("[*] fixable with --fix: {}", fix.title)
+                    }
+                    crate::fix::Applicability::Unsafe => {
+                        format!("fix available with --fix --unsafe-fixes: {}", fix.title)
+                    }
+                });
+            }
+            notes.push(format!("see: trailguard explain {}", f.rule.id));
+            d = d.with_notes(notes);
         }
         if term::emit_to_write_style(&mut buf, &config, &files, &d).is_err() {
             // A span outside its file: fall back to the plain line.
@@ -77,6 +87,17 @@ pub fn render(report: &Report, color: bool, quiet: bool) -> String {
         let files: std::collections::BTreeSet<_> =
             report.findings.iter().map(|f| f.span.file).collect();
         let _ = writeln!(out, "{}", summary(report, files.len()));
+        if report.fixed > 0 {
+            let _ = writeln!(out, "fixed {}", count(report.fixed, "finding"));
+        }
+        let (safe, more) = report.fixable();
+        if safe + more > 0 {
+            let mut line = format!("[*] {} fixable with --fix", count(safe, "finding"));
+            if more > 0 {
+                line.push_str(&format!(" ({more} more with --unsafe-fixes)"));
+            }
+            let _ = writeln!(out, "{line}");
+        }
     }
     out
 }

@@ -6,6 +6,7 @@ use super::RuleMeta;
 use crate::aws::Truth;
 use crate::aws::cloudtrail::{GET_BUCKET_ACL, PUT_OBJECT, TrailRef, bucket_arn_tokens};
 use crate::aws::glob::{MatchOpts, Tok, matches, tokens};
+use crate::fix::{Applicability, Change, Intent};
 use crate::link::{Analysis, PolicyCx, cloudtrail_grants, covers_resource};
 use crate::policy::Statement;
 use crate::report::{Finding, Level};
@@ -51,7 +52,8 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
                 if let Some(at) = trail.as_ref().and_then(|t| t.defined_at) {
                     f = f.related(at, "the trail that delivers here");
                 }
-                out.push(f);
+                let fix = trail.as_ref().and_then(|t| fix_for(p, first, t, action));
+                out.push(f.fix_maybe(fix));
             }
         }
     }
@@ -158,4 +160,79 @@ fn without_trails(
         "any object under AWSLogs/".to_string()
     };
     Some((what, None))
+}
+
+/// What a trail from the scan needs covered for `action`: the bucket ARN, or its one object
+/// path (`None` when its prefix or whether it is an organization trail is unknown).
+fn required(p: &PolicyCx<'_>, t: &TrailRef, action: &str) -> Option<Vec<Vec<Tok>>> {
+    if action == GET_BUCKET_ACL {
+        return Some(vec![bucket_arn_tokens(&t.partition, &p.bucket)]);
+    }
+    if t.stand_in || t.prefixes.len() != 1 || t.is_org == Truth::Unknown {
+        return None;
+    }
+    Some(t.object_paths(&p.bucket, &t.prefixes[0]))
+}
+
+/// Adds the trail's path to the grant's Resource — or replaces the Resource's one value when
+/// it covers nothing any trail delivering here needs.
+fn fix_for(p: &PolicyCx<'_>, g: &Statement, t: &TrailRef, action: &str) -> Option<Intent> {
+    let res = g.resource.as_ref().filter(|r| !r.negated)?;
+    let paths = required(p, t, action)?;
+    let add: Vec<Text> = paths.iter().map(|path| text_of(path)).collect();
+    let opts = MatchOpts {
+        arn: true,
+        ..MatchOpts::default()
+    };
+    let needed: Vec<Vec<Tok>> = p
+        .trails
+        .iter()
+        .flat_map(|t| {
+            [GET_BUCKET_ACL, PUT_OBJECT]
+                .into_iter()
+                .flat_map(|a| match required(p, t, a) {
+                    Some(paths) => paths,
+                    None => t
+                        .prefixes
+                        .iter()
+                        .flat_map(|pre| t.object_paths(&p.bucket, pre))
+                        .collect(),
+                })
+        })
+        .collect();
+    let useless = |text: &Text| {
+        let pat = tokens(text, true);
+        needed.iter().all(|path| matches(&pat, path, opts).is_no())
+    };
+    let change = match res.items.as_slice() {
+        [only] if add.len() == 1 && useless(&only.text) => Change::Replace {
+            at: only.span,
+            with: add[0].clone(),
+        },
+        _ => Change::AddValues {
+            value: res.value_span,
+            items: res.items.iter().map(|i| i.span).collect(),
+            add,
+        },
+    };
+    Some(Intent::new(
+        format!("cover what trail {} writes", t.label),
+        Applicability::Safe,
+        p.policy,
+        g.span,
+        change,
+    ))
+}
+
+fn text_of(toks: &[Tok]) -> Text {
+    let mut t = Text::default();
+    for tok in toks {
+        match tok {
+            Tok::Ch(c) => t.push_str(c.encode_utf8(&mut [0; 4])),
+            Tok::Star => t.push_str("*"),
+            Tok::Quest => t.push_str("?"),
+            Tok::Sym(s) => t.push_sym(s.clone()),
+        }
+    }
+    t
 }

@@ -4,7 +4,10 @@
 use super::RuleMeta;
 use crate::aws::cloudtrail::PUT_OBJECT;
 use crate::aws::conditions::{Operator, value_matches};
+use crate::fix::{Applicability, Change, Intent};
 use crate::link::{Analysis, cloudtrail_grants};
+use crate::model::Policy;
+use crate::policy::Statement;
 use crate::report::hint::Hint;
 use crate::report::{Finding, Level};
 use crate::value::Text;
@@ -39,6 +42,7 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
                     })
             });
             if !has {
+                let fix = fix_for(p.policy, g);
                 out.push(
                     Finding::new(
                         &META,
@@ -56,9 +60,50 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
                                 super::existing(g, "StringEquals"),
                             )
                             .text(", or enforce BucketOwnerEnforced object ownership"),
-                    ),
+                    )
+                    .fix_maybe(fix),
                 );
             }
         }
     }
+}
+
+/// Adds `s3:x-amz-acl` = `bucket-owner-full-control` under `StringEquals` (to the values the
+/// key already has there). Not when another operator tests the key: both would have to hold.
+fn fix_for(policy: &Policy, g: &Statement) -> Option<Intent> {
+    let acl: Vec<_> = g
+        .conditions
+        .iter()
+        .filter(|c| c.key_is("s3:x-amz-acl"))
+        .collect();
+    if acl.iter().any(|c| c.op != "StringEquals") {
+        return None;
+    }
+    let value = Text::lit("bucket-owner-full-control");
+    let change = match acl.first() {
+        Some(c) => Change::AddValues {
+            value: c.value_span,
+            items: c.values.iter().map(|v| v.span).collect(),
+            add: vec![value],
+        },
+        None => Change::AddCondition {
+            statement: g.shape.clone(),
+            block: g.condition_block.clone(),
+            operator: g
+                .conditions
+                .iter()
+                .find(|c| c.op == "StringEquals")
+                .map(|c| c.op_shape.clone()),
+            op: "StringEquals".into(),
+            key: "s3:x-amz-acl".into(),
+            values: vec![value],
+        },
+    };
+    Some(Intent::new(
+        "require s3:x-amz-acl = bucket-owner-full-control",
+        Applicability::Safe,
+        policy,
+        g.span,
+        change,
+    ))
 }

@@ -2,9 +2,11 @@
 //! `s3:PutObjects`) and matches no real one through its wildcards: it grants nothing.
 
 use super::RuleMeta;
-use crate::aws::actions::is_unknown_action;
+use crate::aws::actions::{closest_action, is_unknown_action};
+use crate::fix::{Applicability, Change, Intent};
 use crate::link::Analysis;
 use crate::report::{Finding, Level};
+use crate::value::Text;
 use std::collections::HashMap;
 
 pub static META: RuleMeta = RuleMeta {
@@ -37,7 +39,19 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
                             format!("{} is not an IAM action: it grants (or denies) nothing", it.text),
                         )
                         .at(super::stmt_address(&p.policy.address, s))
-                        .hint("use a real action name, e.g. kms:Decrypt, kms:GenerateDataKey*, s3:PutObject"),
+                        .hint("use a real action name, e.g. kms:Decrypt, kms:GenerateDataKey*, s3:PutObject")
+                        .fix_maybe(it.text.as_str().and_then(closest_action).map(|real| {
+                            Intent::new(
+                                format!("replace by {real}"),
+                                Applicability::Safe,
+                                p.policy,
+                                s.span,
+                                Change::Replace {
+                                    at: it.span,
+                                    with: Text::lit(real),
+                                },
+                            )
+                        })),
                     );
                 }
             }

@@ -1,0 +1,46 @@
+//! Applying fixes to a file's text: fixes whose edits would overlap are left for the next
+//! round (like ruff), a file's edits are applied from the end backwards.
+
+use super::{Edit, Fix};
+
+/// The fixes of one file that can be applied together, in order: each one whose edits touch
+/// none of an earlier one's.
+pub fn compatible<'a>(fixes: impl IntoIterator<Item = &'a Fix>) -> Vec<&'a Fix> {
+    let mut taken: Vec<&Fix> = vec![];
+    let mut ranges: Vec<(u32, u32)> = vec![];
+    for f in fixes {
+        let clash = f.edits.iter().any(|e| {
+            ranges
+                .iter()
+                .any(|&(s, t)| e.span.start <= t && s <= e.span.end)
+        });
+        if !clash {
+            ranges.extend(f.edits.iter().map(|e| (e.span.start, e.span.end)));
+            taken.push(f);
+        }
+    }
+    taken
+}
+
+/// The text with the edits applied (they must not overlap).
+pub fn apply(text: &str, edits: &[&Edit]) -> String {
+    let mut sorted: Vec<&Edit> = edits.to_vec();
+    sorted.sort_by_key(|e| std::cmp::Reverse((e.span.start, e.span.end)));
+    let mut out = text.to_string();
+    for e in sorted {
+        let (s, t) = (e.span.start as usize, e.span.end as usize);
+        if t <= out.len() && out.is_char_boundary(s) && out.is_char_boundary(t) {
+            out.replace_range(s..t, &e.text);
+        }
+    }
+    out
+}
+
+/// A unified diff of one file (`a/PATH`, `b/PATH` headers, for `patch -p1`).
+pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .to_string()
+}

@@ -1,0 +1,246 @@
+//! Fixes: what a rule knows the correct text to be, as edits to the file in its own syntax.
+//! A rule states an [`Intent`] (add this condition, add this resource); once the file's text is
+//! at hand [`Intent::resolve`] writes it as [`Edit`]s, or offers nothing when the replacement
+//! is not certain (a symbol the file has no spelling for, an unusual layout).
+
+pub mod apply;
+pub mod run;
+pub mod spell;
+pub mod write;
+
+use crate::model::Policy;
+use crate::policy::Shape;
+use crate::report::hint::{Syntax, syntax_of};
+use crate::source::{SourceMap, Span};
+use crate::value::Text;
+use spell::{Dialect, Speller};
+use write::{Place, V};
+
+pub use write::Edit;
+
+/// Whether a fix only repairs (safe) or also changes who may do what (unsafe).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    Safe,
+    Unsafe,
+}
+
+/// A fix: edits in one file.
+#[derive(Clone, Debug)]
+pub struct Fix {
+    pub title: String,
+    pub applicability: Applicability,
+    pub edits: Vec<Edit>,
+}
+
+/// What a fix changes, in terms of the policy.
+#[derive(Clone, Debug)]
+pub enum Change {
+    /// Add `op: {key: values}` to a statement.
+    AddCondition {
+        statement: Shape,
+        block: Option<Shape>,
+        operator: Option<Shape>,
+        op: String,
+        key: String,
+        values: Vec<Text>,
+    },
+    /// Add values to an element that holds one value or a list (`items` are its values' spans).
+    AddValues {
+        value: Span,
+        items: Vec<Span>,
+        add: Vec<Text>,
+    },
+    /// Replace one value.
+    Replace { at: Span, with: Text },
+    /// Rename an operator (`StringEquals` → `StringLike`) where it is written.
+    RenameOperator { at: Span, from: String, to: String },
+    /// Replace a Principal's value by `{"Service": service}`.
+    ServicePrincipal { value: Span, service: String },
+}
+
+/// A fix a rule offers, still to be written in the file's syntax.
+#[derive(Clone, Debug)]
+pub struct Intent {
+    pub title: String,
+    pub applicability: Applicability,
+    /// The statement the change is in (its text tells the syntax).
+    pub within: Span,
+    pub change: Change,
+    /// The policy's values in this file with their spans: how the file spells symbols.
+    known: Vec<(Span, Text)>,
+    standalone: bool,
+    address: String,
+}
+
+impl Intent {
+    pub fn new(
+        title: impl Into<String>,
+        applicability: Applicability,
+        policy: &Policy,
+        within: Span,
+        change: Change,
+    ) -> Intent {
+        let mut known = vec![];
+        for s in &policy.doc.statements {
+            let elements = s.action.iter().chain(&s.resource);
+            for it in elements.flat_map(|e| &e.items) {
+                known.push((it.span, it.text.clone()));
+            }
+            if let Some(p) = &s.principal {
+                known.extend(p.entries.iter().map(|e| (e.item.span, e.item.text.clone())));
+            }
+            for c in &s.conditions {
+                known.extend(c.values.iter().map(|v| (v.span, v.text.clone())));
+            }
+        }
+        known.retain(|(s, _)| s.file == within.file);
+        Intent {
+            title: title.into(),
+            applicability,
+            within,
+            change,
+            known,
+            standalone: policy.standalone,
+            address: policy.address.clone(),
+        }
+    }
+
+    /// The edits, when the change can be written with certainty in the file's syntax.
+    pub fn resolve(&self, sources: &SourceMap) -> Option<Fix> {
+        let file = sources.get(self.within.file);
+        let text = file.text.as_str();
+        if text.is_empty() || self.within.end as usize > text.len() || !self.spans_inside() {
+            return None;
+        }
+        let statement = &text[self.within.range()];
+        let after_brace = statement
+            .trim_start()
+            .strip_prefix('{')
+            .map(str::trim_start);
+        let escaped = after_brace.is_some_and(|r| r.starts_with('\\'));
+        if escaped && !after_brace.is_some_and(|r| r.starts_with("\\\"")) {
+            return None;
+        }
+        let syntax = syntax_of(&file.path, statement);
+        let dialect = self.dialect(&file.path, text);
+        let known: Vec<(&str, &Text)> = self
+            .known
+            .iter()
+            .filter(|(s, _)| (s.end as usize) <= text.len())
+            .map(|(s, t)| (&text[s.range()], t))
+            .collect();
+        let place = Place {
+            text,
+            syntax,
+            dialect,
+            escaped,
+            unit: write::indent_unit(text),
+            short_tags: text.contains("!Sub") || !text.contains("Fn::Sub"),
+            speller: Speller::new(dialect, self.within.file, &known),
+        };
+        let edits = self.edits(&place)?;
+        Some(Fix {
+            title: self.title.clone(),
+            applicability: self.applicability,
+            edits,
+        })
+    }
+
+    fn spans_inside(&self) -> bool {
+        let w = self.within;
+        let inside = |s: &Span| s.file == w.file && s.start >= w.start && s.end <= w.end;
+        match &self.change {
+            Change::AddCondition {
+                statement,
+                block,
+                operator,
+                ..
+            } => inside(&statement.span) && block.iter().chain(operator).all(|b| inside(&b.span)),
+            Change::AddValues { value, items, .. } => {
+                inside(value)
+                    && items
+                        .iter()
+                        .all(|i| i.file == w.file && i.start >= value.start && i.end <= value.end)
+            }
+            Change::Replace { at, .. }
+            | Change::RenameOperator { at, .. }
+            | Change::ServicePrincipal { value: at, .. } => inside(at),
+        }
+    }
+
+    fn dialect(&self, path: &std::path::Path, text: &str) -> Dialect {
+        let name = path.to_string_lossy();
+        let plan = text.contains("\"planned_values\"") || text.contains("\"resource_changes\"");
+        if self.standalone || plan {
+            Dialect::Plain
+        } else if name.ends_with(".tf") || self.address.contains('.') {
+            Dialect::Terraform
+        } else {
+            Dialect::CloudFormation
+        }
+    }
+
+    fn edits(&self, place: &Place<'_>) -> Option<Vec<Edit>> {
+        let strs = |vs: &[Text]| vs.iter().cloned().map(V::Str).collect::<Vec<_>>();
+        let edit = match &self.change {
+            Change::AddCondition {
+                statement,
+                block,
+                operator,
+                op,
+                key,
+                values,
+            } => {
+                let value = if values.len() == 1 {
+                    V::Str(values[0].clone())
+                } else {
+                    V::List(strs(values))
+                };
+                if place.syntax == Syntax::PolicyDocument {
+                    place.condition_block(statement, op, key, &strs(values))?
+                } else if let Some(operator) = operator {
+                    place.insert_member(operator, key, &value)?
+                } else if let Some(block) = block {
+                    place.insert_member(block, op, &V::Map(vec![(key.clone(), value)]))?
+                } else {
+                    let inner = V::Map(vec![(key.clone(), value)]);
+                    place.insert_member(
+                        statement,
+                        "Condition",
+                        &V::Map(vec![(op.clone(), inner)]),
+                    )?
+                }
+            }
+            Change::AddValues { value, items, add } => {
+                place.add_items(*value, items, &strs(add))?
+            }
+            Change::Replace { at, with } => place.replace(*at, &V::Str(with.clone()))?,
+            Change::RenameOperator { at, from, to } => {
+                let raw = &place.text[at.range()];
+                let mut found = raw.match_indices(from.as_str());
+                let (i, _) = found.next()?;
+                if found.next().is_some() {
+                    return None;
+                }
+                let start = at.start as usize + i;
+                Edit {
+                    span: Span::new(at.file, start, start + from.len()),
+                    text: to.clone(),
+                }
+            }
+            Change::ServicePrincipal { value, service } => {
+                if place.syntax == Syntax::PolicyDocument {
+                    return None;
+                }
+                let v = V::Map(vec![("Service".into(), V::Str(Text::lit(service.clone())))]);
+                place.replace(*value, &v)?
+            }
+        };
+        Some(vec![edit])
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,179 @@
+//! `scan --fix` / `--diff`: scan, apply the fixes that do not collide, scan the edited texts
+//! again (in memory), until nothing more is fixed. A file whose edits would not parse, or
+//! would make a policy in it invalid (more TG012 findings than before), keeps its text and
+//! those fixes are not offered again.
+
+use super::apply::{apply, compatible};
+use super::{Applicability, Fix};
+use crate::{Config, Report};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Rounds of fixing at most (each round's fixes may reveal or unblock others).
+const MAX_ROUNDS: usize = 8;
+
+/// One file the fixes changed.
+#[derive(Debug, Clone)]
+pub struct Changed {
+    /// The file's canonical path (where it is written).
+    pub path: PathBuf,
+    /// As reports show it.
+    pub display: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// The outcome of fixing.
+#[derive(Debug)]
+pub struct Fixed {
+    /// The scan of the fixed texts.
+    pub report: Report,
+    pub changed: Vec<Changed>,
+    /// Fixes applied.
+    pub applied: usize,
+}
+
+/// Scans and fixes in memory; nothing is written.
+pub fn fix(paths: &[PathBuf], config: &Config, unsafe_fixes: bool) -> Result<Fixed, String> {
+    let roots = crate::fs::Roots::new(paths, config.allow_outside_root);
+    let mut texts: HashMap<PathBuf, String> = HashMap::new();
+    let mut originals: BTreeMap<PathBuf, (String, String)> = BTreeMap::new();
+    let mut refused: HashSet<String> = HashSet::new();
+    let mut invalid_before: HashMap<PathBuf, usize> = HashMap::new();
+    // What the last round changed: file → (its text before, the fixes' fingerprints).
+    let mut last_round: HashMap<PathBuf, (String, Vec<String>)> = HashMap::new();
+    let mut applied = 0;
+    let mut round = 0;
+    loop {
+        let mut cfg = config.clone();
+        cfg.overlay = (!texts.is_empty()).then(|| Arc::new(texts.clone()));
+        let report = crate::scan(paths, &cfg)?;
+        let canonical: Vec<Option<PathBuf>> = report
+            .sources
+            .files
+            .iter()
+            .map(|f| roots.admit(&f.path).ok())
+            .collect();
+        let invalid = invalid_counts(&report, &canonical);
+        if round == 0 {
+            invalid_before = invalid.clone();
+        }
+        // Undo a round that made a policy invalid.
+        let mut undone = false;
+        for (path, (before, fingerprints)) in last_round.drain() {
+            let was = invalid_before.get(&path).copied().unwrap_or(0);
+            if invalid.get(&path).copied().unwrap_or(0) > was {
+                texts.insert(path, before);
+                refused.extend(fingerprints);
+                undone = true;
+            }
+        }
+        if undone {
+            continue;
+        }
+        if round == MAX_ROUNDS {
+            return Ok(finish(report, texts, originals, applied));
+        }
+        round += 1;
+        let mut by_file: BTreeMap<u32, Vec<(&Fix, &str)>> = BTreeMap::new();
+        for f in &report.findings {
+            if let Some(fix) = &f.fix
+                && (unsafe_fixes || fix.applicability == Applicability::Safe)
+                && !refused.contains(&f.fingerprint)
+                && let Some(e) = fix.edits.first()
+            {
+                by_file
+                    .entry(e.span.file)
+                    .or_default()
+                    .push((fix, f.fingerprint.as_str()));
+            }
+        }
+        let mut changed_any = false;
+        for (file, fixes) in by_file {
+            let Some(Some(path)) = canonical.get(file as usize) else {
+                continue;
+            };
+            let source = report.sources.get(file);
+            let text = source.text.as_str();
+            let taken = compatible(fixes.iter().map(|(f, _)| *f));
+            let edits: Vec<_> = taken.iter().flat_map(|f| &f.edits).collect();
+            let new = apply(text, &edits);
+            let prints: Vec<String> = fixes
+                .iter()
+                .filter(|(f, _)| taken.iter().any(|t| std::ptr::eq(*t, *f)))
+                .map(|(_, p)| p.to_string())
+                .collect();
+            if new == text {
+                refused.extend(prints);
+                continue;
+            }
+            if !parses(&source.path, &new) {
+                refused.extend(prints);
+                continue;
+            }
+            originals
+                .entry(path.clone())
+                .or_insert_with(|| (source.display.clone(), text.to_string()));
+            last_round.insert(path.clone(), (text.to_string(), prints));
+            texts.insert(path.clone(), new);
+            applied += taken.len();
+            changed_any = true;
+        }
+        if !changed_any {
+            return Ok(finish(report, texts, originals, applied));
+        }
+    }
+}
+
+fn finish(
+    report: Report,
+    texts: HashMap<PathBuf, String>,
+    originals: BTreeMap<PathBuf, (String, String)>,
+    applied: usize,
+) -> Fixed {
+    let changed = originals
+        .into_iter()
+        .filter_map(|(path, (display, before))| {
+            let after = texts.get(&path)?.clone();
+            (after != before).then_some(Changed {
+                path,
+                display,
+                before,
+                after,
+            })
+        })
+        .collect();
+    Fixed {
+        report,
+        changed,
+        applied,
+    }
+}
+
+/// TG012 findings per file.
+fn invalid_counts(report: &Report, canonical: &[Option<PathBuf>]) -> HashMap<PathBuf, usize> {
+    let mut out = HashMap::new();
+    for f in report.findings.iter().filter(|f| f.rule.id == "TG012") {
+        if let Some(Some(p)) = canonical.get(f.span.file as usize) {
+            *out.entry(p.clone()).or_default() += 1;
+        }
+    }
+    out
+}
+
+/// Whether an edited text still parses as its kind of file.
+pub fn parses(path: &Path, text: &str) -> bool {
+    let name = path.to_string_lossy().to_ascii_lowercase();
+    if name.ends_with(".tf") || name.ends_with(".hcl") || name.ends_with(".tfvars") {
+        return hcl_edit::parser::parse_body(text).is_ok();
+    }
+    let t = text.trim_start();
+    if t.starts_with('{') || t.starts_with('[') {
+        return jsonc_parser::parse_to_value(text, &Default::default()).is_ok();
+    }
+    if name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".template") {
+        return crate::frontend::cloudformation::yaml::parse(text, 0).is_ok();
+    }
+    true
+}

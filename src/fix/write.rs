@@ -1,0 +1,412 @@
+//! Writing new policy text into a file in its own syntax and style: JSON with the file's
+//! indentation, HCL object syntax inside `jsonencode(…)`, blocks of an `aws_iam_policy_document`,
+//! YAML in block or flow style — and, inside a JSON string (`get-bucket-policy` output, a plan,
+//! a quoted Terraform string), escaped so the outer document stays valid.
+
+use super::spell::{Dialect, Seg, Speller};
+use crate::policy::Shape;
+use crate::report::hint::Syntax;
+use crate::source::Span;
+use crate::value::Text;
+
+/// A value to write.
+#[derive(Clone, Debug)]
+pub enum V {
+    Str(Text),
+    List(Vec<V>),
+    Map(Vec<(String, V)>),
+    /// Text of the file, kept as written.
+    Raw(String),
+}
+
+/// Where an edit goes and how the text there is written.
+pub struct Place<'a> {
+    pub text: &'a str,
+    pub syntax: Syntax,
+    pub dialect: Dialect,
+    /// The policy is a JSON string inside another document.
+    pub escaped: bool,
+    /// One level of indentation in this file.
+    pub unit: String,
+    /// The template writes `!Sub` (else `Fn::Sub`).
+    pub short_tags: bool,
+    pub speller: Speller,
+}
+
+/// A replacement of a byte range.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    pub span: Span,
+    pub text: String,
+}
+
+impl<'a> Place<'a> {
+    /// A scalar in this syntax (`None` when a symbol has no spelling here).
+    pub fn scalar(&self, t: &Text) -> Option<String> {
+        let segs = self.speller.spell(t)?;
+        let interpolated = segs.iter().any(|s| matches!(s, Seg::Raw(_)));
+        if self.escaped
+            && segs
+                .iter()
+                .any(|s| matches!(s, Seg::Raw(r) if r.contains(['"', '\\'])))
+        {
+            return None;
+        }
+        if !interpolated {
+            let lit = t.as_str()?;
+            return Some(match self.syntax {
+                Syntax::Yaml if yaml_plain(lit) => lit.to_string(),
+                _ => json_quoted(lit),
+            });
+        }
+        match self.dialect {
+            Dialect::Plain => None,
+            Dialect::Terraform => Some(quoted_segments(&segs)),
+            Dialect::CloudFormation => {
+                let sub = quoted_segments(&segs);
+                Some(if self.syntax == Syntax::Yaml && self.short_tags {
+                    format!("!Sub {sub}")
+                } else {
+                    format!("{{\"Fn::Sub\": {sub}}}")
+                })
+            }
+        }
+    }
+
+    /// A value, laid out at `indent` (`compact`: on one line).
+    pub fn render(&self, v: &V, indent: &str, compact: bool) -> Option<String> {
+        let inner = format!("{indent}{}", self.unit);
+        Some(match v {
+            V::Raw(r) => r.clone(),
+            V::Str(t) => self.scalar(t)?,
+            V::List(items) => {
+                let parts: Option<Vec<String>> =
+                    items.iter().map(|i| self.render(i, &inner, true)).collect();
+                let parts = parts?;
+                if self.syntax == Syntax::Yaml && !compact {
+                    parts
+                        .iter()
+                        .map(|p| format!("\n{inner}- {p}"))
+                        .collect::<String>()
+                } else {
+                    format!("[{}]", parts.join(", "))
+                }
+            }
+            V::Map(members) => {
+                let parts: Option<Vec<String>> = members
+                    .iter()
+                    .map(|(k, v)| self.member(k, v, &inner, compact))
+                    .collect();
+                let parts = parts?;
+                match (self.syntax, compact) {
+                    (Syntax::Yaml, false) => parts
+                        .iter()
+                        .map(|p| format!("\n{inner}{p}"))
+                        .collect::<String>(),
+                    (Syntax::Yaml, true) | (Syntax::Json, true) => {
+                        format!("{{{}}}", parts.join(", "))
+                    }
+                    (Syntax::Json, false) => {
+                        format!(
+                            "{{\n{inner}{}\n{indent}}}",
+                            parts.join(&format!(",\n{inner}"))
+                        )
+                    }
+                    (_, true) => format!("{{ {} }}", parts.join(", ")),
+                    (_, false) => {
+                        format!(
+                            "{{\n{inner}{}\n{indent}}}",
+                            parts.join(&format!("\n{inner}"))
+                        )
+                    }
+                }
+            }
+        })
+    }
+
+    /// `key: value` / `"key": value` / `key = value`, the value laid out at `indent`.
+    pub fn member(&self, key: &str, v: &V, indent: &str, compact: bool) -> Option<String> {
+        let value = self.render(v, indent, compact)?;
+        Some(match self.syntax {
+            Syntax::Json => format!("{}: {value}", json_quoted(key)),
+            Syntax::Hcl | Syntax::PolicyDocument => format!("{} = {value}", hcl_key(key)),
+            Syntax::Yaml => {
+                let k = if !compact && yaml_block_key(key) || yaml_plain(key) {
+                    key.to_string()
+                } else {
+                    json_quoted(key)
+                };
+                let block = !compact && matches!(v, V::Map(_) | V::List(_));
+                if block {
+                    format!("{k}:{value}")
+                } else {
+                    format!("{k}: {value}")
+                }
+            }
+        })
+    }
+
+    /// Inserted text as it must be written where it goes (escaped inside a string).
+    pub fn finish(&self, s: String) -> String {
+        if self.escaped {
+            let q = json_quoted(&s);
+            q[1..q.len() - 1].to_string()
+        } else {
+            s
+        }
+    }
+
+    /// Adds the member `key: value` to an object.
+    pub fn insert_member(&self, shape: &Shape, key: &str, v: &V) -> Option<Edit> {
+        let last = *shape.members.last()?;
+        let t = self.text;
+        let start = shape.span.start as usize;
+        let block_yaml = self.syntax == Syntax::Yaml && !t[start..].starts_with('{');
+        let multi_line =
+            !self.escaped && (block_yaml || line_of(t, last.start as usize) != line_of(t, start));
+        let indent = if multi_line {
+            member_indent(t, last.start as usize)
+        } else {
+            String::new()
+        };
+        let member = self.member(key, v, &indent, !multi_line)?;
+        let (at, text) = match (self.syntax, multi_line) {
+            (Syntax::Json, true) => (last.end as usize, format!(",\n{indent}{member}")),
+            (Syntax::Json, false) => (last.end as usize, format!(", {member}")),
+            (Syntax::Yaml, false) => (last.end as usize, format!(", {member}")),
+            (_, false) => {
+                // HCL on one line: members separated by commas.
+                (last.end as usize, format!(", {member}"))
+            }
+            (_, true) => (
+                line_end(t, last.end as usize),
+                format!("\n{indent}{member}"),
+            ),
+        };
+        Some(Edit {
+            span: Span::new(shape.span.file, at, at),
+            text: self.finish(text),
+        })
+    }
+
+    /// Adds values to an element holding one value or a list of them.
+    pub fn add_items(&self, value: Span, items: &[Span], add: &[V]) -> Option<Edit> {
+        let t = self.text;
+        let raw = &t[value.range()];
+        let is_list = items.len() != 1 || items[0] != value;
+        let file = value.file;
+        if is_list {
+            let last = *items.last()?;
+            let block_seq = self.syntax == Syntax::Yaml && !raw.starts_with('[');
+            if block_seq {
+                let dash = dash_indent(t, last.start as usize)?;
+                let mut s = String::new();
+                for v in add {
+                    s.push_str(&format!("\n{dash}- {}", self.render(v, &dash, true)?));
+                }
+                let at = line_end(t, last.end as usize);
+                return Some(Edit {
+                    span: Span::new(file, at, at),
+                    text: s,
+                });
+            }
+            let multi = !self.escaped
+                && line_of(t, last.start as usize) != line_of(t, value.start as usize);
+            let indent = member_indent(t, last.start as usize);
+            let mut s = String::new();
+            for v in add {
+                let r = self.render(v, &indent, true)?;
+                if multi {
+                    s.push_str(&format!(",\n{indent}{r}"));
+                } else {
+                    s.push_str(&format!(", {r}"));
+                }
+            }
+            let at = last.end as usize;
+            return Some(Edit {
+                span: Span::new(file, at, at),
+                text: self.finish(s),
+            });
+        }
+        // One value: it becomes a list of the old and the new.
+        let mut all = vec![V::Raw(if self.escaped {
+            unescape(raw)?
+        } else {
+            raw.to_string()
+        })];
+        all.extend(add.iter().cloned());
+        if self.syntax == Syntax::Yaml && !self.escaped {
+            // A block sequence under the key: plain scalars there may hold `{`, `:`, `,`.
+            let key_line_indent = member_indent(t, value.start as usize);
+            let rendered = self.render(&V::List(all), &key_line_indent, false)?;
+            let from = t[..value.start as usize]
+                .trim_end_matches([' ', '\t'])
+                .len();
+            return Some(Edit {
+                span: Span::new(file, from, value.end as usize),
+                text: rendered,
+            });
+        }
+        let rendered = self.render(&V::List(all), "", true)?;
+        Some(Edit {
+            span: value,
+            text: self.finish(rendered),
+        })
+    }
+
+    /// Replaces one value.
+    pub fn replace(&self, at: Span, v: &V) -> Option<Edit> {
+        let indent = member_indent(self.text, at.start as usize);
+        let r = self.render(v, &indent, true)?;
+        Some(Edit {
+            span: at,
+            text: self.finish(r),
+        })
+    }
+
+    /// Adds a `condition { test, variable, values }` block to an `aws_iam_policy_document`
+    /// statement block.
+    pub fn condition_block(
+        &self,
+        statement: &Shape,
+        op: &str,
+        key: &str,
+        values: &[V],
+    ) -> Option<Edit> {
+        let last = *statement.members.last()?;
+        let t = self.text;
+        if line_of(t, last.start as usize) == line_of(t, statement.span.start as usize) {
+            return None;
+        }
+        let indent = member_indent(t, last.start as usize);
+        let inner = format!("{indent}{}", self.unit);
+        let vals: Option<Vec<String>> = values
+            .iter()
+            .map(|v| self.render(v, &inner, true))
+            .collect();
+        let text = format!(
+            "\n\n{indent}condition {{\n{inner}test     = {}\n{inner}variable = {}\n{inner}values   = [{}]\n{indent}}}",
+            json_quoted(op),
+            json_quoted(key),
+            vals?.join(", ")
+        );
+        let at = line_end(t, last.end as usize);
+        Some(Edit {
+            span: Span::new(statement.span.file, at, at),
+            text,
+        })
+    }
+}
+
+fn quoted_segments(segs: &[Seg]) -> String {
+    let mut s = String::from("\"");
+    for seg in segs {
+        match seg {
+            Seg::Lit(l) => {
+                let q = json_quoted(l);
+                s.push_str(&q[1..q.len() - 1]);
+            }
+            Seg::Raw(r) => s.push_str(r),
+        }
+    }
+    s.push('"');
+    s
+}
+
+pub fn json_quoted(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_default()
+}
+
+fn unescape(raw: &str) -> Option<String> {
+    serde_json::from_str::<String>(&format!("\"{raw}\"")).ok()
+}
+
+fn hcl_key(k: &str) -> String {
+    let plain = k.starts_with(|c: char| c.is_ascii_alphabetic())
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if plain { k.to_string() } else { json_quoted(k) }
+}
+
+/// A string YAML reads as itself unquoted, in flow or block context.
+fn yaml_plain(v: &str) -> bool {
+    !v.is_empty()
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '/'))
+        && v.starts_with(|c: char| c.is_ascii_alphabetic())
+        && !matches!(
+            v.to_ascii_lowercase().as_str(),
+            "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "y" | "n"
+        )
+}
+
+/// A block mapping key such as `aws:SourceArn` (a colon not followed by a space is part of a
+/// plain scalar).
+fn yaml_block_key(k: &str) -> bool {
+    let (a, b) = k.split_once(':').unwrap_or((k, ""));
+    yaml_plain(a) && (b.is_empty() || yaml_plain(b)) && !k.ends_with(':')
+}
+
+pub fn line_of(t: &str, at: usize) -> usize {
+    t[..at.min(t.len())].matches('\n').count()
+}
+
+/// The end of the line holding the character before `at` (before its newline).
+pub fn line_end(t: &str, at: usize) -> usize {
+    let from = at.saturating_sub(1).min(t.len());
+    let from = if t.as_bytes().get(from) == Some(&b'\n') {
+        return from;
+    } else {
+        from
+    };
+    t[from..].find('\n').map_or(t.len(), |i| from + i)
+}
+
+/// The indentation a member at `at` is written with: the white space before it on its line,
+/// or as many spaces as its column (after `- ` in a YAML sequence).
+pub fn member_indent(t: &str, at: usize) -> String {
+    let start = t[..at].rfind('\n').map_or(0, |i| i + 1);
+    let before = &t[start..at];
+    if before.chars().all(|c| c == ' ' || c == '\t') {
+        before.to_string()
+    } else {
+        " ".repeat(before.chars().count())
+    }
+}
+
+/// The indentation of the `- ` before a YAML sequence item at `at`.
+fn dash_indent(t: &str, at: usize) -> Option<String> {
+    let start = t[..at].rfind('\n').map_or(0, |i| i + 1);
+    let before = &t[start..at];
+    let dash = before.trim_end().strip_suffix('-')?;
+    dash.chars().all(|c| c == ' ').then(|| dash.to_string())
+}
+
+/// One level of indentation in this text: the commonest step between a line and a more
+/// indented next line (two spaces when there is none).
+pub fn indent_unit(t: &str) -> String {
+    let mut counts = std::collections::HashMap::<usize, usize>::new();
+    let mut prev: Option<usize> = None;
+    let mut tabs = false;
+    for line in t.lines().take(400) {
+        if line.trim().is_empty() {
+            continue;
+        }
+        tabs |= line.starts_with('\t');
+        let n = line.len() - line.trim_start_matches([' ', '\t']).len();
+        if let Some(p) = prev
+            && n > p
+        {
+            *counts.entry(n - p).or_default() += 1;
+        }
+        prev = Some(n);
+    }
+    if tabs {
+        return "\t".into();
+    }
+    let step = counts
+        .into_iter()
+        .max_by_key(|&(step, n)| (n, std::cmp::Reverse(step)))
+        .map_or(2, |(s, _)| s.clamp(1, 8));
+    " ".repeat(step)
+}
