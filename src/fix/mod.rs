@@ -60,6 +60,29 @@ pub enum Change {
     ServicePrincipal { value: Span, service: String },
 }
 
+impl Change {
+    /// Adds `op: {key: values}` to a statement, into the operator or Condition block it has.
+    pub fn add_condition(
+        s: &crate::policy::Statement,
+        op: &str,
+        key: &str,
+        values: Vec<Text>,
+    ) -> Change {
+        Change::AddCondition {
+            statement: s.shape.clone(),
+            block: s.condition_block.clone(),
+            operator: s
+                .conditions
+                .iter()
+                .find(|c| c.op == op)
+                .map(|c| c.op_shape.clone()),
+            op: op.into(),
+            key: key.into(),
+            values,
+        }
+    }
+}
+
 /// A fix a rule offers, still to be written in the file's syntax.
 #[derive(Clone, Debug)]
 pub struct Intent {
@@ -232,10 +255,11 @@ impl Intent {
             }
             Change::ServicePrincipal { value, service } => {
                 if place.syntax == Syntax::PolicyDocument {
-                    return None;
+                    place.principals_block(*value, service)?
+                } else {
+                    let v = V::Map(vec![("Service".into(), V::Str(Text::lit(service.clone())))]);
+                    place.replace(*value, &v)?
                 }
-                let v = V::Map(vec![("Service".into(), V::Str(Text::lit(service.clone())))]);
-                place.replace(*value, &v)?
             }
         };
         Some(vec![edit])

@@ -63,6 +63,23 @@ impl<'a> Place<'a> {
             Dialect::Plain => None,
             Dialect::Terraform => Some(quoted_segments(&segs)),
             Dialect::CloudFormation => {
+                // A whole value one `Ref` or `GetAtt` gives.
+                if let [Seg::Raw(r)] = segs.as_slice()
+                    && let Some(name) = r.strip_prefix("${").and_then(|r| r.strip_suffix('}'))
+                    && !name.starts_with("AWS::")
+                {
+                    let yaml = self.syntax == Syntax::Yaml && self.short_tags;
+                    return Some(match (name.split_once('.'), yaml) {
+                        (None, true) => format!("!Ref {name}"),
+                        (None, false) => format!("{{\"Ref\": {}}}", json_quoted(name)),
+                        (Some((id, att)), true) => format!("!GetAtt {id}.{att}"),
+                        (Some((id, att)), false) => format!(
+                            "{{\"Fn::GetAtt\": [{}, {}]}}",
+                            json_quoted(id),
+                            json_quoted(att)
+                        ),
+                    });
+                }
                 let sub = quoted_segments(&segs);
                 Some(if self.syntax == Syntax::Yaml && self.short_tags {
                     format!("!Sub {sub}")
@@ -257,10 +274,44 @@ impl<'a> Place<'a> {
     /// Replaces one value.
     pub fn replace(&self, at: Span, v: &V) -> Option<Edit> {
         let indent = member_indent(self.text, at.start as usize);
+        let raw = &self.text[at.range()];
+        if let V::Map(members) = v
+            && self.syntax == Syntax::Yaml
+            && !self.escaped
+            && !raw.starts_with(['{', '[', '!'])
+        {
+            // A block mapping stays one, its members at the old one's column.
+            let parts: Option<Vec<String>> = members
+                .iter()
+                .map(|(k, v)| self.member(k, v, &indent, false))
+                .collect();
+            return Some(Edit {
+                span: at,
+                text: parts?.join(&format!("\n{indent}")),
+            });
+        }
         let r = self.render(v, &indent, true)?;
         Some(Edit {
             span: at,
             text: self.finish(r),
+        })
+    }
+
+    /// Replaces the one `principals` block of an `aws_iam_policy_document` statement by one
+    /// naming a service.
+    pub fn principals_block(&self, at: Span, service: &str) -> Option<Edit> {
+        let raw = &self.text[at.range()];
+        if !raw.starts_with("principals") || raw.matches("principals").count() != 1 {
+            return None;
+        }
+        let indent = member_indent(self.text, at.start as usize);
+        let inner = format!("{indent}{}", self.unit);
+        Some(Edit {
+            span: at,
+            text: format!(
+                "principals {{\n{inner}type        = \"Service\"\n{inner}identifiers = [{}]\n{indent}}}",
+                json_quoted(service)
+            ),
         })
     }
 

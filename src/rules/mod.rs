@@ -135,3 +135,24 @@ pub(crate) fn stmt_address(policy_address: &str, s: &crate::policy::Statement) -
         format!("{policy_address}/{}", s.label())
     }
 }
+
+/// TG003 and TG013's fix: require `aws:SourceArn` = the ARN of the one trail from the scan
+/// that delivers here (none when there are several or none).
+pub(crate) fn source_arn_fix(
+    p: &crate::link::PolicyCx<'_>,
+    g: &crate::policy::Statement,
+) -> Option<crate::fix::Intent> {
+    use crate::fix::{Applicability, Change, Intent};
+    let mut trails = p.trails.iter().filter(|t| !t.stand_in);
+    let t = trails.next()?;
+    if trails.next().is_some() || g.conditions.iter().any(|c| c.key_is("aws:SourceArn")) {
+        return None;
+    }
+    Some(Intent::new(
+        format!("require aws:SourceArn = the ARN of trail {}", t.label),
+        Applicability::Unsafe,
+        p.policy,
+        g.span,
+        Change::add_condition(g, "StringEquals", "aws:SourceArn", vec![t.arn.clone()]),
+    ))
+}

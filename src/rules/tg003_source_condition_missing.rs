@@ -50,7 +50,8 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
                             "arn:PARTITION:cloudtrail:REGION:ACCOUNT:trail/NAME",
                             super::existing(g, "StringEquals"),
                         ),
-                    ),
+                    )
+                    .fix_maybe(super::source_arn_fix(p, g)),
                 );
             }
         }

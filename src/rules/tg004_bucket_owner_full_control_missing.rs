@@ -86,18 +86,7 @@ fn fix_for(policy: &Policy, g: &Statement) -> Option<Intent> {
             items: c.values.iter().map(|v| v.span).collect(),
             add: vec![value],
         },
-        None => Change::AddCondition {
-            statement: g.shape.clone(),
-            block: g.condition_block.clone(),
-            operator: g
-                .conditions
-                .iter()
-                .find(|c| c.op == "StringEquals")
-                .map(|c| c.op_shape.clone()),
-            op: "StringEquals".into(),
-            key: "s3:x-amz-acl".into(),
-            values: vec![value],
-        },
+        None => Change::add_condition(g, "StringEquals", "s3:x-amz-acl", vec![value]),
     };
     Some(Intent::new(
         "require s3:x-amz-acl = bucket-owner-full-control",

@@ -3,6 +3,7 @@
 
 use super::RuleMeta;
 use crate::aws::legacy_accounts::is_legacy_principal;
+use crate::fix::{Applicability, Change, Intent};
 use crate::link::Analysis;
 use crate::policy::PolicyKind;
 use crate::report::hint::Hint;
@@ -49,7 +50,19 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
                         Hint::default()
                             .text("replace the account with ")
                             .service_principal("cloudtrail.amazonaws.com"),
-                    ),
+                    )
+                    .fix_maybe((legacy.len() == pr.entries.len()).then(|| {
+                        Intent::new(
+                            "replace the legacy account by the service principal cloudtrail.amazonaws.com",
+                            Applicability::Unsafe,
+                            p.policy,
+                            s.span,
+                            Change::ServicePrincipal {
+                                value: pr.value_span,
+                                service: "cloudtrail.amazonaws.com".into(),
+                            },
+                        )
+                    })),
                 );
             }
         }

@@ -8,6 +8,7 @@ use crate::aws::cloudtrail::{
     s3_request,
 };
 use crate::aws::conditions::{Operator, eval_condition};
+use crate::fix::{Applicability, Change, Intent};
 use crate::link::{Analysis, PolicyCx, cloudtrail_grants, covers_resource};
 use crate::policy::{Condition, PolicyKind, Statement};
 use crate::report::{Finding, Level};
@@ -44,11 +45,17 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
             PolicyKind::Key => &[GENERATE_DATA_KEY],
         };
         let mut reported: HashSet<Span> = HashSet::new();
-        let mut report = |c: &Condition, s: &Statement, msg: String, related: Option<Span>| {
+        let mut report = |c: &Condition,
+                          s: &Statement,
+                          msg: String,
+                          related: Option<Span>,
+                          excluded: Option<&TrailRef>| {
             if !reported.insert(c.value_span) {
                 return;
             }
+            let fix = fix_for(p, s, c, excluded, actions);
             let mut f = Finding::new(&META, c.value_span, msg)
+                .fix_maybe(fix)
                 .at(super::stmt_address(&p.policy.address, s))
                 .hint("use the ARN of the trail that delivers here (arn:PARTITION:cloudtrail:REGION:ACCOUNT:trail/NAME), with StringLike/ArnLike for wildcards");
             if let Some(r) = related {
@@ -70,6 +77,7 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
                                 "{} {} can match no trail at all: {} compares literally, and no trail ARN or account looks like this",
                                 c.op, c.key, c.op
                             ),
+                            None,
                             None,
                         );
                     }
@@ -104,6 +112,7 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
                             c.op, c.key, t.label
                         ),
                         t.defined_at,
+                        Some(t),
                     );
                 }
             }
@@ -142,4 +151,91 @@ fn relevant_grants<'a>(p: &'a PolicyCx<'_>, action: &str, t: &TrailRef) -> Vec<&
             }
         })
         .collect()
+}
+
+/// The trails from the scan that deliver here (not stand-ins a policy's values name).
+fn delivering<'a>(p: &'a PolicyCx<'_>) -> Vec<&'a TrailRef> {
+    p.trails.iter().filter(|t| !t.stand_in).collect()
+}
+
+/// Whether the condition holds for some trail's request.
+fn admits(p: &PolicyCx<'_>, c: &Condition, t: &TrailRef, actions: &[&str]) -> bool {
+    actions
+        .iter()
+        .any(|a| !eval_condition(c, &request(p, a, t)).is_no())
+}
+
+/// Adds the excluded trail's ARN (its account for `aws:SourceAccount`) to the values —
+/// replacing the one value when it admits no trail delivering here — or, for a wildcard
+/// pattern that `StringEquals` compares literally, makes the operator `StringLike`.
+fn fix_for(
+    p: &PolicyCx<'_>,
+    s: &Statement,
+    c: &Condition,
+    excluded: Option<&TrailRef>,
+    actions: &[&str],
+) -> Option<Intent> {
+    let trails = delivering(p);
+    let generic = TrailRef::generic();
+    let target = match excluded {
+        Some(t) => Some(t),
+        // A value no trail can match: the one trail delivering here, if there is one.
+        None if trails.len() == 1 => Some(trails[0]),
+        None => None,
+    };
+    let intent = |title: String, change: Change| {
+        Intent::new(title, Applicability::Safe, p.policy, s.span, change)
+    };
+    // A wildcard pattern compared literally: the Like operator, when nothing else under the
+    // operator changes meaning.
+    let wild = |v: &crate::policy::Item| {
+        v.text
+            .parts()
+            .iter()
+            .any(|part| matches!(part, crate::value::Part::Lit(l) if l.contains(['*', '?'])))
+    };
+    if c.op.contains("StringEquals") && !c.op.contains("IgnoreCase") && c.values.iter().any(wild) {
+        let mut like = c.clone();
+        like.op = c.op.replacen("StringEquals", "StringLike", 1);
+        let others_plain = s
+            .conditions
+            .iter()
+            .filter(|o| o.op == c.op && o.key_span != c.key_span)
+            .all(|o| !o.values.iter().any(wild));
+        // Not when the Condition block has that operator already (a key written twice).
+        let taken = s.conditions.iter().any(|o| o.op == like.op);
+        if others_plain && !taken && admits(p, &like, target.unwrap_or(&generic), actions) {
+            return Some(intent(
+                format!("compare with {}", like.op),
+                Change::RenameOperator {
+                    at: c.op_span,
+                    from: "StringEquals".into(),
+                    to: "StringLike".into(),
+                },
+            ));
+        }
+    }
+    let t = target?;
+    let value = if c.key_is("aws:SourceAccount") {
+        t.account.clone()
+    } else {
+        t.arn.clone()
+    };
+    let admits_none = |v: &crate::policy::Item| {
+        let mut one = c.clone();
+        one.values = vec![v.clone()];
+        trails.iter().all(|t| !admits(p, &one, t, actions))
+    };
+    let change = match c.values.as_slice() {
+        [only] if !t.stand_in && admits_none(only) => Change::Replace {
+            at: only.span,
+            with: value,
+        },
+        _ => Change::AddValues {
+            value: c.value_span,
+            items: c.values.iter().map(|v| v.span).collect(),
+            add: vec![value],
+        },
+    };
+    Some(intent(format!("admit trail {}", t.label), change))
 }

@@ -45,7 +45,8 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
                             "arn:PARTITION:cloudtrail:*:ACCOUNT:trail/*",
                             super::existing(g, "StringLike"),
                         ),
-                    ),
+                    )
+                    .fix_maybe(super::source_arn_fix(p, g)),
                 );
             }
         }
