@@ -181,6 +181,8 @@ pub enum Format {
     Sarif,
     Github,
     Gitlab,
+    /// reviewdog's Diagnostic JSON, fixes as suggestions
+    Rdjson,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -657,6 +659,7 @@ fn run_scan(args: ScanArgs) -> Result<i32, String> {
         Format::Sarif => crate::report::sarif::render(&report),
         Format::Github => crate::report::github::render(&report),
         Format::Gitlab => crate::report::gitlab::render(&report),
+        Format::Rdjson => crate::report::rdjson::render(&report),
     };
     match &out.file {
         Some(path) => crate::fs::write_atomic(path, text.as_bytes())?,

@@ -164,6 +164,8 @@ pub struct GrammarError {
 #[derive(Clone, Debug, Default)]
 pub struct Document {
     pub statements: Vec<Statement>,
+    /// The `Statement` value (a list, or one statement), for fixes that add one.
+    pub statement_list: Option<Span>,
     /// Some statements are unknown (an unevaluated expression): conclusions about the whole
     /// policy ("no statement grants …") are then not certain.
     pub open: bool,
@@ -209,6 +211,7 @@ pub fn read_document(doc: &Node, needs_principal: bool) -> Document {
         });
         return d;
     };
+    d.statement_list = Some(st.value.span);
     let nodes: Vec<&Node> = match &st.value.kind {
         NodeKind::List(items) => items.iter().collect(),
         NodeKind::Map(_) => vec![&st.value],

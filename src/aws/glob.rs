@@ -58,6 +58,20 @@ pub fn tokens(text: &Text, wildcards: bool) -> Vec<Tok> {
 }
 
 /// Tokens of a plain string (no wildcards).
+/// The text tokens stand for (`*` and `?` as the characters).
+pub fn text_of(toks: &[Tok]) -> Text {
+    let mut t = Text::default();
+    for tok in toks {
+        match tok {
+            Tok::Ch(c) => t.push_str(c.encode_utf8(&mut [0; 4])),
+            Tok::Star => t.push_str("*"),
+            Tok::Quest => t.push_str("?"),
+            Tok::Sym(s) => t.push_sym(s.clone()),
+        }
+    }
+    t
+}
+
 pub fn lit_tokens(s: &str) -> Vec<Tok> {
     s.chars().map(Tok::Ch).collect()
 }

@@ -14,7 +14,8 @@ use crate::report::hint::{Syntax, syntax_of};
 use crate::source::{SourceMap, Span};
 use crate::value::Text;
 use spell::{Dialect, Speller};
-use write::{Place, V};
+use write::Place;
+pub use write::V;
 
 pub use write::Edit;
 
@@ -58,6 +59,12 @@ pub enum Change {
     RenameOperator { at: Span, from: String, to: String },
     /// Replace a Principal's value by `{"Service": service}`.
     ServicePrincipal { value: Span, service: String },
+    /// Add a statement to the policy's `Statement` value (`items`: its statements' spans).
+    AddStatement {
+        list: Span,
+        items: Vec<Span>,
+        statement: V,
+    },
 }
 
 impl Change {
@@ -161,7 +168,8 @@ impl Intent {
             escaped,
             unit: write::indent_unit(text),
             short_tags: text.contains("!Sub") || !text.contains("Fn::Sub"),
-            speller: Speller::new(dialect, self.within.file, &known),
+            speller: Speller::new(dialect, self.within.file, &known)
+                .naming(provider_names(sources, &file.path, dialect)),
         };
         let edits = self.edits(&place)?;
         Some(Fix {
@@ -186,6 +194,12 @@ impl Intent {
                     && items
                         .iter()
                         .all(|i| i.file == w.file && i.start >= value.start && i.end <= value.end)
+            }
+            Change::AddStatement { list, items, .. } => {
+                items.contains(&w)
+                    && items
+                        .iter()
+                        .all(|i| i.file == w.file && i.start >= list.start && i.end <= list.end)
             }
             Change::Replace { at, .. }
             | Change::RenameOperator { at, .. }
@@ -253,6 +267,11 @@ impl Intent {
                     text: to.clone(),
                 }
             }
+            Change::AddStatement {
+                list,
+                items,
+                statement,
+            } => place.add_statement(*list, items, statement)?,
             Change::ServicePrincipal { value, service } => {
                 if place.syntax == Syntax::PolicyDocument {
                     place.principals_block(*value, service)?
@@ -264,6 +283,32 @@ impl Intent {
         };
         Some(vec![edit])
     }
+}
+
+/// How the root module a `.tf` file belongs to names its provider's account, Region and
+/// partition.
+fn provider_names(
+    sources: &SourceMap,
+    path: &std::path::Path,
+    dialect: Dialect,
+) -> Vec<(String, String)> {
+    let Some(dir) = path.parent().filter(|_| dialect == Dialect::Terraform) else {
+        return vec![];
+    };
+    let texts = sources
+        .files
+        .iter()
+        .filter(|f| f.path.parent() == Some(dir) && f.path.extension().is_some_and(|e| e == "tf"))
+        .map(|f| f.text.as_str());
+    // Symbols name the root module by its absolute path.
+    let texts: Vec<&str> = texts.collect();
+    let mut out = spell::provider_spellings(&dir.to_string_lossy(), texts.iter().copied());
+    let abs = crate::discover::lexical_absolute(dir);
+    out.extend(spell::provider_spellings(
+        &abs.to_string_lossy(),
+        texts.iter().copied(),
+    ));
+    out
 }
 
 #[cfg(test)]

@@ -76,10 +76,17 @@ pub fn fix(paths: &[PathBuf], config: &Config, unsafe_fixes: bool) -> Result<Fix
             return Ok(finish(report, texts, originals, applied));
         }
         round += 1;
+        // Safe fixes first: an unsafe one (a statement added) may be moot once they are in.
+        let safe_left = report.findings.iter().any(|f| {
+            f.fix
+                .as_ref()
+                .is_some_and(|x| x.applicability == Applicability::Safe)
+                && !refused.contains(&f.fingerprint)
+        });
         let mut by_file: BTreeMap<u32, Vec<(&Fix, &str)>> = BTreeMap::new();
         for f in &report.findings {
             if let Some(fix) = &f.fix
-                && (unsafe_fixes || fix.applicability == Applicability::Safe)
+                && (fix.applicability == Applicability::Safe || unsafe_fixes && !safe_left)
                 && !refused.contains(&f.fingerprint)
                 && let Some(e) = fix.edits.first()
             {

@@ -55,6 +55,9 @@ pub struct Speller {
     file: FileId,
     /// A run of a known value and the interpolation that wrote it.
     entries: Vec<(Vec<Atom>, String)>,
+    /// Symbols the file's module names directly (a Terraform provider's account, Region and
+    /// partition through its data sources).
+    named: Vec<(String, String)>,
 }
 
 /// Longest value aligned (atoms), to keep backtracking small.
@@ -88,7 +91,14 @@ impl Speller {
             dialect,
             file,
             entries,
+            named: vec![],
         }
+    }
+
+    /// Adds spellings of whole symbols (by symbol name).
+    pub fn naming(mut self, named: Vec<(String, String)>) -> Speller {
+        self.named = named;
+        self
     }
 
     /// The value as string pieces, or `None` when one of its symbols has no spelling here (or
@@ -135,6 +145,9 @@ impl Speller {
     /// A CloudFormation symbol of this template that `Fn::Sub` names directly: a parameter or
     /// pseudo parameter, a resource (`Ref`), a bucket's name, an ARN attribute.
     fn fallback(&self, s: &Symbol) -> Option<String> {
+        if let Some((_, raw)) = self.named.iter().find(|(n, _)| **n == *s.name) {
+            return Some(raw.clone());
+        }
         if self.dialect != Dialect::CloudFormation || s.scope != self.file + 1 {
             return None;
         }
@@ -330,6 +343,58 @@ fn template(s: &str, dialect: Dialect) -> Option<Vec<Piece>> {
         out.push(Piece::Lit(lit));
     }
     Some(out)
+}
+
+/// `${data.aws_region.NAME.name}` and the like for the data sources of the default provider
+/// a root module's `.tf` files declare (`texts`), by the symbols they evaluate to (`DIR#aws.region`).
+pub fn provider_spellings<'a>(
+    dir: &str,
+    texts: impl Iterator<Item = &'a str>,
+) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = vec![];
+    for text in texts {
+        for (ty, what, attr) in [
+            ("aws_region", "region", "name"),
+            ("aws_caller_identity", "account_id", "account_id"),
+            ("aws_partition", "partition", "partition"),
+        ] {
+            let symbol = format!("{dir}#aws.{what}");
+            if out.iter().any(|(s, _)| *s == symbol) {
+                continue;
+            }
+            let head = format!("data \"{ty}\" \"");
+            for (i, _) in text.match_indices(&head) {
+                let at_line_start = text[..i].ends_with('\n') || i == 0;
+                let rest = &text[i + head.len()..];
+                let Some((name, body)) = rest.split_once('"') else {
+                    continue;
+                };
+                let body = body.trim_start();
+                let Some(end) = body
+                    .strip_prefix('{')
+                    .and_then(crate::frontend::json::closing_brace)
+                else {
+                    continue;
+                };
+                let plain = name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+                // Another provider's data source tells another account or Region.
+                if at_line_start && plain && !body[..end].contains("provider") {
+                    let attr = if ty == "aws_region"
+                        && text.contains(&format!("data.aws_region.{name}.region"))
+                    {
+                        "region"
+                    } else {
+                        attr
+                    };
+                    out.push((symbol.clone(), format!("${{data.{ty}.{name}.{attr}}}")));
+                    break;
+                }
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -297,6 +297,117 @@ impl<'a> Place<'a> {
         })
     }
 
+    /// Adds a statement after the policy's last one, laid out like it.
+    pub fn add_statement(&self, list: Span, items: &[Span], v: &V) -> Option<Edit> {
+        let last = *items.last()?;
+        let t = self.text;
+        let file = list.file;
+        let at = last.end as usize;
+        if self.syntax == Syntax::PolicyDocument {
+            let indent = member_indent(t, last.start as usize);
+            let block = self.document_statement(v, &indent)?;
+            let at = line_end(t, at);
+            return Some(Edit {
+                span: Span::new(file, at, at),
+                text: format!("\n\n{indent}{block}"),
+            });
+        }
+        if list == last {
+            // One statement, not in a list: it becomes a list of the two.
+            let old = V::Raw(if self.escaped {
+                unescape(&t[list.range()])?
+            } else {
+                t[list.range()].to_string()
+            });
+            let compact = self.escaped || self.syntax == Syntax::Yaml;
+            let r = self.render(&V::List(vec![old, v.clone()]), "", compact)?;
+            return Some(Edit {
+                span: list,
+                text: self.finish(r),
+            });
+        }
+        let raw = &t[list.range()];
+        if self.syntax == Syntax::Yaml && !raw.starts_with('[') {
+            let dash = dash_indent(t, last.start as usize)?;
+            let item_indent = member_indent(t, last.start as usize);
+            let V::Map(members) = v else { return None };
+            let parts: Option<Vec<String>> = members
+                .iter()
+                .map(|(k, v)| self.member(k, v, &item_indent, false))
+                .collect();
+            let at = line_end(t, at);
+            return Some(Edit {
+                span: Span::new(file, at, at),
+                text: format!("\n{dash}- {}", parts?.join(&format!("\n{item_indent}"))),
+            });
+        }
+        let multi =
+            !self.escaped && line_of(t, last.start as usize) != line_of(t, list.start as usize);
+        let indent = member_indent(t, last.start as usize);
+        let text = if multi {
+            format!(",\n{indent}{}", self.render(v, &indent, false)?)
+        } else {
+            format!(", {}", self.render(v, "", true)?)
+        };
+        Some(Edit {
+            span: Span::new(file, at, at),
+            text: self.finish(text),
+        })
+    }
+
+    /// A statement as an `aws_iam_policy_document` `statement` block.
+    fn document_statement(&self, v: &V, indent: &str) -> Option<String> {
+        let V::Map(members) = v else { return None };
+        let inner = format!("{indent}{}", self.unit);
+        let inner2 = format!("{inner}{}", self.unit);
+        let list = |v: &V| -> Option<String> {
+            match v {
+                V::List(items) => {
+                    let parts: Option<Vec<String>> =
+                        items.iter().map(|i| self.render(i, "", true)).collect();
+                    Some(format!("[{}]", parts?.join(", ")))
+                }
+                other => Some(format!("[{}]", self.render(other, "", true)?)),
+            }
+        };
+        let mut lines = vec!["statement {".to_string()];
+        for (k, v) in members {
+            match (k.as_str(), v) {
+                ("Sid", v) => {
+                    lines.push(format!("{inner}sid       = {}", self.render(v, "", true)?))
+                }
+                ("Effect", v) => {
+                    lines.push(format!("{inner}effect    = {}", self.render(v, "", true)?))
+                }
+                ("Action", v) => lines.push(format!("{inner}actions   = {}", list(v)?)),
+                ("Resource", v) => lines.push(format!("{inner}resources = {}", list(v)?)),
+                ("Principal", V::Map(ps)) => {
+                    for (ty, ids) in ps {
+                        lines.push(format!("{inner}principals {{"));
+                        lines.push(format!("{inner2}type        = {}", json_quoted(ty)));
+                        lines.push(format!("{inner2}identifiers = {}", list(ids)?));
+                        lines.push(format!("{inner}}}"));
+                    }
+                }
+                ("Condition", V::Map(ops)) => {
+                    for (op, keys) in ops {
+                        let V::Map(keys) = keys else { return None };
+                        for (key, vals) in keys {
+                            lines.push(format!("{inner}condition {{"));
+                            lines.push(format!("{inner2}test     = {}", json_quoted(op)));
+                            lines.push(format!("{inner2}variable = {}", json_quoted(key)));
+                            lines.push(format!("{inner2}values   = {}", list(vals)?));
+                            lines.push(format!("{inner}}}"));
+                        }
+                    }
+                }
+                _ => return None,
+            }
+        }
+        lines.push(format!("{indent}}}"));
+        Some(lines.join("\n"))
+    }
+
     /// Replaces the one `principals` block of an `aws_iam_policy_document` statement by one
     /// naming a service.
     pub fn principals_block(&self, at: Span, service: &str) -> Option<Edit> {

@@ -3,6 +3,25 @@
 use crate::Report;
 use serde_json::{Value, json};
 
+/// A fix: its title, applicability and edits (positions as findings have them; `text`
+/// replaces the text between them).
+fn fix_json(s: &crate::source::SourceMap, fix: &crate::fix::Fix) -> Value {
+    json!({
+        "title": fix.title,
+        "applicability": fix.applicability,
+        "edits": fix.edits.iter().map(|e| {
+            let a = s.start(e.span);
+            let b = s.end(e.span);
+            json!({
+                "path": s.get(e.span.file).display,
+                "start": {"line": a.line, "column": a.column},
+                "end": {"line": b.line, "column": b.column},
+                "text": e.text,
+            })
+        }).collect::<Vec<_>>(),
+    })
+}
+
 pub fn render(report: &Report) -> String {
     let s = &report.sources;
     let findings: Vec<Value> = report
@@ -21,6 +40,7 @@ pub fn render(report: &Report) -> String {
                 "end": {"line": end.line, "column": end.column},
                 "fingerprint": f.fingerprint,
                 "hint": f.hint,
+                "fix": f.fix.as_ref().map(|fix| fix_json(s, fix)),
                 "related": f.related.iter().map(|r| {
                     let a = s.start(r.span);
                     let b = s.end(r.span);

@@ -7,6 +7,7 @@ pub mod hint;
 pub mod human;
 pub mod json;
 pub mod page;
+pub mod rdjson;
 pub mod sarif;
 pub mod window;
 

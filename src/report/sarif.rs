@@ -8,9 +8,10 @@ use crate::rules::{self, RuleMeta};
 use crate::source::{SourceMap, Span};
 use serde_json::json;
 use serde_sarif::sarif::{
-    ArtifactLocation, Invocation, Location, Message, MultiformatMessageString, Notification,
-    PhysicalLocation, PropertyBag, Region, ReportingConfiguration, ReportingDescriptor,
-    Result as SarifResult, ResultLevel, Run, Sarif, Tool, ToolComponent,
+    ArtifactChange, ArtifactContent, ArtifactLocation, Fix, Invocation, Location, Message,
+    MultiformatMessageString, Notification, PhysicalLocation, PropertyBag, Region, Replacement,
+    ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif,
+    Tool, ToolComponent,
 };
 use std::collections::BTreeMap;
 
@@ -140,6 +141,9 @@ fn result(sources: &SourceMap, f: &Finding) -> SarifResult {
         .locations(vec![location(sources, f.span, None, None)])
         .partial_fingerprints(fp)
         .build();
+    if let Some(fix) = &f.fix {
+        r.fixes = Some(vec![sarif_fix(sources, fix)]);
+    }
     if !f.related.is_empty() {
         r.related_locations = Some(
             f.related
@@ -150,6 +154,42 @@ fn result(sources: &SourceMap, f: &Finding) -> SarifResult {
         );
     }
     r
+}
+
+/// A SARIF fix: one artifact change with a replacement per edit (an empty deleted region
+/// inserts).
+fn sarif_fix(sources: &SourceMap, fix: &crate::fix::Fix) -> Fix {
+    let file = fix.edits.first().map(|e| e.span.file).unwrap_or_default();
+    Fix::builder()
+        .description(message(&fix.title))
+        .artifact_changes(vec![
+            ArtifactChange::builder()
+                .artifact_location(artifact(&sources.get(file).display))
+                .replacements(
+                    fix.edits
+                        .iter()
+                        .map(|e| {
+                            let a = sources.start(e.span);
+                            let b = sources.end(e.span);
+                            Replacement::builder()
+                                .deleted_region(Region {
+                                    start_line: Some(a.line as i64),
+                                    start_column: Some(a.column as i64),
+                                    end_line: Some(b.line as i64),
+                                    end_column: Some(b.column as i64),
+                                    ..Default::default()
+                                })
+                                .inserted_content(ArtifactContent {
+                                    text: Some(e.text.clone()),
+                                    ..Default::default()
+                                })
+                                .build()
+                        })
+                        .collect::<Vec<_>>(),
+                )
+                .build(),
+        ])
+        .build()
 }
 
 fn severity(f: &Finding) -> (Level, u32) {

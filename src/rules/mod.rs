@@ -156,3 +156,51 @@ pub(crate) fn source_arn_fix(
         Change::add_condition(g, "StringEquals", "aws:SourceArn", vec![t.arn.clone()]),
     ))
 }
+
+/// TG001 and TG006's fix: a statement added to the policy after its last one, as `trailguard
+/// policy` writes it. Not when the policy has no statement to lay it out like.
+pub(crate) fn add_statement_fix(
+    p: &crate::link::PolicyCx<'_>,
+    title: String,
+    mut members: Vec<(String, crate::fix::V)>,
+) -> Option<crate::fix::Intent> {
+    use crate::fix::{Applicability, Change, Intent, V};
+    let doc = &p.policy.doc;
+    let list = doc.statement_list?;
+    let last = doc.statements.last()?;
+    // Sids are unique within a policy.
+    if let Some((_, V::Str(sid))) = members.first()
+        && doc
+            .statements
+            .iter()
+            .any(|s| s.sid.as_deref() == sid.as_str())
+    {
+        members.remove(0);
+    }
+    Some(Intent::new(
+        title,
+        Applicability::Unsafe,
+        p.policy,
+        last.span,
+        Change::AddStatement {
+            list,
+            items: doc.statements.iter().map(|s| s.span).collect(),
+            statement: V::Map(members),
+        },
+    ))
+}
+
+/// `{"Service": "cloudtrail.amazonaws.com"}`, `"Allow"` and the like, as fix values.
+pub(crate) fn lit(s: &str) -> crate::fix::V {
+    crate::fix::V::Str(crate::value::Text::lit(s))
+}
+
+/// A fix value map from `(key, value)` pairs.
+pub(crate) fn map(members: Vec<(&str, crate::fix::V)>) -> crate::fix::V {
+    crate::fix::V::Map(
+        members
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+    )
+}

@@ -3,8 +3,12 @@
 
 use super::RuleMeta;
 use crate::aws::Truth;
-use crate::aws::cloudtrail::{GET_BUCKET_ACL, PUT_OBJECT, allow_reaches_cloudtrail};
-use crate::link::{Analysis, covers_action, is_allow};
+use crate::aws::cloudtrail::{
+    GET_BUCKET_ACL, PUT_OBJECT, allow_reaches_cloudtrail, bucket_arn_tokens,
+};
+use crate::aws::glob::text_of;
+use crate::fix::{Intent, V};
+use crate::link::{Analysis, PolicyCx, covers_action, is_allow};
 use crate::report::{Finding, Level};
 
 pub static META: RuleMeta = RuleMeta {
@@ -42,8 +46,60 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
                         f = f.related(at, format!("trail {} delivers to this bucket", t.label));
                     }
                 }
-                out.push(f);
+                out.push(f.fix_maybe(fix_for(p, action)));
             }
         }
     }
+}
+
+/// The missing statement as `trailguard policy` writes it, for the one trail from the scan
+/// that delivers here (its prefix and whether it is an organization trail known).
+fn fix_for(p: &PolicyCx<'_>, action: &str) -> Option<Intent> {
+    let mut trails = p.trails.iter().filter(|t| !t.stand_in);
+    let t = trails.next()?;
+    if trails.next().is_some() {
+        return None;
+    }
+    let source = |mut more: Vec<(&str, V)>| {
+        more.push(("aws:SourceArn", V::Str(t.arn.clone())));
+        super::map(vec![("StringEquals", super::map(more))])
+    };
+    let (sid, resource, condition) = if action == GET_BUCKET_ACL {
+        let arn = text_of(&bucket_arn_tokens(&t.partition, &p.bucket));
+        ("AWSCloudTrailAclCheck20150319", V::Str(arn), source(vec![]))
+    } else {
+        if t.prefixes.len() != 1 || t.is_org == Truth::Unknown {
+            return None;
+        }
+        let paths: Vec<V> = t
+            .object_paths(&p.bucket, &t.prefixes[0])
+            .iter()
+            .map(|path| V::Str(text_of(path)))
+            .collect();
+        let resource = if paths.len() == 1 {
+            paths.into_iter().next()?
+        } else {
+            V::List(paths)
+        };
+        let acl = vec![("s3:x-amz-acl", super::lit("bucket-owner-full-control"))];
+        ("AWSCloudTrailWrite20150319", resource, source(acl))
+    };
+    super::add_statement_fix(
+        p,
+        format!(
+            "add the statement that grants CloudTrail {action} for trail {}",
+            t.label
+        ),
+        vec![
+            ("Sid".into(), super::lit(sid)),
+            ("Effect".into(), super::lit("Allow")),
+            (
+                "Principal".into(),
+                super::map(vec![("Service", super::lit("cloudtrail.amazonaws.com"))]),
+            ),
+            ("Action".into(), super::lit(action)),
+            ("Resource".into(), resource),
+            ("Condition".into(), condition),
+        ],
+    )
 }

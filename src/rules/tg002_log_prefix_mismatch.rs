@@ -5,7 +5,7 @@
 use super::RuleMeta;
 use crate::aws::Truth;
 use crate::aws::cloudtrail::{GET_BUCKET_ACL, PUT_OBJECT, TrailRef, bucket_arn_tokens};
-use crate::aws::glob::{MatchOpts, Tok, matches, tokens};
+use crate::aws::glob::{MatchOpts, Tok, matches, text_of, tokens};
 use crate::fix::{Applicability, Change, Intent};
 use crate::link::{Analysis, PolicyCx, cloudtrail_grants, covers_resource};
 use crate::policy::Statement;
@@ -222,17 +222,4 @@ fn fix_for(p: &PolicyCx<'_>, g: &Statement, t: &TrailRef, action: &str) -> Optio
         g.span,
         change,
     ))
-}
-
-fn text_of(toks: &[Tok]) -> Text {
-    let mut t = Text::default();
-    for tok in toks {
-        match tok {
-            Tok::Ch(c) => t.push_str(c.encode_utf8(&mut [0; 4])),
-            Tok::Star => t.push_str("*"),
-            Tok::Quest => t.push_str("?"),
-            Tok::Sym(s) => t.push_sym(s.clone()),
-        }
-    }
-    t
 }

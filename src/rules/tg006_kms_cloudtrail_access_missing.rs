@@ -5,8 +5,10 @@ use super::RuleMeta;
 use crate::aws::Truth;
 use crate::aws::cloudtrail::{GENERATE_DATA_KEY, TrailRef, allow_reaches_service, kms_request};
 use crate::aws::conditions::conditions_hold;
-use crate::link::{Analysis, covers_action, is_allow, trail_ref};
+use crate::fix::{Intent, V};
+use crate::link::{Analysis, PolicyCx, covers_action, is_allow, trail_ref};
 use crate::report::{Finding, Level};
+use crate::value::Text;
 
 pub static META: RuleMeta = RuleMeta {
     id: "TG006",
@@ -56,7 +58,7 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
                 if let Some(at) = t.defined_at {
                     f = f.related(at, "the trail that encrypts with this key");
                 }
-                out.push(f);
+                out.push(f.fix_maybe(fix_for(p, t)));
                 break;
             }
         }
@@ -92,4 +94,58 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// The statement `trailguard policy --kms` writes, for a trail from the scan — only when no
+/// statement grants CloudTrail the action at all (a grant whose conditions exclude the trail
+/// is TG007's to fix).
+fn fix_for(p: &PolicyCx<'_>, t: &TrailRef) -> Option<Intent> {
+    if t.stand_in
+        || p.statements().iter().any(|s| {
+            !(is_allow(s)
+                .and(allow_reaches_service(s))
+                .and(covers_action(s, GENERATE_DATA_KEY)))
+            .is_no()
+        })
+    {
+        return None;
+    }
+    let mut any_trail = Text::lit("arn:");
+    any_trail.push_text(&t.partition);
+    any_trail.push_str(":cloudtrail:*:");
+    any_trail.push_text(&t.account);
+    any_trail.push_str(":trail/*");
+    super::add_statement_fix(
+        p,
+        format!(
+            "add the statement that lets CloudTrail encrypt for trail {}",
+            t.label
+        ),
+        vec![
+            ("Sid".into(), super::lit("AllowCloudTrailToEncryptLogs")),
+            ("Effect".into(), super::lit("Allow")),
+            (
+                "Principal".into(),
+                super::map(vec![("Service", super::lit("cloudtrail.amazonaws.com"))]),
+            ),
+            ("Action".into(), super::lit("kms:GenerateDataKey*")),
+            ("Resource".into(), super::lit("*")),
+            (
+                "Condition".into(),
+                super::map(vec![
+                    (
+                        "StringLike",
+                        super::map(vec![(
+                            "kms:EncryptionContext:aws:cloudtrail:arn",
+                            V::Str(any_trail),
+                        )]),
+                    ),
+                    (
+                        "StringEquals",
+                        super::map(vec![("aws:SourceArn", V::Str(t.arn.clone()))]),
+                    ),
+                ]),
+            ),
+        ],
+    )
 }
