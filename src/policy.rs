@@ -164,8 +164,9 @@ pub struct GrammarError {
 #[derive(Clone, Debug, Default)]
 pub struct Document {
     pub statements: Vec<Statement>,
-    /// The `Statement` value (a list, or one statement), for fixes that add one.
-    pub statement_list: Option<Span>,
+    /// The `Statement` value, for fixes that add one: its span and whether it is a list
+    /// (else one statement).
+    pub statement_list: Option<(Span, bool)>,
     /// Some statements are unknown (an unevaluated expression): conclusions about the whole
     /// policy ("no statement grants …") are then not certain.
     pub open: bool,
@@ -211,7 +212,7 @@ pub fn read_document(doc: &Node, needs_principal: bool) -> Document {
         });
         return d;
     };
-    d.statement_list = Some(st.value.span);
+    d.statement_list = Some((st.value.span, matches!(st.value.kind, NodeKind::List(_))));
     let nodes: Vec<&Node> = match &st.value.kind {
         NodeKind::List(items) => items.iter().collect(),
         NodeKind::Map(_) => vec![&st.value],

@@ -62,6 +62,8 @@ pub enum Change {
     /// Add a statement to the policy's `Statement` value (`items`: its statements' spans).
     AddStatement {
         list: Span,
+        /// The value is a list (else one statement).
+        is_list: bool,
         items: Vec<Span>,
         statement: V,
     },
@@ -155,6 +157,19 @@ impl Intent {
         }
         let syntax = syntax_of(&file.path, statement);
         let dialect = self.dialect(&file.path, text);
+        // A policy inside a called module: its values come from the callers, and the repair
+        // may belong there.
+        if dialect == Dialect::Terraform && self.address.starts_with("module.") {
+            return None;
+        }
+        // Nor is a value written from a variable replaced by the literal it has here (another
+        // tfvars file gives another).
+        if let Change::Replace { at, .. } = &self.change
+            && dialect == Dialect::Terraform
+            && text[at.range()].contains("var.")
+        {
+            return None;
+        }
         let known: Vec<(&str, &Text)> = self
             .known
             .iter()
@@ -269,9 +284,10 @@ impl Intent {
             }
             Change::AddStatement {
                 list,
+                is_list,
                 items,
                 statement,
-            } => place.add_statement(*list, items, statement)?,
+            } => place.add_statement(*list, *is_list, items, statement)?,
             Change::ServicePrincipal { value, service } => {
                 if place.syntax == Syntax::PolicyDocument {
                     place.principals_block(*value, service)?

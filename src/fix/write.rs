@@ -254,7 +254,7 @@ impl<'a> Place<'a> {
         all.extend(add.iter().cloned());
         if self.syntax == Syntax::Yaml && !self.escaped {
             // A block sequence under the key: plain scalars there may hold `{`, `:`, `,`.
-            let key_line_indent = member_indent(t, value.start as usize);
+            let key_line_indent = item_indent(t, value.start as usize);
             let rendered = self.render(&V::List(all), &key_line_indent, false)?;
             let from = t[..value.start as usize]
                 .trim_end_matches([' ', '\t'])
@@ -298,7 +298,7 @@ impl<'a> Place<'a> {
     }
 
     /// Adds a statement after the policy's last one, laid out like it.
-    pub fn add_statement(&self, list: Span, items: &[Span], v: &V) -> Option<Edit> {
+    pub fn add_statement(&self, list: Span, is_list: bool, items: &[Span], v: &V) -> Option<Edit> {
         let last = *items.last()?;
         let t = self.text;
         let file = list.file;
@@ -312,7 +312,7 @@ impl<'a> Place<'a> {
                 text: format!("\n\n{indent}{block}"),
             });
         }
-        if list == last {
+        if !is_list {
             // One statement, not in a list: it becomes a list of the two.
             let old = V::Raw(if self.escaped {
                 unescape(&t[list.range()])?
@@ -329,7 +329,7 @@ impl<'a> Place<'a> {
         let raw = &t[list.range()];
         if self.syntax == Syntax::Yaml && !raw.starts_with('[') {
             let dash = dash_indent(t, last.start as usize)?;
-            let item_indent = member_indent(t, last.start as usize);
+            let item_indent = item_indent(t, last.start as usize);
             let V::Map(members) = v else { return None };
             let parts: Option<Vec<String>> = members
                 .iter()
@@ -540,8 +540,27 @@ pub fn member_indent(t: &str, at: usize) -> String {
 fn dash_indent(t: &str, at: usize) -> Option<String> {
     let start = t[..at].rfind('\n').map_or(0, |i| i + 1);
     let before = &t[start..at];
+    if t[at..].starts_with('-') && before.chars().all(|c| c == ' ') {
+        // The item's span starts at its dash.
+        return Some(before.to_string());
+    }
     let dash = before.trim_end().strip_suffix('-')?;
     dash.chars().all(|c| c == ' ').then(|| dash.to_string())
+}
+
+/// The column a YAML sequence item's content starts at (after `- `), as spaces.
+/// Else the line's own indentation.
+fn item_indent(t: &str, at: usize) -> String {
+    let start = t[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line = &t[start..];
+    let after_dash = line
+        .trim_start_matches(' ')
+        .strip_prefix("- ")
+        .map(|r| line.len() - r.trim_start_matches(' ').len());
+    match after_dash {
+        Some(n) => " ".repeat(n),
+        None => line[..line.len() - line.trim_start_matches([' ', '\t']).len()].to_string(),
+    }
 }
 
 /// One level of indentation in this text: the commonest step between a line and a more

@@ -166,7 +166,7 @@ pub(crate) fn add_statement_fix(
 ) -> Option<crate::fix::Intent> {
     use crate::fix::{Applicability, Change, Intent, V};
     let doc = &p.policy.doc;
-    let list = doc.statement_list?;
+    let (list, is_list) = doc.statement_list?;
     let last = doc.statements.last()?;
     // Sids are unique within a policy.
     if let Some((_, V::Str(sid))) = members.first()
@@ -184,6 +184,7 @@ pub(crate) fn add_statement_fix(
         last.span,
         Change::AddStatement {
             list,
+            is_list,
             items: doc.statements.iter().map(|s| s.span).collect(),
             statement: V::Map(members),
         },
