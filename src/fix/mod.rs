@@ -104,6 +104,9 @@ pub struct Intent {
     known: Vec<(Span, Text)>,
     standalone: bool,
     address: String,
+    /// The change is the same wherever the policy is used (a constant, a typo): it may be made
+    /// in a template that several callers fill in.
+    portable: bool,
 }
 
 impl Intent {
@@ -136,7 +139,14 @@ impl Intent {
             known,
             standalone: policy.standalone,
             address: policy.address.clone(),
+            portable: false,
         }
+    }
+
+    /// Marks a change that is right for every user of the policy's text.
+    pub fn portable(mut self) -> Intent {
+        self.portable = true;
+        self
     }
 
     /// The edits, when the change can be written with certainty in the file's syntax.
@@ -160,6 +170,12 @@ impl Intent {
         // A policy inside a called module: its values come from the callers, and the repair
         // may belong there.
         if dialect == Dialect::Terraform && self.address.starts_with("module.") {
+            return None;
+        }
+        // A file `file()` or `templatefile()` reads may serve several callers: only changes
+        // that are right for all of them.
+        let tf_source = file.path.extension().is_some_and(|e| e == "tf");
+        if dialect == Dialect::Terraform && !tf_source && !self.portable {
             return None;
         }
         // Nor is a value written from a variable replaced by the literal it has here (another

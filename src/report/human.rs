@@ -91,12 +91,18 @@ pub fn render(report: &Report, color: bool, quiet: bool) -> String {
             let _ = writeln!(out, "fixed {}", count(report.fixed, "finding"));
         }
         let (safe, more) = report.fixable();
-        if safe + more > 0 {
+        if safe > 0 {
             let mut line = format!("[*] {} fixable with --fix", count(safe, "finding"));
             if more > 0 {
                 line.push_str(&format!(" ({more} more with --unsafe-fixes)"));
             }
             let _ = writeln!(out, "{line}");
+        } else if more > 0 {
+            let _ = writeln!(
+                out,
+                "{} fixable with --fix --unsafe-fixes",
+                count(more, "finding")
+            );
         }
     }
     out

@@ -88,11 +88,14 @@ fn fix_for(policy: &Policy, g: &Statement) -> Option<Intent> {
         },
         None => Change::add_condition(g, "StringEquals", "s3:x-amz-acl", vec![value]),
     };
-    Some(Intent::new(
-        "require s3:x-amz-acl = bucket-owner-full-control",
-        Applicability::Safe,
-        policy,
-        g.span,
-        change,
-    ))
+    Some(
+        Intent::new(
+            "require s3:x-amz-acl = bucket-owner-full-control",
+            Applicability::Safe,
+            policy,
+            g.span,
+            change,
+        )
+        .portable(),
+    )
 }

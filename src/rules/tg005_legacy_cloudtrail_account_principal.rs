@@ -61,7 +61,7 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
                                 value: pr.value_span,
                                 service: "cloudtrail.amazonaws.com".into(),
                             },
-                        )
+                        ).portable()
                     })),
                 );
             }

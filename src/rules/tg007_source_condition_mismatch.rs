@@ -205,14 +205,17 @@ fn fix_for(
         // Not when the Condition block has that operator already (a key written twice).
         let taken = s.conditions.iter().any(|o| o.op == like.op);
         if others_plain && !taken && admits(p, &like, target.unwrap_or(&generic), actions) {
-            return Some(intent(
-                format!("compare with {}", like.op),
-                Change::RenameOperator {
-                    at: c.op_span,
-                    from: "StringEquals".into(),
-                    to: "StringLike".into(),
-                },
-            ));
+            return Some(
+                intent(
+                    format!("compare with {}", like.op),
+                    Change::RenameOperator {
+                        at: c.op_span,
+                        from: "StringEquals".into(),
+                        to: "StringLike".into(),
+                    },
+                )
+                .portable(),
+            );
         }
     }
     let t = target?;

@@ -50,7 +50,7 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
                                     at: it.span,
                                     with: Text::lit(real),
                                 },
-                            )
+                            ).portable()
                         })),
                     );
                 }

@@ -1,0 +1,392 @@
+//! `scan --fix`, `--unsafe-fixes` and `--diff` on copies of the fixtures: every form a policy is
+//! written in (JSON, `jsonencode`, heredoc, `aws_iam_policy_document`, CloudFormation YAML and
+//! JSON, `get-bucket-policy` output, plans). A fix leaves a file that still parses, a rescan
+//! without the findings it fixed, nothing more to fix on a second run, and the same text as
+//! the `--diff` applied with `git apply` / `patch -p1`; unsafe fixes wait for `--unsafe-fixes`.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn tg(dir: &Path) -> Command {
+    let mut c = Command::cargo_bin("trailguard").unwrap();
+    c.current_dir(dir);
+    c
+}
+
+fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for e in fs::read_dir(from).unwrap().flatten() {
+        let p = e.path();
+        let t = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&p, &t);
+        } else if e.file_type().unwrap().is_file() {
+            fs::copy(&p, &t).unwrap();
+        }
+    }
+}
+
+/// A copy of fixture `name` as `ROOT/case` (a git repository of its own, so nothing outside it
+/// is read), and ROOT.
+fn copy_case(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let root = tempfile::tempdir().unwrap();
+    let case = root.path().join("case");
+    copy_dir(&repo_root().join("testdata").join(name), &case);
+    fs::create_dir_all(root.path().join(".git")).unwrap();
+    (root, case)
+}
+
+fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if e.file_type().unwrap().is_dir() {
+                stack.push(p);
+            } else {
+                out.insert(
+                    p.strip_prefix(dir).unwrap().to_path_buf(),
+                    fs::read(&p).unwrap(),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn json(dir: &Path, args: &[&str]) -> Value {
+    let out = tg(dir)
+        .args(["scan", "--format", "json", "--fail-on", "never"])
+        .args(args)
+        .arg("case")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// (rule, path, message) of a finding.
+type Key = (String, String, String);
+/// (rule, path, message, applicability) of a finding with a fix.
+type Fixable = (String, String, String, String);
+
+/// (rule, path, message) of each finding, and of those with a fix.
+fn findings(v: &Value) -> (BTreeSet<Key>, Vec<Fixable>) {
+    let mut all = BTreeSet::new();
+    let mut fixable = vec![];
+    for f in v["findings"].as_array().unwrap() {
+        let key = (
+            f["rule"].as_str().unwrap().to_string(),
+            f["path"].as_str().unwrap().to_string(),
+            f["message"].as_str().unwrap().to_string(),
+        );
+        if let Some(fix) = f["fix"].as_object() {
+            fixable.push((
+                key.0.clone(),
+                key.1.clone(),
+                key.2.clone(),
+                fix["applicability"].as_str().unwrap().to_string(),
+            ));
+        }
+        all.insert(key);
+    }
+    (all, fixable)
+}
+
+fn count_rule(v: &Value, rule: &str) -> BTreeMap<String, usize> {
+    let mut out = BTreeMap::new();
+    for f in v["findings"].as_array().unwrap() {
+        if f["rule"] == rule {
+            *out.entry(f["path"].as_str().unwrap().to_string())
+                .or_default() += 1;
+        }
+    }
+    out
+}
+
+/// Fixture folders, each with its `expect`.
+fn fixtures() -> Vec<String> {
+    let mut out: Vec<String> = fs::read_dir(repo_root().join("testdata"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().join("expect").exists())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    out.sort();
+    out
+}
+
+/// Fix, rescan, fix again, and compare with the diff: on every fixture.
+#[test]
+fn fixes_round_trip_on_every_fixture() {
+    let mut fixed_somewhere = 0;
+    for name in fixtures() {
+        let (root, case) = copy_case(&name);
+        let dir = root.path();
+        let original = files(&case);
+        let before = json(dir, &["--unsafe-fixes"]);
+        let (_, fixable) = findings(&before);
+        // The diff, taken before anything is written.
+        let diff = tg(dir)
+            .args(["scan", "--diff", "--unsafe-fixes", "case"])
+            .output()
+            .unwrap();
+        let diff_text = String::from_utf8(diff.stdout).unwrap();
+        assert_eq!(
+            diff.status.code(),
+            Some(i32::from(!diff_text.is_empty())),
+            "{name}: --diff exits 1 exactly when there is a diff"
+        );
+        assert_eq!(files(&case), original, "{name}: --diff wrote nothing");
+        let after = json(dir, &["--fix", "--unsafe-fixes"]);
+        let fixed = files(&case);
+        if fixable.is_empty() {
+            assert_eq!(fixed, original, "{name}: nothing to fix, nothing changed");
+            assert!(diff_text.is_empty(), "{name}: {diff_text}");
+            continue;
+        }
+        fixed_somewhere += 1;
+        assert_ne!(fixed, original, "{name}: fixes were offered: {fixable:?}");
+        // No finding a fix was offered for is still there (counted: two policies of one
+        // file may get the same message, and only one of them a fix).
+        let counts = |v: &Value| {
+            let mut m: BTreeMap<(String, String, String), usize> = BTreeMap::new();
+            for f in v["findings"].as_array().unwrap() {
+                let k = (
+                    f["rule"].as_str().unwrap().to_string(),
+                    f["path"].as_str().unwrap().to_string(),
+                    f["message"].as_str().unwrap().to_string(),
+                );
+                *m.entry(k).or_default() += 1;
+            }
+            m
+        };
+        let (was, now) = (counts(&before), counts(&after));
+        for (rule, path, message, _) in &fixable {
+            let k = (rule.clone(), path.clone(), message.clone());
+            let offered = fixable
+                .iter()
+                .filter(|f| (&f.0, &f.1, &f.2) == (&k.0, &k.1, &k.2))
+                .count();
+            assert!(
+                now.get(&k).copied().unwrap_or(0) + offered <= was[&k],
+                "{name}: {rule} at {path} was fixed but is still reported: {message}"
+            );
+        }
+        // The edited files still parse: no policy or file became invalid.
+        let invalid_before = count_rule(&before, "TG012");
+        for (path, n) in count_rule(&after, "TG012") {
+            assert!(
+                n <= invalid_before.get(&path).copied().unwrap_or(0),
+                "{name}: {path} no longer parses after the fix"
+            );
+        }
+        // A second run has nothing left to fix.
+        let again = tg(dir)
+            .args(["scan", "--fix", "--unsafe-fixes", "-q", "case"])
+            .output()
+            .unwrap();
+        assert!(again.status.code().is_some());
+        assert_eq!(
+            files(&case),
+            fixed,
+            "{name}: a second --fix changed the files"
+        );
+        // The diff gives the same text, applied by git.
+        let (root2, case2) = copy_case(&name);
+        fs::write(root2.path().join("fix.diff"), &diff_text).unwrap();
+        let applied = std::process::Command::new("git")
+            .current_dir(root2.path())
+            .args(["apply", "-p1", "fix.diff"])
+            .output()
+            .unwrap();
+        assert!(
+            applied.status.success(),
+            "{name}: {}\n{diff_text}",
+            String::from_utf8_lossy(&applied.stderr)
+        );
+        assert_eq!(files(&case2), fixed, "{name}: the diff and --fix disagree");
+    }
+    assert!(
+        fixed_somewhere >= 10,
+        "only {fixed_somewhere} fixtures had fixes"
+    );
+}
+
+/// Without `--unsafe-fixes`, a file whose only fixes are unsafe keeps its text.
+#[test]
+fn unsafe_fixes_wait_for_their_flag() {
+    for name in [
+        "fix-tf-jsonencode",
+        "fix-cfn-yaml",
+        "fix-cfn-json",
+        "json-tg005-bad",
+    ] {
+        let (root, case) = copy_case(name);
+        let dir = root.path();
+        let before = json(dir, &[]);
+        let (_, fixable) = findings(&before);
+        let unsafe_only: BTreeSet<&String> = fixable
+            .iter()
+            .filter(|f| f.3 == "unsafe")
+            .map(|f| &f.1)
+            .filter(|p| !fixable.iter().any(|f| &f.1 == *p && f.3 == "safe"))
+            .collect();
+        let original = files(&case);
+        tg(dir)
+            .args(["scan", "--fix", "-q", "case"])
+            .output()
+            .unwrap();
+        let after = json(dir, &[]);
+        for path in &unsafe_only {
+            let rel = PathBuf::from(path.strip_prefix("case/").unwrap());
+            assert_eq!(
+                files(&case).get(&rel),
+                original.get(&rel),
+                "{name}: {path} had only unsafe fixes"
+            );
+        }
+        // What only an unsafe fix repairs is still reported.
+        let (remaining, _) = findings(&after);
+        let (_, left) = findings(&after);
+        assert!(
+            left.iter().all(|f| f.3 == "unsafe"),
+            "{name}: a safe fix was left: {left:?}"
+        );
+        if name == "json-tg005-bad" {
+            assert!(remaining.iter().any(|f| f.0 == "TG005"), "{name}");
+        }
+    }
+}
+
+/// Each fixture of one form: the findings before, and what is left after `--fix
+/// --unsafe-fixes` (findings no fix can repair with certainty).
+#[test]
+fn every_fixable_rule_is_fixed_in_every_form() {
+    let cases: &[(&str, &[&str], &[&str])] = &[
+        (
+            "fix-tf-jsonencode",
+            &[
+                "TG001", "TG002", "TG003", "TG004", "TG005", "TG006", "TG008",
+            ],
+            // The legacy bucket: no trail delivers there to write a statement or a condition
+            // for.
+            &["TG001", "TG003"],
+        ),
+        ("fix-tf-heredoc", &["TG001", "TG007", "TG008"], &[]),
+        ("fix-tf-document", &["TG002", "TG004", "TG005"], &[]),
+        ("fix-cfn-yaml", &["TG002", "TG004", "TG006"], &[]),
+        ("fix-cfn-json", &["TG001", "TG005", "TG008"], &[]),
+        ("fix-json-config", &["TG002", "TG004"], &[]),
+        ("fix-cli-output", &["TG001", "TG002", "TG004", "TG008"], &[]),
+        ("tf-plan-bad", &["TG002"], &[]),
+        // The key policy: StringLike is taken, and no trail from the scan to name.
+        ("json-tg007-bad", &["TG007"], &["TG007"]),
+        // s3:Foo* is no typo of one action.
+        ("json-tg008-bad", &["TG008"], &["TG008"]),
+        ("cfn-json-sub-bad", &["TG002", "TG007"], &[]),
+    ];
+    for (name, before_rules, left_rules) in cases {
+        let (root, _) = copy_case(name);
+        let dir = root.path();
+        let rules = |v: &Value| -> BTreeSet<String> {
+            v["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f["rule"].as_str().unwrap().to_string())
+                .filter(|r| {
+                    [
+                        "TG001", "TG002", "TG003", "TG004", "TG005", "TG006", "TG007", "TG008",
+                        "TG013",
+                    ]
+                    .contains(&r.as_str())
+                })
+                .collect()
+        };
+        let before = rules(&json(dir, &[]));
+        for r in *before_rules {
+            assert!(
+                before.contains(*r),
+                "{name}: {r} is not reported: {before:?}"
+            );
+        }
+        tg(dir)
+            .args(["scan", "--fix", "--unsafe-fixes", "-q", "case"])
+            .output()
+            .unwrap();
+        let after = rules(&json(dir, &[]));
+        let want: BTreeSet<String> = left_rules.iter().map(|s| s.to_string()).collect();
+        assert_eq!(after, want, "{name}: left after fixing");
+    }
+}
+
+/// The examples' fixes, as a reviewable snapshot (UPDATE_SNAPSHOTS=1 rewrites it), and a clean
+/// rescan for every rule a safe fix repaired there.
+#[test]
+fn examples_diff_snapshot() {
+    let root = repo_root();
+    let out = tg(&root)
+        .args(["scan", "--diff", "--unsafe-fixes", "examples"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let path = root.join("tests/snapshots/examples_fixes.diff");
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        fs::write(&path, &text).unwrap();
+    }
+    let want = fs::read_to_string(&path).unwrap_or_default();
+    assert_eq!(text, want, "snapshot {} differs", path.display());
+    assert!(text.contains("+++ b/examples/"), "{text}");
+
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&root.join("examples"), &tmp.path().join("examples"));
+    fs::create_dir_all(tmp.path().join(".git")).unwrap();
+    let scan = |args: &[&str]| -> Value {
+        let out = tg(tmp.path())
+            .args(["scan", "--format", "json", "--fail-on", "never"])
+            .args(args)
+            .arg("examples")
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let before = scan(&[]);
+    let safe: BTreeSet<(String, String)> = before["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["fix"]["applicability"] == "safe")
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().into(),
+                f["path"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert!(!safe.is_empty());
+    let after = scan(&["--fix"]);
+    for f in after["findings"].as_array().unwrap() {
+        let key = (
+            f["rule"].as_str().unwrap().to_string(),
+            f["path"].as_str().unwrap().to_string(),
+        );
+        assert!(
+            !safe.contains(&key),
+            "{key:?} is still reported after --fix"
+        );
+        assert!(f["fix"]["applicability"] != "safe", "{f}");
+    }
+}
