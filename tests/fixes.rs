@@ -390,3 +390,152 @@ fn examples_diff_snapshot() {
         assert!(f["fix"]["applicability"] != "safe", "{f}");
     }
 }
+
+fn output(dir: &Path, args: &[&str]) -> Value {
+    let out = tg(dir).args(args).output().unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Byte offset of a 1-based line and column; `bytes`: the column counts UTF-8 bytes, else code
+/// points.
+fn offset(text: &str, line: u64, column: u64, bytes: bool) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line as usize - 1)
+        .map(str::len)
+        .sum();
+    let rest = &text[start..];
+    if bytes {
+        start + column as usize - 1
+    } else {
+        start
+            + rest
+                .char_indices()
+                .nth(column as usize - 1)
+                .map_or(rest.len(), |(i, _)| i)
+    }
+}
+
+/// The same fixes in SARIF (`fixes`, code-point columns), json (`fix`) and rdjson
+/// (`suggestions`, byte columns): the same edits, and rdjson valid against reviewdog's
+/// definition.
+#[test]
+fn reports_carry_the_same_fixes() {
+    let (root, case) = copy_case("fix-cli-output");
+    let dir = root.path();
+    let text = fs::read_to_string(case.join("get-bucket-policy.json")).unwrap();
+    let edits =
+        |v: Vec<(u64, u64, u64, u64, String)>, bytes: bool| -> BTreeSet<(usize, usize, String)> {
+            v.into_iter()
+                .map(|(a, b, c, d, t)| (offset(&text, a, b, bytes), offset(&text, c, d, bytes), t))
+                .collect()
+        };
+    let n = |v: &Value| v.as_u64().unwrap();
+    let json = json(dir, &["--unsafe-fixes"]);
+    let from_json: Vec<_> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["fix"]["edits"].as_array())
+        .flatten()
+        .map(|e| {
+            (
+                n(&e["start"]["line"]),
+                n(&e["start"]["column"]),
+                n(&e["end"]["line"]),
+                n(&e["end"]["column"]),
+                e["text"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(from_json.len() >= 3, "{json}");
+    let sarif = output(
+        dir,
+        &["scan", "--format", "sarif", "--unsafe-fixes", "case"],
+    );
+    let from_sarif: Vec<_> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["fixes"].as_array())
+        .flatten()
+        .flat_map(|f| {
+            assert!(f["description"]["text"].is_string());
+            let change = &f["artifactChanges"][0];
+            assert_eq!(
+                change["artifactLocation"]["uri"],
+                "case/get-bucket-policy.json"
+            );
+            change["replacements"].as_array().unwrap().clone()
+        })
+        .map(|r| {
+            let d = &r["deletedRegion"];
+            (
+                n(&d["startLine"]),
+                n(&d["startColumn"]),
+                n(&d["endLine"]),
+                n(&d["endColumn"]),
+                r["insertedContent"]["text"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let rd = output(
+        dir,
+        &["scan", "--format", "rdjson", "--unsafe-fixes", "case"],
+    );
+    let schema: Value = serde_json::from_str(include_str!("data/rdjson-schema.json")).unwrap();
+    let validator = jsonschema::draft4::new(&schema).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&rd).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let from_rd: Vec<_> = rd["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["suggestions"].as_array())
+        .flatten()
+        .map(|s| {
+            let r = &s["range"];
+            (
+                n(&r["start"]["line"]),
+                n(&r["start"]["column"]),
+                n(&r["end"]["line"]),
+                n(&r["end"]["column"]),
+                s["text"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let want = edits(from_json, false);
+    assert_eq!(edits(from_sarif, false), want);
+    assert_eq!(edits(from_rd, true), want);
+    // Each rdjson diagnostic names its rule and has a severity reviewdog knows.
+    for d in rd["diagnostics"].as_array().unwrap() {
+        assert!(d["code"]["value"].as_str().unwrap().starts_with("TG"));
+        assert!(["ERROR", "WARNING", "INFO"].contains(&d["severity"].as_str().unwrap()));
+        assert_eq!(d["location"]["path"], "case/get-bucket-policy.json");
+    }
+}
+
+/// Columns in rdjson count bytes: a line with a multi-byte character before the fix.
+#[test]
+fn rdjson_columns_count_bytes() {
+    let root = tempfile::tempdir().unwrap();
+    let case = root.path().join("case");
+    fs::create_dir_all(&case).unwrap();
+    fs::create_dir_all(root.path().join(".git")).unwrap();
+    let policy = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "Écrire", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:PutObjects", "Resource": "arn:aws:s3:::b/AWSLogs/111111111111/*"}]}"#;
+    fs::write(case.join("policy.json"), format!("{policy}\n")).unwrap();
+    let rd = output(root.path(), &["scan", "--format", "rdjson", "case"]);
+    let s = rd["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|d| d["suggestions"].as_array())
+        .unwrap()[0]
+        .clone();
+    let col = s["range"]["start"]["column"].as_u64().unwrap() as usize;
+    assert_eq!(
+        &policy[col - 1..col - 1 + "\"s3:PutObjects\"".len()],
+        "\"s3:PutObjects\""
+    );
+    assert_eq!(s["text"], "\"s3:PutObject\"");
+}

@@ -340,21 +340,25 @@ fn named_files_report_only_their_own_findings_with_context_read() {
     assert_eq!(v["files_scanned"], 1);
 }
 
-const GOOD: &str = r#"{
+/// GOOD without the bucket-owner-full-control condition: only TG004 fires, and its fix is safe.
+const NO_ACL: &str = r#"{
   "Version": "2012-10-17",
   "Statement": [
     {"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
      "Action": "s3:GetBucketAcl", "Resource": "arn:aws:s3:::logs"},
     {"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
      "Action": "s3:PutObject", "Resource": "arn:aws:s3:::logs/AWSLogs/111111111111/*",
-     "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": "111111111111"}}}
+     "Condition": {"StringEquals": {"aws:SourceAccount": "111111111111"}}}
   ]
 }
 "#;
 
+/// Both hooks under the real pre-commit, in one environment (pre-commit builds the hook's
+/// Rust environment once per run): `trailguard` fails on a defect and names it,
+/// `trailguard-fix` repairs what a safe fix can, and the repaired file passes both.
 #[test]
 #[ignore = "needs pre-commit (pip install pre-commit==4.7.0); .ci/run installs it and runs this with --include-ignored"]
-fn pre_commit_hook_runs_for_real() {
+fn pre_commit_hooks_run_for_real() {
     let has = Process::new("pre-commit")
         .arg("--version")
         .output()
@@ -370,50 +374,124 @@ fn pre_commit_hook_runs_for_real() {
     git(d, &["add", "README.md"]);
     git(d, &["commit", "-q", "-m", "init"]);
     let run = || {
-        Process::new("pre-commit")
+        let out = Process::new("pre-commit")
             .current_dir(d)
-            .args(["try-repo", repo_root().to_str().unwrap(), "trailguard"])
-            .env("GIT_AUTHOR_NAME", "t")
-            .env("GIT_AUTHOR_EMAIL", "t@example.com")
-            .env("GIT_COMMITTER_NAME", "t")
-            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .args(["try-repo", repo_root().to_str().unwrap()])
             .output()
-            .unwrap()
+            .unwrap();
+        let log = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.status.success(), log)
     };
-    // A staged policy with a defect fails the hook, with the finding in its output.
+    // A defect no fix can repair with certainty (no trail to name): the lint hook fails and
+    // names it; the fix hook leaves the file alone.
     fs::write(d.join("bucket-policy.json"), UNSCOPED).unwrap();
     git(d, &["add", "bucket-policy.json"]);
-    let out = run();
-    let log = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(!out.status.success(), "{log}");
+    let (ok, log) = run();
+    assert!(!ok, "{log}");
     assert!(
         log.contains("TG003") && log.contains("bucket-policy.json:10:5"),
         "{log}"
     );
-    // Fixed: it passes.
-    fs::write(d.join("bucket-policy.json"), GOOD).unwrap();
+    assert!(!log.contains("files were modified by this hook"), "{log}");
+    assert_eq!(
+        fs::read_to_string(d.join("bucket-policy.json")).unwrap(),
+        UNSCOPED
+    );
+    // A defect a safe fix repairs: the fix hook rewrites the file (pre-commit then fails the
+    // run, as for any hook that changes a file).
+    fs::write(d.join("bucket-policy.json"), NO_ACL).unwrap();
     git(d, &["add", "bucket-policy.json"]);
-    let out = run();
-    let log = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.status.success(), "{log}");
+    let (ok, log) = run();
+    assert!(!ok, "{log}");
+    assert!(log.contains("TG004"), "{log}");
+    assert!(log.contains("files were modified by this hook"), "{log}");
+    let fixed = fs::read_to_string(d.join("bucket-policy.json")).unwrap();
     assert!(
-        log.contains("trailguard") && log.contains("Passed"),
-        "{log}"
+        fixed.contains(
+            r#""aws:SourceAccount": "111111111111", "s3:x-amz-acl": "bucket-owner-full-control""#
+        ),
+        "{fixed}"
     );
+    // Staged again, it passes both hooks.
+    git(d, &["add", "bucket-policy.json"]);
+    let (ok, log) = run();
+    assert!(ok, "{log}");
+    assert_eq!(log.matches("Passed").count(), 2, "{log}");
+}
+
+/// The `--diff` output applies with `patch -p1` to what `--fix` writes.
+#[test]
+#[ignore = "needs patch (GNU patch); .ci/run installs it and runs this with --include-ignored"]
+fn diff_applies_with_patch() {
+    let has = Process::new("patch")
+        .arg("--version")
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !require_tool(has, "patch") {
+        return;
+    }
+    for case in [
+        "fix-tf-jsonencode",
+        "fix-cfn-yaml",
+        "fix-cli-output",
+        "fix-tf-document",
+    ] {
+        let copy = |name: &str| {
+            let root = tempfile::tempdir().unwrap();
+            fs::create_dir_all(root.path().join(".git")).unwrap();
+            let dst = root.path().join("case");
+            fs::create_dir_all(&dst).unwrap();
+            for e in fs::read_dir(repo_root().join("testdata").join(name))
+                .unwrap()
+                .flatten()
+            {
+                fs::copy(e.path(), dst.join(e.file_name())).unwrap();
+            }
+            root
+        };
+        let (a, b) = (copy(case), copy(case));
+        let diff = tg()
+            .current_dir(a.path())
+            .args(["scan", "--diff", "--unsafe-fixes", "case"])
+            .output()
+            .unwrap();
+        assert_eq!(diff.status.code(), Some(1), "{case}");
+        fs::write(b.path().join("fix.diff"), &diff.stdout).unwrap();
+        let patched = Process::new("patch")
+            .current_dir(b.path())
+            .args(["-p1", "-i", "fix.diff"])
+            .output()
+            .unwrap();
+        assert!(patched.status.success(), "{case}: {patched:?}");
+        tg().current_dir(a.path())
+            .args(["scan", "--fix", "--unsafe-fixes", "-q", "case"])
+            .output()
+            .unwrap();
+        for e in fs::read_dir(a.path().join("case")).unwrap().flatten() {
+            let other = b.path().join("case").join(e.file_name());
+            assert_eq!(
+                fs::read(e.path()).unwrap(),
+                fs::read(&other).unwrap(),
+                "{case}: {}",
+                e.path().display()
+            );
+        }
+    }
 }
 
 #[test]
 fn pre_commit_hook_definition() {
     let text = fs::read_to_string(repo_root().join(".pre-commit-hooks.yaml")).unwrap();
     let docs = yaml_rust2::YamlLoader::load_from_str(&text).unwrap();
+    let fix = &docs[0][1];
+    assert_eq!(fix["id"].as_str(), Some("trailguard-fix"));
+    assert_eq!(fix["entry"].as_str(), Some("trailguard scan --fix"));
+    assert_eq!(fix["files"].as_str(), docs[0][0]["files"].as_str());
     let hook = &docs[0][0];
     assert_eq!(hook["id"].as_str(), Some("trailguard"));
     assert_eq!(hook["language"].as_str(), Some("rust"));
