@@ -539,3 +539,76 @@ fn rdjson_columns_count_bytes() {
     );
     assert_eq!(s["text"], "\"s3:PutObject\"");
 }
+
+/// The edits a report advertises are all `--fix` changes: where one round of safe fixes is all
+/// there is, the file `--fix` writes is the original with exactly those edits spliced in —
+/// every byte outside them as it was.
+#[test]
+fn fix_changes_nothing_but_the_advertised_edits() {
+    let mut checked = 0;
+    let safe = |f: &Value| f["fix"]["applicability"] == "safe";
+    for name in fixtures() {
+        let (root, case) = copy_case(&name);
+        let dir = root.path();
+        let before = json(dir, &[]);
+        let mut by_file: BTreeMap<String, Vec<(usize, usize, String)>> = BTreeMap::new();
+        for f in before["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| safe(f))
+        {
+            for e in f["fix"]["edits"].as_array().into_iter().flatten() {
+                let path = e["path"].as_str().unwrap().to_string();
+                let text = fs::read_to_string(dir.join(&path)).unwrap();
+                let n = |v: &Value| v.as_u64().unwrap();
+                let a = offset(
+                    &text,
+                    n(&e["start"]["line"]),
+                    n(&e["start"]["column"]),
+                    false,
+                );
+                let b = offset(&text, n(&e["end"]["line"]), n(&e["end"]["column"]), false);
+                by_file.entry(path).or_default().push((
+                    a,
+                    b,
+                    e["text"].as_str().unwrap().to_string(),
+                ));
+            }
+        }
+        if by_file.is_empty() {
+            continue;
+        }
+        // The edits spliced in by hand (they do not overlap when there is one round).
+        let (root2, _) = copy_case(&name);
+        let mut overlapping = false;
+        for (path, mut edits) in by_file.clone() {
+            edits.sort();
+            overlapping |= edits.windows(2).any(|w| w[0].1 >= w[1].0);
+            let mut text = fs::read_to_string(dir.join(&path)).unwrap();
+            for (a, b, t) in edits.iter().rev() {
+                text.replace_range(*a..*b, t);
+            }
+            fs::write(root2.path().join(&path), text).unwrap();
+        }
+        let rest = json(root2.path(), &[]);
+        let more = rest["findings"].as_array().unwrap().iter().any(safe);
+        if overlapping || more {
+            continue;
+        }
+        tg(dir)
+            .args(["scan", "--fix", "-q", "case"])
+            .output()
+            .unwrap();
+        for (path, _) in by_file {
+            assert_eq!(
+                fs::read_to_string(dir.join(&path)).unwrap(),
+                fs::read_to_string(root2.path().join(&path)).unwrap(),
+                "{name}: {path}"
+            );
+        }
+        assert_eq!(files(&case), files(&root2.path().join("case")), "{name}");
+        checked += 1;
+    }
+    assert!(checked >= 5, "only {checked} fixtures fix in one round");
+}
