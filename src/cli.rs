@@ -661,13 +661,7 @@ fn run_scan(args: ScanArgs) -> Result<i32, String> {
         Format::Gitlab => crate::report::gitlab::render(&report),
         Format::Rdjson => crate::report::rdjson::render(&report),
     };
-    match &out.file {
-        Some(path) => crate::fs::write_atomic(path, text.as_bytes())?,
-        None => std::io::stdout()
-            .lock()
-            .write_all(text.as_bytes())
-            .map_err(|e| e.to_string())?,
-    }
+    emit(&out, &text)?;
     if args.explain_reach {
         eprint!("{}", reach_listing(&report));
     }
@@ -681,13 +675,7 @@ fn print_diff(fixed: &crate::fix::run::Fixed, out: &Output) -> Result<i32, Strin
         .iter()
         .map(|c| crate::fix::apply::unified_diff(&c.display, &c.before, &c.after))
         .collect();
-    match &out.file {
-        Some(path) => crate::fs::write_atomic(path, text.as_bytes())?,
-        None => std::io::stdout()
-            .lock()
-            .write_all(text.as_bytes())
-            .map_err(|e| e.to_string())?,
-    }
+    emit(out, &text)?;
     if !out.quiet {
         eprintln!(
             "{} would fix {} in {}",
@@ -696,18 +684,21 @@ fn print_diff(fixed: &crate::fix::run::Fixed, out: &Output) -> Result<i32, Strin
             } else {
                 "the diff"
             },
-            count(fixed.applied, "finding"),
-            count(fixed.changed.len(), "file")
+            crate::report::human::count(fixed.applied, "finding"),
+            crate::report::human::count(fixed.changed.len(), "file")
         );
     }
     Ok(i32::from(!text.is_empty()))
 }
 
-fn count(n: usize, one: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {one}s")
+/// Writes the output where `--output` says, else to stdout.
+fn emit(out: &Output, text: &str) -> Result<(), String> {
+    match &out.file {
+        Some(path) => crate::fs::write_atomic(path, text.as_bytes()),
+        None => std::io::stdout()
+            .lock()
+            .write_all(text.as_bytes())
+            .map_err(|e| e.to_string()),
     }
 }
 

@@ -5,7 +5,7 @@
 
 use super::spell::{Dialect, Seg, Speller};
 use crate::policy::Shape;
-use crate::report::hint::Syntax;
+use crate::report::hint::{Syntax, quoted as json_quoted, yaml_plain};
 use crate::source::Span;
 use crate::value::Text;
 
@@ -475,10 +475,6 @@ fn quoted_segments(segs: &[Seg]) -> String {
     s
 }
 
-pub fn json_quoted(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_default()
-}
-
 fn unescape(raw: &str) -> Option<String> {
     serde_json::from_str::<String>(&format!("\"{raw}\"")).ok()
 }
@@ -488,18 +484,6 @@ fn hcl_key(k: &str) -> String {
         && k.chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
     if plain { k.to_string() } else { json_quoted(k) }
-}
-
-/// A string YAML reads as itself unquoted, in flow or block context.
-fn yaml_plain(v: &str) -> bool {
-    !v.is_empty()
-        && v.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '/'))
-        && v.starts_with(|c: char| c.is_ascii_alphabetic())
-        && !matches!(
-            v.to_ascii_lowercase().as_str(),
-            "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "y" | "n"
-        )
 }
 
 /// A block mapping key such as `aws:SourceArn` (a colon not followed by a space is part of a

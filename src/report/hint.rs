@@ -165,7 +165,7 @@ fn scalar(syntax: Syntax, v: &str) -> String {
 }
 
 /// A string that YAML reads as itself, unquoted, inside a flow mapping.
-fn yaml_plain(v: &str) -> bool {
+pub(crate) fn yaml_plain(v: &str) -> bool {
     !v.is_empty()
         && v.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '/'))
@@ -176,7 +176,7 @@ fn yaml_plain(v: &str) -> bool {
         )
 }
 
-fn quoted(v: &str) -> String {
+pub(crate) fn quoted(v: &str) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }
 

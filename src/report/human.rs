@@ -109,7 +109,7 @@ pub fn render(report: &Report, color: bool, quiet: bool) -> String {
 }
 
 /// `n thing` or `n things`.
-fn count(n: usize, one: &str) -> String {
+pub fn count(n: usize, one: &str) -> String {
     if n == 1 {
         format!("1 {one}")
     } else {
