@@ -1,5 +1,7 @@
 use super::apply::{apply, compatible};
 use super::*;
+use crate::policy::Shape;
+use spell::Speller;
 
 fn edit(start: usize, end: usize, text: &str) -> Edit {
     Edit {
@@ -25,4 +27,103 @@ fn edits_apply_from_the_end_and_colliding_fixes_wait() {
     assert_eq!(taken.len(), 2);
     let edits: Vec<&Edit> = taken.iter().flat_map(|f| &f.edits).collect();
     assert_eq!(apply("abcdef", &edits), "XbZd!ef");
+}
+
+fn place(text: &str, syntax: crate::report::hint::Syntax, escaped: bool) -> write::Place<'_> {
+    write::Place {
+        text,
+        syntax,
+        dialect: Dialect::Plain,
+        escaped,
+        unit: write::indent_unit(text),
+        short_tags: true,
+        speller: Speller::new(Dialect::Plain, 0, &[]),
+    }
+}
+
+/// An object's shape: its span and its members (`key` through the end of its value), found by
+/// the given member texts.
+fn shape(text: &str, object: &str, members: &[&str]) -> Shape {
+    let start = text.find(object).unwrap();
+    Shape {
+        span: Span::new(0, start, start + object.len()),
+        members: members
+            .iter()
+            .map(|m| {
+                let s = start + text[start..].find(m).unwrap();
+                Span::new(0, s, s + m.len())
+            })
+            .collect(),
+    }
+}
+
+fn insert(
+    text: &str,
+    syntax: crate::report::hint::Syntax,
+    escaped: bool,
+    obj: &str,
+    members: &[&str],
+) -> String {
+    let p = place(text, syntax, escaped);
+    let sh = shape(text, obj, members);
+    let v = V::Str(Text::lit("bucket-owner-full-control"));
+    let e = p.insert_member(&sh, "s3:x-amz-acl", &v).unwrap();
+    apply(text, &[&e])
+}
+
+#[test]
+fn members_are_added_in_the_object_s_own_layout() {
+    use crate::report::hint::Syntax;
+    // JSON on several lines: after the last member, with its indentation.
+    let t = "{\n    \"a\": 1,\n    \"b\": 2\n}\n";
+    assert_eq!(
+        insert(
+            t,
+            Syntax::Json,
+            false,
+            "{\n    \"a\": 1,\n    \"b\": 2\n}",
+            &["\"a\": 1", "\"b\": 2"]
+        ),
+        "{\n    \"a\": 1,\n    \"b\": 2,\n    \"s3:x-amz-acl\": \"bucket-owner-full-control\"\n}\n"
+    );
+    // HCL on one line needs a comma.
+    let t = "x = { a = 1 }\n";
+    assert_eq!(
+        insert(t, Syntax::Hcl, false, "{ a = 1 }", &["a = 1"]),
+        "x = { a = 1, \"s3:x-amz-acl\" = \"bucket-owner-full-control\" }\n"
+    );
+    // HCL on several lines, a comment after the last member: a line of its own after it.
+    let t = "{\n  a = 1 # one\n}\n";
+    assert_eq!(
+        insert(t, Syntax::Hcl, false, "{\n  a = 1 # one\n}", &["a = 1"]),
+        "{\n  a = 1 # one\n  \"s3:x-amz-acl\" = \"bucket-owner-full-control\"\n}\n"
+    );
+    // YAML flow and block.
+    let t = "c: {a: b}\n";
+    assert_eq!(
+        insert(t, Syntax::Yaml, false, "{a: b}", &["a: b"]),
+        "c: {a: b, \"s3:x-amz-acl\": bucket-owner-full-control}\n"
+    );
+    let t = "c:\n\ta: b\nd: e\n";
+    assert_eq!(
+        insert(t, Syntax::Yaml, false, "a: b", &["a: b"]),
+        "c:\n\ta: b\n\ts3:x-amz-acl: bucket-owner-full-control\nd: e\n"
+    );
+    // Inside a JSON string: escaped, on the same line.
+    let t = r#"{"P": "{\"a\":1}"}"#;
+    assert_eq!(
+        insert(t, Syntax::Json, true, r#"{\"a\":1}"#, &[r#"\"a\":1"#]),
+        r#"{"P": "{\"a\":1, \"s3:x-amz-acl\": \"bucket-owner-full-control\"}"}"#
+    );
+}
+
+#[test]
+fn indentation_units_are_read_from_the_file() {
+    assert_eq!(write::indent_unit("a:\n    b:\n        c: 1\n"), "    ");
+    assert_eq!(
+        write::indent_unit("{\n  \"a\": {\n    \"b\": 1\n  }\n}\n"),
+        "  "
+    );
+    assert_eq!(write::indent_unit("a {\n\tb = 1\n}\n"), "\t");
+    assert_eq!(write::indent_unit("{}"), "  ");
 }
