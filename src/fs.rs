@@ -220,6 +220,13 @@ impl Roots {
         }
     }
 
+    /// Whether `--fix` may write `path`: a regular file, not a symlink, inside the roots
+    /// (whatever `--allow-outside-root` lets a scan read).
+    pub fn writable(&self, path: &Path) -> bool {
+        std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file())
+            && std::fs::canonicalize(path).is_ok_and(|c| self.contains(&c))
+    }
+
     /// Reads a file of the scan: inside the roots, regular, at most `limit` bytes.
     pub fn read(&self, path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
         let canonical = self.admit(path)?;

@@ -411,13 +411,14 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
         }
         in_reported(f.span) || f.related.iter().any(|r| in_reported(r.span))
     });
-    // Fixes are offered only in reported files, and not in a `.tf.json` file read as the
-    // HCL it stands for.
+    // Fixes are offered only in reported files that `--fix` may write (regular, inside the
+    // scan root), and not in a `.tf.json` file read as the HCL it stands for.
     for f in &mut findings {
-        if f.pending_fix
-            .as_ref()
-            .is_some_and(|i| !in_reported(i.within) || span_maps.contains_key(&i.within.file))
-        {
+        if f.pending_fix.as_ref().is_some_and(|i| {
+            !in_reported(i.within)
+                || span_maps.contains_key(&i.within.file)
+                || !roots.writable(&sources.get(i.within.file).path)
+        }) {
             f.pending_fix = None;
         }
         f.write_fix(&sources);

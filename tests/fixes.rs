@@ -612,3 +612,64 @@ fn fix_changes_nothing_but_the_advertised_edits() {
     }
     assert!(checked >= 5, "only {checked} fixtures fix in one round");
 }
+
+/// Where a fix would be wrong, none is offered: a statement that also grants s3:GetBucketAcl
+/// (an ACL condition would stop that grant), a template value a caller passes, a trail whose
+/// name and prefix come from a variable (another tfvars file gives others), a policy in a
+/// quoted Terraform string (its values have no exact place), a YAML anchor used elsewhere.
+#[test]
+fn fixes_are_not_offered_where_they_would_be_wrong() {
+    let cases: &[(&str, &str)] = &[
+        ("fix-guard-combined", "TG004"),
+        ("fix-guard-template-principal", "TG005"),
+        ("fix-guard-variable", "TG002"),
+        ("fix-guard-variable", "TG003"),
+        ("fix-guard-quoted", "TG008"),
+        ("fix-guard-anchor", "TG004"),
+        ("fix-guard-anchor", "TG008"),
+    ];
+    for (name, rule) in cases {
+        let (root, _) = copy_case(name);
+        let v = json(root.path(), &["--unsafe-fixes"]);
+        let found: Vec<&Value> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == *rule)
+            .collect();
+        assert!(!found.is_empty(), "{name}: {rule} is not reported");
+        for f in found {
+            assert!(f["fix"].is_null(), "{name}: {rule} offers {}", f["fix"]);
+        }
+    }
+}
+
+/// A statement written as a YAML flow mapping gets its condition inside the braces; a CRLF
+/// file keeps CRLF line breaks.
+#[test]
+fn fixes_keep_flow_style_and_line_breaks() {
+    let (root, case) = copy_case("fix-guard-yaml-flow");
+    tg(root.path())
+        .args(["scan", "--fix", "--unsafe-fixes", "-q", "case"])
+        .output()
+        .unwrap();
+    let text = fs::read_to_string(case.join("template.yml")).unwrap();
+    assert!(
+        text.contains(r#", Condition: {StringEquals: {"s3:x-amz-acl": bucket-owner-full-control"#),
+        "{text}"
+    );
+    let (root, case) = copy_case("fix-guard-crlf");
+    let before = fs::read_to_string(case.join("template.json")).unwrap();
+    tg(root.path())
+        .args(["scan", "--fix", "--unsafe-fixes", "-q", "case"])
+        .output()
+        .unwrap();
+    let after = fs::read_to_string(case.join("template.json")).unwrap();
+    assert_ne!(after, before);
+    let bare = |t: &str| {
+        t.match_indices('\n')
+            .filter(|(i, _)| !t[..*i].ends_with('\r'))
+            .count()
+    };
+    assert_eq!(bare(&after), bare(&before), "{after}");
+}

@@ -107,6 +107,10 @@ pub struct Intent {
     /// The change is the same wherever the policy is used (a constant, a typo): it may be made
     /// in a template that several callers fill in.
     portable: bool,
+    /// Terraform attributes the written value comes from (a trail's `name`, `s3_key_prefix`),
+    /// in the block at the span: they must be written as literals, else the value is only this
+    /// configuration's (a variable another tfvars file sets otherwise).
+    from_attributes: Vec<(Span, &'static str)>,
 }
 
 impl Intent {
@@ -140,7 +144,16 @@ impl Intent {
             standalone: policy.standalone,
             address: policy.address.clone(),
             portable: false,
+            from_attributes: vec![],
         }
+    }
+
+    /// The value written comes from attribute `name` of the Terraform block at `block`.
+    pub fn from_attribute(mut self, block: Option<Span>, name: &'static str) -> Intent {
+        if let Some(b) = block {
+            self.from_attributes.push((b, name));
+        }
+        self
     }
 
     /// Marks a change that is right for every user of the policy's text.
@@ -157,10 +170,16 @@ impl Intent {
             return None;
         }
         let statement = &text[self.within.range()];
-        let after_brace = statement
-            .trim_start()
-            .strip_prefix('{')
-            .map(str::trim_start);
+        // White space after the brace, escaped too (a pretty-printed policy in a string).
+        let after_brace = statement.trim_start().strip_prefix('{').map(|mut r| {
+            loop {
+                let t = r.trim_start();
+                match ["\\n", "\\r", "\\t"].iter().find_map(|e| t.strip_prefix(e)) {
+                    Some(rest) => r = rest,
+                    None => return t,
+                }
+            }
+        });
         let escaped = after_brace.is_some_and(|r| r.starts_with('\\'));
         if escaped && !after_brace.is_some_and(|r| r.starts_with("\\\"")) {
             return None;
@@ -176,6 +195,27 @@ impl Intent {
         // that are right for all of them.
         let tf_source = file.path.extension().is_some_and(|e| e == "tf");
         if dialect == Dialect::Terraform && !tf_source && !self.portable {
+            return None;
+        }
+        // Values this configuration gives an attribute through a variable or an expression.
+        if !self
+            .from_attributes
+            .iter()
+            .all(|(block, name)| literal_attribute(sources, *block, name))
+        {
+            return None;
+        }
+        // A YAML anchor aliased elsewhere: an edit inside it would change the other places too.
+        if syntax == Syntax::Yaml && aliased_anchor(text) {
+            return None;
+        }
+        // Text replaced in a template that callers fill in must not be one of their values.
+        if !tf_source
+            && dialect == Dialect::Terraform
+            && self
+                .replaced()
+                .is_some_and(|at| text[at.range()].contains("${"))
+        {
             return None;
         }
         // Nor is a value written from a variable replaced by the literal it has here (another
@@ -202,7 +242,16 @@ impl Intent {
             speller: Speller::new(dialect, self.within.file, &known)
                 .naming(provider_names(sources, &file.path, dialect)),
         };
-        let edits = self.edits(&place)?;
+        let edits: Vec<Edit> = self
+            .edits(&place)?
+            .into_iter()
+            .map(|e| place.line_breaks(e))
+            .collect();
+        // Not offered when the file would no longer parse.
+        let refs: Vec<&Edit> = edits.iter().collect();
+        if !run::parses(&file.path, &apply::apply(text, &refs)) {
+            return None;
+        }
         Some(Fix {
             title: self.title.clone(),
             applicability: self.applicability,
@@ -210,8 +259,25 @@ impl Intent {
         })
     }
 
+    /// The text a change replaces, when it replaces one.
+    fn replaced(&self) -> Option<Span> {
+        match &self.change {
+            Change::Replace { at, .. }
+            | Change::RenameOperator { at, .. }
+            | Change::ServicePrincipal { value: at, .. } => Some(*at),
+            _ => None,
+        }
+    }
+
     fn spans_inside(&self) -> bool {
         let w = self.within;
+        // What is replaced or added to is some text (a span that lost its text, such as a
+        // value inside a quoted string that maps to the string's start, gives no fix).
+        if self.replaced().is_some_and(|s| s.start == s.end)
+            || matches!(&self.change, Change::AddValues { value, .. } if value.start == value.end)
+        {
+            return false;
+        }
         let inside = |s: &Span| s.file == w.file && s.start >= w.start && s.end <= w.end;
         match &self.change {
             Change::AddCondition {
@@ -226,11 +292,11 @@ impl Intent {
                         .iter()
                         .all(|i| i.file == w.file && i.start >= value.start && i.end <= value.end)
             }
+            // (A YAML sequence's first item may start at its dash, before the sequence.)
             Change::AddStatement { list, items, .. } => {
                 items.contains(&w)
-                    && items
-                        .iter()
-                        .all(|i| i.file == w.file && i.start >= list.start && i.end <= list.end)
+                    && list.file == w.file
+                    && items.iter().all(|i| i.file == w.file && i.end <= list.end)
             }
             Change::Replace { at, .. }
             | Change::RenameOperator { at, .. }
@@ -315,6 +381,63 @@ impl Intent {
         };
         Some(vec![edit])
     }
+}
+
+/// Whether attribute `name` of the Terraform block at `block` is absent or a plain literal.
+fn literal_attribute(sources: &SourceMap, block: Span, name: &str) -> bool {
+    let file = sources.get(block.file);
+    if file.path.extension().is_none_or(|e| e != "tf") {
+        return true;
+    }
+    let Some(text) = file.text.get(block.range()) else {
+        return false;
+    };
+    // Attributes of the block itself, not of its nested blocks.
+    let mut depth = 0i32;
+    for line in text.lines() {
+        let l = line.trim_start();
+        let here = depth;
+        depth += l.matches('{').count() as i32 - l.matches('}').count() as i32;
+        if here != 1 {
+            continue;
+        }
+        if let Some(rest) = l.strip_prefix(name)
+            && let Some(value) = rest.trim_start().strip_prefix('=')
+        {
+            let v = value.trim();
+            let v = v.split(" #").next().unwrap_or(v).trim();
+            return v.len() >= 2
+                && v.starts_with('"')
+                && v.ends_with('"')
+                && !v.contains("${")
+                && !v[1..v.len() - 1].contains('"');
+        }
+    }
+    true
+}
+
+/// Whether a YAML text has an anchor that an alias uses.
+fn aliased_anchor(text: &str) -> bool {
+    let names = |sigil: char| -> std::collections::HashSet<&str> {
+        text.match_indices(sigil)
+            .filter(|(i, _)| {
+                text[..*i]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| c == ' ' || c == '[' || c == ',' || c == '\n')
+            })
+            .map(|(i, _)| {
+                let rest = &text[i + 1..];
+                let end = rest
+                    .find(|c: char| c.is_whitespace() || ",[]{}".contains(c))
+                    .unwrap_or(rest.len());
+                &rest[..end]
+            })
+            .filter(|n| !n.is_empty())
+            .collect()
+    };
+    let anchors = names('&');
+    !anchors.is_empty() && names('*').iter().any(|a| anchors.contains(a))
 }
 
 /// How the root module a `.tf` file belongs to names its provider's account, Region and

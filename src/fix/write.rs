@@ -173,14 +173,30 @@ impl<'a> Place<'a> {
         }
     }
 
+    /// Line breaks as the file writes them.
+    pub fn line_breaks(&self, e: Edit) -> Edit {
+        if self.text.contains("\r\n") && !e.text.contains("\r\n") {
+            Edit {
+                text: e.text.replace('\n', "\r\n"),
+                ..e
+            }
+        } else {
+            e
+        }
+    }
+
     /// Adds the member `key: value` to an object.
     pub fn insert_member(&self, shape: &Shape, key: &str, v: &V) -> Option<Edit> {
         let last = *shape.members.last()?;
         let t = self.text;
         let start = shape.span.start as usize;
-        let block_yaml = self.syntax == Syntax::Yaml && !t[start..].starts_with('{');
-        let multi_line =
-            !self.escaped && (block_yaml || line_of(t, last.start as usize) != line_of(t, start));
+        // A sequence item's span may start at its dash.
+        let object = t[start..].trim_start_matches('-').trim_start();
+        let flow_yaml = self.syntax == Syntax::Yaml && object.starts_with('{');
+        let block_yaml = self.syntax == Syntax::Yaml && !flow_yaml;
+        let multi_line = !self.escaped
+            && !flow_yaml
+            && (block_yaml || line_of(t, last.start as usize) != line_of(t, start));
         let indent = if multi_line {
             member_indent(t, last.start as usize)
         } else {
@@ -188,7 +204,18 @@ impl<'a> Place<'a> {
         };
         let member = self.member(key, v, &indent, !multi_line)?;
         let (at, text) = match (self.syntax, multi_line) {
-            (Syntax::Json, true) => (last.end as usize, format!(",\n{indent}{member}")),
+            (Syntax::Json, true) => {
+                let at = last.end as usize;
+                let end = line_end(t, at + 1).max(at);
+                let comment = t[at..end].contains('#') || t[at..end].contains("//");
+                if comment && !t[at..end].trim_start().starts_with(',') {
+                    // HCL with `:` (a comment is no JSON): a member on a line of its own
+                    // after the comment.
+                    (end, format!("\n{indent}{member}"))
+                } else {
+                    (at, format!(",\n{indent}{member}"))
+                }
+            }
             (Syntax::Json, false) => (last.end as usize, format!(", {member}")),
             (Syntax::Yaml, false) => (last.end as usize, format!(", {member}")),
             (_, false) => {
@@ -240,6 +267,23 @@ impl<'a> Place<'a> {
                 }
             }
             let at = last.end as usize;
+            let end = line_end(t, at + 1).max(at);
+            let after = &t[at..end];
+            if multi && (after.contains('#') || after.contains("//")) {
+                // A comment after the last value stays with it: the new values go on lines
+                // of their own after it, behind the comma it has.
+                if !after.trim_start().starts_with(',') {
+                    return None;
+                }
+                let mut s = String::new();
+                for v in add {
+                    s.push_str(&format!("\n{indent}{},", self.render(v, &indent, true)?));
+                }
+                return Some(Edit {
+                    span: Span::new(file, end, end),
+                    text: s,
+                });
+            }
             return Some(Edit {
                 span: Span::new(file, at, at),
                 text: self.finish(s),
@@ -500,12 +544,17 @@ pub fn line_of(t: &str, at: usize) -> usize {
 /// The end of the line holding the character before `at` (before its newline).
 pub fn line_end(t: &str, at: usize) -> usize {
     let from = at.saturating_sub(1).min(t.len());
-    let from = if t.as_bytes().get(from) == Some(&b'\n') {
-        return from;
-    } else {
+    let end = if t.as_bytes().get(from) == Some(&b'\n') {
         from
+    } else {
+        t[from..].find('\n').map_or(t.len(), |i| from + i)
     };
-    t[from..].find('\n').map_or(t.len(), |i| from + i)
+    // Before a CRLF's CR.
+    if end > 0 && t.as_bytes().get(end - 1) == Some(&b'\r') {
+        end - 1
+    } else {
+        end
+    }
 }
 
 /// The indentation a member at `at` is written with: the white space before it on its line,

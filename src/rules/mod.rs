@@ -148,13 +148,16 @@ pub(crate) fn source_arn_fix(
     if trails.next().is_some() || g.conditions.iter().any(|c| c.key_is("aws:SourceArn")) {
         return None;
     }
-    Some(Intent::new(
-        format!("require aws:SourceArn = the ARN of trail {}", t.label),
-        Applicability::Unsafe,
-        p.policy,
-        g.span,
-        Change::add_condition(g, "StringEquals", "aws:SourceArn", vec![t.arn.clone()]),
-    ))
+    Some(
+        Intent::new(
+            format!("require aws:SourceArn = the ARN of trail {}", t.label),
+            Applicability::Unsafe,
+            p.policy,
+            g.span,
+            Change::add_condition(g, "StringEquals", "aws:SourceArn", vec![t.arn.clone()]),
+        )
+        .from_attribute(t.defined_at, "name"),
+    )
 }
 
 /// TG001 and TG006's fix: a statement added to the policy after its last one, as `trailguard

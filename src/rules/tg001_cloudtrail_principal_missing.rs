@@ -84,7 +84,7 @@ fn fix_for(p: &PolicyCx<'_>, action: &str) -> Option<Intent> {
         let acl = vec![("s3:x-amz-acl", super::lit("bucket-owner-full-control"))];
         ("AWSCloudTrailWrite20150319", resource, source(acl))
     };
-    super::add_statement_fix(
+    let intent = super::add_statement_fix(
         p,
         format!(
             "add the statement that grants CloudTrail {action} for trail {}",
@@ -101,5 +101,10 @@ fn fix_for(p: &PolicyCx<'_>, action: &str) -> Option<Intent> {
             ("Resource".into(), resource),
             ("Condition".into(), condition),
         ],
+    )?;
+    Some(
+        intent
+            .from_attribute(t.defined_at, "name")
+            .from_attribute(t.defined_at, "s3_key_prefix"),
     )
 }

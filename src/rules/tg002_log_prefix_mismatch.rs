@@ -215,11 +215,16 @@ fn fix_for(p: &PolicyCx<'_>, g: &Statement, t: &TrailRef, action: &str) -> Optio
             add,
         },
     };
-    Some(Intent::new(
+    let intent = Intent::new(
         format!("cover what trail {} writes", t.label),
         Applicability::Safe,
         p.policy,
         g.span,
         change,
-    ))
+    );
+    Some(if action == PUT_OBJECT {
+        intent.from_attribute(t.defined_at, "s3_key_prefix")
+    } else {
+        intent
+    })
 }

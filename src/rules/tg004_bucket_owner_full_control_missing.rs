@@ -71,6 +71,11 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
 /// Adds `s3:x-amz-acl` = `bucket-owner-full-control` under `StringEquals` (to the values the
 /// key already has there). Not when another operator tests the key: both would have to hold.
 fn fix_for(policy: &Policy, g: &Statement) -> Option<Intent> {
+    // A statement that also grants s3:GetBucketAcl (whose requests carry no ACL header) would
+    // stop granting it: that one wants splitting, not a condition.
+    if !crate::link::covers_action(g, crate::aws::cloudtrail::GET_BUCKET_ACL).is_no() {
+        return None;
+    }
     let acl: Vec<_> = g
         .conditions
         .iter()

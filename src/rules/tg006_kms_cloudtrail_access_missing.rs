@@ -115,7 +115,7 @@ fn fix_for(p: &PolicyCx<'_>, t: &TrailRef) -> Option<Intent> {
     any_trail.push_str(":cloudtrail:*:");
     any_trail.push_text(&t.account);
     any_trail.push_str(":trail/*");
-    super::add_statement_fix(
+    let intent = super::add_statement_fix(
         p,
         format!(
             "add the statement that lets CloudTrail encrypt for trail {}",
@@ -147,5 +147,6 @@ fn fix_for(p: &PolicyCx<'_>, t: &TrailRef) -> Option<Intent> {
                 ]),
             ),
         ],
-    )
+    )?;
+    Some(intent.from_attribute(t.defined_at, "name"))
 }

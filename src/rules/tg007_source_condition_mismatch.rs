@@ -240,5 +240,10 @@ fn fix_for(
             add: vec![value],
         },
     };
-    Some(intent(format!("admit trail {}", t.label), change))
+    let intent = intent(format!("admit trail {}", t.label), change);
+    Some(if c.key_is("aws:SourceAccount") {
+        intent
+    } else {
+        intent.from_attribute(t.defined_at, "name")
+    })
 }
