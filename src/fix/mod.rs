@@ -186,44 +186,7 @@ impl Intent {
         }
         let syntax = syntax_of(&file.path, statement);
         let dialect = self.dialect(&file.path, text);
-        // A policy inside a called module: its values come from the callers, and the repair
-        // may belong there.
-        if dialect == Dialect::Terraform && self.address.starts_with("module.") {
-            return None;
-        }
-        // A file `file()` or `templatefile()` reads may serve several callers: only changes
-        // that are right for all of them.
-        let tf_source = file.path.extension().is_some_and(|e| e == "tf");
-        if dialect == Dialect::Terraform && !tf_source && !self.portable {
-            return None;
-        }
-        // Values this configuration gives an attribute through a variable or an expression.
-        if !self
-            .from_attributes
-            .iter()
-            .all(|(block, name)| literal_attribute(sources, *block, name))
-        {
-            return None;
-        }
-        // A YAML anchor aliased elsewhere: an edit inside it would change the other places too.
-        if syntax == Syntax::Yaml && aliased_anchor(text) {
-            return None;
-        }
-        // Text replaced in a template that callers fill in must not be one of their values.
-        if !tf_source
-            && dialect == Dialect::Terraform
-            && self
-                .replaced()
-                .is_some_and(|at| text[at.range()].contains("${"))
-        {
-            return None;
-        }
-        // Nor is a value written from a variable replaced by the literal it has here (another
-        // tfvars file gives another).
-        if let Change::Replace { at, .. } = &self.change
-            && dialect == Dialect::Terraform
-            && text[at.range()].contains("var.")
-        {
+        if !self.certain(sources, syntax, dialect) {
             return None;
         }
         let known: Vec<(&str, &Text)> = self
@@ -257,6 +220,54 @@ impl Intent {
             applicability: self.applicability,
             edits,
         })
+    }
+
+    /// Whether the change is right wherever the text is used: not in a called module, not over
+    /// a caller's or a variable's value, not inside a YAML anchor used elsewhere.
+    fn certain(&self, sources: &SourceMap, syntax: Syntax, dialect: Dialect) -> bool {
+        let file = sources.get(self.within.file);
+        let text = file.text.as_str();
+        // A policy inside a called module: its values come from the callers, and the repair
+        // may belong there.
+        if dialect == Dialect::Terraform && self.address.starts_with("module.") {
+            return false;
+        }
+        // A file `file()` or `templatefile()` reads may serve several callers: only changes
+        // that are right for all of them.
+        let tf_source = file.path.extension().is_some_and(|e| e == "tf");
+        if dialect == Dialect::Terraform && !tf_source && !self.portable {
+            return false;
+        }
+        // Values this configuration gives an attribute through a variable or an expression.
+        if !self
+            .from_attributes
+            .iter()
+            .all(|(block, name)| literal_attribute(sources, *block, name))
+        {
+            return false;
+        }
+        // A YAML anchor aliased elsewhere: an edit inside it would change the other places too.
+        if syntax == Syntax::Yaml && aliased_anchor(text) {
+            return false;
+        }
+        // Text replaced in a template that callers fill in must not be one of their values.
+        if !tf_source
+            && dialect == Dialect::Terraform
+            && self
+                .replaced()
+                .is_some_and(|at| text[at.range()].contains("${"))
+        {
+            return false;
+        }
+        // Nor is a value written from a variable replaced by the literal it has here (another
+        // tfvars file gives another).
+        if let Change::Replace { at, .. } = &self.change
+            && dialect == Dialect::Terraform
+            && text[at.range()].contains("var.")
+        {
+            return false;
+        }
+        true
     }
 
     /// The text a change replaces, when it replaces one.

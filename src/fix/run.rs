@@ -34,60 +34,59 @@ pub struct Fixed {
     pub applied: usize,
 }
 
-/// Scans and fixes in memory; nothing is written.
-pub fn fix(paths: &[PathBuf], config: &Config, unsafe_fixes: bool) -> Result<Fixed, String> {
-    let roots = crate::fs::Roots::new(paths, config.allow_outside_root);
-    let mut texts: HashMap<PathBuf, String> = HashMap::new();
-    let mut originals: BTreeMap<PathBuf, (String, String)> = BTreeMap::new();
-    let mut refused: HashSet<String> = HashSet::new();
-    let mut invalid_before: HashMap<PathBuf, usize> = HashMap::new();
-    // What the last round changed: file → (its text before, the fixes' fingerprints).
-    let mut last_round: HashMap<PathBuf, (String, Vec<String>)> = HashMap::new();
-    let mut applied = 0;
-    let mut round = 0;
-    loop {
-        let mut cfg = config.clone();
-        cfg.overlay = (!texts.is_empty()).then(|| Arc::new(texts.clone()));
-        let report = crate::scan(paths, &cfg)?;
-        let canonical: Vec<Option<PathBuf>> = report
-            .sources
-            .files
-            .iter()
-            .map(|f| roots.admit(&f.path).ok())
-            .collect();
-        let invalid = invalid_counts(&report, &canonical);
-        if round == 0 {
-            invalid_before = invalid.clone();
-        }
-        // Undo a round that made a policy invalid.
+/// The texts edited so far, and what was learnt on the way.
+#[derive(Default)]
+struct State {
+    /// Edited texts by canonical path (the scan's overlay).
+    texts: HashMap<PathBuf, String>,
+    /// Each edited file's path as shown and its text before any fix.
+    originals: BTreeMap<PathBuf, (String, String)>,
+    /// Fingerprints of findings whose fixes were undone or did nothing.
+    refused: HashSet<String>,
+    /// What the last round changed: file → (its text before, the fixes' fingerprints).
+    last_round: HashMap<PathBuf, (String, Vec<String>)>,
+    applied: usize,
+}
+
+impl State {
+    /// Undoes the last round's edits of files that now have more invalid policies than at
+    /// first; whether any was undone.
+    fn undo_harm(
+        &mut self,
+        invalid: &HashMap<PathBuf, usize>,
+        first: &HashMap<PathBuf, usize>,
+    ) -> bool {
         let mut undone = false;
-        for (path, (before, fingerprints)) in last_round.drain() {
-            let was = invalid_before.get(&path).copied().unwrap_or(0);
-            if invalid.get(&path).copied().unwrap_or(0) > was {
-                texts.insert(path, before);
-                refused.extend(fingerprints);
+        for (path, (before, prints)) in std::mem::take(&mut self.last_round) {
+            if invalid.get(&path).copied().unwrap_or(0) > first.get(&path).copied().unwrap_or(0) {
+                self.texts.insert(path, before);
+                self.applied -= prints.len();
+                self.refused.extend(prints);
                 undone = true;
             }
         }
-        if undone {
-            continue;
-        }
-        if round == MAX_ROUNDS {
-            return Ok(finish(report, texts, originals, applied));
-        }
-        round += 1;
+        undone
+    }
+
+    /// Applies one round of fixes that do not collide; whether any file changed.
+    fn round(
+        &mut self,
+        report: &Report,
+        canonical: &[Option<PathBuf>],
+        unsafe_fixes: bool,
+    ) -> bool {
         // Safe fixes first: an unsafe one (a statement added) may be moot once they are in.
+        let open = |f: &crate::report::Finding| !self.refused.contains(&f.fingerprint);
         let safe_left = report.findings.iter().any(|f| {
-            f.fix
-                .as_ref()
-                .is_some_and(|x| x.applicability == Applicability::Safe)
-                && !refused.contains(&f.fingerprint)
+            open(f)
+                && f.fix
+                    .as_ref()
+                    .is_some_and(|x| x.applicability == Applicability::Safe)
         });
         let mut by_file: BTreeMap<u32, Vec<(&Fix, &str)>> = BTreeMap::new();
-        for f in &report.findings {
+        for f in report.findings.iter().filter(|f| open(f)) {
             if let Some(fix) = &f.fix
                 && (fix.applicability == Applicability::Safe || unsafe_fixes && !safe_left)
-                && !refused.contains(&f.fingerprint)
                 && let Some(e) = fix.edits.first()
             {
                 by_file
@@ -96,7 +95,7 @@ pub fn fix(paths: &[PathBuf], config: &Config, unsafe_fixes: bool) -> Result<Fix
                     .push((fix, f.fingerprint.as_str()));
             }
         }
-        let mut changed_any = false;
+        let mut changed = false;
         for (file, fixes) in by_file {
             let Some(Some(path)) = canonical.get(file as usize) else {
                 continue;
@@ -111,34 +110,59 @@ pub fn fix(paths: &[PathBuf], config: &Config, unsafe_fixes: bool) -> Result<Fix
                 .filter(|(f, _)| taken.iter().any(|t| std::ptr::eq(*t, *f)))
                 .map(|(_, p)| p.to_string())
                 .collect();
-            if new == text {
-                refused.extend(prints);
+            if new == text || !parses(&source.path, &new) {
+                self.refused.extend(prints);
                 continue;
             }
-            if !parses(&source.path, &new) {
-                refused.extend(prints);
-                continue;
-            }
-            originals
+            self.originals
                 .entry(path.clone())
                 .or_insert_with(|| (source.display.clone(), text.to_string()));
-            last_round.insert(path.clone(), (text.to_string(), prints));
-            texts.insert(path.clone(), new);
-            applied += taken.len();
-            changed_any = true;
+            self.applied += prints.len();
+            self.last_round
+                .insert(path.clone(), (text.to_string(), prints));
+            self.texts.insert(path.clone(), new);
+            changed = true;
         }
-        if !changed_any {
-            return Ok(finish(report, texts, originals, applied));
-        }
+        changed
     }
 }
 
-fn finish(
-    report: Report,
-    texts: HashMap<PathBuf, String>,
-    originals: BTreeMap<PathBuf, (String, String)>,
-    applied: usize,
-) -> Fixed {
+/// Scans and fixes in memory; nothing is written.
+pub fn fix(paths: &[PathBuf], config: &Config, unsafe_fixes: bool) -> Result<Fixed, String> {
+    let roots = crate::fs::Roots::new(paths, config.allow_outside_root);
+    let mut state = State::default();
+    let mut invalid_first: Option<HashMap<PathBuf, usize>> = None;
+    let mut rounds = 0;
+    loop {
+        let mut cfg = config.clone();
+        cfg.overlay = (!state.texts.is_empty()).then(|| Arc::new(state.texts.clone()));
+        let report = crate::scan(paths, &cfg)?;
+        let canonical: Vec<Option<PathBuf>> = report
+            .sources
+            .files
+            .iter()
+            .map(|f| roots.admit(&f.path).ok())
+            .collect();
+        let invalid = invalid_counts(&report, &canonical);
+        let first = invalid_first.get_or_insert_with(|| invalid.clone());
+        // A round that made a policy invalid is undone, and scanned again.
+        if state.undo_harm(&invalid, first) {
+            continue;
+        }
+        if rounds == MAX_ROUNDS || !state.round(&report, &canonical, unsafe_fixes) {
+            return Ok(finish(report, state));
+        }
+        rounds += 1;
+    }
+}
+
+fn finish(report: Report, state: State) -> Fixed {
+    let State {
+        texts,
+        originals,
+        applied,
+        ..
+    } = state;
     let changed = originals
         .into_iter()
         .filter_map(|(path, (display, before))| {
