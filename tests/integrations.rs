@@ -353,9 +353,9 @@ const NO_ACL: &str = r#"{
 }
 "#;
 
-/// Both hooks under the real pre-commit, in one environment (pre-commit builds the hook's
-/// Rust environment once per run): `trailguard` fails on a defect and names it,
-/// `trailguard-fix` repairs what a safe fix can, and the repaired file passes both.
+/// Both hooks under the real pre-commit, at the committed HEAD (commit before running it
+/// locally): `trailguard` fails on a defect and names it, `trailguard-fix` repairs what a safe
+/// fix can, and the repaired file passes both.
 #[test]
 #[ignore = "needs pre-commit (pip install pre-commit==4.7.0); .ci/run installs it and runs this with --include-ignored"]
 fn pre_commit_hooks_run_for_real() {
@@ -373,10 +373,18 @@ fn pre_commit_hooks_run_for_real() {
     fs::write(d.join("README.md"), "x\n").unwrap();
     git(d, &["add", "README.md"]);
     git(d, &["commit", "-q", "-m", "init"]);
+    // The committed tree (what CI checks out): with `--ref`, pre-commit builds the hooks'
+    // environment once and reuses it, instead of a shadow copy with a fresh build per run.
+    let head = Process::new("git")
+        .current_dir(repo_root())
+        .args(["rev-parse", "HEAD"])
+        .output()
+        .unwrap();
+    let head = String::from_utf8(head.stdout).unwrap().trim().to_string();
     let run = || {
         let out = Process::new("pre-commit")
             .current_dir(d)
-            .args(["try-repo", repo_root().to_str().unwrap()])
+            .args(["try-repo", "--ref", &head, repo_root().to_str().unwrap()])
             .output()
             .unwrap();
         let log = format!(
