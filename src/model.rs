@@ -62,6 +62,76 @@ pub struct Bucket {
     pub name: Text,
     /// Object Ownership is `BucketOwnerEnforced`.
     pub owner_enforced: Truth,
+    /// Where the scan sets Object Ownership to `BucketOwnerEnforced`.
+    pub enforced_at: Option<Span>,
+    /// The default encryption is SSE-KMS (`aws:kms`, `aws:kms:dsse`), where it is set.
+    pub kms_default: Option<(Truth, Span)>,
+    /// The bucket's ACL grants the S3 LogDelivery group (`log-delivery-write`).
+    pub log_delivery_acl: Truth,
+}
+
+impl Bucket {
+    pub fn new(address: String, span: Span, name: Text, owner_enforced: Truth) -> Bucket {
+        Bucket {
+            address,
+            span,
+            name,
+            owner_enforced,
+            enforced_at: None,
+            kms_default: None,
+            log_delivery_acl: Truth::No,
+        }
+    }
+}
+
+/// What delivers logs to a bucket, besides CloudTrail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SourceKind {
+    /// AWS Config's delivery channel.
+    Config,
+    /// Application Load Balancer access logs.
+    Alb,
+    /// Classic Load Balancer access logs.
+    ClassicElb,
+    /// Network Load Balancer access logs.
+    Nlb,
+    /// VPC Flow Logs to S3.
+    FlowLogs,
+    /// S3 server access logs.
+    S3AccessLogs,
+    /// Redshift audit logs.
+    Redshift,
+    /// CloudFront standard (legacy) logging.
+    CloudFront,
+}
+
+impl SourceKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            SourceKind::Config => "AWS Config delivery channel",
+            SourceKind::Alb => "Application Load Balancer access logs",
+            SourceKind::ClassicElb => "Classic Load Balancer access logs",
+            SourceKind::Nlb => "Network Load Balancer access logs",
+            SourceKind::FlowLogs => "VPC Flow Logs",
+            SourceKind::S3AccessLogs => "S3 server access logs",
+            SourceKind::Redshift => "Redshift audit logs",
+            SourceKind::CloudFront => "CloudFront standard logging",
+        }
+    }
+}
+
+/// A log source: a resource in the scan that delivers logs to a bucket.
+#[derive(Clone, Debug)]
+pub struct LogSource {
+    pub kind: SourceKind,
+    pub address: String,
+    pub span: Span,
+    /// The bucket's name.
+    pub bucket: Text,
+    /// The prefix of the keys it writes (empty when none).
+    pub prefix: Text,
+    /// The deploy-time condition the source exists under.
+    pub guard: crate::guard::Guard,
 }
 
 /// A KMS key defined in the scan.
@@ -131,8 +201,15 @@ pub struct Model {
     pub notices: Vec<Notice>,
     /// KMS aliases to attach to keys: alias name, alias ARN, target key reference.
     pub key_aliases: Vec<(Text, Text, Text)>,
-    /// Object Ownership settings: bucket reference and whether it is BucketOwnerEnforced.
-    pub ownership: Vec<(Text, Truth)>,
+    /// Object Ownership settings: bucket reference, whether it is BucketOwnerEnforced, and
+    /// where that is written.
+    pub ownership: Vec<(Text, Truth, Span)>,
+    /// Default encryption settings: bucket reference, whether it is SSE-KMS, where.
+    pub encryption: Vec<(Text, Truth, Span)>,
+    /// Bucket ACL settings: bucket reference and whether it grants the LogDelivery group.
+    pub acls: Vec<(Text, Truth)>,
+    /// Log sources other than trails.
+    pub sources: Vec<LogSource>,
     /// Values handed to code the scan cannot see (a registry or git module, a nested stack):
     /// it may attach a bucket policy to any bucket they name.
     pub opaque: Vec<Text>,
@@ -150,6 +227,9 @@ impl Model {
             && self.notices.is_empty()
             && self.key_aliases.is_empty()
             && self.ownership.is_empty()
+            && self.encryption.is_empty()
+            && self.acls.is_empty()
+            && self.sources.is_empty()
             && self.opaque.is_empty()
     }
 
@@ -168,6 +248,9 @@ impl Model {
         self.notices.extend(other.notices);
         self.key_aliases.extend(other.key_aliases);
         self.ownership.extend(other.ownership);
+        self.encryption.extend(other.encryption);
+        self.acls.extend(other.acls);
+        self.sources.extend(other.sources);
         self.opaque.extend(other.opaque);
     }
 
@@ -203,9 +286,28 @@ impl Model {
         for (i, b) in self.buckets.iter().enumerate() {
             by_name.entry(b.name.clone()).or_default().push(i);
         }
-        for (bucket, enforced) in std::mem::take(&mut self.ownership) {
+        for (bucket, enforced, at) in std::mem::take(&mut self.ownership) {
             for &i in by_name.get(&bucket).into_iter().flatten() {
-                self.buckets[i].owner_enforced = self.buckets[i].owner_enforced.or(enforced);
+                let b = &mut self.buckets[i];
+                b.owner_enforced = b.owner_enforced.or(enforced);
+                if enforced.is_yes() {
+                    b.enforced_at.get_or_insert(at);
+                }
+            }
+        }
+        for (bucket, kms, at) in std::mem::take(&mut self.encryption) {
+            for &i in by_name.get(&bucket).into_iter().flatten() {
+                let b = &mut self.buckets[i];
+                b.kms_default = Some(match b.kms_default {
+                    Some((k, first)) => (k.or(kms), if k.is_yes() { first } else { at }),
+                    None => (kms, at),
+                });
+            }
+        }
+        for (bucket, grants) in std::mem::take(&mut self.acls) {
+            for &i in by_name.get(&bucket).into_iter().flatten() {
+                let b = &mut self.buckets[i];
+                b.log_delivery_acl = b.log_delivery_acl.or(grants);
             }
         }
     }

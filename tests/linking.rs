@@ -126,12 +126,12 @@ fn a_trail_bucket_without_policy_is_tg011_unless_a_policy_might_be_for_it() {
     let mut m = Model::default();
     m.trails
         .push(trail("orphan-logs", "", "111111111111", false));
-    m.buckets.push(Bucket {
-        address: "aws_s3_bucket.orphan".into(),
-        span: Span::new(9, 40, 50),
-        name: Text::lit("orphan-logs"),
-        owner_enforced: Truth::No,
-    });
+    m.buckets.push(Bucket::new(
+        "aws_s3_bucket.orphan".into(),
+        Span::new(9, 40, 50),
+        Text::lit("orphan-logs"),
+        Truth::No,
+    ));
     let f = run(&m);
     assert_eq!(ids(&f), ["TG011"]);
     assert_eq!(f[0].span, Span::new(9, 20, 30));
@@ -147,12 +147,12 @@ fn a_trail_bucket_without_policy_is_tg011_unless_a_policy_might_be_for_it() {
     unknown
         .trails
         .push(trail("orphan-logs", "", "111111111111", false));
-    unknown.buckets.push(Bucket {
-        address: "aws_s3_bucket.orphan".into(),
-        span: Span::new(9, 40, 50),
-        name: Text::lit("orphan-logs"),
-        owner_enforced: Truth::No,
-    });
+    unknown.buckets.push(Bucket::new(
+        "aws_s3_bucket.orphan".into(),
+        Span::new(9, 40, 50),
+        Text::lit("orphan-logs"),
+        Truth::No,
+    ));
     assert!(!ids(&run(&unknown)).contains(&"TG011"));
 }
 
@@ -162,12 +162,12 @@ fn bucket_owner_enforced_exempts_tg004() {
     let mut m = policy_model(0, &no_acl);
     m.trails.push(trail("logs", "audit", "111111111111", false));
     assert_eq!(ids(&run(&m)), ["TG004"]);
-    m.buckets.push(Bucket {
-        address: "aws_s3_bucket.logs".into(),
-        span: Span::new(9, 40, 50),
-        name: Text::lit("logs"),
-        owner_enforced: Truth::Yes,
-    });
+    m.buckets.push(Bucket::new(
+        "aws_s3_bucket.logs".into(),
+        Span::new(9, 40, 50),
+        Text::lit("logs"),
+        Truth::Yes,
+    ));
     assert!(run(&m).is_empty());
 }
 

@@ -141,12 +141,12 @@ pub fn read(model: &mut Model, file: FileId, text: &str, root: &Node) {
                 let name = get("bucket")
                     .map(|(t, _)| t)
                     .unwrap_or_else(|| sym(Kind::Bucket, format!("{}.bucket", r.address)));
-                model.buckets.push(Bucket {
-                    address: r.address.clone(),
+                model.buckets.push(Bucket::new(
+                    r.address.clone(),
                     span,
-                    name: name.clone(),
-                    owner_enforced: Truth::No,
-                });
+                    name.clone(),
+                    Truth::No,
+                ));
                 policy(model, PolicyKind::Bucket, Some(name), None, None);
             }
             "aws_s3_bucket_policy" => {
@@ -167,7 +167,7 @@ pub fn read(model: &mut Model, file: FileId, text: &str, root: &Node) {
                     })
                     .map(|(t, _)| Truth::from_bool(t.as_str() == Some("BucketOwnerEnforced")))
                     .unwrap_or(Truth::Unknown);
-                model.ownership.push((bucket, enforced));
+                model.ownership.push((bucket, enforced, span));
             }
             "aws_kms_key" => {
                 let id = get("key_id")

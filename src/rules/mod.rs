@@ -19,6 +19,8 @@ mod tg010_public_log_write;
 mod tg011_log_bucket_policy_missing;
 mod tg012_invalid_policy_document;
 mod tg013_kms_encryption_context_missing;
+mod tg102_log_bucket_encryption_unsupported;
+mod tg105_log_bucket_acl_disabled;
 
 pub use tg000_unused_suppression::META as TG000;
 pub use tg012_invalid_policy_document::META as TG012;
@@ -93,6 +95,14 @@ pub static ALL: &[(&RuleMeta, Option<Check>)] = &[
     (
         &tg013_kms_encryption_context_missing::META,
         Some(tg013_kms_encryption_context_missing::check),
+    ),
+    (
+        &tg102_log_bucket_encryption_unsupported::META,
+        Some(tg102_log_bucket_encryption_unsupported::check),
+    ),
+    (
+        &tg105_log_bucket_acl_disabled::META,
+        Some(tg105_log_bucket_acl_disabled::check),
     ),
 ];
 
@@ -207,4 +217,16 @@ pub(crate) fn map(members: Vec<(&str, crate::fix::V)>) -> crate::fix::V {
             .map(|(k, v)| (k.to_string(), v))
             .collect(),
     )
+}
+
+/// The scan's buckets by name (certainly equal names are equal values: found by hash).
+pub(crate) fn buckets_by_name(
+    model: &crate::model::Model,
+) -> std::collections::HashMap<&crate::value::Text, Vec<&crate::model::Bucket>> {
+    let mut by: std::collections::HashMap<&crate::value::Text, Vec<&crate::model::Bucket>> =
+        std::collections::HashMap::new();
+    for b in &model.buckets {
+        by.entry(&b.name).or_default().push(b);
+    }
+    by
 }

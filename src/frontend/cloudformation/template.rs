@@ -9,6 +9,9 @@ use crate::aws::Truth;
 use crate::aws::cloudtrail::trail_arn;
 use crate::aws::legacy_accounts::is_legacy_account_id;
 use crate::guard::{Formula, Guard, Kept};
+
+#[path = "logs.rs"]
+mod logs;
 use crate::model::{Bucket, Key, Model, Policy, Suppression, Trail};
 use crate::policy::{Document, PolicyKind, read_document};
 use crate::source::{FileId, SourceFile, Span};
@@ -240,6 +243,11 @@ impl<'a> Cx<'a> {
                 t.push_text(&self.pseudo("AWS::Partition").expect("pseudo"));
                 t.push_str(":s3:::");
                 t.push_text(&self.bucket_name(r));
+                t
+            }
+            ("AWS::S3::Bucket", "DomainName") => {
+                let mut t = self.bucket_name(r);
+                t.push_str(".s3.amazonaws.com");
                 t
             }
             ("AWS::KMS::Key", "Arn") => self.key_arn(r),
@@ -677,28 +685,10 @@ pub fn read(file: FileId, source: &SourceFile, root: &Node, json: bool) -> Model
         match Cx::rtype(r).as_str() {
             "AWS::S3::Bucket" => {
                 let name = cx.bucket_name(r);
-                let enforced = cx
-                    .prop(r, "OwnershipControls")
-                    .and_then(|oc| oc.get("Rules").map(|e| e.value.clone()))
-                    .map(|rules| match &rules.kind {
-                        NodeKind::List(l) => Truth::any(l.iter().map(|x| {
-                            match x.get("ObjectOwnership").and_then(|e| e.value.scalar_text()) {
-                                Some(t) => match t.as_str() {
-                                    Some(s) => Truth::from_bool(s == "BucketOwnerEnforced"),
-                                    None => Truth::Unknown,
-                                },
-                                None => Truth::No,
-                            }
-                        })),
-                        _ => Truth::Unknown,
-                    })
-                    .unwrap_or(Truth::No);
-                m.buckets.push(Bucket {
-                    address: addr,
-                    span,
-                    name,
-                    owner_enforced: enforced,
-                });
+                // Settings (Object Ownership among them) are resolved onto the bucket with the
+                // model.
+                cx.bucket_settings(&mut m, r, &name, &guard);
+                m.buckets.push(Bucket::new(addr, span, name, Truth::No));
             }
             "AWS::S3::BucketPolicy" => {
                 let bucket = cx.prop_text(r, "Bucket");
@@ -801,7 +791,9 @@ pub fn read(file: FileId, source: &SourceFile, root: &Node, json: bool) -> Model
                     guard: guard.clone(),
                 });
             }
-            _ => {}
+            _ => {
+                cx.log_source(&mut m, r, span, &guard);
+            }
         }
         // Metadata suppressions cover the whole resource.
         if let Some(md) = r.value.get("Metadata")

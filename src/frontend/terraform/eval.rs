@@ -22,6 +22,9 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
+#[path = "logs.rs"]
+mod logs;
+
 /// How deep references may chain (locals through locals through outputs …).
 const MAX_DEPTH: usize = 64;
 /// How deep local modules may nest.
@@ -976,6 +979,11 @@ impl<'w> Instance<'w> {
         let b = block.map(|(b, _)| b);
         let t = match (ty, attr) {
             ("aws_s3_bucket", "id" | "bucket") => self.bucket_name(name),
+            ("aws_s3_bucket", "bucket_domain_name") => {
+                let mut t = self.bucket_name(name);
+                t.push_str(".s3.amazonaws.com");
+                t
+            }
             ("aws_s3_bucket", "arn") => {
                 let mut t = Text::lit("arn:");
                 t.push_text(&self.partition(b));
@@ -1776,12 +1784,9 @@ impl<'w> Instance<'w> {
         match ty {
             "aws_s3_bucket" => {
                 let bucket = self.bucket_name(name);
-                m.buckets.push(Bucket {
-                    address: addr.clone(),
-                    span,
-                    name: bucket.clone(),
-                    owner_enforced: Truth::No,
-                });
+                m.buckets
+                    .push(Bucket::new(addr.clone(), span, bucket.clone(), Truth::No));
+                self.inline_bucket_settings(m, name, b, file);
                 self.push_policy(
                     m,
                     b,
@@ -1817,16 +1822,22 @@ impl<'w> Instance<'w> {
                     return;
                 };
                 let mut t = Truth::No;
+                let mut at = span;
                 for r in b.body.blocks().filter(|r| r.ident.as_str() == "rule") {
-                    if let Some(v) = self.block_attr(r, file, "object_ownership") {
-                        t = t.or(match known_str(&v).as_deref() {
+                    if let Some(a) = r.body.get_attribute("object_ownership") {
+                        let v = self.eval(&a.value, file, &Scope::default());
+                        let this = match known_str(&v).as_deref() {
                             Some("BucketOwnerEnforced") => Truth::Yes,
                             Some(_) => Truth::No,
                             None => Truth::Unknown,
-                        });
+                        };
+                        if this.is_yes() {
+                            at = span_of(file, a.value.span());
+                        }
+                        t = t.or(this);
                     }
                 }
-                m.ownership.push((bucket, t));
+                m.ownership.push((bucket, t, at));
             }
             "aws_kms_key" => {
                 let idx = m.keys.len();
@@ -1931,7 +1942,9 @@ impl<'w> Instance<'w> {
                     guard: self.resource_guard(b, file),
                 });
             }
-            _ => {}
+            _ => {
+                self.build_log_resource(m, ty, name, b, file);
+            }
         }
     }
 }

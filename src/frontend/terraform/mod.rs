@@ -76,12 +76,19 @@ fn too_deep(text: &str) -> Option<usize> {
 /// Whether a file can matter: it names a resource or data source the rules read, or calls a
 /// local module (whose files may). A cheap byte search, before any parsing.
 pub fn worth_parsing(text: &str) -> bool {
-    const WORDS: [&str; 5] = [
+    const WORDS: [&str; 11] = [
         "aws_s3_bucket",
         "aws_kms_",
         "aws_cloudtrail",
         "aws_iam_policy_document",
         "aws_organizations_organization",
+        // Log sources (TG100–TG105).
+        "aws_lb\"",
+        "aws_alb\"",
+        "aws_elb\"",
+        "aws_cloudfront_distribution",
+        "aws_config_delivery_channel",
+        "aws_flow_log",
     ];
     WORDS.iter().any(|w| text.contains(w))
         || (text.contains("module") && (text.contains("\"./") || text.contains("\"../")))

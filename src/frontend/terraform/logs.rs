@@ -1,0 +1,200 @@
+//! Terraform resources that deliver logs to a bucket (the log sources of TG100–TG105) and the
+//! bucket settings those rules read: default encryption, Object Ownership, the LogDelivery ACL.
+
+use super::*;
+use crate::aws::s3::{bucket_of_arn, bucket_of_domain};
+use crate::model::{LogSource, SourceKind};
+
+impl Instance<'_> {
+    /// Reads a log source or a bucket setting; whether `ty` was one.
+    pub(super) fn build_log_resource(
+        &self,
+        m: &mut Model,
+        ty: &str,
+        name: &str,
+        b: &Block,
+        file: FileId,
+    ) -> bool {
+        let addr = self.address(ty, name);
+        let span = span_of(file, b.span());
+        let source = |kind: SourceKind, bucket: Text, prefix: Option<Text>| LogSource {
+            kind,
+            address: addr.clone(),
+            span,
+            bucket,
+            prefix: prefix.unwrap_or_default(),
+            guard: self.resource_guard(b, file),
+        };
+        match ty {
+            "aws_lb" | "aws_alb" | "aws_elb" => {
+                let Some(logs) = b.body.blocks().find(|x| x.ident.as_str() == "access_logs") else {
+                    return true;
+                };
+                // `aws_lb`'s access logs are off unless enabled; `aws_elb`'s are on.
+                let enabled = match self.block_attr(logs, file, "enabled") {
+                    Some(v) => truth_of(&v),
+                    None => Truth::from_bool(ty == "aws_elb"),
+                };
+                let kind = if ty == "aws_elb" {
+                    Some(SourceKind::ClassicElb)
+                } else {
+                    match self.block_attr(b, file, "load_balancer_type") {
+                        None => Some(SourceKind::Alb),
+                        Some(v) => match known_str(&v).as_deref() {
+                            Some("application") => Some(SourceKind::Alb),
+                            Some("network") => Some(SourceKind::Nlb),
+                            _ => None,
+                        },
+                    }
+                };
+                let prefix_attr = if ty == "aws_elb" {
+                    "bucket_prefix"
+                } else {
+                    "prefix"
+                };
+                if let (true, Some(kind), Some(bucket)) =
+                    (enabled.is_yes(), kind, self.attr_text(logs, file, "bucket"))
+                {
+                    let prefix = self.attr_text(logs, file, prefix_attr);
+                    m.sources.push(source(kind, bucket, prefix));
+                }
+            }
+            "aws_s3_bucket_logging" => {
+                if let Some(target) = self.attr_text(b, file, "target_bucket") {
+                    let prefix = self.attr_text(b, file, "target_prefix");
+                    m.sources
+                        .push(source(SourceKind::S3AccessLogs, target, prefix));
+                }
+            }
+            "aws_redshift_logging" => {
+                let to_s3 = match self.block_attr(b, file, "log_destination_type") {
+                    None => Truth::Yes,
+                    Some(v) => Truth::from_bool(known_str(&v).as_deref() == Some("s3"))
+                        .and(Truth::from_bool(known_str(&v).is_some())),
+                };
+                if let (true, Some(bucket)) =
+                    (to_s3.is_yes(), self.attr_text(b, file, "bucket_name"))
+                {
+                    let prefix = self.attr_text(b, file, "s3_key_prefix");
+                    m.sources.push(source(SourceKind::Redshift, bucket, prefix));
+                }
+            }
+            "aws_cloudfront_distribution" => {
+                let Some(logs) = b
+                    .body
+                    .blocks()
+                    .find(|x| x.ident.as_str() == "logging_config")
+                else {
+                    return true;
+                };
+                if let Some(domain) = self.attr_text(logs, file, "bucket")
+                    && let Some(bucket) = bucket_of_domain(&domain)
+                {
+                    let prefix = self.attr_text(logs, file, "prefix");
+                    m.sources
+                        .push(source(SourceKind::CloudFront, bucket, prefix));
+                }
+            }
+            "aws_config_delivery_channel" => {
+                if let Some(bucket) = self.attr_text(b, file, "s3_bucket_name") {
+                    let prefix = self.attr_text(b, file, "s3_key_prefix");
+                    m.sources.push(source(SourceKind::Config, bucket, prefix));
+                }
+            }
+            "aws_flow_log" => {
+                let s3 = self
+                    .block_attr(b, file, "log_destination_type")
+                    .and_then(|v| known_str(&v));
+                if s3.as_deref() == Some("s3")
+                    && let Some(dest) = self.attr_text(b, file, "log_destination")
+                    && let Some((bucket, prefix)) = bucket_of_arn(&dest)
+                {
+                    m.sources
+                        .push(source(SourceKind::FlowLogs, bucket, Some(prefix)));
+                }
+            }
+            "aws_s3_bucket_server_side_encryption_configuration" => {
+                if let Some(bucket) = self.attr_text(b, file, "bucket") {
+                    self.encryption_rules(m, bucket, b, file);
+                }
+            }
+            "aws_s3_bucket_acl" => {
+                if let (Some(bucket), Some(acl)) = (
+                    self.attr_text(b, file, "bucket"),
+                    self.block_attr(b, file, "acl"),
+                ) {
+                    m.acls.push((bucket, log_delivery(&acl)));
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// The settings an `aws_s3_bucket` block holds in-line: `server_side_encryption_configuration`,
+    /// `acl`, `logging`.
+    pub(super) fn inline_bucket_settings(
+        &self,
+        m: &mut Model,
+        name: &str,
+        b: &Block,
+        file: FileId,
+    ) {
+        let bucket = self.bucket_name(name);
+        if let Some(sse) = b
+            .body
+            .blocks()
+            .find(|x| x.ident.as_str() == "server_side_encryption_configuration")
+        {
+            self.encryption_rules(m, bucket.clone(), sse, file);
+        }
+        if let Some(acl) = self.block_attr(b, file, "acl") {
+            m.acls.push((bucket, log_delivery(&acl)));
+        }
+        if let Some(logs) = b.body.blocks().find(|x| x.ident.as_str() == "logging")
+            && let Some(target) = self.attr_text(logs, file, "target_bucket")
+        {
+            m.sources.push(LogSource {
+                kind: SourceKind::S3AccessLogs,
+                address: self.address("aws_s3_bucket", name),
+                span: span_of(file, logs.span()),
+                bucket: target,
+                prefix: self
+                    .attr_text(logs, file, "target_prefix")
+                    .unwrap_or_default(),
+                guard: self.resource_guard(b, file),
+            });
+        }
+    }
+
+    /// `rule { apply_server_side_encryption_by_default { sse_algorithm } }`.
+    fn encryption_rules(&self, m: &mut Model, bucket: Text, b: &Block, file: FileId) {
+        for rule in b.body.blocks().filter(|x| x.ident.as_str() == "rule") {
+            for d in rule
+                .body
+                .blocks()
+                .filter(|x| x.ident.as_str() == "apply_server_side_encryption_by_default")
+            {
+                if let Some(a) = d.body.get_attribute("sse_algorithm") {
+                    let v = self.eval(&a.value, file, &Scope::default());
+                    let kms = match known_str(&v).as_deref() {
+                        Some("aws:kms" | "aws:kms:dsse") => Truth::Yes,
+                        Some(_) => Truth::No,
+                        None => Truth::Unknown,
+                    };
+                    m.encryption
+                        .push((bucket.clone(), kms, span_of(file, a.value.span())));
+                }
+            }
+        }
+    }
+}
+
+/// Whether a canned ACL value grants the LogDelivery group.
+fn log_delivery(acl: &Node) -> Truth {
+    match known_str(acl).as_deref() {
+        Some("log-delivery-write") => Truth::Yes,
+        Some(_) => Truth::No,
+        None => Truth::Unknown,
+    }
+}

@@ -1,0 +1,60 @@
+//! TG102 log-bucket-encryption-unsupported: a bucket whose default encryption is SSE-KMS receives
+//! ALB/Classic Load Balancer access logs, S3 server access logs or Redshift audit logs, which
+//! are written with SSE-S3 only (logdelivery.md §2a, §4, §6).
+
+use super::RuleMeta;
+use crate::link::Analysis;
+use crate::model::SourceKind;
+use crate::report::{Finding, Level};
+
+pub static META: RuleMeta = RuleMeta {
+    id: "TG102",
+    name: "log-bucket-encryption-unsupported",
+    level: Level::Error,
+    summary: "A bucket whose default encryption is SSE-KMS receives load balancer access logs, S3 server access logs or Redshift audit logs, which support SSE-S3 only.",
+    security_severity: "7.5",
+    tags: &["availability", "logging", "s3", "kms"],
+};
+
+/// Sources that write with SSE-S3 only.
+fn sse_s3_only(kind: SourceKind) -> bool {
+    matches!(
+        kind,
+        SourceKind::Alb | SourceKind::ClassicElb | SourceKind::S3AccessLogs | SourceKind::Redshift
+    )
+}
+
+pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
+    if !a.first {
+        return;
+    }
+    let buckets = super::buckets_by_name(a.model);
+    let mut seen = std::collections::HashSet::new();
+    for s in a.model.sources.iter().filter(|s| sse_s3_only(s.kind)) {
+        for b in buckets.get(&s.bucket).into_iter().flatten() {
+            let Some((kms, at)) = b.kms_default else {
+                continue;
+            };
+            if !kms.is_yes() || !seen.insert((at, s.kind)) {
+                continue;
+            }
+            out.push(
+                Finding::new(
+                    &META,
+                    at,
+                    format!(
+                        "bucket {}'s default encryption is SSE-KMS, but {} are written with SSE-S3 only, so their delivery fails",
+                        b.address,
+                        s.kind.describe()
+                    ),
+                )
+                .at(b.address.clone())
+                .related(
+                    s.span,
+                    format!("{} delivers its {} here", s.address, s.kind.describe()),
+                )
+                .hint("use SSE-S3 (AES256) default encryption on this bucket, or send these logs to a bucket of their own"),
+            );
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! TG105 log-bucket-acl-disabled: a source that needs the bucket's ACLs — CloudFront standard
+//! (legacy) logging, or S3 server access logging through the LogDelivery group's ACL — targets a
+//! bucket whose Object Ownership is BucketOwnerEnforced, which disables ACLs
+//! (logdelivery.md §4, §5).
+
+use super::RuleMeta;
+use crate::link::Analysis;
+use crate::model::SourceKind;
+use crate::report::{Finding, Level};
+
+pub static META: RuleMeta = RuleMeta {
+    id: "TG105",
+    name: "log-bucket-acl-disabled",
+    level: Level::Error,
+    summary: "CloudFront standard logging, or S3 server access logging through the LogDelivery ACL, targets a bucket whose Object Ownership (BucketOwnerEnforced) disables ACLs.",
+    security_severity: "7.5",
+    tags: &["availability", "logging", "s3"],
+};
+
+pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
+    if !a.first {
+        return;
+    }
+    let buckets = super::buckets_by_name(a.model);
+    let mut seen = std::collections::HashSet::new();
+    for s in &a.model.sources {
+        for b in buckets.get(&s.bucket).into_iter().flatten() {
+            let needs_acl = match s.kind {
+                SourceKind::CloudFront => true,
+                SourceKind::S3AccessLogs => b.log_delivery_acl.is_yes(),
+                _ => false,
+            };
+            let Some(at) = b
+                .enforced_at
+                .filter(|_| needs_acl && b.owner_enforced.is_yes())
+            else {
+                continue;
+            };
+            if !seen.insert((at, s.kind)) {
+                continue;
+            }
+            let how = if s.kind == SourceKind::CloudFront {
+                "CloudFront standard logging writes through the bucket's ACL"
+            } else {
+                "S3 server access logging is granted here by the LogDelivery group's ACL"
+            };
+            out.push(
+                Finding::new(
+                    &META,
+                    at,
+                    format!(
+                        "bucket {}'s Object Ownership is BucketOwnerEnforced, which disables ACLs, but {how}: delivery fails",
+                        b.address
+                    ),
+                )
+                .at(b.address.clone())
+                .related(
+                    s.span,
+                    format!("{} delivers its {} here", s.address, s.kind.describe()),
+                )
+                .hint(if s.kind == SourceKind::CloudFront {
+                    "use ObjectWriter or BucketOwnerPreferred ownership on this bucket, or CloudFront's v2 logging (CloudWatch vended logs)"
+                } else {
+                    "grant logging.s3.amazonaws.com s3:PutObject in the bucket policy instead of the LogDelivery ACL"
+                }),
+            );
+        }
+    }
+}
