@@ -6,6 +6,7 @@ pub mod cloudtrail;
 pub mod conditions;
 pub mod glob;
 pub mod legacy_accounts;
+pub mod logdelivery;
 pub mod s3;
 pub mod truth;
 

@@ -20,6 +20,7 @@ mod tg011_log_bucket_policy_missing;
 mod tg012_invalid_policy_document;
 mod tg013_kms_encryption_context_missing;
 mod tg102_log_bucket_encryption_unsupported;
+mod tg104_log_delivery_source_condition_missing;
 mod tg105_log_bucket_acl_disabled;
 
 pub use tg000_unused_suppression::META as TG000;
@@ -99,6 +100,10 @@ pub static ALL: &[(&RuleMeta, Option<Check>)] = &[
     (
         &tg102_log_bucket_encryption_unsupported::META,
         Some(tg102_log_bucket_encryption_unsupported::check),
+    ),
+    (
+        &tg104_log_delivery_source_condition_missing::META,
+        Some(tg104_log_delivery_source_condition_missing::check),
     ),
     (
         &tg105_log_bucket_acl_disabled::META,
