@@ -130,6 +130,9 @@ pub struct LogSource {
     pub bucket: Text,
     /// The prefix of the keys it writes (empty when none).
     pub prefix: Text,
+    /// The account it delivers from, and its partition.
+    pub account: Text,
+    pub partition: Text,
     /// The deploy-time condition the source exists under.
     pub guard: crate::guard::Guard,
 }

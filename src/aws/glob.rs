@@ -58,6 +58,18 @@ pub fn tokens(text: &Text, wildcards: bool) -> Vec<Tok> {
 }
 
 /// Tokens of a plain string (no wildcards).
+/// Tokens as messages show them (symbols as `${NAME}`).
+pub fn shown(toks: &[Tok]) -> String {
+    toks.iter()
+        .map(|t| match t {
+            Tok::Ch(c) => c.to_string(),
+            Tok::Star => "*".into(),
+            Tok::Quest => "?".into(),
+            Tok::Sym(s) => s.shown(),
+        })
+        .collect()
+}
+
 /// The text tokens stand for (`*` and `?` as the characters).
 pub fn text_of(toks: &[Tok]) -> Text {
     let mut t = Text::default();

@@ -34,3 +34,106 @@ pub fn names_service(p: &PrincipalElement, service: &str) -> Truth {
         }
     }))
 }
+
+/// One row of data/elb-accounts.tsv.
+#[derive(Debug, Clone)]
+pub struct ElbRegion {
+    pub partition: &'static str,
+    pub region: &'static str,
+    /// The legacy ELB account, or `None` where only the service principal writes.
+    pub account: Option<&'static str>,
+    /// AWS documentation says so ([V]), rather than public code only ([I]).
+    pub verified: bool,
+}
+
+static ELB_TEXT: &str = include_str!("../../data/elb-accounts.tsv");
+
+pub fn elb_regions() -> &'static [ElbRegion] {
+    static TABLE: std::sync::OnceLock<Vec<ElbRegion>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        ELB_TEXT
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .filter_map(|l| {
+                let mut it = l.split('\t');
+                let (partition, region, account, tag) =
+                    (it.next()?, it.next()?, it.next()?, it.next()?);
+                Some(ElbRegion {
+                    partition,
+                    region,
+                    account: (account != "-").then_some(account),
+                    verified: tag.trim() == "V",
+                })
+            })
+            .collect()
+    })
+}
+
+/// Whether a principal value is a legacy ELB account (`arn:PARTITION:iam::ID:root` or a bare
+/// ID); unknown when the value is.
+pub fn is_elb_account(value: &crate::value::Text) -> Truth {
+    let Some(s) = value.as_str() else {
+        return Truth::Unknown;
+    };
+    let id = s
+        .strip_prefix("arn:")
+        .and_then(|r| r.split_once(":iam::"))
+        .and_then(|(_, r)| r.strip_suffix(":root"))
+        .unwrap_or(s);
+    Truth::from_bool(elb_regions().iter().any(|r| r.account == Some(id)))
+}
+
+/// Whether a Principal lets `kind`'s logs be written: its service principal (for ALB and Classic
+/// LB also a legacy ELB account, the Region being unknown), or everyone.
+pub fn principal_writes(p: &PrincipalElement, kind: SourceKind) -> Truth {
+    if p.negated {
+        return Truth::Unknown;
+    }
+    let Some(service) = service_principal(kind) else {
+        return Truth::Unknown;
+    };
+    let elb = matches!(kind, SourceKind::Alb | SourceKind::ClassicElb);
+    Truth::any(p.entries.iter().map(|e| match e.ptype.as_str() {
+        "Service" => match e.item.text.as_str() {
+            Some(s) => Truth::from_bool(s.eq_ignore_ascii_case(service)),
+            None => Truth::Unknown,
+        },
+        "*" => match e.item.text.as_str() {
+            Some("*") => Truth::Yes,
+            Some(_) => Truth::No,
+            None => Truth::Unknown,
+        },
+        "AWS" => match e.item.text.as_str() {
+            Some("*") => Truth::Yes,
+            _ if elb => is_elb_account(&e.item.text),
+            Some(_) => Truth::No,
+            None => Truth::Unknown,
+        },
+        _ => Truth::No,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::Text;
+
+    #[test]
+    fn elb_accounts_are_read_with_their_tags() {
+        let t = elb_regions();
+        let east = t.iter().find(|r| r.region == "us-east-1").unwrap();
+        assert_eq!(east.account, Some("127311923021"));
+        assert!(east.verified);
+        let new = t.iter().find(|r| r.region == "eu-central-2").unwrap();
+        assert_eq!(new.account, None);
+        assert!(
+            !t.iter()
+                .find(|r| r.region == "cn-north-1")
+                .unwrap()
+                .verified
+        );
+        assert!(is_elb_account(&Text::lit("arn:aws:iam::127311923021:root")).is_yes());
+        assert!(is_elb_account(&Text::lit("797873946194")).is_yes());
+        assert!(is_elb_account(&Text::lit("arn:aws:iam::111111111111:root")).is_no());
+    }
+}

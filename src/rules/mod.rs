@@ -19,6 +19,7 @@ mod tg010_public_log_write;
 mod tg011_log_bucket_policy_missing;
 mod tg012_invalid_policy_document;
 mod tg013_kms_encryption_context_missing;
+mod tg100_log_delivery_denied;
 mod tg102_log_bucket_encryption_unsupported;
 mod tg104_log_delivery_source_condition_missing;
 mod tg105_log_bucket_acl_disabled;
@@ -96,6 +97,10 @@ pub static ALL: &[(&RuleMeta, Option<Check>)] = &[
     (
         &tg013_kms_encryption_context_missing::META,
         Some(tg013_kms_encryption_context_missing::check),
+    ),
+    (
+        &tg100_log_delivery_denied::META,
+        Some(tg100_log_delivery_denied::check),
     ),
     (
         &tg102_log_bucket_encryption_unsupported::META,

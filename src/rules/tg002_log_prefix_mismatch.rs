@@ -5,7 +5,7 @@
 use super::RuleMeta;
 use crate::aws::Truth;
 use crate::aws::cloudtrail::{GET_BUCKET_ACL, PUT_OBJECT, TrailRef, bucket_arn_tokens};
-use crate::aws::glob::{MatchOpts, Tok, matches, text_of, tokens};
+use crate::aws::glob::{MatchOpts, Tok, matches, shown, text_of, tokens};
 use crate::fix::{Applicability, Change, Intent};
 use crate::link::{Analysis, PolicyCx, cloudtrail_grants, covers_resource};
 use crate::policy::Statement;
@@ -59,17 +59,6 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn show(toks: &[Tok]) -> String {
-    toks.iter()
-        .map(|t| match t {
-            Tok::Ch(c) => c.to_string(),
-            Tok::Star => "*".into(),
-            Tok::Quest => "?".into(),
-            Tok::Sym(s) => s.shown(),
-        })
-        .collect()
-}
-
 /// The first required resource no grant covers, with the trail that needs it and the grant to
 /// report on. A trail is judged against the grants that can exist together with it.
 fn uncovered<'a>(
@@ -95,7 +84,7 @@ fn uncovered<'a>(
         if action == GET_BUCKET_ACL {
             let subject = bucket_arn_tokens(&t.partition, &p.bucket);
             if covered(&subject).is_no() {
-                return Some((show(&subject), Some(t.clone()), first));
+                return Some((shown(&subject), Some(t.clone()), first));
             }
         } else {
             // The trail's path (account, or organization for an organization trail; either when
@@ -112,7 +101,7 @@ fn uncovered<'a>(
             if let Some(first_path) = per_prefix.first().and_then(|paths| paths.first())
                 && none_covered
             {
-                return Some((show(first_path), Some(t.clone()), first));
+                return Some((shown(first_path), Some(t.clone()), first));
             }
         }
     }

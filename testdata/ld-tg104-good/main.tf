@@ -32,6 +32,16 @@ resource "aws_s3_bucket_policy" "logs" {
     Version = "2012-10-17"
     Statement = [
       {
+        Sid       = "AWSLogDeliveryAclCheck"
+        Effect    = "Allow"
+        Principal = { Service = "delivery.logs.amazonaws.com" }
+        Action    = "s3:GetBucketAcl"
+        Resource  = aws_s3_bucket.logs.arn
+        Condition = {
+          StringEquals = { "aws:SourceAccount" = "111111111111" }
+        }
+      },
+      {
         Sid       = "AWSLogDeliveryWrite"
         Effect    = "Allow"
         Principal = { Service = "delivery.logs.amazonaws.com" }

@@ -88,6 +88,8 @@ impl Cx<'_> {
                 span: lc.span,
                 bucket,
                 prefix,
+                account: self.pseudo("AWS::AccountId").unwrap_or_default(),
+                partition: self.pseudo("AWS::Partition").unwrap_or_default(),
                 guard: guard.clone(),
             });
         }
@@ -102,6 +104,8 @@ impl Cx<'_> {
                 span,
                 bucket,
                 prefix: prefix.unwrap_or_default(),
+                account: self.pseudo("AWS::AccountId").unwrap_or_default(),
+                partition: self.pseudo("AWS::Partition").unwrap_or_default(),
                 guard: guard.clone(),
             });
         };

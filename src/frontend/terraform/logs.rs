@@ -23,6 +23,8 @@ impl Instance<'_> {
             span,
             bucket,
             prefix: prefix.unwrap_or_default(),
+            account: self.account(Some(b)),
+            partition: self.partition(Some(b)),
             guard: self.resource_guard(b, file),
         };
         match ty {
@@ -162,6 +164,8 @@ impl Instance<'_> {
                 prefix: self
                     .attr_text(logs, file, "target_prefix")
                     .unwrap_or_default(),
+                account: self.account(Some(b)),
+                partition: self.partition(Some(b)),
                 guard: self.resource_guard(b, file),
             });
         }

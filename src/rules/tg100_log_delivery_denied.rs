@@ -1,0 +1,169 @@
+//! TG100 log-delivery-denied: a log source in the scan delivers to a bucket whose policy lets it
+//! not perform an action it needs on the path it writes — judged over all the grants together —
+//! or a Deny blocks it. Sources judged: NLB access logs and VPC Flow Logs
+//! (`delivery.logs.amazonaws.com`: `s3:GetBucketAcl` on the bucket, `s3:PutObject` under
+//! `[PREFIX/]AWSLogs/ACCOUNT/`), ALB and Classic LB access logs (the service principal or a
+//! legacy ELB account: `s3:PutObject` under `[PREFIX/]AWSLogs/ACCOUNT/`), S3 server access logs
+//! (`logging.s3.amazonaws.com`: `s3:PutObject` under the target prefix, unless the bucket's
+//! ACL grants the LogDelivery group).
+
+use super::RuleMeta;
+use crate::aws::Truth;
+use crate::aws::cloudtrail::{GET_BUCKET_ACL, PUT_OBJECT, bucket_arn_tokens};
+use crate::aws::glob::{Tok, shown, tokens};
+use crate::aws::logdelivery::principal_writes;
+use crate::link::{Analysis, PolicyCx, covers_action, covers_resource};
+use crate::model::{LogSource, SourceKind};
+use crate::policy::{PolicyKind, Statement};
+use crate::report::{Finding, Level};
+use crate::value::Text;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "TG100",
+    name: "log-delivery-denied",
+    level: Level::Error,
+    summary: "A log source in the scan (load balancer access logs, VPC Flow Logs, S3 server access logs) delivers to a bucket whose policy does not let it write what it writes, or denies it.",
+    security_severity: "7.5",
+    tags: &["availability", "logging", "s3"],
+};
+
+/// What a source needs: an action and the resources (alternatives) it must be allowed on.
+fn needs(s: &LogSource, bucket: &Text) -> Vec<(&'static str, Vec<Vec<Tok>>)> {
+    let arn = bucket_arn_tokens(&s.partition, bucket);
+    let under = |rest: &[Tok]| {
+        let mut t = arn.clone();
+        t.push(Tok::Ch('/'));
+        let prefix = tokens(&s.prefix, false);
+        let slash = !prefix.is_empty() && prefix.last() != Some(&Tok::Ch('/'));
+        t.extend(prefix);
+        if slash {
+            t.push(Tok::Ch('/'));
+        }
+        t.extend(rest.iter().cloned());
+        t
+    };
+    let logs = |owner: &str| {
+        let mut rest: Vec<Tok> = "AWSLogs/".chars().map(Tok::Ch).collect();
+        rest.extend(owner.chars().map(Tok::Ch));
+        rest.extend(tokens(&s.account, false));
+        rest.extend(['/', '*'].map(|c| if c == '*' { Tok::Star } else { Tok::Ch(c) }));
+        under(&rest)
+    };
+    match s.kind {
+        SourceKind::Nlb | SourceKind::FlowLogs => vec![
+            (GET_BUCKET_ACL, vec![arn.clone()]),
+            // Hive-compatible prefixes write under `aws-account-id=ACCOUNT`.
+            (PUT_OBJECT, vec![logs(""), logs("aws-account-id=")]),
+        ],
+        SourceKind::Alb | SourceKind::ClassicElb => vec![(PUT_OBJECT, vec![logs("")])],
+        SourceKind::S3AccessLogs => {
+            let mut t = arn.clone();
+            t.push(Tok::Ch('/'));
+            t.extend(tokens(&s.prefix, false));
+            t.push(Tok::Star);
+            vec![(PUT_OBJECT, vec![t])]
+        }
+        _ => vec![],
+    }
+}
+
+fn writes(g: &Statement, kind: SourceKind) -> Truth {
+    g.principal
+        .as_ref()
+        .map_or(Truth::No, |p| principal_writes(p, kind))
+}
+
+pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
+    if a.model.sources.is_empty() {
+        return;
+    }
+    let buckets = super::buckets_by_name(a.model);
+    for p in a
+        .policies
+        .iter()
+        .filter(|p| p.policy.kind == PolicyKind::Bucket && p.bucket_known && !p.policy.doc.open)
+    {
+        for s in a.model.sources.iter().filter(|s| s.bucket == p.bucket) {
+            // S3 server access logs may be granted by the bucket's ACL instead: judged only
+            // when the scan defines the bucket, and its ACL certainly grants nothing.
+            if s.kind == SourceKind::S3AccessLogs {
+                let acl_free = buckets
+                    .get(&s.bucket)
+                    .is_some_and(|bs| bs.iter().all(|b| b.log_delivery_acl.is_no()));
+                if !acl_free {
+                    continue;
+                }
+            }
+            check_source(p, s, out);
+        }
+    }
+}
+
+fn check_source(p: &PolicyCx<'_>, s: &LogSource, out: &mut Vec<Finding>) {
+    let stmts = p.statements();
+    for (action, paths) in needs(s, &p.bucket) {
+        let granted = Truth::any(stmts.iter().filter(|g| g.is_allow()).flat_map(|g| {
+            paths.iter().map(move |path| {
+                writes(g, s.kind)
+                    .and(covers_action(g, action))
+                    .and(covers_resource(g, path))
+            })
+        }));
+        if granted.is_no() {
+            let first = stmts.iter().find(|g| {
+                g.is_allow() && writes(g, s.kind).is_yes() && covers_action(g, action).is_yes()
+            });
+            let at = first
+                .and_then(|g| g.resource.as_ref().map(|r| r.value_span))
+                .unwrap_or(p.policy.span);
+            out.push(
+                Finding::new(
+                    &META,
+                    at,
+                    format!(
+                        "the bucket policy does not let {} perform {action} on {}, so delivery fails",
+                        s.kind.describe(),
+                        shown(&paths[0])
+                    ),
+                )
+                .at(first.map_or_else(
+                    || p.policy.address.clone(),
+                    |g| super::stmt_address(&p.policy.address, g),
+                ))
+                .related(s.span, format!("{} delivers its {} here", s.address, s.kind.describe()))
+                .hint(match s.kind {
+                    SourceKind::S3AccessLogs => "allow logging.s3.amazonaws.com s3:PutObject on arn:PARTITION:s3:::BUCKET/TARGET_PREFIX*".to_string(),
+                    SourceKind::Alb | SourceKind::ClassicElb => "allow logdelivery.elasticloadbalancing.amazonaws.com (or the Region's legacy ELB account) s3:PutObject on arn:PARTITION:s3:::BUCKET/[PREFIX/]AWSLogs/ACCOUNT/*".to_string(),
+                    _ => format!("allow delivery.logs.amazonaws.com {action} on the bucket ARN (s3:GetBucketAcl) and arn:PARTITION:s3:::BUCKET/[PREFIX/]AWSLogs/ACCOUNT/* (s3:PutObject)"),
+                }),
+            );
+        }
+        // A Deny without conditions that matches the delivery blocks it.
+        for d in stmts.iter().filter(|d| {
+            d.is_deny()
+                && d.conditions.is_empty()
+                && !d.conditions_open
+                && d.guard.is_always()
+                && writes(d, s.kind).is_yes()
+                && covers_action(d, action).is_yes()
+                && paths.iter().any(|path| covers_resource(d, path).is_yes())
+        }) {
+            out.push(
+                Finding::new(
+                    &META,
+                    d.span,
+                    format!(
+                        "this Deny applies to the {action} request of {}, so delivery is blocked",
+                        s.kind.describe()
+                    ),
+                )
+                .at(super::stmt_address(&p.policy.address, d))
+                .related(
+                    s.span,
+                    format!("{} delivers its {} here", s.address, s.kind.describe()),
+                )
+                .hint("exclude the delivering service from the Deny, or remove it"),
+            );
+        }
+    }
+}
