@@ -279,7 +279,11 @@ pub struct ScanArgs {
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Rules => {
-            let width = rules::ALL.iter().map(|(m, _)| m.name.len()).max().unwrap_or(4);
+            let width = rules::ALL
+                .iter()
+                .map(|(m, _)| m.name.len())
+                .max()
+                .unwrap_or(4);
             let mut out = format!("{:<6} {:<width$} {:<8} SUMMARY\n", "ID", "NAME", "LEVEL");
             for (m, _) in rules::ALL {
                 out.push_str(&format!(

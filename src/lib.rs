@@ -413,6 +413,7 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
     });
     // Fixes are offered only in reported files that `--fix` may write (regular, inside the
     // scan root), and not in a `.tf.json` file read as the HCL it stands for.
+    let fix_scan = fix::Scan::new(&sources);
     for f in &mut findings {
         if f.pending_fix.as_ref().is_some_and(|i| {
             !in_reported(i.within)
@@ -421,7 +422,7 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
         }) {
             f.pending_fix = None;
         }
-        f.write_fix(&sources);
+        f.write_fix(&sources, &fix_scan);
     }
     sort_findings(&mut findings, &sources);
     report::finding::assign_fingerprints(&mut findings, &sources, &|p| {

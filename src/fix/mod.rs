@@ -163,7 +163,7 @@ impl Intent {
     }
 
     /// The edits, when the change can be written with certainty in the file's syntax.
-    pub fn resolve(&self, sources: &SourceMap) -> Option<Fix> {
+    pub fn resolve(&self, sources: &SourceMap, scan: &Scan) -> Option<Fix> {
         let file = sources.get(self.within.file);
         let text = file.text.as_str();
         if text.is_empty() || self.within.end as usize > text.len() || !self.spans_inside() {
@@ -203,7 +203,7 @@ impl Intent {
             unit: write::indent_unit(text),
             short_tags: text.contains("!Sub") || !text.contains("Fn::Sub"),
             speller: Speller::new(dialect, self.within.file, &known)
-                .naming(provider_names(sources, &file.path, dialect)),
+                .naming(scan.provider_names(sources, &file.path, dialect)),
         };
         let edits: Vec<Edit> = self
             .edits(&place)?
@@ -451,30 +451,69 @@ fn aliased_anchor(text: &str) -> bool {
     !anchors.is_empty() && names('*').iter().any(|a| anchors.contains(a))
 }
 
-/// How the root module a `.tf` file belongs to names its provider's account, Region and
-/// partition.
-fn provider_names(
-    sources: &SourceMap,
-    path: &std::path::Path,
-    dialect: Dialect,
-) -> Vec<(String, String)> {
-    let Some(dir) = path.parent().filter(|_| dialect == Dialect::Terraform) else {
-        return vec![];
-    };
-    let texts = sources
-        .files
-        .iter()
-        .filter(|f| f.path.parent() == Some(dir) && f.path.extension().is_some_and(|e| e == "tf"))
-        .map(|f| f.text.as_str());
-    // Symbols name the root module by its absolute path.
-    let texts: Vec<&str> = texts.collect();
-    let mut out = spell::provider_spellings(&dir.to_string_lossy(), texts.iter().copied());
-    let abs = crate::discover::lexical_absolute(dir);
-    out.extend(spell::provider_spellings(
-        &abs.to_string_lossy(),
-        texts.iter().copied(),
-    ));
-    out
+/// What resolving fixes needs of the whole scan, built once: the `.tf` files of each directory.
+#[derive(Default)]
+pub struct Scan {
+    tf_by_dir: std::collections::HashMap<std::path::PathBuf, Vec<crate::source::FileId>>,
+    /// Provider spellings by directory, found once per directory.
+    names: std::cell::RefCell<
+        std::collections::HashMap<std::path::PathBuf, std::rc::Rc<Vec<(String, String)>>>,
+    >,
+}
+
+impl Scan {
+    pub fn new(sources: &SourceMap) -> Scan {
+        let mut tf_by_dir: std::collections::HashMap<_, Vec<_>> = Default::default();
+        for (i, f) in sources.files.iter().enumerate() {
+            if f.path.extension().is_some_and(|e| e == "tf")
+                && let Some(dir) = f.path.parent()
+            {
+                tf_by_dir
+                    .entry(dir.to_path_buf())
+                    .or_default()
+                    .push(i as u32);
+            }
+        }
+        Scan {
+            tf_by_dir,
+            names: Default::default(),
+        }
+    }
+
+    /// How the root module a `.tf` file belongs to names its provider's account, Region and
+    /// partition.
+    fn provider_names(
+        &self,
+        sources: &SourceMap,
+        path: &std::path::Path,
+        dialect: Dialect,
+    ) -> std::rc::Rc<Vec<(String, String)>> {
+        let Some(dir) = path.parent().filter(|_| dialect == Dialect::Terraform) else {
+            return Default::default();
+        };
+        if let Some(found) = self.names.borrow().get(dir) {
+            return found.clone();
+        }
+        let texts: Vec<&str> = self
+            .tf_by_dir
+            .get(dir)
+            .into_iter()
+            .flatten()
+            .map(|&id| sources.get(id).text.as_str())
+            .collect();
+        // Symbols name the root module by its absolute path.
+        let mut out = spell::provider_spellings(&dir.to_string_lossy(), texts.iter().copied());
+        let abs = crate::discover::lexical_absolute(dir);
+        out.extend(spell::provider_spellings(
+            &abs.to_string_lossy(),
+            texts.iter().copied(),
+        ));
+        let out = std::rc::Rc::new(out);
+        self.names
+            .borrow_mut()
+            .insert(dir.to_path_buf(), out.clone());
+        out
+    }
 }
 
 #[cfg(test)]

@@ -118,9 +118,9 @@ impl Finding {
 
     /// Writes a pending fix as edits of its file (none when it cannot be written with
     /// certainty).
-    pub fn write_fix(&mut self, sources: &SourceMap) {
+    pub fn write_fix(&mut self, sources: &SourceMap, scan: &crate::fix::Scan) {
         if let Some(intent) = self.pending_fix.take() {
-            self.fix = intent.resolve(sources);
+            self.fix = intent.resolve(sources, scan);
         }
     }
 
