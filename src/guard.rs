@@ -45,6 +45,18 @@ impl Kept {
         }
         g
     }
+
+    /// `base` and every condition recorded for a value whose text holds `span` (a value inside
+    /// a branch exists under the branch's condition).
+    pub fn guard_within(&self, span: crate::source::Span, base: &Guard) -> Guard {
+        let mut g = base.clone();
+        for (s, f) in self.0.borrow().iter() {
+            if s.file == span.file && s.start <= span.start && span.end <= s.end {
+                g = g.and(&Guard::new(f.clone()));
+            }
+        }
+        g
+    }
 }
 
 /// Beyond this many cases, joint satisfiability is assumed (never a finding from it).

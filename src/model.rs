@@ -62,12 +62,36 @@ pub struct Bucket {
     pub name: Text,
     /// Object Ownership is `BucketOwnerEnforced`.
     pub owner_enforced: Truth,
-    /// Where the scan sets Object Ownership to `BucketOwnerEnforced`.
-    pub enforced_at: Option<Span>,
-    /// The default encryption is SSE-KMS (`aws:kms`, `aws:kms:dsse`), where it is set.
-    pub kms_default: Option<(Truth, Span)>,
-    /// The bucket's ACL grants the S3 LogDelivery group (`log-delivery-write`).
-    pub log_delivery_acl: Truth,
+    /// Where the scan sets Object Ownership to `BucketOwnerEnforced`, and the condition that
+    /// setting exists under.
+    pub enforced_at: Option<(Span, crate::guard::Guard)>,
+    /// The default encryption is SSE-KMS (`aws:kms`, `aws:kms:dsse`), where it is set, and
+    /// under which condition.
+    pub kms_default: Option<(Truth, Span, crate::guard::Guard)>,
+    /// The bucket's ACL grants the S3 LogDelivery group, and under which condition (`No`
+    /// when the scan sets no such ACL: a bucket's ACL is private by default).
+    pub log_delivery_acl: (Truth, crate::guard::Guard),
+}
+
+/// A bucket setting the log-delivery rules read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Setting {
+    /// Object Ownership is `BucketOwnerEnforced`.
+    OwnerEnforced,
+    /// Default encryption is SSE-KMS.
+    KmsDefault,
+    /// The ACL grants the LogDelivery group.
+    LogDeliveryAcl,
+}
+
+/// A setting of a bucket the frontends could only name: resolved onto it with the model.
+#[derive(Clone, Debug)]
+pub struct BucketSetting {
+    pub bucket: Text,
+    pub setting: Setting,
+    pub value: Truth,
+    pub at: Span,
+    pub guard: crate::guard::Guard,
 }
 
 impl Bucket {
@@ -79,7 +103,7 @@ impl Bucket {
             owner_enforced,
             enforced_at: None,
             kms_default: None,
-            log_delivery_acl: Truth::No,
+            log_delivery_acl: (Truth::No, Default::default()),
         }
     }
 }
@@ -207,10 +231,8 @@ pub struct Model {
     /// Object Ownership settings: bucket reference, whether it is BucketOwnerEnforced, and
     /// where that is written.
     pub ownership: Vec<(Text, Truth, Span)>,
-    /// Default encryption settings: bucket reference, whether it is SSE-KMS, where.
-    pub encryption: Vec<(Text, Truth, Span)>,
-    /// Bucket ACL settings: bucket reference and whether it grants the LogDelivery group.
-    pub acls: Vec<(Text, Truth)>,
+    /// Default encryption and ACL settings (and Object Ownership again, with its condition).
+    pub settings: Vec<BucketSetting>,
     /// Log sources other than trails.
     pub sources: Vec<LogSource>,
     /// Values handed to code the scan cannot see (a registry or git module, a nested stack):
@@ -230,8 +252,7 @@ impl Model {
             && self.notices.is_empty()
             && self.key_aliases.is_empty()
             && self.ownership.is_empty()
-            && self.encryption.is_empty()
-            && self.acls.is_empty()
+            && self.settings.is_empty()
             && self.sources.is_empty()
             && self.opaque.is_empty()
     }
@@ -251,8 +272,7 @@ impl Model {
         self.notices.extend(other.notices);
         self.key_aliases.extend(other.key_aliases);
         self.ownership.extend(other.ownership);
-        self.encryption.extend(other.encryption);
-        self.acls.extend(other.acls);
+        self.settings.extend(other.settings);
         self.sources.extend(other.sources);
         self.opaque.extend(other.opaque);
     }
@@ -289,28 +309,34 @@ impl Model {
         for (i, b) in self.buckets.iter().enumerate() {
             by_name.entry(b.name.clone()).or_default().push(i);
         }
-        for (bucket, enforced, at) in std::mem::take(&mut self.ownership) {
+        for (bucket, enforced, _) in std::mem::take(&mut self.ownership) {
             for &i in by_name.get(&bucket).into_iter().flatten() {
                 let b = &mut self.buckets[i];
                 b.owner_enforced = b.owner_enforced.or(enforced);
-                if enforced.is_yes() {
-                    b.enforced_at.get_or_insert(at);
+            }
+        }
+        for st in std::mem::take(&mut self.settings) {
+            for &i in by_name.get(&st.bucket).into_iter().flatten() {
+                let b = &mut self.buckets[i];
+                match st.setting {
+                    Setting::OwnerEnforced => {
+                        if st.value.is_yes() && b.enforced_at.is_none() {
+                            b.enforced_at = Some((st.at, st.guard.clone()));
+                        }
+                    }
+                    Setting::KmsDefault => {
+                        let keep = b.kms_default.as_ref().is_none_or(|(k, _, _)| !k.is_yes());
+                        if keep {
+                            b.kms_default = Some((st.value, st.at, st.guard.clone()));
+                        }
+                    }
+                    Setting::LogDeliveryAcl => {
+                        let (was, _) = &b.log_delivery_acl;
+                        if !was.is_yes() && (st.value.is_yes() || !st.value.is_no()) {
+                            b.log_delivery_acl = (st.value, st.guard.clone());
+                        }
+                    }
                 }
-            }
-        }
-        for (bucket, kms, at) in std::mem::take(&mut self.encryption) {
-            for &i in by_name.get(&bucket).into_iter().flatten() {
-                let b = &mut self.buckets[i];
-                b.kms_default = Some(match b.kms_default {
-                    Some((k, first)) => (k.or(kms), if k.is_yes() { first } else { at }),
-                    None => (kms, at),
-                });
-            }
-        }
-        for (bucket, grants) in std::mem::take(&mut self.acls) {
-            for &i in by_name.get(&bucket).into_iter().flatten() {
-                let b = &mut self.buckets[i];
-                b.log_delivery_acl = b.log_delivery_acl.or(grants);
             }
         }
     }

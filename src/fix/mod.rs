@@ -451,14 +451,15 @@ fn aliased_anchor(text: &str) -> bool {
     !anchors.is_empty() && names('*').iter().any(|a| anchors.contains(a))
 }
 
+/// Spellings of whole symbols: symbol name and the interpolation that writes it.
+type Spellings = std::rc::Rc<Vec<(String, String)>>;
+
 /// What resolving fixes needs of the whole scan, built once: the `.tf` files of each directory.
 #[derive(Default)]
 pub struct Scan {
     tf_by_dir: std::collections::HashMap<std::path::PathBuf, Vec<crate::source::FileId>>,
     /// Provider spellings by directory, found once per directory.
-    names: std::cell::RefCell<
-        std::collections::HashMap<std::path::PathBuf, std::rc::Rc<Vec<(String, String)>>>,
-    >,
+    names: std::cell::RefCell<std::collections::HashMap<std::path::PathBuf, Spellings>>,
 }
 
 impl Scan {
@@ -487,7 +488,7 @@ impl Scan {
         sources: &SourceMap,
         path: &std::path::Path,
         dialect: Dialect,
-    ) -> std::rc::Rc<Vec<(String, String)>> {
+    ) -> Spellings {
         let Some(dir) = path.parent().filter(|_| dialect == Dialect::Terraform) else {
             return Default::default();
         };

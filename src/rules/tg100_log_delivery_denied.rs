@@ -12,7 +12,7 @@ use crate::aws::Truth;
 use crate::aws::cloudtrail::{GET_BUCKET_ACL, PUT_OBJECT, bucket_arn_tokens};
 use crate::aws::glob::{Tok, shown, tokens};
 use crate::aws::logdelivery::principal_writes;
-use crate::link::{Analysis, PolicyCx, covers_action, covers_resource};
+use crate::link::{Analysis, PolicyCx, covers_action, covers_resource, is_allow};
 use crate::model::{LogSource, SourceKind};
 use crate::policy::{PolicyKind, Statement};
 use crate::report::{Finding, Level};
@@ -89,7 +89,7 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
             if s.kind == SourceKind::S3AccessLogs {
                 let acl_free = buckets
                     .get(&s.bucket)
-                    .is_some_and(|bs| bs.iter().all(|b| b.log_delivery_acl.is_no()));
+                    .is_some_and(|bs| bs.iter().all(|b| b.log_delivery_acl.0.is_no()));
                 if !acl_free {
                     continue;
                 }
@@ -102,9 +102,11 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
 fn check_source(p: &PolicyCx<'_>, s: &LogSource, out: &mut Vec<Finding>) {
     let stmts = p.statements();
     for (action, paths) in needs(s, &p.bucket) {
-        let granted = Truth::any(stmts.iter().filter(|g| g.is_allow()).flat_map(|g| {
+        // An Effect that is unknown may be Allow.
+        let granted = Truth::any(stmts.iter().flat_map(|g| {
             paths.iter().map(move |path| {
-                writes(g, s.kind)
+                is_allow(g)
+                    .and(writes(g, s.kind))
                     .and(covers_action(g, action))
                     .and(covers_resource(g, path))
             })
@@ -141,6 +143,7 @@ fn check_source(p: &PolicyCx<'_>, s: &LogSource, out: &mut Vec<Finding>) {
         // A Deny without conditions that matches the delivery blocks it.
         for d in stmts.iter().filter(|d| {
             d.is_deny()
+                && d.guard.compatible(&s.guard)
                 && d.conditions.is_empty()
                 && !d.conditions_open
                 && d.guard.is_always()

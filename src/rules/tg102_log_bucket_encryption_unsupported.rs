@@ -32,12 +32,14 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
     let mut seen = std::collections::HashSet::new();
     for s in a.model.sources.iter().filter(|s| sse_s3_only(s.kind)) {
         for b in buckets.get(&s.bucket).into_iter().flatten() {
-            let Some((kms, at)) = b.kms_default else {
+            let Some((kms, at, guard)) = &b.kms_default else {
                 continue;
             };
-            if !kms.is_yes() || !seen.insert((at, s.kind)) {
+            // Not when the setting and the source cannot exist together.
+            if !kms.is_yes() || !s.guard.compatible(guard) || !seen.insert((*at, s.kind)) {
                 continue;
             }
+            let at = *at;
             out.push(
                 Finding::new(
                     &META,

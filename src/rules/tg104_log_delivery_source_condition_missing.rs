@@ -53,6 +53,20 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
             }
         }
         for (svc, source) in services {
+            // A Deny of the service's writes from other accounts or sources pins the writer too.
+            let pinned_by_deny = p.statements().iter().any(|d| {
+                d.is_deny()
+                    && d.principal
+                        .as_ref()
+                        .is_some_and(|pr| !names_service(pr, svc).is_no())
+                    && d.conditions.iter().any(|c| {
+                        (c.key_is("aws:SourceAccount") || c.key_is("aws:SourceArn"))
+                            && Operator::parse(&c.op).is_some_and(|o| o.is_negated())
+                    })
+            });
+            if pinned_by_deny {
+                continue;
+            }
             for g in p.statements().iter().filter(|g| {
                 g.is_allow()
                     && !g.conditions_open

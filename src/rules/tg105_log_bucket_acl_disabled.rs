@@ -25,18 +25,19 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
     let mut seen = std::collections::HashSet::new();
     for s in &a.model.sources {
         for b in buckets.get(&s.bucket).into_iter().flatten() {
-            let needs_acl = match s.kind {
-                SourceKind::CloudFront => true,
-                SourceKind::S3AccessLogs => b.log_delivery_acl.is_yes(),
-                _ => false,
+            // The source with what makes it need the ACL, and the conditions they exist under.
+            let needs = match s.kind {
+                SourceKind::CloudFront => s.guard.clone(),
+                SourceKind::S3AccessLogs if b.log_delivery_acl.0.is_yes() => {
+                    s.guard.and(&b.log_delivery_acl.1)
+                }
+                _ => continue,
             };
-            let Some(at) = b
-                .enforced_at
-                .filter(|_| needs_acl && b.owner_enforced.is_yes())
-            else {
+            let Some((at, enforced)) = &b.enforced_at else {
                 continue;
             };
-            if !seen.insert((at, s.kind)) {
+            // Not when the ownership setting and the source cannot exist together.
+            if !needs.compatible(enforced) || !seen.insert((*at, s.kind)) {
                 continue;
             }
             let how = if s.kind == SourceKind::CloudFront {
@@ -47,7 +48,7 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
             out.push(
                 Finding::new(
                     &META,
-                    at,
+                    *at,
                     format!(
                         "bucket {}'s Object Ownership is BucketOwnerEnforced, which disables ACLs, but {how}: delivery fails",
                         b.address

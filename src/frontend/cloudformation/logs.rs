@@ -3,7 +3,7 @@
 //! ACL.
 
 use super::*;
-use crate::model::{LogSource, SourceKind};
+use crate::model::{BucketSetting, LogSource, Setting, SourceKind};
 
 /// A known string's value.
 fn known(n: &Node) -> Option<String> {
@@ -34,6 +34,16 @@ impl Cx<'_> {
     /// The bucket settings of an `AWS::S3::Bucket`, and the S3 server access logs it sends to
     /// another bucket (`LoggingConfiguration`).
     pub(super) fn bucket_settings(&self, m: &mut Model, r: &Entry, name: &Text, guard: &Guard) {
+        let mut setting = |setting: Setting, value: Truth, at: Span| {
+            m.settings.push(BucketSetting {
+                bucket: name.clone(),
+                setting,
+                value,
+                at,
+                // With the conditions of `Fn::If` branches on the way.
+                guard: self.guards.guard_within(at, guard),
+            });
+        };
         if let Some(rules) = self.prop(r, "BucketEncryption").and_then(|e| {
             e.get("ServerSideEncryptionConfiguration")
                 .map(|x| x.value.clone())
@@ -48,10 +58,11 @@ impl Cx<'_> {
                         Some(_) => Truth::No,
                         None => Truth::Unknown,
                     };
-                    m.encryption.push((name.clone(), kms, alg.value.span));
+                    setting(Setting::KmsDefault, kms, alg.value.span);
                 }
             }
         }
+        let mut ownership = vec![];
         if let Some(rules) = self
             .prop(r, "OwnershipControls")
             .and_then(|oc| oc.get("Rules").map(|e| e.value.clone()))
@@ -62,7 +73,8 @@ impl Cx<'_> {
                         Some(s) => Truth::from_bool(s == "BucketOwnerEnforced"),
                         None => Truth::Unknown,
                     };
-                    m.ownership.push((name.clone(), t, o.value.span));
+                    setting(Setting::OwnerEnforced, t, o.value.span);
+                    ownership.push((name.clone(), t, o.value.span));
                 }
             }
         }
@@ -72,8 +84,9 @@ impl Cx<'_> {
                 Some(_) => Truth::No,
                 None => Truth::Unknown,
             };
-            m.acls.push((name.clone(), grants));
+            setting(Setting::LogDeliveryAcl, grants, acl.span);
         }
+        m.ownership.extend(ownership);
         if let Some(lc) = self.prop(r, "LoggingConfiguration")
             && let Some(dest) = lc.get("DestinationBucketName")
             && let Some(bucket) = dest.value.scalar_text()
@@ -90,14 +103,23 @@ impl Cx<'_> {
                 prefix,
                 account: self.pseudo("AWS::AccountId").unwrap_or_default(),
                 partition: self.pseudo("AWS::Partition").unwrap_or_default(),
-                guard: guard.clone(),
+                guard: self.guards.guard_within(lc.span, guard),
             });
         }
     }
 
     /// A log source other than a bucket's access logs; whether the resource type is one.
     pub(super) fn log_source(&self, m: &mut Model, r: &Entry, span: Span, guard: &Guard) -> bool {
-        let push = |m: &mut Model, kind: SourceKind, bucket: Text, prefix: Option<Text>| {
+        // The source exists under its resource's condition and those of the `Fn::If`
+        // branches its settings were taken from.
+        let push = |m: &mut Model,
+                    kind: SourceKind,
+                    bucket: Text,
+                    prefix: Option<Text>,
+                    within: &[Span]| {
+            let guard = within
+                .iter()
+                .fold(guard.clone(), |g, w| self.guards.guard_within(*w, &g));
             m.sources.push(LogSource {
                 kind,
                 address: r.key.clone(),
@@ -106,7 +128,7 @@ impl Cx<'_> {
                 prefix: prefix.unwrap_or_default(),
                 account: self.pseudo("AWS::AccountId").unwrap_or_default(),
                 partition: self.pseudo("AWS::Partition").unwrap_or_default(),
-                guard: guard.clone(),
+                guard,
             });
         };
         match Cx::rtype(r).as_str() {
@@ -128,14 +150,17 @@ impl Cx<'_> {
                             .and_then(|x| x.get("Value").map(|v| v.value.clone()))
                     })
                 };
-                let enabled = truth(attr("access_logs.s3.enabled").as_ref());
+                let on = attr("access_logs.s3.enabled");
+                let enabled = truth(on.as_ref());
+                let bucket_node = attr("access_logs.s3.bucket");
                 if let (true, Some(kind), Some(bucket)) = (
                     enabled.is_yes(),
                     kind,
-                    attr("access_logs.s3.bucket").and_then(|b| b.scalar_text()),
+                    bucket_node.as_ref().and_then(|b| b.scalar_text()),
                 ) {
                     let prefix = attr("access_logs.s3.prefix").and_then(|p| p.scalar_text());
-                    push(m, kind, bucket, prefix);
+                    let within: Vec<Span> = on.iter().chain(&bucket_node).map(|n| n.span).collect();
+                    push(m, kind, bucket, prefix, &within);
                 }
             }
             "AWS::ElasticLoadBalancing::LoadBalancer" => {
@@ -144,7 +169,7 @@ impl Cx<'_> {
                     && let Some(bucket) = p.get("S3BucketName").and_then(|b| b.value.scalar_text())
                 {
                     let prefix = p.get("S3BucketPrefix").and_then(|x| x.value.scalar_text());
-                    push(m, SourceKind::ClassicElb, bucket, prefix);
+                    push(m, SourceKind::ClassicElb, bucket, prefix, &[p.span]);
                 }
             }
             "AWS::CloudFront::Distribution" => {
@@ -155,7 +180,7 @@ impl Cx<'_> {
                     && let Some(bucket) = crate::aws::s3::bucket_of_domain(&domain)
                 {
                     let prefix = logging.get("Prefix").and_then(|p| p.value.scalar_text());
-                    push(m, SourceKind::CloudFront, bucket, prefix);
+                    push(m, SourceKind::CloudFront, bucket, prefix, &[logging.span]);
                 }
             }
             "AWS::Config::DeliveryChannel" => {
@@ -165,6 +190,7 @@ impl Cx<'_> {
                         SourceKind::Config,
                         bucket,
                         self.prop_text(r, "S3KeyPrefix"),
+                        &[],
                     );
                 }
             }
@@ -178,7 +204,7 @@ impl Cx<'_> {
                     && let Some(dest) = self.prop_text(r, "LogDestination")
                     && let Some((bucket, prefix)) = crate::aws::s3::bucket_of_arn(&dest)
                 {
-                    push(m, SourceKind::FlowLogs, bucket, Some(prefix));
+                    push(m, SourceKind::FlowLogs, bucket, Some(prefix), &[]);
                 }
             }
             "AWS::Redshift::Cluster" => {
@@ -188,7 +214,7 @@ impl Cx<'_> {
                     && let Some(bucket) = p.get("BucketName").and_then(|b| b.value.scalar_text())
                 {
                     let prefix = p.get("S3KeyPrefix").and_then(|x| x.value.scalar_text());
-                    push(m, SourceKind::Redshift, bucket, prefix);
+                    push(m, SourceKind::Redshift, bucket, prefix, &[p.span]);
                 }
             }
             _ => return false,

@@ -1837,6 +1837,13 @@ impl<'w> Instance<'w> {
                         t = t.or(this);
                     }
                 }
+                m.settings.push(crate::model::BucketSetting {
+                    bucket: bucket.clone(),
+                    setting: crate::model::Setting::OwnerEnforced,
+                    value: t,
+                    at,
+                    guard: self.resource_guard(b, file),
+                });
                 m.ownership.push((bucket, t, at));
             }
             "aws_kms_key" => {

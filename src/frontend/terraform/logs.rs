@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::aws::s3::{bucket_of_arn, bucket_of_domain};
-use crate::model::{LogSource, SourceKind};
+use crate::model::{BucketSetting, LogSource, Setting, SourceKind};
 
 impl Instance<'_> {
     /// Reads a log source or a bucket setting; whether `ty` was one.
@@ -117,15 +117,20 @@ impl Instance<'_> {
             }
             "aws_s3_bucket_server_side_encryption_configuration" => {
                 if let Some(bucket) = self.attr_text(b, file, "bucket") {
-                    self.encryption_rules(m, bucket, b, file);
+                    self.encryption_rules(m, bucket, b, file, self.resource_guard(b, file));
                 }
             }
             "aws_s3_bucket_acl" => {
-                if let (Some(bucket), Some(acl)) = (
-                    self.attr_text(b, file, "bucket"),
-                    self.block_attr(b, file, "acl"),
-                ) {
-                    m.acls.push((bucket, log_delivery(&acl)));
+                if let Some(bucket) = self.attr_text(b, file, "bucket")
+                    && let Some(value) = self.acl_grants(b, file)
+                {
+                    m.settings.push(BucketSetting {
+                        bucket,
+                        setting: Setting::LogDeliveryAcl,
+                        value,
+                        at: span,
+                        guard: self.resource_guard(b, file),
+                    });
                 }
             }
             _ => return false,
@@ -134,7 +139,7 @@ impl Instance<'_> {
     }
 
     /// The settings an `aws_s3_bucket` block holds in-line: `server_side_encryption_configuration`,
-    /// `acl`, `logging`.
+    /// `acl` and `grant`, `logging`.
     pub(super) fn inline_bucket_settings(
         &self,
         m: &mut Model,
@@ -143,15 +148,22 @@ impl Instance<'_> {
         file: FileId,
     ) {
         let bucket = self.bucket_name(name);
+        let guard = self.resource_guard(b, file);
         if let Some(sse) = b
             .body
             .blocks()
             .find(|x| x.ident.as_str() == "server_side_encryption_configuration")
         {
-            self.encryption_rules(m, bucket.clone(), sse, file);
+            self.encryption_rules(m, bucket.clone(), sse, file, guard.clone());
         }
-        if let Some(acl) = self.block_attr(b, file, "acl") {
-            m.acls.push((bucket, log_delivery(&acl)));
+        if let Some(value) = self.acl_grants(b, file) {
+            m.settings.push(BucketSetting {
+                bucket: bucket.clone(),
+                setting: Setting::LogDeliveryAcl,
+                value,
+                at: span_of(file, b.span()),
+                guard: guard.clone(),
+            });
         }
         if let Some(logs) = b.body.blocks().find(|x| x.ident.as_str() == "logging")
             && let Some(target) = self.attr_text(logs, file, "target_bucket")
@@ -166,13 +178,37 @@ impl Instance<'_> {
                     .unwrap_or_default(),
                 account: self.account(Some(b)),
                 partition: self.partition(Some(b)),
-                guard: self.resource_guard(b, file),
+                guard,
             });
         }
     }
 
+    /// Whether a block's ACL grants the LogDelivery group: a canned `acl`, or grants
+    /// (`grant`, `access_control_policy`, `dynamic "grant"`) naming the group's URI; `None`
+    /// when the block sets no ACL.
+    fn acl_grants(&self, b: &Block, file: FileId) -> Option<Truth> {
+        if let Some(acl) = self.block_attr(b, file, "acl") {
+            return Some(log_delivery(&acl));
+        }
+        let grants = b.body.blocks().any(|x| {
+            matches!(x.ident.as_str(), "grant" | "access_control_policy")
+                || (x.ident.as_str() == "dynamic"
+                    && x.labels.first().map(|l| l.as_str()) == Some("grant"))
+        });
+        if !grants {
+            return None;
+        }
+        // The grants' text: the group's URI written there, or a value that may be it.
+        let text = b.body.to_string();
+        Some(if text.contains("groups/s3/LogDelivery") {
+            Truth::Yes
+        } else {
+            Truth::Unknown
+        })
+    }
+
     /// `rule { apply_server_side_encryption_by_default { sse_algorithm } }`.
-    fn encryption_rules(&self, m: &mut Model, bucket: Text, b: &Block, file: FileId) {
+    fn encryption_rules(&self, m: &mut Model, bucket: Text, b: &Block, file: FileId, guard: Guard) {
         for rule in b.body.blocks().filter(|x| x.ident.as_str() == "rule") {
             for d in rule
                 .body
@@ -181,13 +217,18 @@ impl Instance<'_> {
             {
                 if let Some(a) = d.body.get_attribute("sse_algorithm") {
                     let v = self.eval(&a.value, file, &Scope::default());
-                    let kms = match known_str(&v).as_deref() {
+                    let value = match known_str(&v).as_deref() {
                         Some("aws:kms" | "aws:kms:dsse") => Truth::Yes,
                         Some(_) => Truth::No,
                         None => Truth::Unknown,
                     };
-                    m.encryption
-                        .push((bucket.clone(), kms, span_of(file, a.value.span())));
+                    m.settings.push(BucketSetting {
+                        bucket: bucket.clone(),
+                        setting: Setting::KmsDefault,
+                        value,
+                        at: span_of(file, a.value.span()),
+                        guard: guard.clone(),
+                    });
                 }
             }
         }

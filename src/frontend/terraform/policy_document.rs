@@ -147,7 +147,24 @@ pub fn render(inst: &Instance<'_>, b: &Block, file: FileId) -> Node {
                 .map(|a| a.value.to_string().trim().to_string())
                 .unwrap_or_else(|| "statement".into());
             let s = scope.with(&it, Node::new(span_of(file, d.span()), NodeKind::Unknown));
-            let (_, node) = render_statement_in(inst, content, file, &s, span_of(file, d.span()));
+            let (_, mut node) =
+                render_statement_in(inst, content, file, &s, span_of(file, d.span()));
+            // Unless `for_each` certainly has elements, the statement may not exist: its
+            // effect is unknown (an Allow counts as a possible grant, a Deny blocks nothing
+            // for certain).
+            let exists = d
+                .body
+                .get_attribute("for_each")
+                .is_some_and(|a| match &a.value {
+                    Expression::Array(items) => !items.is_empty(),
+                    Expression::Object(o) => !o.is_empty(),
+                    _ => false,
+                });
+            if !exists && let NodeKind::Map(entries) = &mut node.kind {
+                for e in entries.iter_mut().filter(|e| e.key == "Effect") {
+                    e.value = Node::new(e.value.span, NodeKind::Unknown);
+                }
+            }
             statements.push((None, node));
         }
     }
@@ -355,6 +372,26 @@ fn render_statement_in(
             value,
         });
     }
+    // `dynamic "principals"` / `dynamic "condition"`: what they add cannot be read.
+    let dynamic = |label: &str| {
+        s.body.blocks().find(|b| {
+            b.ident.as_str() == "dynamic" && b.labels.first().map(|l| l.as_str()) == Some(label)
+        })
+    };
+    for (label, json) in [
+        ("principals", "Principal"),
+        ("not_principals", "NotPrincipal"),
+    ] {
+        if let Some(d) = dynamic(label) {
+            let dspan = span_of(file, d.span());
+            entries.retain(|e| e.key != json);
+            entries.push(Entry {
+                key: json.into(),
+                key_span: dspan,
+                value: Node::new(dspan, NodeKind::Unknown),
+            });
+        }
+    }
     let conds: Vec<&Block> = s
         .body
         .blocks()
@@ -424,6 +461,25 @@ fn render_statement_in(
             key_span: first,
             value: Node::new(first, NodeKind::Map(ops)),
         });
+    }
+    if let Some(d) = dynamic("condition") {
+        let dspan = span_of(file, d.span());
+        let mut ops = vec![Entry {
+            key: "?".into(),
+            key_span: dspan,
+            value: Node::new(dspan, NodeKind::Unknown),
+        }];
+        if let Some(i) = entries.iter().position(|e| e.key == "Condition") {
+            if let NodeKind::Map(m) = &mut entries[i].value.kind {
+                m.append(&mut ops);
+            }
+        } else {
+            entries.push(Entry {
+                key: "Condition".into(),
+                key_span: dspan,
+                value: Node::new(dspan, NodeKind::Map(ops)),
+            });
+        }
     }
     (sid, Node::new(span, NodeKind::Map(entries)))
 }

@@ -1,0 +1,33 @@
+variable "svc" { default = ["delivery.logs.amazonaws.com"] }
+data "aws_caller_identity" "c" {}
+resource "aws_s3_bucket" "logs" {
+  bucket = "acme-fl"
+}
+data "aws_iam_policy_document" "logs" {
+  statement {
+    dynamic "principals" {
+      for_each = [1]
+      content {
+        type        = "Service"
+        identifiers = var.svc
+      }
+    }
+    actions   = ["s3:PutObject", "s3:GetBucketAcl"]
+    resources = [aws_s3_bucket.logs.arn, "${aws_s3_bucket.logs.arn}/*"]
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.c.account_id]
+    }
+  }
+}
+resource "aws_s3_bucket_policy" "logs" {
+  bucket = aws_s3_bucket.logs.id
+  policy = data.aws_iam_policy_document.logs.json
+}
+resource "aws_flow_log" "vpc" {
+  vpc_id               = "vpc-0123"
+  traffic_type         = "ALL"
+  log_destination_type = "s3"
+  log_destination      = aws_s3_bucket.logs.arn
+}
