@@ -172,6 +172,18 @@ pub struct PolicyArgs {
     /// Print the KMS key policy for the trail's key instead
     #[arg(long)]
     pub kms: bool,
+    /// The services that deliver to the bucket, comma-separated: their statements together in
+    /// one policy [default: cloudtrail]
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "SERVICES")]
+    pub service: Vec<crate::generate::Service>,
+    /// The Region of the load balancer (required with elb: it decides who writes) or of the
+    /// log sources (scopes delivery.logs' aws:SourceArn)
+    #[arg(long)]
+    pub region: Option<String>,
+    /// The bucket whose S3 server access logs are delivered (scopes logging.s3's
+    /// aws:SourceArn)
+    #[arg(long)]
+    pub source_bucket: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -321,6 +333,9 @@ pub fn run(cli: Cli) -> i32 {
                 org_id: a.org_id,
                 partition: a.partition,
                 kms: a.kms,
+                services: a.service,
+                region: a.region,
+                source_bucket: a.source_bucket,
             };
             match crate::generate::policy(&req) {
                 Ok(v) => {

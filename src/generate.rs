@@ -13,6 +13,25 @@ pub struct Request {
     pub org_id: Option<String>,
     pub partition: Option<String>,
     pub kms: bool,
+    /// The services that deliver to the bucket (CloudTrail alone when empty).
+    pub services: Vec<Service>,
+    /// The Region of the load balancer (ELB access logs) or of the log sources.
+    pub region: Option<String>,
+    /// The bucket whose S3 server access logs are delivered.
+    pub source_bucket: Option<String>,
+}
+
+/// A service that delivers logs to the bucket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Service {
+    Cloudtrail,
+    Config,
+    /// Application and Classic Load Balancer access logs.
+    Elb,
+    /// Network Load Balancer access logs.
+    Nlb,
+    FlowLogs,
+    S3AccessLogs,
 }
 
 fn valid_account(a: &str) -> bool {
@@ -103,6 +122,9 @@ pub fn policy(r: &Request) -> Result<Value, String> {
         Some(arn) => json!({"StringEquals": {"aws:SourceArn": arn}}),
         None => json!({"StringEquals": {"aws:SourceAccount": account}}),
     };
+    if r.kms && r.services.iter().any(|s| *s != Service::Cloudtrail) {
+        return Err("--kms prints CloudTrail's key policy: drop --service".into());
+    }
     if r.kms {
         let unused: Vec<&str> = [
             ("--bucket", r.bucket.is_some()),
@@ -158,6 +180,34 @@ pub fn policy(r: &Request) -> Result<Value, String> {
             "{bucket:?} is not an S3 bucket name (3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit)"
         ));
     }
+    let services = if r.services.is_empty() {
+        vec![Service::Cloudtrail]
+    } else {
+        r.services.clone()
+    };
+    let mut statements = vec![];
+    for svc in services {
+        let more = match svc {
+            Service::Cloudtrail => cloudtrail_statements(r, &partition, &account, &bucket, &source),
+            other => other_statements(other, r, &partition, &account, &bucket)?,
+        };
+        for st in more {
+            if !statements.contains(&st) {
+                statements.push(st);
+            }
+        }
+    }
+    Ok(json!({"Version": "2012-10-17", "Statement": statements}))
+}
+
+/// CloudTrail's statements (AWS's documented bucket policy), `source` scoping them.
+fn cloudtrail_statements(
+    r: &Request,
+    partition: &str,
+    account: &str,
+    bucket: &str,
+    source: &Value,
+) -> Vec<Value> {
     let prefix = r
         .prefix
         .as_deref()
@@ -195,8 +245,8 @@ pub fn policy(r: &Request) -> Result<Value, String> {
             "Effect": "Allow",
             "Principal": {"Service": "cloudtrail.amazonaws.com"},
             "Action": "s3:PutObject",
-            "Resource": path(&account),
-            "Condition": write_condition(&source)
+            "Resource": path(account),
+            "Condition": write_condition(source)
         }),
     ];
     if let Some(org) = &r.org_id {
@@ -215,5 +265,128 @@ pub fn policy(r: &Request) -> Result<Value, String> {
             "Condition": write_condition(&org_source)
         }));
     }
-    Ok(json!({"Version": "2012-10-17", "Statement": statements}))
+    statements
+}
+
+/// The statements another service needs (logdelivery.md §1–4), for `account`'s sources.
+fn other_statements(
+    svc: Service,
+    r: &Request,
+    partition: &str,
+    account: &str,
+    bucket: &str,
+) -> Result<Vec<Value>, String> {
+    let prefix = r
+        .prefix
+        .as_deref()
+        .map(|p| p.trim_matches('/'))
+        .filter(|p| !p.is_empty());
+    let bucket_arn = format!("arn:{partition}:s3:::{bucket}");
+    let logs = |tail: &str| match prefix {
+        Some(p) => format!("{bucket_arn}/{p}/AWSLogs/{account}/{tail}"),
+        None => format!("{bucket_arn}/AWSLogs/{account}/{tail}"),
+    };
+    let region = r.region.as_deref();
+    Ok(match svc {
+        Service::Cloudtrail => vec![],
+        Service::Config => {
+            let cond = json!({"StringEquals": {"AWS:SourceAccount": account}});
+            vec![
+                json!({
+                    "Sid": "AWSConfigBucketPermissionsCheck",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "config.amazonaws.com"},
+                    "Action": "s3:GetBucketAcl",
+                    "Resource": bucket_arn,
+                    "Condition": cond
+                }),
+                json!({
+                    "Sid": "AWSConfigBucketExistenceCheck",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "config.amazonaws.com"},
+                    "Action": "s3:ListBucket",
+                    "Resource": bucket_arn,
+                    "Condition": cond
+                }),
+                json!({
+                    "Sid": "AWSConfigBucketDelivery",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "config.amazonaws.com"},
+                    "Action": "s3:PutObject",
+                    "Resource": logs("Config/*"),
+                    "Condition": {"StringEquals": {
+                        "s3:x-amz-acl": "bucket-owner-full-control",
+                        "AWS:SourceAccount": account
+                    }}
+                }),
+            ]
+        }
+        Service::Elb => {
+            let region = region.ok_or("--region is required for elb: the Region decides who writes ALB and Classic Load Balancer logs")?;
+            let row = crate::aws::logdelivery::elb_regions()
+                .iter()
+                .find(|x| x.region == region)
+                .ok_or_else(|| format!("no ELB account is known for Region {region:?}"))?;
+            let principal = match row.account {
+                Some(id) => json!({"AWS": format!("arn:{}:iam::{id}:root", row.partition)}),
+                None => json!({"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}),
+            };
+            vec![json!({
+                "Sid": "AWSElbAccessLogs",
+                "Effect": "Allow",
+                "Principal": principal,
+                "Action": "s3:PutObject",
+                "Resource": logs("*")
+            })]
+        }
+        Service::Nlb | Service::FlowLogs => {
+            let source_arn = format!("arn:{partition}:logs:{}:{account}:*", region.unwrap_or("*"));
+            vec![
+                json!({
+                    "Sid": "AWSLogDeliveryAclCheck",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "delivery.logs.amazonaws.com"},
+                    "Action": "s3:GetBucketAcl",
+                    "Resource": bucket_arn,
+                    "Condition": {
+                        "StringEquals": {"aws:SourceAccount": account},
+                        "ArnLike": {"aws:SourceArn": source_arn}
+                    }
+                }),
+                json!({
+                    "Sid": "AWSLogDeliveryWrite",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "delivery.logs.amazonaws.com"},
+                    "Action": "s3:PutObject",
+                    "Resource": logs("*"),
+                    "Condition": {
+                        "StringEquals": {
+                            "s3:x-amz-acl": "bucket-owner-full-control",
+                            "aws:SourceAccount": account
+                        },
+                        "ArnLike": {"aws:SourceArn": source_arn}
+                    }
+                }),
+            ]
+        }
+        Service::S3AccessLogs => {
+            let resource = match prefix {
+                Some(p) => format!("{bucket_arn}/{p}/*"),
+                None => format!("{bucket_arn}/*"),
+            };
+            let mut condition = json!({"StringEquals": {"aws:SourceAccount": account}});
+            if let Some(src) = &r.source_bucket {
+                condition["ArnLike"] =
+                    json!({"aws:SourceArn": format!("arn:{partition}:s3:::{src}")});
+            }
+            vec![json!({
+                "Sid": "S3ServerAccessLogsPolicy",
+                "Effect": "Allow",
+                "Principal": {"Service": "logging.s3.amazonaws.com"},
+                "Action": "s3:PutObject",
+                "Resource": resource,
+                "Condition": condition
+            })]
+        }
+    })
 }

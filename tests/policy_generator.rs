@@ -206,3 +206,168 @@ fn bad_options_exit_2() {
         2
     );
 }
+
+mod services {
+    use trailguard::aws::Truth;
+    use trailguard::generate::{Request, Service, policy};
+    use trailguard::link::Analysis;
+    use trailguard::model::{Bucket, LogSource, Model, SourceKind};
+    use trailguard::source::Span;
+    use trailguard::value::Text;
+
+    const BUCKET: &str = "acme-shared-logs";
+    const ACCOUNT: &str = "111111111111";
+
+    fn source(kind: SourceKind, prefix: &str) -> LogSource {
+        LogSource {
+            kind,
+            address: format!("{kind:?}"),
+            span: Span::new(9, 0, 1),
+            bucket: Text::lit(BUCKET),
+            prefix: Text::lit(prefix),
+            account: Text::lit(ACCOUNT),
+            partition: Text::lit("aws"),
+            guard: Default::default(),
+        }
+    }
+
+    /// The rules' findings on the generated policy with these sources delivering to its bucket.
+    fn findings(json: &str, sources: Vec<LogSource>) -> Vec<&'static str> {
+        let mut m: Model = trailguard::frontend::json::read_file(0, "policy.json", json);
+        m.buckets.push(Bucket::new(
+            "bucket".into(),
+            Span::new(9, 2, 3),
+            Text::lit(BUCKET),
+            Truth::No,
+        ));
+        m.sources = sources;
+        let linked = trailguard::link::link(&m);
+        let a = Analysis::whole(&m, &linked);
+        let mut out = vec![];
+        for (_, check) in trailguard::rules::ALL {
+            if let Some(c) = check {
+                c(&a, &mut out);
+            }
+        }
+        out.iter().map(|f| f.rule.id).collect()
+    }
+
+    const ALL: [Service; 6] = [
+        Service::Cloudtrail,
+        Service::Config,
+        Service::Elb,
+        Service::Nlb,
+        Service::FlowLogs,
+        Service::S3AccessLogs,
+    ];
+
+    fn sources_for(services: &[Service], prefix: &str) -> Vec<LogSource> {
+        services
+            .iter()
+            .filter_map(|s| match s {
+                Service::Cloudtrail => None,
+                Service::Config => Some(source(SourceKind::Config, prefix)),
+                Service::Elb => Some(source(SourceKind::Alb, prefix)),
+                Service::Nlb => Some(source(SourceKind::Nlb, prefix)),
+                Service::FlowLogs => Some(source(SourceKind::FlowLogs, prefix)),
+                Service::S3AccessLogs => {
+                    Some(source(SourceKind::S3AccessLogs, &format!("{prefix}/")))
+                }
+            })
+            .collect()
+    }
+
+    /// Every combination of services, in two Regions (one with a legacy ELB account, one with
+    /// the service principal), with and without a prefix: the combined policy scans clean
+    /// against sources of those services; moved to another prefix, each source is denied.
+    #[test]
+    fn every_combination_scans_clean_against_its_sources() {
+        let mut checked = 0;
+        for mask in 1u32..(1 << ALL.len()) {
+            let services: Vec<Service> = (0..ALL.len())
+                .filter(|i| mask & (1 << i) != 0)
+                .map(|i| ALL[i])
+                .collect();
+            for region in ["us-east-1", "eu-central-2"] {
+                for prefix in ["", "logs"] {
+                    let req = Request {
+                        bucket: Some(BUCKET.into()),
+                        account: Some(ACCOUNT.into()),
+                        prefix: (!prefix.is_empty()).then(|| prefix.to_string()),
+                        services: services.clone(),
+                        region: Some(region.into()),
+                        source_bucket: Some("acme-site".into()),
+                        ..Default::default()
+                    };
+                    let json = serde_json::to_string_pretty(&policy(&req).unwrap()).unwrap();
+                    let sources =
+                        sources_for(&services, if prefix.is_empty() { "p" } else { prefix });
+                    let sources = if prefix.is_empty() {
+                        // No prefix: the sources write under none either.
+                        sources
+                            .into_iter()
+                            .map(|mut s| {
+                                s.prefix = Text::default();
+                                s
+                            })
+                            .collect()
+                    } else {
+                        sources
+                    };
+                    let got = findings(&json, sources.clone());
+                    assert!(
+                        got.is_empty(),
+                        "{services:?} {region} {prefix:?}: {got:?}\n{json}"
+                    );
+                    // The check is real: sources writing elsewhere are denied (Config is not
+                    // judged yet: it writes with the recorder's role first).
+                    let moved: Vec<LogSource> = sources
+                        .into_iter()
+                        .map(|mut s| {
+                            s.prefix = Text::lit("elsewhere/");
+                            s
+                        })
+                        .collect();
+                    // (Without a prefix, S3 server access logs are granted the whole bucket.)
+                    let judged = moved
+                        .iter()
+                        .filter(|s| {
+                            s.kind != SourceKind::Config
+                                && !(prefix.is_empty() && s.kind == SourceKind::S3AccessLogs)
+                        })
+                        .count();
+                    let denied = findings(&json, moved)
+                        .iter()
+                        .filter(|r| **r == "TG100")
+                        .count();
+                    assert!(
+                        denied >= judged,
+                        "{services:?} {region} {prefix:?}: {denied} < {judged}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 63 * 4);
+    }
+
+    #[test]
+    fn elb_needs_a_region_it_knows() {
+        let req = |region: Option<&str>| Request {
+            bucket: Some(BUCKET.into()),
+            account: Some(ACCOUNT.into()),
+            services: vec![Service::Elb],
+            region: region.map(String::from),
+            ..Default::default()
+        };
+        assert!(policy(&req(None)).unwrap_err().contains("--region"));
+        assert!(policy(&req(Some("xx-nowhere-1"))).is_err());
+        let old = policy(&req(Some("us-west-2"))).unwrap().to_string();
+        assert!(old.contains("arn:aws:iam::797873946194:root"), "{old}");
+        let new = policy(&req(Some("eu-south-2"))).unwrap().to_string();
+        assert!(
+            new.contains("logdelivery.elasticloadbalancing.amazonaws.com"),
+            "{new}"
+        );
+    }
+}
