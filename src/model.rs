@@ -71,6 +71,8 @@ pub struct Bucket {
     /// The bucket's ACL grants the S3 LogDelivery group, and under which condition (`No`
     /// when the scan sets no such ACL: a bucket's ACL is private by default).
     pub log_delivery_acl: (Truth, crate::guard::Guard),
+    /// The key of an SSE-KMS default encryption, when the setting names one.
+    pub kms_key: Option<Text>,
 }
 
 /// A bucket setting the log-delivery rules read.
@@ -92,6 +94,8 @@ pub struct BucketSetting {
     pub value: Truth,
     pub at: Span,
     pub guard: crate::guard::Guard,
+    /// The KMS key a `KmsDefault` setting names (`kms_master_key_id`, `KMSMasterKeyID`).
+    pub key: Option<Text>,
 }
 
 impl Bucket {
@@ -104,6 +108,7 @@ impl Bucket {
             enforced_at: None,
             kms_default: None,
             log_delivery_acl: (Truth::No, Default::default()),
+            kms_key: None,
         }
     }
 }
@@ -328,6 +333,7 @@ impl Model {
                         let keep = b.kms_default.as_ref().is_none_or(|(k, _, _)| !k.is_yes());
                         if keep {
                             b.kms_default = Some((st.value, st.at, st.guard.clone()));
+                            b.kms_key = st.key.clone();
                         }
                     }
                     Setting::LogDeliveryAcl => {

@@ -21,6 +21,7 @@ mod tg012_invalid_policy_document;
 mod tg013_kms_encryption_context_missing;
 mod tg100_log_delivery_denied;
 mod tg102_log_bucket_encryption_unsupported;
+mod tg103_log_delivery_key_access_missing;
 mod tg104_log_delivery_source_condition_missing;
 mod tg105_log_bucket_acl_disabled;
 
@@ -105,6 +106,10 @@ pub static ALL: &[(&RuleMeta, Option<Check>)] = &[
     (
         &tg102_log_bucket_encryption_unsupported::META,
         Some(tg102_log_bucket_encryption_unsupported::check),
+    ),
+    (
+        &tg103_log_delivery_key_access_missing::META,
+        Some(tg103_log_delivery_key_access_missing::check),
     ),
     (
         &tg104_log_delivery_source_condition_missing::META,

@@ -34,7 +34,7 @@ impl Cx<'_> {
     /// The bucket settings of an `AWS::S3::Bucket`, and the S3 server access logs it sends to
     /// another bucket (`LoggingConfiguration`).
     pub(super) fn bucket_settings(&self, m: &mut Model, r: &Entry, name: &Text, guard: &Guard) {
-        let mut setting = |setting: Setting, value: Truth, at: Span| {
+        let mut setting = |setting: Setting, value: Truth, at: Span, key: Option<Text>| {
             m.settings.push(BucketSetting {
                 bucket: name.clone(),
                 setting,
@@ -42,6 +42,7 @@ impl Cx<'_> {
                 at,
                 // With the conditions of `Fn::If` branches on the way.
                 guard: self.guards.guard_within(at, guard),
+                key,
             });
         };
         if let Some(rules) = self.prop(r, "BucketEncryption").and_then(|e| {
@@ -49,16 +50,17 @@ impl Cx<'_> {
                 .map(|x| x.value.clone())
         }) {
             for rule in entries(&rules) {
-                if let Some(alg) = rule
-                    .get("ServerSideEncryptionByDefault")
-                    .and_then(|d| d.value.get("SSEAlgorithm"))
-                {
+                let by_default = rule.get("ServerSideEncryptionByDefault");
+                if let Some(alg) = by_default.and_then(|d| d.value.get("SSEAlgorithm")) {
+                    let key = by_default
+                        .and_then(|d| d.value.get("KMSMasterKeyID"))
+                        .and_then(|k| k.value.scalar_text());
                     let kms = match known(&alg.value).as_deref() {
                         Some("aws:kms" | "aws:kms:dsse") => Truth::Yes,
                         Some(_) => Truth::No,
                         None => Truth::Unknown,
                     };
-                    setting(Setting::KmsDefault, kms, alg.value.span);
+                    setting(Setting::KmsDefault, kms, alg.value.span, key);
                 }
             }
         }
@@ -73,7 +75,7 @@ impl Cx<'_> {
                         Some(s) => Truth::from_bool(s == "BucketOwnerEnforced"),
                         None => Truth::Unknown,
                     };
-                    setting(Setting::OwnerEnforced, t, o.value.span);
+                    setting(Setting::OwnerEnforced, t, o.value.span, None);
                     ownership.push((name.clone(), t, o.value.span));
                 }
             }
@@ -84,7 +86,7 @@ impl Cx<'_> {
                 Some(_) => Truth::No,
                 None => Truth::Unknown,
             };
-            setting(Setting::LogDeliveryAcl, grants, acl.span);
+            setting(Setting::LogDeliveryAcl, grants, acl.span, None);
         }
         m.ownership.extend(ownership);
         if let Some(lc) = self.prop(r, "LoggingConfiguration")

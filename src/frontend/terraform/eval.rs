@@ -1843,6 +1843,7 @@ impl<'w> Instance<'w> {
                     value: t,
                     at,
                     guard: self.resource_guard(b, file),
+                    key: None,
                 });
                 m.ownership.push((bucket, t, at));
             }

@@ -130,6 +130,7 @@ impl Instance<'_> {
                         value,
                         at: span,
                         guard: self.resource_guard(b, file),
+                        key: None,
                     });
                 }
             }
@@ -163,6 +164,7 @@ impl Instance<'_> {
                 value,
                 at: span_of(file, b.span()),
                 guard: guard.clone(),
+                key: None,
             });
         }
         if let Some(logs) = b.body.blocks().find(|x| x.ident.as_str() == "logging")
@@ -228,6 +230,7 @@ impl Instance<'_> {
                         value,
                         at: span_of(file, a.value.span()),
                         guard: guard.clone(),
+                        key: self.attr_text(d, file, "kms_master_key_id"),
                     });
                 }
             }

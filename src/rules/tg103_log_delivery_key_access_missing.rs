@@ -1,0 +1,93 @@
+//! TG103 log-delivery-key-access-missing: an SSE-KMS log bucket's key (in the scan) does not let
+//! a KMS-capable log source's service principal use it: `delivery.logs.amazonaws.com` (NLB
+//! access logs, VPC Flow Logs, CloudFront standard logging) needs `kms:GenerateDataKey*`
+//! (logdelivery.md §3, §5, §7). A key with no policy has AWS's default key policy, which grants
+//! no service. AWS Config's grants are not judged: Config writes with the recorder's role first.
+
+use super::RuleMeta;
+use crate::aws::logdelivery::names_service;
+use crate::link::{Analysis, covers_action, is_allow};
+use crate::model::SourceKind;
+use crate::report::{Finding, Level};
+use std::collections::HashMap;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "TG103",
+    name: "log-delivery-key-access-missing",
+    level: Level::Error,
+    summary: "An SSE-KMS log bucket's key does not let the service principal of a log source that encrypts with it (delivery.logs.amazonaws.com) use it.",
+    security_severity: "7.5",
+    tags: &["availability", "logging", "kms"],
+};
+
+const DELIVERY_LOGS: &str = "delivery.logs.amazonaws.com";
+const ACTION: &str = "kms:GenerateDataKey";
+
+pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
+    if !a.first || a.model.sources.is_empty() {
+        return;
+    }
+    let buckets = super::buckets_by_name(a.model);
+    let mut keys: HashMap<&crate::value::Text, usize> = HashMap::new();
+    for (i, k) in a.model.keys.iter().enumerate() {
+        for id in &k.idents {
+            keys.entry(id).or_insert(i);
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    for s in a.model.sources.iter().filter(|s| {
+        matches!(
+            s.kind,
+            SourceKind::Nlb | SourceKind::FlowLogs | SourceKind::CloudFront
+        )
+    }) {
+        for b in buckets.get(&s.bucket).into_iter().flatten() {
+            let (Some((kms, _, guard)), Some(key_ref)) = (&b.kms_default, &b.kms_key) else {
+                continue;
+            };
+            let Some(&ki) = keys.get(key_ref) else {
+                continue;
+            };
+            if !kms.is_yes() || !s.guard.compatible(guard) || !seen.insert((ki, s.kind)) {
+                continue;
+            }
+            let key = &a.model.keys[ki];
+            let policy = a.all.iter().find(|p| p.policy.key == Some(ki));
+            let at = match policy {
+                // Its grants, judged together (an Effect that is unknown may be Allow).
+                Some(p) if !p.policy.doc.open => {
+                    let granted =
+                        crate::aws::Truth::any(p.policy.doc.statements.iter().map(|st| {
+                            is_allow(st)
+                                .and(st.principal.as_ref().map_or(crate::aws::Truth::No, |pr| {
+                                    names_service(pr, DELIVERY_LOGS)
+                                }))
+                                .and(covers_action(st, ACTION))
+                        }));
+                    if !granted.is_no() {
+                        continue;
+                    }
+                    p.policy.span
+                }
+                Some(_) => continue,
+                None if !key.has_policy => key.span,
+                None => continue,
+            };
+            out.push(
+                Finding::new(
+                    &META,
+                    at,
+                    format!(
+                        "key {} encrypts bucket {} by default, but does not let {DELIVERY_LOGS} call {ACTION}, so {} cannot be written",
+                        key.address,
+                        b.address,
+                        s.kind.describe()
+                    ),
+                )
+                .at(key.address.clone())
+                .related(s.span, format!("{} delivers its {} here", s.address, s.kind.describe()))
+                .hint("allow delivery.logs.amazonaws.com kms:GenerateDataKey* (and kms:Decrypt) on the key, scoped with aws:SourceAccount"),
+            );
+        }
+    }
+}
