@@ -162,6 +162,8 @@ pub struct LogSource {
     /// The account it delivers from, and its partition.
     pub account: Text,
     pub partition: Text,
+    /// The bucket whose S3 server access logs these are (what `aws:SourceArn` names).
+    pub origin: Option<Text>,
     /// The deploy-time condition the source exists under.
     pub guard: crate::guard::Guard,
 }

@@ -227,6 +227,7 @@ mod services {
             prefix: Text::lit(prefix),
             account: Text::lit(ACCOUNT),
             partition: Text::lit("aws"),
+            origin: Some(Text::lit("acme-site")),
             guard: Default::default(),
         }
     }

@@ -14,7 +14,7 @@ macro_rules! pages {
 
 pages!(
     "TG000", "TG001", "TG002", "TG003", "TG004", "TG005", "TG006", "TG007", "TG008", "TG009",
-    "TG010", "TG011", "TG012", "TG013", "TG100", "TG102", "TG103", "TG104", "TG105",
+    "TG010", "TG011", "TG012", "TG013", "TG100", "TG101", "TG102", "TG103", "TG104", "TG105",
 );
 
 /// The first paragraph of the page's "What it does" section.

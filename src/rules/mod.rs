@@ -20,6 +20,7 @@ mod tg011_log_bucket_policy_missing;
 mod tg012_invalid_policy_document;
 mod tg013_kms_encryption_context_missing;
 mod tg100_log_delivery_denied;
+mod tg101_log_delivery_source_condition_mismatch;
 mod tg102_log_bucket_encryption_unsupported;
 mod tg103_log_delivery_key_access_missing;
 mod tg104_log_delivery_source_condition_missing;
@@ -102,6 +103,10 @@ pub static ALL: &[(&RuleMeta, Option<Check>)] = &[
     (
         &tg100_log_delivery_denied::META,
         Some(tg100_log_delivery_denied::check),
+    ),
+    (
+        &tg101_log_delivery_source_condition_mismatch::META,
+        Some(tg101_log_delivery_source_condition_mismatch::check),
     ),
     (
         &tg102_log_bucket_encryption_unsupported::META,

@@ -105,6 +105,7 @@ impl Cx<'_> {
                 prefix,
                 account: self.pseudo("AWS::AccountId").unwrap_or_default(),
                 partition: self.pseudo("AWS::Partition").unwrap_or_default(),
+                origin: Some(name.clone()),
                 guard: self.guards.guard_within(lc.span, guard),
             });
         }
@@ -130,6 +131,7 @@ impl Cx<'_> {
                 prefix: prefix.unwrap_or_default(),
                 account: self.pseudo("AWS::AccountId").unwrap_or_default(),
                 partition: self.pseudo("AWS::Partition").unwrap_or_default(),
+                origin: None,
                 guard,
             });
         };

@@ -25,6 +25,7 @@ impl Instance<'_> {
             prefix: prefix.unwrap_or_default(),
             account: self.account(Some(b)),
             partition: self.partition(Some(b)),
+            origin: None,
             guard: self.resource_guard(b, file),
         };
         match ty {
@@ -64,8 +65,9 @@ impl Instance<'_> {
             "aws_s3_bucket_logging" => {
                 if let Some(target) = self.attr_text(b, file, "target_bucket") {
                     let prefix = self.attr_text(b, file, "target_prefix");
-                    m.sources
-                        .push(source(SourceKind::S3AccessLogs, target, prefix));
+                    let mut s = source(SourceKind::S3AccessLogs, target, prefix);
+                    s.origin = self.attr_text(b, file, "bucket");
+                    m.sources.push(s);
                 }
             }
             "aws_redshift_logging" => {
@@ -180,6 +182,7 @@ impl Instance<'_> {
                     .unwrap_or_default(),
                 account: self.account(Some(b)),
                 partition: self.partition(Some(b)),
+                origin: Some(bucket),
                 guard,
             });
         }

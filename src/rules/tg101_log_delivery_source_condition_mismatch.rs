@@ -1,0 +1,115 @@
+//! TG101 log-delivery-source-condition-mismatch: an `aws:SourceAccount`/`aws:SourceArn`
+//! condition on a log source's grant excludes the source — another account; for
+//! `delivery.logs.amazonaws.com` a SourceArn whose service is not `logs` or whose account is not
+//! the source's (its Region is not judged); for S3 server access logs not the source bucket's
+//! ARN — or can match nothing (`*` under `StringEquals`). AWS Config is not judged yet.
+
+use super::RuleMeta;
+use crate::aws::cloudtrail::{GET_BUCKET_ACL, PUT_OBJECT};
+use crate::aws::conditions::{KeyValue, Operator, Request, eval_condition};
+use crate::aws::logdelivery::{names_service, service_principal};
+use crate::link::{Analysis, covers_action};
+use crate::model::{LogSource, SourceKind};
+use crate::policy::PolicyKind;
+use crate::report::{Finding, Level};
+use crate::value::{Kind, Symbol, Text};
+
+pub static META: RuleMeta = RuleMeta {
+    id: "TG101",
+    name: "log-delivery-source-condition-mismatch",
+    level: Level::Error,
+    summary: "An aws:SourceAccount or aws:SourceArn condition on a log source's grant excludes the source (another account, another service, another source bucket), or can match nothing.",
+    security_severity: "7.5",
+    tags: &["availability", "logging", "s3"],
+};
+
+/// What the source sends: its account, and the ARN it writes on behalf of.
+fn request(s: &LogSource) -> Option<Request> {
+    let sym = |kind: Kind, what: &str| Text::sym(Symbol::new(kind, format!("source.{what}")));
+    let arn = match s.kind {
+        SourceKind::Nlb | SourceKind::FlowLogs => {
+            let mut t = Text::lit("arn:");
+            t.push_text(&s.partition);
+            t.push_str(":logs:");
+            t.push_text(&sym(Kind::Region, "region"));
+            t.push_str(":");
+            t.push_text(&s.account);
+            t.push_str(":");
+            t.push_text(&sym(Kind::Any, "resource"));
+            t
+        }
+        SourceKind::S3AccessLogs => {
+            let mut t = Text::lit("arn:");
+            t.push_text(&s.partition);
+            t.push_str(":s3:::");
+            t.push_text(
+                &s.origin
+                    .clone()
+                    .unwrap_or_else(|| sym(Kind::Bucket, "bucket")),
+            );
+            t
+        }
+        _ => return None,
+    };
+    let mut r = Request::default();
+    r.set("aws:SourceArn", KeyValue::Present(arn))
+        .set("aws:SourceAccount", KeyValue::Present(s.account.clone()));
+    Some(r)
+}
+
+pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
+    if a.model.sources.is_empty() {
+        return;
+    }
+    let mut seen = std::collections::HashSet::new();
+    for p in a
+        .policies
+        .iter()
+        .filter(|p| p.policy.kind == PolicyKind::Bucket && p.bucket_known)
+    {
+        for s in a.model.sources.iter().filter(|s| s.bucket == p.bucket) {
+            let (Some(svc), Some(req)) = (service_principal(s.kind), request(s)) else {
+                continue;
+            };
+            for g in p.statements().iter().filter(|g| {
+                g.is_allow()
+                    && g.principal
+                        .as_ref()
+                        .is_some_and(|pr| names_service(pr, svc).is_yes())
+                    && (covers_action(g, PUT_OBJECT).is_yes()
+                        || covers_action(g, GET_BUCKET_ACL).is_yes())
+            }) {
+                for c in g.conditions.iter().filter(|c| {
+                    (c.key_is("aws:SourceAccount") || c.key_is("aws:SourceArn"))
+                        && Operator::parse(&c.op).is_some_and(|o| o.is_positive_string_or_arn())
+                }) {
+                    if !eval_condition(c, &req).is_no() || !seen.insert(c.value_span) {
+                        continue;
+                    }
+                    out.push(
+                        Finding::new(
+                            &META,
+                            c.value_span,
+                            format!(
+                                "{} {} excludes {} ({}), so its delivery is denied",
+                                c.op,
+                                c.key,
+                                s.kind.describe(),
+                                s.address
+                            ),
+                        )
+                        .at(super::stmt_address(&p.policy.address, g))
+                        .related(
+                            s.span,
+                            format!("{} delivers its {} here", s.address, s.kind.describe()),
+                        )
+                        .hint(match s.kind {
+                            SourceKind::S3AccessLogs => "name the source bucket's ARN (arn:PARTITION:s3:::SOURCE-BUCKET) and its account; use ArnLike or StringLike for patterns",
+                            _ => "name the source's account and arn:PARTITION:logs:REGION:ACCOUNT:*; use ArnLike or StringLike for patterns",
+                        }),
+                    );
+                }
+            }
+        }
+    }
+}
