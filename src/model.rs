@@ -242,12 +242,23 @@ pub struct Model {
     pub settings: Vec<BucketSetting>,
     /// Log sources other than trails.
     pub sources: Vec<LogSource>,
+    /// The sources by the bucket they deliver to (built by [`Model::resolve`]).
+    pub sources_by_bucket: std::collections::HashMap<Text, Vec<usize>>,
     /// Values handed to code the scan cannot see (a registry or git module, a nested stack):
     /// it may attach a bucket policy to any bucket they name.
     pub opaque: Vec<Text>,
 }
 
 impl Model {
+    /// The log sources that deliver to a bucket.
+    pub fn sources_to<'a>(&'a self, bucket: &Text) -> impl Iterator<Item = &'a LogSource> + 'a {
+        self.sources_by_bucket
+            .get(bucket)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.sources[i])
+    }
+
     /// Nothing a rule or a report could use.
     pub fn is_empty(&self) -> bool {
         self.policies.is_empty()
@@ -321,6 +332,13 @@ impl Model {
                 let b = &mut self.buckets[i];
                 b.owner_enforced = b.owner_enforced.or(enforced);
             }
+        }
+        self.sources_by_bucket.clear();
+        for (i, s) in self.sources.iter().enumerate() {
+            self.sources_by_bucket
+                .entry(s.bucket.clone())
+                .or_default()
+                .push(i);
         }
         for st in std::mem::take(&mut self.settings) {
             for &i in by_name.get(&st.bucket).into_iter().flatten() {

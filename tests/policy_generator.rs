@@ -242,6 +242,7 @@ mod services {
             Truth::No,
         ));
         m.sources = sources;
+        m.resolve();
         let linked = trailguard::link::link(&m);
         let a = Analysis::whole(&m, &linked);
         let mut out = vec![];

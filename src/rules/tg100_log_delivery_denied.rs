@@ -83,7 +83,7 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
         .iter()
         .filter(|p| p.policy.kind == PolicyKind::Bucket && p.bucket_known && !p.policy.doc.open)
     {
-        for s in a.model.sources.iter().filter(|s| s.bucket == p.bucket) {
+        for s in a.model.sources_to(&p.bucket) {
             // S3 server access logs may be granted by the bucket's ACL instead: judged only
             // when the scan defines the bucket, and its ACL certainly grants nothing.
             if s.kind == SourceKind::S3AccessLogs {

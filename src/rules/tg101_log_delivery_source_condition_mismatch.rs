@@ -67,7 +67,7 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
         .iter()
         .filter(|p| p.policy.kind == PolicyKind::Bucket && p.bucket_known)
     {
-        for s in a.model.sources.iter().filter(|s| s.bucket == p.bucket) {
+        for s in a.model.sources_to(&p.bucket) {
             let (Some(svc), Some(req)) = (service_principal(s.kind), request(s)) else {
                 continue;
             };

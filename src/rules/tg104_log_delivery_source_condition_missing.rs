@@ -40,12 +40,7 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
         .filter(|p| p.policy.kind == PolicyKind::Bucket && p.bucket_known)
     {
         let mut services: Vec<(&str, &crate::model::LogSource)> = vec![];
-        for s in a
-            .model
-            .sources
-            .iter()
-            .filter(|s| documented(s.kind) && s.bucket == p.bucket)
-        {
+        for s in a.model.sources_to(&p.bucket).filter(|s| documented(s.kind)) {
             if let Some(svc) = service_principal(s.kind)
                 && !services.iter().any(|(x, _)| *x == svc)
             {
