@@ -160,7 +160,7 @@ pub struct PolicyArgs {
     /// The trail's ARN (scopes the grants with aws:SourceArn)
     #[arg(long)]
     pub trail_arn: Option<String>,
-    /// The trail's S3 key prefix
+    /// The S3 key prefix the logs are written under (every service's, with --service)
     #[arg(long)]
     pub prefix: Option<String>,
     /// The organization ID, for an organization trail

@@ -85,7 +85,27 @@ pub fn policy(r: &Request) -> Result<Value, String> {
             _ => account = Some(segs[4].to_string()),
         }
     }
-    let partition = partition.unwrap_or_else(|| "aws".into());
+    // The partition of the Region given (GovCloud, China), unless one is named.
+    let from_region = r.region.as_deref().map(|reg| {
+        if reg.starts_with("us-gov-") {
+            "aws-us-gov"
+        } else if reg.starts_with("cn-") {
+            "aws-cn"
+        } else {
+            "aws"
+        }
+    });
+    let partition = match (partition, from_region) {
+        (Some(p), Some(f)) if p != f => {
+            return Err(format!(
+                "Region {:?} is not in partition {p}",
+                r.region.as_deref().unwrap_or_default()
+            ));
+        }
+        (Some(p), _) => p,
+        (None, Some(f)) => f.to_string(),
+        (None, None) => "aws".into(),
+    };
     if ![
         "aws",
         "aws-cn",

@@ -35,6 +35,23 @@ pub fn names_service(p: &PrincipalElement, service: &str) -> Truth {
     }))
 }
 
+/// Whether a (not negated) Principal lets `service` in: it names the service, or everyone.
+pub fn admits_service(p: &PrincipalElement, service: &str) -> Truth {
+    if p.negated {
+        return Truth::Unknown;
+    }
+    Truth::any(
+        p.entries
+            .iter()
+            .map(|e| match (e.ptype.as_str(), e.item.text.as_str()) {
+                ("Service", Some(s)) => Truth::from_bool(s.eq_ignore_ascii_case(service)),
+                ("*" | "AWS", Some("*")) => Truth::Yes,
+                ("Service" | "*" | "AWS", None) => Truth::Unknown,
+                _ => Truth::No,
+            }),
+    )
+}
+
 /// One row of data/elb-accounts.tsv.
 #[derive(Debug, Clone)]
 pub struct ElbRegion {

@@ -19,7 +19,7 @@ mod tg010_public_log_write;
 mod tg011_log_bucket_policy_missing;
 mod tg012_invalid_policy_document;
 mod tg013_kms_encryption_context_missing;
-mod tg100_log_delivery_denied;
+pub(crate) mod tg100_log_delivery_denied;
 mod tg101_log_delivery_source_condition_mismatch;
 mod tg102_log_bucket_encryption_unsupported;
 mod tg103_log_delivery_key_access_missing;

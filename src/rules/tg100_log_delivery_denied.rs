@@ -28,7 +28,7 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 /// What a source needs: an action and the resources (alternatives) it must be allowed on.
-fn needs(s: &LogSource, bucket: &Text) -> Vec<(&'static str, Vec<Vec<Tok>>)> {
+pub(super) fn needs(s: &LogSource, bucket: &Text) -> Vec<(&'static str, Vec<Vec<Tok>>)> {
     let arn = bucket_arn_tokens(&s.partition, bucket);
     let under = |rest: &[Tok]| {
         let mut t = arn.clone();

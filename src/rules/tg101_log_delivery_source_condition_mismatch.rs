@@ -5,10 +5,9 @@
 //! ARN — or can match nothing (`*` under `StringEquals`). AWS Config is not judged yet.
 
 use super::RuleMeta;
-use crate::aws::cloudtrail::{GET_BUCKET_ACL, PUT_OBJECT};
 use crate::aws::conditions::{KeyValue, Operator, Request, eval_condition};
 use crate::aws::logdelivery::{names_service, service_principal};
-use crate::link::{Analysis, covers_action};
+use crate::link::{Analysis, covers_action, covers_resource};
 use crate::model::{LogSource, SourceKind};
 use crate::policy::PolicyKind;
 use crate::report::{Finding, Level};
@@ -57,58 +56,116 @@ fn request(s: &LogSource) -> Option<Request> {
     Some(r)
 }
 
+/// A request about which nothing is known but its shape: a value that fails it can match no
+/// source at all.
+fn generic() -> Request {
+    let sym = |kind: Kind, what: &str| Text::sym(Symbol::new(kind, format!("any.{what}")));
+    let mut r = Request::default();
+    let mut arn = Text::lit("arn:");
+    arn.push_text(&sym(Kind::Any, "arn"));
+    r.set("aws:SourceArn", KeyValue::Present(arn)).set(
+        "aws:SourceAccount",
+        KeyValue::Present(sym(Kind::Account, "account")),
+    );
+    r
+}
+
+fn source_key(c: &crate::policy::Condition) -> bool {
+    (c.key_is("aws:SourceAccount") || c.key_is("aws:SourceArn"))
+        && Operator::parse(&c.op).is_some_and(|o| o.is_positive_string_or_arn())
+}
+
 pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
     if a.model.sources.is_empty() {
         return;
     }
     let mut seen = std::collections::HashSet::new();
+    let any = generic();
     for p in a
         .policies
         .iter()
-        .filter(|p| p.policy.kind == PolicyKind::Bucket && p.bucket_known)
+        .filter(|p| p.policy.kind == PolicyKind::Bucket && p.bucket_known && !p.policy.doc.open)
     {
         for s in a.model.sources_to(&p.bucket) {
             let (Some(svc), Some(req)) = (service_principal(s.kind), request(s)) else {
                 continue;
             };
-            for g in p.statements().iter().filter(|g| {
-                g.is_allow()
-                    && g.principal
-                        .as_ref()
-                        .is_some_and(|pr| names_service(pr, svc).is_yes())
-                    && (covers_action(g, PUT_OBJECT).is_yes()
-                        || covers_action(g, GET_BUCKET_ACL).is_yes())
-            }) {
-                for c in g.conditions.iter().filter(|c| {
-                    (c.key_is("aws:SourceAccount") || c.key_is("aws:SourceArn"))
-                        && Operator::parse(&c.op).is_some_and(|o| o.is_positive_string_or_arn())
-                }) {
-                    if !eval_condition(c, &req).is_no() || !seen.insert(c.value_span) {
-                        continue;
+            let related = format!("{} delivers its {} here", s.address, s.kind.describe());
+            let grants: Vec<&crate::policy::Statement> = p
+                .statements()
+                .iter()
+                .filter(|g| {
+                    g.is_allow()
+                        && !g.conditions_open
+                        && g.principal
+                            .as_ref()
+                            .is_some_and(|pr| names_service(pr, svc).is_yes())
+                })
+                .collect();
+            // Values no source can match.
+            for g in &grants {
+                for c in g.conditions.iter().filter(|c| source_key(c)) {
+                    if eval_condition(c, &any).is_no() && seen.insert(c.value_span) {
+                        out.push(
+                            Finding::new(
+                                &META,
+                                c.value_span,
+                                format!(
+                                    "{} {} can match no source at all: {} compares literally",
+                                    c.op, c.key, c.op
+                                ),
+                            )
+                            .at(super::stmt_address(&p.policy.address, g))
+                            .related(s.span, related.clone())
+                            .hint("use the source's account and ARN, with StringLike or ArnLike for patterns"),
+                        );
                     }
-                    out.push(
-                        Finding::new(
-                            &META,
-                            c.value_span,
-                            format!(
-                                "{} {} excludes {} ({}), so its delivery is denied",
-                                c.op,
-                                c.key,
-                                s.kind.describe(),
-                                s.address
-                            ),
-                        )
-                        .at(super::stmt_address(&p.policy.address, g))
-                        .related(
-                            s.span,
-                            format!("{} delivers its {} here", s.address, s.kind.describe()),
-                        )
-                        .hint(match s.kind {
-                            SourceKind::S3AccessLogs => "name the source bucket's ARN (arn:PARTITION:s3:::SOURCE-BUCKET) and its account; use ArnLike or StringLike for patterns",
-                            _ => "name the source's account and arn:PARTITION:logs:REGION:ACCOUNT:*; use ArnLike or StringLike for patterns",
-                        }),
-                    );
                 }
+            }
+            // Values that exclude this source, judged over the grants that cover what it
+            // writes: each of them must exclude it (grants add up).
+            for (action, paths) in super::tg100_log_delivery_denied::needs(s, &p.bucket) {
+                let covering: Vec<&&crate::policy::Statement> = grants
+                    .iter()
+                    .filter(|g| {
+                        covers_action(g, action).is_yes()
+                            && paths.iter().any(|path| covers_resource(g, path).maybe())
+                    })
+                    .collect();
+                let failing: Vec<Option<&crate::policy::Condition>> = covering
+                    .iter()
+                    .map(|g| {
+                        g.conditions
+                            .iter()
+                            .find(|c| source_key(c) && eval_condition(c, &req).is_no())
+                    })
+                    .collect();
+                if covering.is_empty() || !failing.iter().all(Option::is_some) {
+                    continue;
+                }
+                let (g, c) = (covering[0], failing[0].expect("checked"));
+                if !seen.insert(c.value_span) {
+                    continue;
+                }
+                out.push(
+                    Finding::new(
+                        &META,
+                        c.value_span,
+                        format!(
+                            "{} {} excludes {} ({}), so its {action} is denied",
+                            c.op,
+                            c.key,
+                            s.kind.describe(),
+                            s.address
+                        ),
+                    )
+                    .at(super::stmt_address(&p.policy.address, g))
+                    .related(s.span, related.clone())
+                    .hint(match s.kind {
+                        SourceKind::S3AccessLogs => "name the source bucket's ARN (arn:PARTITION:s3:::SOURCE-BUCKET) and its account; use ArnLike or StringLike for patterns",
+                        _ => "name the source's account and arn:PARTITION:logs:REGION:ACCOUNT:*; use ArnLike or StringLike for patterns",
+                    }),
+                );
             }
         }
     }

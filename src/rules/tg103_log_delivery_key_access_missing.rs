@@ -5,7 +5,7 @@
 //! no service. AWS Config's grants are not judged: Config writes with the recorder's role first.
 
 use super::RuleMeta;
-use crate::aws::logdelivery::names_service;
+use crate::aws::logdelivery::admits_service;
 use crate::link::{Analysis, covers_action, is_allow};
 use crate::model::SourceKind;
 use crate::report::{Finding, Level};
@@ -34,6 +34,9 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
             keys.entry(id).or_insert(i);
         }
     }
+    let unattached_key_policy = a.model.policies.iter().any(|p| {
+        p.kind == crate::policy::PolicyKind::Key && p.key.is_none() && p.key_ref.is_some()
+    });
     let mut seen = std::collections::HashSet::new();
     for s in a.model.sources.iter().filter(|s| {
         matches!(
@@ -45,6 +48,14 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
             let (Some((kms, _, guard)), Some(key_ref)) = (&b.kms_default, &b.kms_key) else {
                 continue;
             };
+            // An alias name is unique only in one account and Region: a literal one links
+            // nothing with certainty.
+            if key_ref
+                .as_str()
+                .is_some_and(|r| r.starts_with("alias/") || r.contains(":alias/"))
+            {
+                continue;
+            }
             let Some(&ki) = keys.get(key_ref) else {
                 continue;
             };
@@ -60,7 +71,7 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
                         crate::aws::Truth::any(p.policy.doc.statements.iter().map(|st| {
                             is_allow(st)
                                 .and(st.principal.as_ref().map_or(crate::aws::Truth::No, |pr| {
-                                    names_service(pr, DELIVERY_LOGS)
+                                    admits_service(pr, DELIVERY_LOGS)
                                 }))
                                 .and(covers_action(st, ACTION))
                         }));
@@ -70,7 +81,14 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
                     p.policy.span
                 }
                 Some(_) => continue,
-                None if !key.has_policy => key.span,
+                // A key policy resource whose key is unknown may be this key's.
+                // Nor when code the scan cannot see is handed the key.
+                None if !key.has_policy
+                    && !unattached_key_policy
+                    && !a.model.opaque.iter().any(|o| key.idents.contains(o)) =>
+                {
+                    key.span
+                }
                 None => continue,
             };
             out.push(

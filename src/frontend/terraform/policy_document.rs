@@ -440,7 +440,7 @@ fn render_statement_in(
             match ops.iter_mut().find(|e| e.key == test) {
                 Some(op) => {
                     if let NodeKind::Map(m) = &mut op.value.kind {
-                        m.push(entry);
+                        merge_condition(m, entry);
                     }
                 }
                 None => ops.push(Entry {
@@ -482,4 +482,22 @@ fn render_statement_in(
         }
     }
     (sid, Node::new(span, NodeKind::Map(entries)))
+}
+
+/// Adds a condition block's variable to its operator's map; the provider merges the values of
+/// blocks with the same test and variable.
+fn merge_condition(m: &mut Vec<Entry>, entry: Entry) {
+    let Some(same) = m.iter_mut().find(|e| e.key == entry.key) else {
+        m.push(entry);
+        return;
+    };
+    let mut values = match std::mem::replace(&mut same.value.kind, NodeKind::Null) {
+        NodeKind::List(l) => l,
+        other => vec![Node::new(same.value.span, other)],
+    };
+    match entry.value.kind {
+        NodeKind::List(l) => values.extend(l),
+        other => values.push(Node::new(entry.value.span, other)),
+    }
+    same.value.kind = NodeKind::List(values);
 }
