@@ -164,6 +164,11 @@ pub struct LogSource {
     pub partition: Text,
     /// The bucket whose S3 server access logs these are (what `aws:SourceArn` names).
     pub origin: Option<Text>,
+    /// The deployment unit it is deployed with (a Terraform root module, a template).
+    pub unit: String,
+    /// AWS Config: the unit's configuration recorder uses the service-linked role, so Config
+    /// writes as its service principal (resolved by [`Model::resolve`]).
+    pub service_linked: Truth,
     /// The deploy-time condition the source exists under.
     pub guard: crate::guard::Guard,
 }
@@ -242,6 +247,9 @@ pub struct Model {
     pub settings: Vec<BucketSetting>,
     /// Log sources other than trails.
     pub sources: Vec<LogSource>,
+    /// AWS Config configuration recorders: their deployment unit, and whether they use the
+    /// service-linked role.
+    pub recorders: Vec<(String, Truth)>,
     /// The sources by the bucket they deliver to (built by [`Model::resolve`]).
     pub sources_by_bucket: std::collections::HashMap<Text, Vec<usize>>,
     /// Values handed to code the scan cannot see (a registry or git module, a nested stack):
@@ -272,6 +280,7 @@ impl Model {
             && self.ownership.is_empty()
             && self.settings.is_empty()
             && self.sources.is_empty()
+            && self.recorders.is_empty()
             && self.opaque.is_empty()
     }
 
@@ -292,6 +301,7 @@ impl Model {
         self.ownership.extend(other.ownership);
         self.settings.extend(other.settings);
         self.sources.extend(other.sources);
+        self.recorders.extend(other.recorders);
         self.opaque.extend(other.opaque);
     }
 
@@ -332,6 +342,21 @@ impl Model {
                 let b = &mut self.buckets[i];
                 b.owner_enforced = b.owner_enforced.or(enforced);
             }
+        }
+        for s in self
+            .sources
+            .iter_mut()
+            .filter(|s| s.kind == SourceKind::Config)
+        {
+            let mut unit = self.recorders.iter().filter(|(u, _)| *u == s.unit);
+            s.service_linked = match unit.next() {
+                None => Truth::Unknown,
+                Some((_, first)) => unit.fold(*first, |t, (_, x)| match (t, *x) {
+                    (Truth::Yes, Truth::Yes) => Truth::Yes,
+                    (Truth::No, _) | (_, Truth::No) => Truth::No,
+                    _ => Truth::Unknown,
+                }),
+            };
         }
         self.sources_by_bucket.clear();
         for (i, s) in self.sources.iter().enumerate() {

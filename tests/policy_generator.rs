@@ -228,6 +228,8 @@ mod services {
             account: Text::lit(ACCOUNT),
             partition: Text::lit("aws"),
             origin: Some(Text::lit("acme-site")),
+            unit: "unit".into(),
+            service_linked: Truth::Yes,
             guard: Default::default(),
         }
     }
@@ -242,6 +244,8 @@ mod services {
             Truth::No,
         ));
         m.sources = sources;
+        // AWS Config writes as its service principal with the service-linked recorder role.
+        m.recorders.push(("unit".into(), Truth::Yes));
         m.resolve();
         let linked = trailguard::link::link(&m);
         let a = Analysis::whole(&m, &linked);
@@ -321,8 +325,7 @@ mod services {
                         got.is_empty(),
                         "{services:?} {region} {prefix:?}: {got:?}\n{json}"
                     );
-                    // The check is real: sources writing elsewhere are denied (Config is not
-                    // judged yet: it writes with the recorder's role first).
+                    // The check is real: sources writing elsewhere are denied.
                     let moved: Vec<LogSource> = sources
                         .into_iter()
                         .map(|mut s| {
@@ -333,10 +336,7 @@ mod services {
                     // (Without a prefix, S3 server access logs are granted the whole bucket.)
                     let judged = moved
                         .iter()
-                        .filter(|s| {
-                            s.kind != SourceKind::Config
-                                && !(prefix.is_empty() && s.kind == SourceKind::S3AccessLogs)
-                        })
+                        .filter(|s| !(prefix.is_empty() && s.kind == SourceKind::S3AccessLogs))
                         .count();
                     let denied = findings(&json, moved)
                         .iter()

@@ -52,6 +52,25 @@ pub fn admits_service(p: &PrincipalElement, service: &str) -> Truth {
     )
 }
 
+/// Whether a recorder's role ARN is AWS Config's service-linked role.
+pub fn service_linked_config_role(role: &crate::value::Text) -> Truth {
+    let lits: String = role
+        .parts()
+        .iter()
+        .filter_map(|p| match p {
+            crate::value::Part::Lit(l) => Some(l.as_str()),
+            crate::value::Part::Sym(_) => None,
+        })
+        .collect();
+    if lits.contains("aws-service-role/config.amazonaws.com/") {
+        Truth::Yes
+    } else if role.is_known() {
+        Truth::No
+    } else {
+        Truth::Unknown
+    }
+}
+
 /// One row of data/elb-accounts.tsv.
 #[derive(Debug, Clone)]
 pub struct ElbRegion {

@@ -42,14 +42,23 @@ pub(super) fn needs(s: &LogSource, bucket: &Text) -> Vec<(&'static str, Vec<Vec<
         t.extend(rest.iter().cloned());
         t
     };
-    let logs = |owner: &str| {
+    let logs_in = |owner: &str, tail: &str| {
         let mut rest: Vec<Tok> = "AWSLogs/".chars().map(Tok::Ch).collect();
         rest.extend(owner.chars().map(Tok::Ch));
         rest.extend(tokens(&s.account, false));
-        rest.extend(['/', '*'].map(|c| if c == '*' { Tok::Star } else { Tok::Ch(c) }));
+        rest.push(Tok::Ch('/'));
+        rest.extend(tail.chars().map(Tok::Ch));
+        rest.push(Tok::Star);
         under(&rest)
     };
+    let logs = |owner: &str| logs_in(owner, "");
     match s.kind {
+        // Only when the recorder uses the service-linked role: Config writes with the
+        // recorder's role first otherwise (logdelivery.md §1).
+        SourceKind::Config if s.service_linked.is_yes() => vec![
+            (GET_BUCKET_ACL, vec![arn.clone()]),
+            (PUT_OBJECT, vec![logs_in("", "Config/")]),
+        ],
         SourceKind::Nlb | SourceKind::FlowLogs => vec![
             (GET_BUCKET_ACL, vec![arn.clone()]),
             // Hive-compatible prefixes write under `aws-account-id=ACCOUNT`.

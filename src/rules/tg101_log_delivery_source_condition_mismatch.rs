@@ -25,7 +25,20 @@ pub static META: RuleMeta = RuleMeta {
 /// What the source sends: its account, and the ARN it writes on behalf of.
 fn request(s: &LogSource) -> Option<Request> {
     let sym = |kind: Kind, what: &str| Text::sym(Symbol::new(kind, format!("source.{what}")));
+    let service_arn = |service: &str| {
+        let mut t = Text::lit("arn:");
+        t.push_text(&s.partition);
+        t.push_str(&format!(":{service}:"));
+        t.push_text(&sym(Kind::Region, "region"));
+        t.push_str(":");
+        t.push_text(&s.account);
+        t.push_str(":");
+        t.push_text(&sym(Kind::Any, "resource"));
+        t
+    };
     let arn = match s.kind {
+        // Config as its service principal (with the service-linked recorder role).
+        SourceKind::Config if s.service_linked.is_yes() => service_arn("config"),
         SourceKind::Nlb | SourceKind::FlowLogs => {
             let mut t = Text::lit("arn:");
             t.push_text(&s.partition);

@@ -42,8 +42,17 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
         matches!(
             s.kind,
             SourceKind::Nlb | SourceKind::FlowLogs | SourceKind::CloudFront
-        )
+        ) || s.kind == SourceKind::Config && s.service_linked.is_yes()
     }) {
+        // delivery.logs needs kms:GenerateDataKey*; Config kms:GenerateDataKey and kms:Decrypt.
+        let (service, actions): (&str, &[&str]) = if s.kind == SourceKind::Config {
+            (
+                "config.amazonaws.com",
+                &["kms:GenerateDataKey", "kms:Decrypt"],
+            )
+        } else {
+            (DELIVERY_LOGS, &[ACTION])
+        };
         for b in buckets.get(&s.bucket).into_iter().flatten() {
             let (Some((kms, _, guard)), Some(key_ref)) = (&b.kms_default, &b.kms_key) else {
                 continue;
@@ -67,15 +76,16 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
             let at = match policy {
                 // Its grants, judged together (an Effect that is unknown may be Allow).
                 Some(p) if !p.policy.doc.open => {
-                    let granted =
+                    let granted = |action: &str| {
                         crate::aws::Truth::any(p.policy.doc.statements.iter().map(|st| {
                             is_allow(st)
                                 .and(st.principal.as_ref().map_or(crate::aws::Truth::No, |pr| {
-                                    admits_service(pr, DELIVERY_LOGS)
+                                    admits_service(pr, service)
                                 }))
-                                .and(covers_action(st, ACTION))
-                        }));
-                    if !granted.is_no() {
+                                .and(covers_action(st, action))
+                        }))
+                    };
+                    if !actions.iter().any(|a| granted(a).is_no()) {
                         continue;
                     }
                     p.policy.span
@@ -96,15 +106,16 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
                     &META,
                     at,
                     format!(
-                        "key {} encrypts bucket {} by default, but does not let {DELIVERY_LOGS} call {ACTION}, so {} cannot be written",
+                        "key {} encrypts bucket {} by default, but does not let {service} call {}, so {} cannot be written",
                         key.address,
                         b.address,
+                        actions.join(" and "),
                         s.kind.describe()
                     ),
                 )
                 .at(key.address.clone())
                 .related(s.span, format!("{} delivers its {} here", s.address, s.kind.describe()))
-                .hint("allow delivery.logs.amazonaws.com kms:GenerateDataKey* (and kms:Decrypt) on the key, scoped with aws:SourceAccount"),
+                .hint(format!("allow {service} {} on the key, scoped with aws:SourceAccount", actions.join(" and "))),
             );
         }
     }

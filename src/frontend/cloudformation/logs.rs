@@ -106,6 +106,8 @@ impl Cx<'_> {
                 account: self.pseudo("AWS::AccountId").unwrap_or_default(),
                 partition: self.pseudo("AWS::Partition").unwrap_or_default(),
                 origin: Some(name.clone()),
+                unit: format!("template {}", self.file),
+                service_linked: Truth::Unknown,
                 guard: self.guards.guard_within(lc.span, guard),
             });
         }
@@ -132,6 +134,8 @@ impl Cx<'_> {
                 account: self.pseudo("AWS::AccountId").unwrap_or_default(),
                 partition: self.pseudo("AWS::Partition").unwrap_or_default(),
                 origin: None,
+                unit: format!("template {}", self.file),
+                service_linked: Truth::Unknown,
                 guard,
             });
         };
@@ -196,6 +200,14 @@ impl Cx<'_> {
                         self.prop_text(r, "S3KeyPrefix"),
                         &[],
                     );
+                }
+            }
+            "AWS::Config::ConfigurationRecorder" => {
+                if let Some(role) = self.prop_text(r, "RoleARN") {
+                    m.recorders.push((
+                        format!("template {}", self.file),
+                        crate::aws::logdelivery::service_linked_config_role(&role),
+                    ));
                 }
             }
             "AWS::EC2::FlowLog" => {

@@ -979,6 +979,30 @@ impl<'w> Instance<'w> {
         let b = block.map(|(b, _)| b);
         let t = match (ty, attr) {
             ("aws_s3_bucket", "id" | "bucket") => self.bucket_name(name),
+            // A service-linked role's ARN names its service (AWS Config's recorder role).
+            ("aws_iam_service_linked_role", "arn") => {
+                let service = block.and_then(|(b, f)| {
+                    let a = b.body.get_attribute("aws_service_name")?;
+                    known_str(&self.eval(&a.value, f, &Scope::default()))
+                });
+                match service {
+                    Some(svc) => {
+                        let mut t = Text::lit("arn:");
+                        t.push_text(&self.partition(b));
+                        t.push_str(":iam::");
+                        t.push_text(&self.account(b));
+                        t.push_str(&format!(":role/aws-service-role/{svc}/"));
+                        t.push_text(&self.sym(
+                            Kind::Any,
+                            &format!("aws_iam_service_linked_role.{name}.role_name"),
+                        ));
+                        t
+                    }
+                    None => {
+                        return str_node(span, self.sym(Kind::Any, &format!("{ty}.{name}.{attr}")));
+                    }
+                }
+            }
             ("aws_s3_bucket", "bucket_domain_name") => {
                 let mut t = self.bucket_name(name);
                 t.push_str(".s3.amazonaws.com");

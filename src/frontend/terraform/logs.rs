@@ -26,6 +26,8 @@ impl Instance<'_> {
             account: self.account(Some(b)),
             partition: self.partition(Some(b)),
             origin: None,
+            unit: self.root_dir().display().to_string(),
+            service_linked: Truth::Unknown,
             guard: self.resource_guard(b, file),
         };
         match ty {
@@ -103,6 +105,14 @@ impl Instance<'_> {
                 if let Some(bucket) = self.attr_text(b, file, "s3_bucket_name") {
                     let prefix = self.attr_text(b, file, "s3_key_prefix");
                     m.sources.push(source(SourceKind::Config, bucket, prefix));
+                }
+            }
+            "aws_config_configuration_recorder" => {
+                if let Some(role) = self.attr_text(b, file, "role_arn") {
+                    m.recorders.push((
+                        self.root_dir().display().to_string(),
+                        crate::aws::logdelivery::service_linked_config_role(&role),
+                    ));
                 }
             }
             "aws_flow_log" => {
@@ -183,6 +193,8 @@ impl Instance<'_> {
                 account: self.account(Some(b)),
                 partition: self.partition(Some(b)),
                 origin: Some(bucket),
+                unit: self.root_dir().display().to_string(),
+                service_linked: Truth::Unknown,
                 guard,
             });
         }
