@@ -166,6 +166,8 @@ pub struct LogSource {
     pub origin: Option<Text>,
     /// The deployment unit it is deployed with (a Terraform root module, a template).
     pub unit: String,
+    /// Its Region, when the scan states it literally (a Terraform provider's `region`).
+    pub region: Option<String>,
     /// AWS Config: the unit's configuration recorder uses the service-linked role, so Config
     /// writes as its service principal (resolved by [`Model::resolve`]).
     pub service_linked: Truth,

@@ -229,6 +229,7 @@ mod services {
             partition: Text::lit("aws"),
             origin: Some(Text::lit("acme-site")),
             unit: "unit".into(),
+            region: None,
             service_linked: Truth::Yes,
             guard: Default::default(),
         }
@@ -320,6 +321,14 @@ mod services {
                     } else {
                         sources
                     };
+                    // The sources know their Region: the legacy ELB account must be its own.
+                    let sources: Vec<LogSource> = sources
+                        .into_iter()
+                        .map(|mut s| {
+                            s.region = Some(region.to_string());
+                            s
+                        })
+                        .collect();
                     let got = findings(&json, sources.clone());
                     assert!(
                         got.is_empty(),

@@ -111,17 +111,14 @@ pub fn is_elb_account(value: &crate::value::Text) -> Truth {
     let Some(s) = value.as_str() else {
         return Truth::Unknown;
     };
-    let id = s
-        .strip_prefix("arn:")
-        .and_then(|r| r.split_once(":iam::"))
-        .and_then(|(_, r)| r.strip_suffix(":root"))
-        .unwrap_or(s);
+    let id = account_of(s);
     Truth::from_bool(elb_regions().iter().any(|r| r.account == Some(id)))
 }
 
-/// Whether a Principal lets `kind`'s logs be written: its service principal (for ALB and Classic
-/// LB also a legacy ELB account, the Region being unknown), or everyone.
-pub fn principal_writes(p: &PrincipalElement, kind: SourceKind) -> Truth {
+/// Whether a Principal lets `kind`'s logs be written: its service principal, or everyone;
+/// for ALB and Classic LB also the legacy ELB account of `region` (any legacy ELB account when
+/// the Region is unknown, or only public code vouches for its row).
+pub fn principal_writes(p: &PrincipalElement, kind: SourceKind, region: Option<&str>) -> Truth {
     if p.negated {
         return Truth::Unknown;
     }
@@ -129,6 +126,8 @@ pub fn principal_writes(p: &PrincipalElement, kind: SourceKind) -> Truth {
         return Truth::Unknown;
     };
     let elb = matches!(kind, SourceKind::Alb | SourceKind::ClassicElb);
+    // The Region's row, when AWS documents it.
+    let row = region.and_then(|r| elb_regions().iter().find(|x| x.region == r && x.verified));
     Truth::any(p.entries.iter().map(|e| match e.ptype.as_str() {
         "Service" => match e.item.text.as_str() {
             Some(s) => Truth::from_bool(s.eq_ignore_ascii_case(service)),
@@ -141,12 +140,24 @@ pub fn principal_writes(p: &PrincipalElement, kind: SourceKind) -> Truth {
         },
         "AWS" => match e.item.text.as_str() {
             Some("*") => Truth::Yes,
+            Some(s) if elb && row.is_some() => {
+                let id = account_of(s);
+                Truth::from_bool(row.and_then(|r| r.account) == Some(id))
+            }
             _ if elb => is_elb_account(&e.item.text),
             Some(_) => Truth::No,
             None => Truth::Unknown,
         },
         _ => Truth::No,
     }))
+}
+
+/// The account of `arn:PARTITION:iam::ID:root`, or the value itself.
+fn account_of(s: &str) -> &str {
+    s.strip_prefix("arn:")
+        .and_then(|r| r.split_once(":iam::"))
+        .and_then(|(_, r)| r.strip_suffix(":root"))
+        .unwrap_or(s)
 }
 
 #[cfg(test)]

@@ -76,10 +76,10 @@ pub(super) fn needs(s: &LogSource, bucket: &Text) -> Vec<(&'static str, Vec<Vec<
     }
 }
 
-fn writes(g: &Statement, kind: SourceKind) -> Truth {
-    g.principal
-        .as_ref()
-        .map_or(Truth::No, |p| principal_writes(p, kind))
+fn writes(g: &Statement, s: &LogSource) -> Truth {
+    g.principal.as_ref().map_or(Truth::No, |p| {
+        principal_writes(p, s.kind, s.region.as_deref())
+    })
 }
 
 pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
@@ -115,14 +115,14 @@ fn check_source(p: &PolicyCx<'_>, s: &LogSource, out: &mut Vec<Finding>) {
         let granted = Truth::any(stmts.iter().flat_map(|g| {
             paths.iter().map(move |path| {
                 is_allow(g)
-                    .and(writes(g, s.kind))
+                    .and(writes(g, s))
                     .and(covers_action(g, action))
                     .and(covers_resource(g, path))
             })
         }));
         if granted.is_no() {
             let first = stmts.iter().find(|g| {
-                g.is_allow() && writes(g, s.kind).is_yes() && covers_action(g, action).is_yes()
+                g.is_allow() && writes(g, s).is_yes() && covers_action(g, action).is_yes()
             });
             let at = first
                 .and_then(|g| g.resource.as_ref().map(|r| r.value_span))
@@ -144,7 +144,19 @@ fn check_source(p: &PolicyCx<'_>, s: &LogSource, out: &mut Vec<Finding>) {
                 .related(s.span, format!("{} delivers its {} here", s.address, s.kind.describe()))
                 .hint(match s.kind {
                     SourceKind::S3AccessLogs => "allow logging.s3.amazonaws.com s3:PutObject on arn:PARTITION:s3:::BUCKET/TARGET_PREFIX*".to_string(),
-                    SourceKind::Alb | SourceKind::ClassicElb => "allow logdelivery.elasticloadbalancing.amazonaws.com (or the Region's legacy ELB account) s3:PutObject on arn:PARTITION:s3:::BUCKET/[PREFIX/]AWSLogs/ACCOUNT/*".to_string(),
+                    SourceKind::Alb | SourceKind::ClassicElb => {
+                        let account = s.region.as_deref().and_then(|r| {
+                            crate::aws::logdelivery::elb_regions()
+                                .iter()
+                                .find(|x| x.region == r && x.verified)
+                                .map(|x| (r, x.partition, x.account))
+                        });
+                        match account {
+                            Some((r, part, Some(id))) => format!("allow {r}'s legacy ELB account arn:{part}:iam::{id}:root (or logdelivery.elasticloadbalancing.amazonaws.com) s3:PutObject on arn:PARTITION:s3:::BUCKET/[PREFIX/]AWSLogs/ACCOUNT/*"),
+                            Some((r, _, None)) => format!("allow logdelivery.elasticloadbalancing.amazonaws.com (in {r} there is no legacy ELB account) s3:PutObject on arn:PARTITION:s3:::BUCKET/[PREFIX/]AWSLogs/ACCOUNT/*"),
+                            None => "allow logdelivery.elasticloadbalancing.amazonaws.com (or the Region's legacy ELB account) s3:PutObject on arn:PARTITION:s3:::BUCKET/[PREFIX/]AWSLogs/ACCOUNT/*".to_string(),
+                        }
+                    }
                     _ => format!("allow delivery.logs.amazonaws.com {action} on the bucket ARN (s3:GetBucketAcl) and arn:PARTITION:s3:::BUCKET/[PREFIX/]AWSLogs/ACCOUNT/* (s3:PutObject)"),
                 }),
             );
@@ -156,7 +168,7 @@ fn check_source(p: &PolicyCx<'_>, s: &LogSource, out: &mut Vec<Finding>) {
                 && d.conditions.is_empty()
                 && !d.conditions_open
                 && d.guard.is_always()
-                && writes(d, s.kind).is_yes()
+                && writes(d, s).is_yes()
                 && covers_action(d, action).is_yes()
                 && paths.iter().any(|path| covers_resource(d, path).is_yes())
         }) {

@@ -107,6 +107,8 @@ impl Cx<'_> {
                 partition: self.pseudo("AWS::Partition").unwrap_or_default(),
                 origin: Some(name.clone()),
                 unit: format!("template {}", self.file),
+                // `AWS::Region`: the stack's, unknown.
+                region: None,
                 service_linked: Truth::Unknown,
                 guard: self.guards.guard_within(lc.span, guard),
             });
@@ -135,6 +137,8 @@ impl Cx<'_> {
                 partition: self.pseudo("AWS::Partition").unwrap_or_default(),
                 origin: None,
                 unit: format!("template {}", self.file),
+                // `AWS::Region`: the stack's, unknown.
+                region: None,
                 service_linked: Truth::Unknown,
                 guard,
             });

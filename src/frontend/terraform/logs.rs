@@ -27,6 +27,7 @@ impl Instance<'_> {
             partition: self.partition(Some(b)),
             origin: None,
             unit: self.root_dir().display().to_string(),
+            region: self.provider_region(b, file),
             service_linked: Truth::Unknown,
             guard: self.resource_guard(b, file),
         };
@@ -194,9 +195,46 @@ impl Instance<'_> {
                 partition: self.partition(Some(b)),
                 origin: Some(bucket),
                 unit: self.root_dir().display().to_string(),
+                region: self.provider_region(b, file),
                 service_linked: Truth::Unknown,
                 guard,
             });
+        }
+    }
+
+    /// The literal `region` of the `aws` provider a root module's resource uses (its
+    /// `provider = aws.ALIAS`, else the default one); `None` in a called module, or when the
+    /// provider is not written once with a literal Region.
+    fn provider_region(&self, b: &Block, file: FileId) -> Option<String> {
+        if self.module.dir != self.root_dir() {
+            return None;
+        }
+        let alias = b
+            .body
+            .get_attribute("provider")
+            .map(|a| a.value.to_string().trim().to_string())
+            .and_then(|p| p.strip_prefix("aws.").map(str::to_string));
+        let mut found = vec![];
+        for (fid, body) in &self.module.files {
+            for p in body.blocks().filter(|p| {
+                p.ident.as_str() == "provider"
+                    && p.labels.first().map(|l| l.as_str()) == Some("aws")
+            }) {
+                let this = self
+                    .block_attr(p, *fid, "alias")
+                    .and_then(|v| known_str(&v));
+                if this == alias {
+                    found.push(
+                        self.block_attr(p, *fid, "region")
+                            .and_then(|v| known_str(&v)),
+                    );
+                }
+            }
+        }
+        let _ = file;
+        match found.as_slice() {
+            [Some(r)] => Some(r.clone()),
+            _ => None,
         }
     }
 
