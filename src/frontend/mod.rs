@@ -4,4 +4,5 @@ pub mod cloudformation;
 pub mod jinja;
 pub mod json;
 pub mod plan;
+pub mod plan_logs;
 pub mod terraform;

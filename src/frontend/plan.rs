@@ -17,6 +17,7 @@ pub fn relevant_type(ty: &str) -> bool {
     ty.starts_with("aws_s3_bucket")
         || ty.starts_with("aws_kms_")
         || ty.starts_with("aws_cloudtrail")
+        || super::plan_logs::is_log_type(ty)
 }
 
 struct Resource<'a> {
@@ -167,6 +168,14 @@ pub fn read(model: &mut Model, file: FileId, text: &str, root: &Node) {
                     })
                     .map(|(t, _)| Truth::from_bool(t.as_str() == Some("BucketOwnerEnforced")))
                     .unwrap_or(Truth::Unknown);
+                model.settings.push(crate::model::BucketSetting {
+                    bucket: bucket.clone(),
+                    setting: crate::model::Setting::OwnerEnforced,
+                    value: enforced,
+                    at: span,
+                    guard: Default::default(),
+                    key: None,
+                });
                 model.ownership.push((bucket, enforced, span));
             }
             "aws_kms_key" => {
@@ -245,7 +254,16 @@ pub fn read(model: &mut Model, file: FileId, text: &str, root: &Node) {
                     guard: Default::default(),
                 });
             }
-            _ => {}
+            _ => super::plan_logs::read(
+                model,
+                &r.ty,
+                &r.address,
+                v,
+                span,
+                &format!("plan {file}"),
+                &account,
+                &partition,
+            ),
         }
     }
 }
