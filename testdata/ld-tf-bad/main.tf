@@ -89,3 +89,12 @@ resource "aws_s3_bucket" "app" {
     target_prefix = "app/"
   }
 }
+
+resource "aws_redshift_cluster" "legacy_form" {
+  cluster_identifier = "warehouse-two"
+  node_type          = "ra3.xlplus"
+  logging {
+    enable      = true
+    bucket_name = aws_s3_bucket.legacy.id
+  }
+}

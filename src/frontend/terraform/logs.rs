@@ -86,6 +86,26 @@ impl Instance<'_> {
                     m.sources.push(source(SourceKind::Redshift, bucket, prefix));
                 }
             }
+            // The deprecated in-cluster form.
+            "aws_redshift_cluster" => {
+                let Some(logs) = b.body.blocks().find(|x| x.ident.as_str() == "logging") else {
+                    return true;
+                };
+                let enabled = self
+                    .block_attr(logs, file, "enable")
+                    .map_or(Truth::No, |v| truth_of(&v));
+                let to_s3 = match self.block_attr(logs, file, "log_destination_type") {
+                    None => true,
+                    Some(v) => known_str(&v).as_deref() == Some("s3"),
+                };
+                if enabled.is_yes()
+                    && to_s3
+                    && let Some(bucket) = self.attr_text(logs, file, "bucket_name")
+                {
+                    let prefix = self.attr_text(logs, file, "s3_key_prefix");
+                    m.sources.push(source(SourceKind::Redshift, bucket, prefix));
+                }
+            }
             "aws_cloudfront_distribution" => {
                 let Some(logs) = b
                     .body

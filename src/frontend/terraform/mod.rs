@@ -76,7 +76,7 @@ fn too_deep(text: &str) -> Option<usize> {
 /// Whether a file can matter: it names a resource or data source the rules read, or calls a
 /// local module (whose files may). A cheap byte search, before any parsing.
 pub fn worth_parsing(text: &str) -> bool {
-    const WORDS: [&str; 11] = [
+    const WORDS: [&str; 12] = [
         "aws_s3_bucket",
         "aws_kms_",
         "aws_cloudtrail",
@@ -89,6 +89,7 @@ pub fn worth_parsing(text: &str) -> bool {
         "aws_cloudfront_distribution",
         "aws_config_delivery_channel",
         "aws_flow_log",
+        "aws_redshift_",
     ];
     WORDS.iter().any(|w| text.contains(w))
         || (text.contains("module") && (text.contains("\"./") || text.contains("\"../")))
