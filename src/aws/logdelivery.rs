@@ -1,9 +1,13 @@
 //! Who delivers the other logs a shared bucket receives (logdelivery.md): each log source's
 //! service principal, and whether a Principal names it.
 
+use super::cloudtrail::{GET_BUCKET_ACL, PUT_OBJECT, bucket_arn_tokens};
+use super::conditions::{KeyValue, Request};
+use super::glob::{Tok, tokens};
 use super::truth::Truth;
-use crate::model::SourceKind;
+use crate::model::{LogSource, SourceKind};
 use crate::policy::PrincipalElement;
+use crate::value::{Kind, Symbol, Text};
 
 /// The service principal that writes a source's logs into the bucket, where AWS documents one
 /// principal for it (ALB and Classic LB may also write as the Region's legacy ELB account).
@@ -158,6 +162,119 @@ fn account_of(s: &str) -> &str {
         .and_then(|r| r.split_once(":iam::"))
         .and_then(|(_, r)| r.strip_suffix(":root"))
         .unwrap_or(s)
+}
+
+// What each source asks of the bucket: the actions and paths it writes (TG100) and the request
+// context it sends (TG101), in one place like `cloudtrail.rs` for CloudTrail.
+
+/// What a source needs: an action and the resources (alternatives) it must be allowed on.
+pub fn needs(s: &LogSource, bucket: &Text) -> Vec<(&'static str, Vec<Vec<Tok>>)> {
+    let arn = bucket_arn_tokens(&s.partition, bucket);
+    let under = |rest: &[Tok]| {
+        let mut t = arn.clone();
+        t.push(Tok::Ch('/'));
+        let prefix = tokens(&s.prefix, false);
+        let slash = !prefix.is_empty() && prefix.last() != Some(&Tok::Ch('/'));
+        t.extend(prefix);
+        if slash {
+            t.push(Tok::Ch('/'));
+        }
+        t.extend(rest.iter().cloned());
+        t
+    };
+    let logs_in = |owner: &str, tail: &str| {
+        let mut rest: Vec<Tok> = "AWSLogs/".chars().map(Tok::Ch).collect();
+        rest.extend(owner.chars().map(Tok::Ch));
+        rest.extend(tokens(&s.account, false));
+        rest.push(Tok::Ch('/'));
+        rest.extend(tail.chars().map(Tok::Ch));
+        rest.push(Tok::Star);
+        under(&rest)
+    };
+    let logs = |owner: &str| logs_in(owner, "");
+    match s.kind {
+        // Only when the recorder uses the service-linked role: Config writes with the
+        // recorder's role first otherwise (logdelivery.md §1).
+        SourceKind::Config if s.service_linked.is_yes() => vec![
+            (GET_BUCKET_ACL, vec![arn.clone()]),
+            (PUT_OBJECT, vec![logs_in("", "Config/")]),
+        ],
+        SourceKind::Nlb | SourceKind::FlowLogs => vec![
+            (GET_BUCKET_ACL, vec![arn.clone()]),
+            // Hive-compatible prefixes write under `aws-account-id=ACCOUNT`.
+            (PUT_OBJECT, vec![logs(""), logs("aws-account-id=")]),
+        ],
+        SourceKind::Alb | SourceKind::ClassicElb => vec![(PUT_OBJECT, vec![logs("")])],
+        SourceKind::S3AccessLogs => {
+            let mut t = arn.clone();
+            t.push(Tok::Ch('/'));
+            t.extend(tokens(&s.prefix, false));
+            t.push(Tok::Star);
+            vec![(PUT_OBJECT, vec![t])]
+        }
+        _ => vec![],
+    }
+}
+
+/// What the source sends: its account, and the ARN it writes on behalf of.
+pub fn request(s: &LogSource) -> Option<Request> {
+    let sym = |kind: Kind, what: &str| Text::sym(Symbol::new(kind, format!("source.{what}")));
+    let service_arn = |service: &str| {
+        let mut t = Text::lit("arn:");
+        t.push_text(&s.partition);
+        t.push_str(&format!(":{service}:"));
+        t.push_text(&sym(Kind::Region, "region"));
+        t.push_str(":");
+        t.push_text(&s.account);
+        t.push_str(":");
+        t.push_text(&sym(Kind::Any, "resource"));
+        t
+    };
+    let arn = match s.kind {
+        // Config as its service principal (with the service-linked recorder role).
+        SourceKind::Config if s.service_linked.is_yes() => service_arn("config"),
+        SourceKind::Nlb | SourceKind::FlowLogs => {
+            let mut t = Text::lit("arn:");
+            t.push_text(&s.partition);
+            t.push_str(":logs:");
+            t.push_text(&sym(Kind::Region, "region"));
+            t.push_str(":");
+            t.push_text(&s.account);
+            t.push_str(":");
+            t.push_text(&sym(Kind::Any, "resource"));
+            t
+        }
+        SourceKind::S3AccessLogs => {
+            let mut t = Text::lit("arn:");
+            t.push_text(&s.partition);
+            t.push_str(":s3:::");
+            t.push_text(
+                &s.origin
+                    .clone()
+                    .unwrap_or_else(|| sym(Kind::Bucket, "bucket")),
+            );
+            t
+        }
+        _ => return None,
+    };
+    let mut r = Request::default();
+    r.set("aws:SourceArn", KeyValue::Present(arn))
+        .set("aws:SourceAccount", KeyValue::Present(s.account.clone()));
+    Some(r)
+}
+
+/// A request about which nothing is known but its shape: a value that fails it can match no
+/// source at all.
+pub fn any_request() -> Request {
+    let sym = |kind: Kind, what: &str| Text::sym(Symbol::new(kind, format!("any.{what}")));
+    let mut r = Request::default();
+    let mut arn = Text::lit("arn:");
+    arn.push_text(&sym(Kind::Any, "arn"));
+    r.set("aws:SourceArn", KeyValue::Present(arn)).set(
+        "aws:SourceAccount",
+        KeyValue::Present(sym(Kind::Account, "account")),
+    );
+    r
 }
 
 #[cfg(test)]

@@ -9,14 +9,12 @@
 
 use super::RuleMeta;
 use crate::aws::Truth;
-use crate::aws::cloudtrail::{GET_BUCKET_ACL, PUT_OBJECT, bucket_arn_tokens};
-use crate::aws::glob::{Tok, shown, tokens};
+use crate::aws::glob::shown;
 use crate::aws::logdelivery::principal_writes;
 use crate::link::{Analysis, PolicyCx, covers_action, covers_resource, is_allow};
 use crate::model::{LogSource, SourceKind};
 use crate::policy::{PolicyKind, Statement};
 use crate::report::{Finding, Level};
-use crate::value::Text;
 
 pub static META: RuleMeta = RuleMeta {
     id: "TG100",
@@ -26,55 +24,6 @@ pub static META: RuleMeta = RuleMeta {
     security_severity: "7.5",
     tags: &["availability", "logging", "s3"],
 };
-
-/// What a source needs: an action and the resources (alternatives) it must be allowed on.
-pub(super) fn needs(s: &LogSource, bucket: &Text) -> Vec<(&'static str, Vec<Vec<Tok>>)> {
-    let arn = bucket_arn_tokens(&s.partition, bucket);
-    let under = |rest: &[Tok]| {
-        let mut t = arn.clone();
-        t.push(Tok::Ch('/'));
-        let prefix = tokens(&s.prefix, false);
-        let slash = !prefix.is_empty() && prefix.last() != Some(&Tok::Ch('/'));
-        t.extend(prefix);
-        if slash {
-            t.push(Tok::Ch('/'));
-        }
-        t.extend(rest.iter().cloned());
-        t
-    };
-    let logs_in = |owner: &str, tail: &str| {
-        let mut rest: Vec<Tok> = "AWSLogs/".chars().map(Tok::Ch).collect();
-        rest.extend(owner.chars().map(Tok::Ch));
-        rest.extend(tokens(&s.account, false));
-        rest.push(Tok::Ch('/'));
-        rest.extend(tail.chars().map(Tok::Ch));
-        rest.push(Tok::Star);
-        under(&rest)
-    };
-    let logs = |owner: &str| logs_in(owner, "");
-    match s.kind {
-        // Only when the recorder uses the service-linked role: Config writes with the
-        // recorder's role first otherwise (logdelivery.md §1).
-        SourceKind::Config if s.service_linked.is_yes() => vec![
-            (GET_BUCKET_ACL, vec![arn.clone()]),
-            (PUT_OBJECT, vec![logs_in("", "Config/")]),
-        ],
-        SourceKind::Nlb | SourceKind::FlowLogs => vec![
-            (GET_BUCKET_ACL, vec![arn.clone()]),
-            // Hive-compatible prefixes write under `aws-account-id=ACCOUNT`.
-            (PUT_OBJECT, vec![logs(""), logs("aws-account-id=")]),
-        ],
-        SourceKind::Alb | SourceKind::ClassicElb => vec![(PUT_OBJECT, vec![logs("")])],
-        SourceKind::S3AccessLogs => {
-            let mut t = arn.clone();
-            t.push(Tok::Ch('/'));
-            t.extend(tokens(&s.prefix, false));
-            t.push(Tok::Star);
-            vec![(PUT_OBJECT, vec![t])]
-        }
-        _ => vec![],
-    }
-}
 
 fn writes(g: &Statement, s: &LogSource) -> Truth {
     g.principal.as_ref().map_or(Truth::No, |p| {
@@ -110,7 +59,7 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
 
 fn check_source(p: &PolicyCx<'_>, s: &LogSource, out: &mut Vec<Finding>) {
     let stmts = p.statements();
-    for (action, paths) in needs(s, &p.bucket) {
+    for (action, paths) in crate::aws::logdelivery::needs(s, &p.bucket) {
         // An Effect that is unknown may be Allow.
         let granted = Truth::any(stmts.iter().flat_map(|g| {
             paths.iter().map(move |path| {

@@ -5,13 +5,12 @@
 //! ARN — or can match nothing (`*` under `StringEquals`). AWS Config is not judged yet.
 
 use super::RuleMeta;
-use crate::aws::conditions::{KeyValue, Operator, Request, eval_condition};
+use crate::aws::conditions::{Operator, eval_condition};
 use crate::aws::logdelivery::{names_service, service_principal};
 use crate::link::{Analysis, covers_action, covers_resource};
-use crate::model::{LogSource, SourceKind};
+use crate::model::SourceKind;
 use crate::policy::PolicyKind;
 use crate::report::{Finding, Level};
-use crate::value::{Kind, Symbol, Text};
 
 pub static META: RuleMeta = RuleMeta {
     id: "TG101",
@@ -21,67 +20,6 @@ pub static META: RuleMeta = RuleMeta {
     security_severity: "7.5",
     tags: &["availability", "logging", "s3"],
 };
-
-/// What the source sends: its account, and the ARN it writes on behalf of.
-fn request(s: &LogSource) -> Option<Request> {
-    let sym = |kind: Kind, what: &str| Text::sym(Symbol::new(kind, format!("source.{what}")));
-    let service_arn = |service: &str| {
-        let mut t = Text::lit("arn:");
-        t.push_text(&s.partition);
-        t.push_str(&format!(":{service}:"));
-        t.push_text(&sym(Kind::Region, "region"));
-        t.push_str(":");
-        t.push_text(&s.account);
-        t.push_str(":");
-        t.push_text(&sym(Kind::Any, "resource"));
-        t
-    };
-    let arn = match s.kind {
-        // Config as its service principal (with the service-linked recorder role).
-        SourceKind::Config if s.service_linked.is_yes() => service_arn("config"),
-        SourceKind::Nlb | SourceKind::FlowLogs => {
-            let mut t = Text::lit("arn:");
-            t.push_text(&s.partition);
-            t.push_str(":logs:");
-            t.push_text(&sym(Kind::Region, "region"));
-            t.push_str(":");
-            t.push_text(&s.account);
-            t.push_str(":");
-            t.push_text(&sym(Kind::Any, "resource"));
-            t
-        }
-        SourceKind::S3AccessLogs => {
-            let mut t = Text::lit("arn:");
-            t.push_text(&s.partition);
-            t.push_str(":s3:::");
-            t.push_text(
-                &s.origin
-                    .clone()
-                    .unwrap_or_else(|| sym(Kind::Bucket, "bucket")),
-            );
-            t
-        }
-        _ => return None,
-    };
-    let mut r = Request::default();
-    r.set("aws:SourceArn", KeyValue::Present(arn))
-        .set("aws:SourceAccount", KeyValue::Present(s.account.clone()));
-    Some(r)
-}
-
-/// A request about which nothing is known but its shape: a value that fails it can match no
-/// source at all.
-fn generic() -> Request {
-    let sym = |kind: Kind, what: &str| Text::sym(Symbol::new(kind, format!("any.{what}")));
-    let mut r = Request::default();
-    let mut arn = Text::lit("arn:");
-    arn.push_text(&sym(Kind::Any, "arn"));
-    r.set("aws:SourceArn", KeyValue::Present(arn)).set(
-        "aws:SourceAccount",
-        KeyValue::Present(sym(Kind::Account, "account")),
-    );
-    r
-}
 
 fn source_key(c: &crate::policy::Condition) -> bool {
     (c.key_is("aws:SourceAccount") || c.key_is("aws:SourceArn"))
@@ -93,14 +31,17 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
         return;
     }
     let mut seen = std::collections::HashSet::new();
-    let any = generic();
+    let any = crate::aws::logdelivery::any_request();
     for p in a
         .policies
         .iter()
         .filter(|p| p.policy.kind == PolicyKind::Bucket && p.bucket_known && !p.policy.doc.open)
     {
         for s in a.model.sources_to(&p.bucket) {
-            let (Some(svc), Some(req)) = (service_principal(s.kind), request(s)) else {
+            let (Some(svc), Some(req)) = (
+                service_principal(s.kind),
+                crate::aws::logdelivery::request(s),
+            ) else {
                 continue;
             };
             let related = format!("{} delivers its {} here", s.address, s.kind.describe());
@@ -137,7 +78,7 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
             }
             // Values that exclude this source, judged over the grants that cover what it
             // writes: each of them must exclude it (grants add up).
-            for (action, paths) in super::tg100_log_delivery_denied::needs(s, &p.bucket) {
+            for (action, paths) in crate::aws::logdelivery::needs(s, &p.bucket) {
                 let covering: Vec<&&crate::policy::Statement> = grants
                     .iter()
                     .filter(|g| {
