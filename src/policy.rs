@@ -56,7 +56,7 @@ impl PrincipalElement {
 pub struct Shape {
     pub span: Span,
     /// Key through value of each member written in the object's own text.
-    pub members: Vec<Span>,
+    pub members: Box<[Span]>,
 }
 
 impl Shape {
@@ -77,7 +77,7 @@ impl Shape {
         };
         Shape {
             span: node.span,
-            members,
+            members: members.into_boxed_slice(),
         }
     }
 }
@@ -87,8 +87,6 @@ impl Shape {
 pub struct Condition {
     pub op: String,
     pub op_span: Span,
-    /// The operator's map of keys.
-    pub op_shape: Shape,
     pub key: String,
     pub key_span: Span,
     pub values: Vec<Item>,
@@ -124,6 +122,8 @@ pub struct Statement {
     pub shape: Shape,
     /// The Condition block's value, when there is one.
     pub condition_block: Option<Shape>,
+    /// Each operator's map of keys, for fixes.
+    pub operators: Vec<(String, Shape)>,
     /// The deploy-time condition the statement exists under.
     pub guard: crate::guard::Guard,
 }
@@ -311,8 +311,8 @@ fn read_statement(
             "a statement of a bucket or key policy needs Principal or NotPrincipal".into(),
         );
     }
-    let (conditions, conditions_open) = match node.get("Condition") {
-        None => (vec![], false),
+    let (conditions, conditions_open, operators) = match node.get("Condition") {
+        None => (vec![], false, vec![]),
         Some(c) => read_conditions(&c.value),
     };
     let condition_block = node.get("Condition").map(|c| Shape::of(&c.value));
@@ -328,6 +328,7 @@ fn read_statement(
         conditions_open,
         shape: Shape::of(node),
         condition_block,
+        operators,
         guard: Default::default(),
     }
 }
@@ -377,23 +378,24 @@ fn principal_entries(v: &Node) -> Vec<PrincipalEntry> {
     }
 }
 
-fn read_conditions(v: &Node) -> (Vec<Condition>, bool) {
+/// The tests of a Condition block, whether part of it is unknown, and each operator's shape.
+fn read_conditions(v: &Node) -> (Vec<Condition>, bool, Vec<(String, Shape)>) {
     let NodeKind::Map(ops) = &v.kind else {
-        return (vec![], true);
+        return (vec![], true, vec![]);
     };
     let mut out = vec![];
     let mut open = false;
+    let mut shapes = vec![];
     for op in ops {
         let NodeKind::Map(keys) = &op.value.kind else {
             open = true;
             continue;
         };
-        let op_shape = Shape::of(&op.value);
+        shapes.push((op.key.clone(), Shape::of(&op.value)));
         for k in keys {
             out.push(Condition {
                 op: op.key.clone(),
                 op_span: op.key_span,
-                op_shape: op_shape.clone(),
                 key: k.key.clone(),
                 key_span: k.key_span,
                 values: items(&k.value),
@@ -401,5 +403,5 @@ fn read_conditions(v: &Node) -> (Vec<Condition>, bool) {
             });
         }
     }
-    (out, open)
+    (out, open, shapes)
 }

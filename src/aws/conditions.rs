@@ -233,7 +233,6 @@ mod tests {
         Condition {
             op: op.into(),
             op_span: Span::default(),
-            op_shape: Default::default(),
             key: key.into(),
             key_span: Span::default(),
             values: values

@@ -81,10 +81,10 @@ impl Change {
             statement: s.shape.clone(),
             block: s.condition_block.clone(),
             operator: s
-                .conditions
+                .operators
                 .iter()
-                .find(|c| c.op == op)
-                .map(|c| c.op_shape.clone()),
+                .find(|(o, _)| o == op)
+                .map(|(_, shape)| shape.clone()),
             op: op.into(),
             key: key.into(),
             values,
