@@ -40,7 +40,8 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
         color: ColorWhen,
     },
-    /// Print a correct CloudTrail bucket policy (with --kms, the key policy) as JSON
+    /// Print a correct log-bucket policy as JSON: CloudTrail's, or with --service those of the
+    /// services sharing the bucket (with --kms, CloudTrail's key policy)
     Policy(PolicyArgs),
     /// Print a shell completion script
     Completions {
@@ -166,7 +167,7 @@ pub struct PolicyArgs {
     /// The organization ID, for an organization trail
     #[arg(long)]
     pub org_id: Option<String>,
-    /// The partition (aws, aws-cn, aws-us-gov, …) [default: aws, or the trail ARN's]
+    /// The partition (aws, aws-cn, aws-us-gov, …) [default: the trail ARN's, the Region's, or aws]
     #[arg(long)]
     pub partition: Option<String>,
     /// Print the KMS key policy for the trail's key instead
