@@ -185,8 +185,9 @@ impl Intent {
             return None;
         }
         let syntax = syntax_of(&file.path, statement);
-        let dialect = self.dialect(&file.path, text);
-        if !self.certain(sources, syntax, dialect) {
+        let facts = scan.facts(self.within.file, text);
+        let dialect = self.dialect(&file.path, facts.plan);
+        if !self.certain(sources, scan, syntax, dialect) {
             return None;
         }
         let known: Vec<(&str, &Text)> = self
@@ -200,8 +201,9 @@ impl Intent {
             syntax,
             dialect,
             escaped,
-            unit: write::indent_unit(text),
-            short_tags: text.contains("!Sub") || !text.contains("Fn::Sub"),
+            unit: facts.unit.clone(),
+            short_tags: facts.short_tags,
+            crlf: facts.crlf,
             speller: Speller::new(dialect, self.within.file, &known)
                 .naming(scan.provider_names(sources, &file.path, dialect)),
         };
@@ -210,9 +212,10 @@ impl Intent {
             .into_iter()
             .map(|e| place.line_breaks(e))
             .collect();
-        // Not offered when the file would no longer parse.
+        // Not offered when the file would no longer parse (a large file, such as a plan, is
+        // checked once per round by `--fix` instead of once per fix here).
         let refs: Vec<&Edit> = edits.iter().collect();
-        if !run::parses(&file.path, &apply::apply(text, &refs)) {
+        if text.len() <= MAX_CHECKED && !run::parses(&file.path, &apply::apply(text, &refs)) {
             return None;
         }
         Some(Fix {
@@ -224,7 +227,7 @@ impl Intent {
 
     /// Whether the change is right wherever the text is used: not in a called module, not over
     /// a caller's or a variable's value, not inside a YAML anchor used elsewhere.
-    fn certain(&self, sources: &SourceMap, syntax: Syntax, dialect: Dialect) -> bool {
+    fn certain(&self, sources: &SourceMap, scan: &Scan, syntax: Syntax, dialect: Dialect) -> bool {
         let file = sources.get(self.within.file);
         let text = file.text.as_str();
         // A policy inside a called module: its values come from the callers, and the repair
@@ -247,7 +250,7 @@ impl Intent {
             return false;
         }
         // A YAML anchor aliased elsewhere: an edit inside it would change the other places too.
-        if syntax == Syntax::Yaml && aliased_anchor(text) {
+        if syntax == Syntax::Yaml && scan.facts(self.within.file, text).aliased_anchor {
             return false;
         }
         // Text replaced in a template that callers fill in must not be one of their values.
@@ -315,9 +318,8 @@ impl Intent {
         }
     }
 
-    fn dialect(&self, path: &std::path::Path, text: &str) -> Dialect {
+    fn dialect(&self, path: &std::path::Path, plan: bool) -> Dialect {
         let name = path.to_string_lossy();
-        let plan = text.contains("\"planned_values\"") || text.contains("\"resource_changes\"");
         if self.standalone || plan {
             Dialect::Plain
         } else if name.ends_with(".tf") || self.address.contains('.') {
@@ -451,6 +453,23 @@ fn aliased_anchor(text: &str) -> bool {
     !anchors.is_empty() && names('*').iter().any(|a| anchors.contains(a))
 }
 
+/// Files larger than this are not parsed again for each fix offered.
+const MAX_CHECKED: usize = 256 * 1024;
+
+/// What fixes need to know of a whole file, found once per file.
+#[derive(Clone, Debug)]
+pub struct Facts {
+    /// A Terraform plan (`planned_values`, `resource_changes`).
+    plan: bool,
+    /// The template writes `!Sub` (else `Fn::Sub`).
+    short_tags: bool,
+    crlf: bool,
+    /// One level of indentation.
+    unit: String,
+    /// A YAML anchor that an alias uses.
+    aliased_anchor: bool,
+}
+
 /// Spellings of whole symbols: symbol name and the interpolation that writes it.
 type Spellings = std::rc::Rc<Vec<(String, String)>>;
 
@@ -460,6 +479,7 @@ pub struct Scan {
     tf_by_dir: std::collections::HashMap<std::path::PathBuf, Vec<crate::source::FileId>>,
     /// Provider spellings by directory, found once per directory.
     names: std::cell::RefCell<std::collections::HashMap<std::path::PathBuf, Spellings>>,
+    facts: std::cell::RefCell<std::collections::HashMap<crate::source::FileId, std::rc::Rc<Facts>>>,
 }
 
 impl Scan {
@@ -478,7 +498,24 @@ impl Scan {
         Scan {
             tf_by_dir,
             names: Default::default(),
+            facts: Default::default(),
         }
+    }
+
+    /// A file's facts (found once).
+    fn facts(&self, file: crate::source::FileId, text: &str) -> std::rc::Rc<Facts> {
+        if let Some(f) = self.facts.borrow().get(&file) {
+            return f.clone();
+        }
+        let f = std::rc::Rc::new(Facts {
+            plan: text.contains("\"planned_values\"") || text.contains("\"resource_changes\""),
+            short_tags: text.contains("!Sub") || !text.contains("Fn::Sub"),
+            crlf: text.contains("\r\n"),
+            unit: write::indent_unit(text),
+            aliased_anchor: aliased_anchor(text),
+        });
+        self.facts.borrow_mut().insert(file, f.clone());
+        f
     }
 
     /// How the root module a `.tf` file belongs to names its provider's account, Region and

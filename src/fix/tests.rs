@@ -37,6 +37,7 @@ fn place(text: &str, syntax: crate::report::hint::Syntax, escaped: bool) -> writ
         escaped,
         unit: write::indent_unit(text),
         short_tags: true,
+        crlf: text.contains("\r\n"),
         speller: Speller::new(Dialect::Plain, 0, &[]),
     }
 }

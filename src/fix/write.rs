@@ -30,6 +30,8 @@ pub struct Place<'a> {
     pub unit: String,
     /// The template writes `!Sub` (else `Fn::Sub`).
     pub short_tags: bool,
+    /// The file breaks lines with CRLF.
+    pub crlf: bool,
     pub speller: Speller,
 }
 
@@ -175,7 +177,7 @@ impl<'a> Place<'a> {
 
     /// Line breaks as the file writes them.
     pub fn line_breaks(&self, e: Edit) -> Edit {
-        if self.text.contains("\r\n") && !e.text.contains("\r\n") {
+        if self.crlf && !e.text.contains("\r\n") {
             Edit {
                 text: e.text.replace('\n', "\r\n"),
                 ..e
@@ -196,7 +198,7 @@ impl<'a> Place<'a> {
         let block_yaml = self.syntax == Syntax::Yaml && !flow_yaml;
         let multi_line = !self.escaped
             && !flow_yaml
-            && (block_yaml || line_of(t, last.start as usize) != line_of(t, start));
+            && (block_yaml || !same_line(t, last.start as usize, start));
         let indent = if multi_line {
             member_indent(t, last.start as usize)
         } else {
@@ -254,8 +256,7 @@ impl<'a> Place<'a> {
                     text: s,
                 });
             }
-            let multi = !self.escaped
-                && line_of(t, last.start as usize) != line_of(t, value.start as usize);
+            let multi = !self.escaped && !same_line(t, last.start as usize, value.start as usize);
             let indent = member_indent(t, last.start as usize);
             let mut s = String::new();
             for v in add {
@@ -385,8 +386,7 @@ impl<'a> Place<'a> {
                 text: format!("\n{dash}- {}", parts?.join(&format!("\n{item_indent}"))),
             });
         }
-        let multi =
-            !self.escaped && line_of(t, last.start as usize) != line_of(t, list.start as usize);
+        let multi = !self.escaped && !same_line(t, last.start as usize, list.start as usize);
         let indent = member_indent(t, last.start as usize);
         let text = if multi {
             format!(",\n{indent}{}", self.render(v, &indent, false)?)
@@ -481,7 +481,7 @@ impl<'a> Place<'a> {
     ) -> Option<Edit> {
         let last = *statement.members.last()?;
         let t = self.text;
-        if line_of(t, last.start as usize) == line_of(t, statement.span.start as usize) {
+        if same_line(t, last.start as usize, statement.span.start as usize) {
             return None;
         }
         let indent = member_indent(t, last.start as usize);
@@ -537,8 +537,34 @@ fn yaml_block_key(k: &str) -> bool {
     yaml_plain(a) && (b.is_empty() || yaml_plain(b)) && !k.ends_with(':')
 }
 
-pub fn line_of(t: &str, at: usize) -> usize {
-    t[..at.min(t.len())].matches('\n').count()
+/// How far the layout functions look for a line's ends: a longer line (a plan, a minified
+/// policy) is not laid out line by line anyway.
+const WINDOW: usize = 64 * 1024;
+
+fn floor_boundary(t: &str, mut at: usize) -> usize {
+    while !t.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+fn ceil_boundary(t: &str, mut at: usize) -> usize {
+    while !t.is_char_boundary(at) {
+        at += 1;
+    }
+    at
+}
+
+/// The start of the line holding `at` (at most [`WINDOW`] bytes back).
+fn line_start(t: &str, at: usize) -> usize {
+    let from = ceil_boundary(t, at.saturating_sub(WINDOW));
+    t[from..at].rfind('\n').map_or(from, |i| from + i + 1)
+}
+
+/// Whether two offsets lie on one line (looking only between them).
+pub fn same_line(t: &str, a: usize, b: usize) -> bool {
+    let (lo, hi) = (a.min(b).min(t.len()), a.max(b).min(t.len()));
+    !t.as_bytes()[lo..hi].contains(&b'\n')
 }
 
 /// The end of the line holding the character before `at` (before its newline).
@@ -547,7 +573,8 @@ pub fn line_end(t: &str, at: usize) -> usize {
     let end = if t.as_bytes().get(from) == Some(&b'\n') {
         from
     } else {
-        t[from..].find('\n').map_or(t.len(), |i| from + i)
+        let window = floor_boundary(t, from.saturating_add(WINDOW).min(t.len()));
+        t[from..window].find('\n').map_or(window, |i| from + i)
     };
     // Before a CRLF's CR.
     if end > 0 && t.as_bytes().get(end - 1) == Some(&b'\r') {
@@ -560,7 +587,7 @@ pub fn line_end(t: &str, at: usize) -> usize {
 /// The indentation a member at `at` is written with: the white space before it on its line,
 /// or as many spaces as its column (after `- ` in a YAML sequence).
 pub fn member_indent(t: &str, at: usize) -> String {
-    let start = t[..at].rfind('\n').map_or(0, |i| i + 1);
+    let start = line_start(t, at);
     let before = &t[start..at];
     if before.chars().all(|c| c == ' ' || c == '\t') {
         before.to_string()
@@ -571,7 +598,7 @@ pub fn member_indent(t: &str, at: usize) -> String {
 
 /// The indentation of the `- ` before a YAML sequence item at `at`.
 fn dash_indent(t: &str, at: usize) -> Option<String> {
-    let start = t[..at].rfind('\n').map_or(0, |i| i + 1);
+    let start = line_start(t, at);
     let before = &t[start..at];
     if t[at..].starts_with('-') && before.chars().all(|c| c == ' ') {
         // The item's span starts at its dash.
@@ -584,7 +611,7 @@ fn dash_indent(t: &str, at: usize) -> Option<String> {
 /// The column a YAML sequence item's content starts at (after `- `), as spaces.
 /// Else the line's own indentation.
 fn item_indent(t: &str, at: usize) -> String {
-    let start = t[..at].rfind('\n').map_or(0, |i| i + 1);
+    let start = line_start(t, at);
     let line = &t[start..];
     let after_dash = line
         .trim_start_matches(' ')
@@ -599,6 +626,11 @@ fn item_indent(t: &str, at: usize) -> String {
 /// One level of indentation in this text: the commonest step between a line and a more
 /// indented next line (two spaces when there is none).
 pub fn indent_unit(t: &str) -> String {
+    let mut end = t.len().min(64 * 1024);
+    while !t.is_char_boundary(end) {
+        end -= 1;
+    }
+    let t = &t[..end];
     let mut counts = std::collections::HashMap::<usize, usize>::new();
     let mut prev: Option<usize> = None;
     let mut tabs = false;
