@@ -252,6 +252,8 @@ pub struct Model {
     /// AWS Config configuration recorders: their deployment unit, and whether they use the
     /// service-linked role.
     pub recorders: Vec<(String, Truth)>,
+    /// The buckets by name (built by [`Model::resolve`]).
+    pub buckets_by_name: std::collections::HashMap<Text, Vec<usize>>,
     /// The sources by the bucket they deliver to (built by [`Model::resolve`]).
     pub sources_by_bucket: std::collections::HashMap<Text, Vec<usize>>,
     /// Values handed to code the scan cannot see (a registry or git module, a nested stack):
@@ -260,6 +262,15 @@ pub struct Model {
 }
 
 impl Model {
+    /// The buckets of the scan with this name (certainly equal names are equal values).
+    pub fn buckets_named<'a>(&'a self, name: &Text) -> impl Iterator<Item = &'a Bucket> + 'a {
+        self.buckets_by_name
+            .get(name)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.buckets[i])
+    }
+
     /// The log sources that deliver to a bucket.
     pub fn sources_to<'a>(&'a self, bucket: &Text) -> impl Iterator<Item = &'a LogSource> + 'a {
         self.sources_by_bucket
@@ -339,6 +350,7 @@ impl Model {
         for (i, b) in self.buckets.iter().enumerate() {
             by_name.entry(b.name.clone()).or_default().push(i);
         }
+        self.buckets_by_name = by_name.clone();
         for (bucket, enforced, _) in std::mem::take(&mut self.ownership) {
             for &i in by_name.get(&bucket).into_iter().flatten() {
                 let b = &mut self.buckets[i];

@@ -239,14 +239,20 @@ pub(crate) fn map(members: Vec<(&str, crate::fix::V)>) -> crate::fix::V {
     )
 }
 
-/// The scan's buckets by name (certainly equal names are equal values: found by hash).
-pub(crate) fn buckets_by_name(
-    model: &crate::model::Model,
-) -> std::collections::HashMap<&crate::value::Text, Vec<&crate::model::Bucket>> {
-    let mut by: std::collections::HashMap<&crate::value::Text, Vec<&crate::model::Bucket>> =
-        std::collections::HashMap::new();
-    for b in &model.buckets {
-        by.entry(&b.name).or_default().push(b);
-    }
-    by
+/// A key reference that is a literal alias name: unique only in one account and Region, it
+/// links no key of the scan with certainty.
+pub(crate) fn literal_alias(key_ref: &crate::value::Text) -> bool {
+    key_ref
+        .as_str()
+        .is_some_and(|r| r.starts_with("alias/") || r.contains(":alias/"))
+}
+
+/// Whether a key without a policy in the scan may still get one: a key-policy resource whose
+/// key is unknown, or code the scan cannot see that is handed the key.
+pub(crate) fn key_policy_may_exist(model: &crate::model::Model, key: &crate::model::Key) -> bool {
+    model
+        .policies
+        .iter()
+        .any(|p| p.kind == crate::policy::PolicyKind::Key && p.key.is_none() && p.key_ref.is_some())
+        || model.opaque.iter().any(|o| key.idents.contains(o))
 }

@@ -74,20 +74,14 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
         // An alias name is unique only in one account and Region: a literal one links no key
         // of the scan with certainty.
         if let Some((k, _)) = &t.key
-            && !k
-                .as_str()
-                .is_some_and(|r| r.starts_with("alias/") || r.contains(":alias/"))
+            && !super::literal_alias(k)
         {
             by_key.entry(k).or_insert(i);
         }
     }
-    // A key policy resource whose key is unknown may be any key's.
-    let unattached = a.model.policies.iter().any(|p| {
-        p.kind == crate::policy::PolicyKind::Key && p.key.is_none() && p.key_ref.is_some()
-    });
     for key in &a.model.keys {
-        // Nor is a key handed to code the scan cannot see certainly without a policy.
-        if key.has_policy || unattached || a.model.opaque.iter().any(|o| key.idents.contains(o)) {
+        // A key whose policy may be attached elsewhere is not certainly without one.
+        if key.has_policy || super::key_policy_may_exist(a.model, key) {
             continue;
         }
         let first_user = key.idents.iter().filter_map(|id| by_key.get(id)).min();

@@ -35,7 +35,6 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
     if a.model.sources.is_empty() {
         return;
     }
-    let buckets = super::buckets_by_name(a.model);
     for p in a
         .policies
         .iter()
@@ -45,9 +44,8 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
             // S3 server access logs may be granted by the bucket's ACL instead: judged only
             // when the scan defines the bucket, and its ACL certainly grants nothing.
             if s.kind == SourceKind::S3AccessLogs {
-                let acl_free = buckets
-                    .get(&s.bucket)
-                    .is_some_and(|bs| bs.iter().all(|b| b.log_delivery_acl.0.is_no()));
+                let mut bs = a.model.buckets_named(&s.bucket).peekable();
+                let acl_free = bs.peek().is_some() && bs.all(|b| b.log_delivery_acl.0.is_no());
                 if !acl_free {
                     continue;
                 }

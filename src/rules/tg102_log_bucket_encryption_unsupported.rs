@@ -28,10 +28,9 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
     if !a.first {
         return;
     }
-    let buckets = super::buckets_by_name(a.model);
     let mut seen = std::collections::HashSet::new();
     for s in a.model.sources.iter().filter(|s| sse_s3_only(s.kind)) {
-        for b in buckets.get(&s.bucket).into_iter().flatten() {
+        for b in a.model.buckets_named(&s.bucket) {
             let Some((kms, at, guard)) = &b.kms_default else {
                 continue;
             };

@@ -27,16 +27,12 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
     if !a.first || a.model.sources.is_empty() {
         return;
     }
-    let buckets = super::buckets_by_name(a.model);
     let mut keys: HashMap<&crate::value::Text, usize> = HashMap::new();
     for (i, k) in a.model.keys.iter().enumerate() {
         for id in &k.idents {
             keys.entry(id).or_insert(i);
         }
     }
-    let unattached_key_policy = a.model.policies.iter().any(|p| {
-        p.kind == crate::policy::PolicyKind::Key && p.key.is_none() && p.key_ref.is_some()
-    });
     let mut seen = std::collections::HashSet::new();
     for s in a.model.sources.iter().filter(|s| {
         matches!(
@@ -53,16 +49,13 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
         } else {
             (DELIVERY_LOGS, &[ACTION])
         };
-        for b in buckets.get(&s.bucket).into_iter().flatten() {
+        for b in a.model.buckets_named(&s.bucket) {
             let (Some((kms, _, guard)), Some(key_ref)) = (&b.kms_default, &b.kms_key) else {
                 continue;
             };
             // An alias name is unique only in one account and Region: a literal one links
             // nothing with certainty.
-            if key_ref
-                .as_str()
-                .is_some_and(|r| r.starts_with("alias/") || r.contains(":alias/"))
-            {
+            if super::literal_alias(key_ref) {
                 continue;
             }
             let Some(&ki) = keys.get(key_ref) else {
@@ -91,14 +84,8 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
                     p.policy.span
                 }
                 Some(_) => continue,
-                // A key policy resource whose key is unknown may be this key's.
-                // Nor when code the scan cannot see is handed the key.
-                None if !key.has_policy
-                    && !unattached_key_policy
-                    && !a.model.opaque.iter().any(|o| key.idents.contains(o)) =>
-                {
-                    key.span
-                }
+                // Not when its policy may be attached elsewhere.
+                None if !key.has_policy && !super::key_policy_may_exist(a.model, key) => key.span,
                 None => continue,
             };
             out.push(

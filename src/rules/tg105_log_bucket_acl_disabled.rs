@@ -21,10 +21,9 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
     if !a.first {
         return;
     }
-    let buckets = super::buckets_by_name(a.model);
     let mut seen = std::collections::HashSet::new();
     for s in &a.model.sources {
-        for b in buckets.get(&s.bucket).into_iter().flatten() {
+        for b in a.model.buckets_named(&s.bucket) {
             // The source with what makes it need the ACL, and the conditions they exist under.
             let needs = match s.kind {
                 SourceKind::CloudFront => s.guard.clone(),

@@ -27,7 +27,7 @@ impl Instance<'_> {
             partition: self.partition(Some(b)),
             origin: None,
             unit: self.root_dir().display().to_string(),
-            region: self.provider_region(b, file),
+            region: self.provider_region(b),
             service_linked: Truth::Unknown,
             guard: self.resource_guard(b, file),
         };
@@ -215,7 +215,7 @@ impl Instance<'_> {
                 partition: self.partition(Some(b)),
                 origin: Some(bucket),
                 unit: self.root_dir().display().to_string(),
-                region: self.provider_region(b, file),
+                region: self.provider_region(b),
                 service_linked: Truth::Unknown,
                 guard,
             });
@@ -225,7 +225,7 @@ impl Instance<'_> {
     /// The literal `region` of the `aws` provider a root module's resource uses (its
     /// `provider = aws.ALIAS`, else the default one); `None` in a called module, or when the
     /// provider is not written once with a literal Region.
-    fn provider_region(&self, b: &Block, file: FileId) -> Option<String> {
+    fn provider_region(&self, b: &Block) -> Option<String> {
         if self.module.dir != self.root_dir() {
             return None;
         }
@@ -251,7 +251,6 @@ impl Instance<'_> {
                 }
             }
         }
-        let _ = file;
         match found.as_slice() {
             [Some(r)] => Some(r.clone()),
             _ => None,
