@@ -142,6 +142,13 @@ impl Operator {
     }
 }
 
+/// A positive String/Arn test of `aws:SourceArn` or `aws:SourceAccount`: the conditions that
+/// pin which source a service writes for (the confused-deputy keys).
+pub fn pins_source(c: &Condition) -> bool {
+    (c.key_is("aws:SourceArn") || c.key_is("aws:SourceAccount"))
+        && Operator::parse(&c.op).is_some_and(|o| o.is_positive_string_or_arn())
+}
+
 /// Does one value of a positive comparison match the request's value?
 pub fn value_matches(op: &Operator, pattern: &Text, actual: &Text) -> Truth {
     let arn = op.base.starts_with("arn");

@@ -7,7 +7,7 @@ use crate::aws::cloudtrail::{
     GENERATE_DATA_KEY, GET_BUCKET_ACL, PUT_OBJECT, TrailRef, bucket_arn_tokens, kms_request,
     s3_request,
 };
-use crate::aws::conditions::{Operator, eval_condition};
+use crate::aws::conditions::{eval_condition, pins_source};
 use crate::fix::{Applicability, Change, Intent};
 use crate::link::{Analysis, PolicyCx, cloudtrail_grants, covers_resource};
 use crate::policy::{Condition, PolicyKind, Statement};
@@ -25,10 +25,7 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 fn source_conditions(s: &Statement) -> impl Iterator<Item = &Condition> {
-    s.conditions.iter().filter(|c| {
-        (c.key_is("aws:SourceArn") || c.key_is("aws:SourceAccount"))
-            && Operator::parse(&c.op).is_some_and(|o| o.is_positive_string_or_arn())
-    })
+    s.conditions.iter().filter(|c| pins_source(c))
 }
 
 pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {

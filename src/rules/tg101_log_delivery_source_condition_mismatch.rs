@@ -5,7 +5,7 @@
 //! ARN — or can match nothing (`*` under `StringEquals`). AWS Config is not judged yet.
 
 use super::RuleMeta;
-use crate::aws::conditions::{Operator, eval_condition};
+use crate::aws::conditions::{eval_condition, pins_source};
 use crate::aws::logdelivery::{names_service, service_principal};
 use crate::link::{Analysis, covers_action, covers_resource};
 use crate::model::SourceKind;
@@ -20,11 +20,6 @@ pub static META: RuleMeta = RuleMeta {
     security_severity: "7.5",
     tags: &["availability", "logging", "s3"],
 };
-
-fn source_key(c: &crate::policy::Condition) -> bool {
-    (c.key_is("aws:SourceAccount") || c.key_is("aws:SourceArn"))
-        && Operator::parse(&c.op).is_some_and(|o| o.is_positive_string_or_arn())
-}
 
 pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
     if a.model.sources.is_empty() {
@@ -58,7 +53,7 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
                 .collect();
             // Values no source can match.
             for g in &grants {
-                for c in g.conditions.iter().filter(|c| source_key(c)) {
+                for c in g.conditions.iter().filter(|c| pins_source(c)) {
                     if eval_condition(c, &any).is_no() && seen.insert(c.value_span) {
                         out.push(
                             Finding::new(
@@ -91,7 +86,7 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
                     .map(|g| {
                         g.conditions
                             .iter()
-                            .find(|c| source_key(c) && eval_condition(c, &req).is_no())
+                            .find(|c| pins_source(c) && eval_condition(c, &req).is_no())
                     })
                     .collect();
                 if covering.is_empty() || !failing.iter().all(Option::is_some) {

@@ -6,7 +6,7 @@
 
 use super::RuleMeta;
 use crate::aws::cloudtrail::PUT_OBJECT;
-use crate::aws::conditions::Operator;
+use crate::aws::conditions::{Operator, pins_source};
 use crate::aws::logdelivery::{names_service, service_principal};
 use crate::link::{Analysis, covers_action};
 use crate::model::SourceKind;
@@ -70,10 +70,7 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
                         .is_some_and(|pr| names_service(pr, svc).is_yes())
                     && covers_action(g, PUT_OBJECT).is_yes()
             }) {
-                let protected = g.conditions.iter().any(|c| {
-                    (c.key_is("aws:SourceAccount") || c.key_is("aws:SourceArn"))
-                        && Operator::parse(&c.op).is_some_and(|o| o.is_positive_string_or_arn())
-                });
+                let protected = g.conditions.iter().any(pins_source);
                 if protected {
                     continue;
                 }
