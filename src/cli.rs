@@ -1,7 +1,7 @@
 //! The command line: clap definitions and what each command does. `main` only maps the
 //! outcome to an exit code.
 
-use crate::report::{Finding, Level};
+use crate::finding::{Finding, Level};
 use crate::{Config, Report, config, rules, scan};
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use std::io::Write;
@@ -631,7 +631,7 @@ fn run_scan(args: ScanArgs) -> Result<i32, String> {
     }
     let (config, fail_on, out) = configure(&args)?;
     let mut report = if args.fix || args.diff {
-        let fixed = crate::fix::run::fix(&args.paths, &config, args.unsafe_fixes)?;
+        let fixed = crate::pipeline::fix_rounds::fix(&args.paths, &config, args.unsafe_fixes)?;
         if args.diff {
             return print_diff(&fixed, &out);
         }
@@ -689,7 +689,7 @@ fn run_scan(args: ScanArgs) -> Result<i32, String> {
 }
 
 /// `--diff`: the fixes as one unified diff; exit 1 when there is one.
-fn print_diff(fixed: &crate::fix::run::Fixed, out: &Output) -> Result<i32, String> {
+fn print_diff(fixed: &crate::pipeline::fix_rounds::Fixed, out: &Output) -> Result<i32, String> {
     let text: String = fixed
         .changed
         .iter()

@@ -2,7 +2,7 @@
 //! `--config`), merged with the command line (flags win). Unknown keys and bad values are usage
 //! errors that name the file, line and column, with a hint.
 
-use crate::report::Level;
+use crate::finding::Level;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -155,8 +155,8 @@ fn inside_own_tree(
     } else {
         dir
     };
-    let dir = crate::discover::normalize(&std::path::absolute(dir).unwrap_or_default());
-    let joined = crate::discover::normalize(&dir.join(v));
+    let dir = crate::fs::normalize(&std::path::absolute(dir).unwrap_or_default());
+    let joined = crate::fs::normalize(&dir.join(v));
     let lexical_ok = !v.is_absolute() && joined.starts_with(&dir) && joined != dir;
     if lexical_ok && crate::fs::Roots::at(&dir).admits_dir(&joined) {
         return Ok(joined);
@@ -322,6 +322,47 @@ pub fn load(path: &Path) -> Result<Loaded, String> {
     }
     out.text = text;
     Ok(out)
+}
+
+/// An expected trail from the configuration, as a model trail.
+pub fn config_trail(i: usize, t: &TrailEntry, span: crate::source::Span) -> crate::model::Trail {
+    use crate::value::{Kind, Symbol, Text};
+    let sym = |k: Kind, what: &str| Text::sym(Symbol::new(k, format!("config.trail{i}.{what}")));
+    let segs: Vec<&str> = t
+        .arn
+        .as_deref()
+        .map(|a| a.split(':').collect())
+        .unwrap_or_default();
+    let seg = |n: usize, k: Kind, what: &str| match segs.get(n) {
+        Some(s) if !s.is_empty() => Text::lit(*s),
+        _ => sym(k, what),
+    };
+    let partition = seg(1, Kind::Partition, "partition");
+    let region = seg(3, Kind::Region, "region");
+    let account = match &t.account {
+        Some(a) => Text::lit(a.clone()),
+        None => seg(4, Kind::Account, "account"),
+    };
+    let name = match segs.get(5).and_then(|r| r.strip_prefix("trail/")) {
+        Some(n) => Text::lit(n),
+        None => sym(Kind::TrailName, "name"),
+    };
+    crate::model::Trail {
+        address: format!("trails[{i}] in {}", FILE_NAME),
+        span,
+        arn: crate::aws::cloudtrail::trail_arn(&partition, &region, &account, &name),
+        name,
+        account,
+        partition,
+        org_id: t.organization.clone().map(Text::lit),
+        is_org: crate::value::Truth::from_bool(t.organization.is_some()),
+        prefix: Text::lit(t.prefix.clone().unwrap_or_default().trim_end_matches('/')),
+        bucket: t.bucket.clone().map(|b| (Text::lit(b), span)),
+        key: None,
+        standalone_only: true,
+        no_key: false,
+        guard: Default::default(),
+    }
 }
 
 #[cfg(test)]

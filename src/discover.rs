@@ -4,7 +4,7 @@
 //! inside the scan roots ([`crate::fs::Roots`]); one that leaves them, and an ignore file that is
 //! not a regular file inside them, is a notice and is not read.
 
-use crate::fs::Roots;
+use crate::fs::{Roots, lexical_absolute, normalize};
 use ignore::WalkBuilder;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use std::collections::HashMap;
@@ -23,9 +23,9 @@ pub enum Format {
 
 pub fn format_of(path: &Path) -> Option<Format> {
     let name = path.file_name()?.to_str()?.to_ascii_lowercase();
-    if crate::frontend::jinja::is_jinja_name(&name) {
+    if is_jinja_name(&name) {
         // A Jinja/Nunjucks template of a template or policy: YAML unless it says JSON.
-        return match format_of(Path::new(crate::frontend::jinja::inner_name(&name))) {
+        return match format_of(Path::new(jinja_inner_name(&name))) {
             Some(Format::Json) => Some(Format::Json),
             Some(Format::Yaml) | None => Some(Format::Yaml),
             Some(_) => None,
@@ -37,13 +37,39 @@ pub fn format_of(path: &Path) -> Option<Format> {
         Some(Format::Terraform)
     } else if name.ends_with(".tfvars") {
         Some(Format::TerraformVars)
-    } else if name.ends_with(".json") || crate::frontend::json::is_template_name(&name) {
+    } else if name.ends_with(".json") || is_template_name(&name) {
         Some(Format::Json)
     } else if name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".template") {
         Some(Format::Yaml)
     } else {
         None
     }
+}
+
+/// Whether a file name is a template (`*.tpl`, `*.tftpl` — Terraform's own extension —,
+/// `*.tmpl`, with or without `.json` before it).
+pub fn is_template_name(path: &str) -> bool {
+    let p = path.to_ascii_lowercase();
+    [".tpl", ".tftpl", ".tmpl"].iter().any(|e| p.ends_with(e))
+}
+
+/// Whether a file name is a Jinja/Nunjucks template.
+pub fn is_jinja_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    [".j2", ".jinja", ".jinja2", ".njk"]
+        .iter()
+        .any(|e| n.ends_with(e))
+}
+
+/// The name without its template extension (`stack.yaml.j2` → `stack.yaml`).
+pub fn jinja_inner_name(name: &str) -> &str {
+    let lower = name.to_ascii_lowercase();
+    for e in [".jinja2", ".jinja", ".j2", ".njk"] {
+        if lower.ends_with(e) {
+            return &name[..name.len() - e.len()];
+        }
+    }
+    name
 }
 
 /// Why a file is read.
@@ -453,22 +479,15 @@ pub fn display_path(p: &Path) -> String {
     shown.to_string_lossy().replace('\\', "/")
 }
 
-/// A path made absolute with `..` resolved lexically (symlinks not followed); as given when the
-/// working directory cannot be known.
-pub fn lexical_absolute(p: &Path) -> PathBuf {
-    normalize(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
-}
+#[cfg(test)]
+mod name_tests {
+    use super::*;
 
-pub fn normalize(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
+    #[test]
+    fn jinja_names() {
+        assert!(is_jinja_name("stack.yaml.j2") && is_jinja_name("x.NJK"));
+        assert!(!is_jinja_name("x.yaml"));
+        assert_eq!(jinja_inner_name("stack.yaml.j2"), "stack.yaml");
+        assert_eq!(jinja_inner_name("p.json.jinja2"), "p.json");
     }
-    out
 }

@@ -129,7 +129,7 @@ impl Roots {
     pub fn at(dir: &Path) -> Roots {
         Roots {
             roots: std::fs::canonicalize(dir).into_iter().collect(),
-            lexical: vec![crate::discover::lexical_absolute(dir)],
+            lexical: vec![lexical_absolute(dir)],
             allow_outside: false,
             dirs: Default::default(),
             overlay: None,
@@ -139,7 +139,7 @@ impl Roots {
     /// Whether `path`, as written (symlinks not followed), lies inside a root: a file there is
     /// the scanned repository's, untrusted, even when the command line names it.
     pub fn lexically_inside(&self, path: &Path) -> bool {
-        let p = crate::discover::lexical_absolute(path);
+        let p = lexical_absolute(path);
         self.lexical.iter().any(|r| p.starts_with(r))
     }
 
@@ -206,12 +206,12 @@ impl Roots {
         let Ok(abs) = std::path::absolute(path) else {
             return false;
         };
-        let abs = crate::discover::normalize(&abs);
+        let abs = normalize(&abs);
         let mut existing = abs.as_path();
         loop {
             if let Ok(c) = std::fs::canonicalize(existing) {
                 let rest = abs.strip_prefix(existing).unwrap_or(Path::new(""));
-                return self.contains(&crate::discover::normalize(&c.join(rest)));
+                return self.contains(&normalize(&c.join(rest)));
             }
             match existing.parent() {
                 Some(p) => existing = p,
@@ -270,7 +270,7 @@ fn is_symlink(p: &Path) -> bool {
 /// another repository) is judged from the directory that holds it, so what it leads to lies
 /// outside.
 fn scan_root(path: &Path) -> Option<(PathBuf, PathBuf)> {
-    let abs = crate::discover::lexical_absolute(path);
+    let abs = lexical_absolute(path);
     for d in abs.ancestors() {
         if !is_symlink(d) && d.join(".git").exists() {
             return Some((std::fs::canonicalize(d).ok()?, d.to_path_buf()));
@@ -405,6 +405,26 @@ fn stream_target(dest: &Path) -> Option<PathBuf> {
         std::fs::canonicalize(parent).ok()
     };
     (t.is_symlink() && in_dev().is_some_and(|p| p.starts_with("/dev"))).then(|| dest.to_path_buf())
+}
+
+/// A path made absolute with `..` resolved lexically (symlinks not followed); as given when the
+/// working directory cannot be known.
+pub fn lexical_absolute(p: &Path) -> PathBuf {
+    normalize(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
+}
+
+pub fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -79,7 +79,10 @@ pub fn scan_file(data: &[u8]) {
         if std::fs::write(&path, data).is_err() {
             continue;
         }
-        if let Ok(report) = crate::scan(std::slice::from_ref(&path), &crate::Config::default()) {
+        if let Ok(report) = crate::pipeline::scan(
+            std::slice::from_ref(&path),
+            &crate::pipeline::Config::default(),
+        ) {
             let _ = crate::report::json::render(&report);
             let _ = crate::report::sarif::render(&report);
             let _ = crate::report::human::render(&report, false, false);

@@ -3,8 +3,8 @@
 //! exists; two facts whose conditions can never hold together (`Access = PublicWrite` and
 //! `Access = CloudTrailWrite`) never combine into one finding.
 
-use crate::aws::Truth;
-use crate::aws::glob::text_eq;
+use crate::value::Truth;
+use crate::value::glob::text_eq;
 use crate::value::{Part, Symbol, Text};
 use std::collections::BTreeMap;
 

@@ -2,15 +2,15 @@
 //! resolved identity across the whole scan; and, where the scan has no trail for a policy, the
 //! stand-in trails its own `aws:SourceArn` conditions name.
 
-use crate::aws::Truth;
 use crate::aws::cloudtrail::{
     TrailRef, allow_reaches_cloudtrail, allow_reaches_service, principal_facts,
 };
 use crate::aws::conditions::Operator;
-use crate::aws::glob::{MatchOpts, Tok, matches, tokens};
 use crate::guard::Guard;
 use crate::model::{Model, Policy, Trail};
 use crate::policy::{PolicyKind, Statement};
+use crate::value::Truth;
+use crate::value::glob::{MatchOpts, Tok, matches, tokens};
 use crate::value::{Kind, Symbol, Text};
 use std::collections::{HashMap, HashSet};
 

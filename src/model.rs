@@ -1,10 +1,10 @@
 //! The model the rules read: trails, buckets, keys and the policies attached to them, as the
 //! frontends found them, with every value resolved as far as the input allows.
 
-use crate::aws::Truth;
 use crate::policy::{Document, PolicyKind};
 use crate::source::Span;
 use crate::value::Text;
+use crate::value::Truth;
 
 /// A bucket or key policy.
 #[derive(Clone, Debug)]
@@ -201,6 +201,23 @@ pub struct Suppression {
     pub rules: Vec<String>,
     /// Findings starting on these line ranges (1-based, inclusive) of `span.file` are covered.
     pub lines: Vec<(usize, usize)>,
+}
+
+impl Suppression {
+    /// Parses the rule list of a `trailguard:ignore` comment body, if the comment is one.
+    pub fn parse_comment(comment: &str) -> Option<Vec<String>> {
+        let at = comment.find("trailguard:ignore")?;
+        let rest = &comment[at + "trailguard:ignore".len()..];
+        let rest = rest.split("--").next().unwrap_or("");
+        let rules: Vec<String> = rest
+            .split([',', ' ', '\t'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .take_while(|s| s.len() == 5 && s.starts_with("TG"))
+            .map(str::to_string)
+            .collect();
+        (!rules.is_empty()).then_some(rules)
+    }
 }
 
 /// A file that was skipped, or a reference that was not followed, with a reason the user
@@ -404,5 +421,25 @@ impl Model {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suppression_comment_forms() {
+        let parse = Suppression::parse_comment;
+        assert_eq!(
+            parse("# trailguard:ignore TG003 -- reason"),
+            Some(vec!["TG003".into()])
+        );
+        assert_eq!(
+            parse("// trailguard:ignore TG003,TG004"),
+            Some(vec!["TG003".into(), "TG004".into()])
+        );
+        assert_eq!(parse("# nothing here"), None);
+        assert_eq!(parse("# trailguard:ignore"), None);
     }
 }

@@ -1,34 +1,25 @@
 //! Suppressions: inline `trailguard:ignore TG003 -- reason` comments (collected by the
-//! frontends as line ranges) and TG000 for those that match nothing.
+//! frontends as line ranges, see [`Suppression::parse_comment`]) remove the findings they
+//! cover; those that match nothing are handed back for TG000.
 
+use crate::finding::Finding;
 use crate::model::Suppression;
-use crate::report::Finding;
-use crate::rules::TG000;
 use crate::source::SourceMap;
 
-/// Parses the rule list of a `trailguard:ignore` comment body, if the comment is one.
-pub fn parse_comment(comment: &str) -> Option<Vec<String>> {
-    let at = comment.find("trailguard:ignore")?;
-    let rest = &comment[at + "trailguard:ignore".len()..];
-    let rest = rest.split("--").next().unwrap_or("");
-    let rules: Vec<String> = rest
-        .split([',', ' ', '\t'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .take_while(|s| s.len() == 5 && s.starts_with("TG"))
-        .map(str::to_string)
-        .collect();
-    (!rules.is_empty()).then_some(rules)
+/// A suppression with the rules it names that matched no finding.
+pub struct Unused<'a> {
+    pub suppression: &'a Suppression,
+    pub rules: Vec<&'a str>,
 }
 
-/// Removes suppressed findings and appends TG000 for suppressions of selected rules that
-/// matched nothing. `selected` tells whether a rule ID is reported at all.
-pub fn apply(
+/// Removes suppressed findings, and returns the suppressions of selected rules that matched
+/// nothing. `selected` tells whether a rule ID is reported at all.
+pub fn apply<'a>(
     findings: Vec<Finding>,
-    suppressions: &[Suppression],
+    suppressions: &'a [Suppression],
     sources: &SourceMap,
     selected: &dyn Fn(&str) -> bool,
-) -> Vec<Finding> {
+) -> (Vec<Finding>, Vec<Unused<'a>>) {
     let mut used = vec![vec![false; 0]; suppressions.len()];
     for (u, s) in used.iter_mut().zip(suppressions) {
         *u = vec![false; s.rules.len()];
@@ -50,48 +41,21 @@ pub fn apply(
             kept.push(f);
         }
     }
-    if selected(TG000.id) {
-        for (si, s) in suppressions.iter().enumerate() {
-            let unused: Vec<&str> = s
-                .rules
-                .iter()
-                .zip(&used[si])
-                .filter(|(r, u)| !**u && selected(r))
-                .map(|(r, _)| r.as_str())
-                .collect();
-            if !unused.is_empty() {
-                kept.push(
-                    Finding::new(
-                        &TG000,
-                        s.span,
-                        format!(
-                            "this suppression of {} matches no finding",
-                            unused.join(", ")
-                        ),
-                    )
-                    .hint("remove the suppression, or move it to the line of the finding"),
-                );
-            }
+    let mut unused = vec![];
+    for (si, s) in suppressions.iter().enumerate() {
+        let rules: Vec<&str> = s
+            .rules
+            .iter()
+            .zip(&used[si])
+            .filter(|(r, u)| !**u && selected(r))
+            .map(|(r, _)| r.as_str())
+            .collect();
+        if !rules.is_empty() {
+            unused.push(Unused {
+                suppression: s,
+                rules,
+            });
         }
     }
-    kept
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn comment_forms() {
-        assert_eq!(
-            parse_comment("# trailguard:ignore TG003 -- reason"),
-            Some(vec!["TG003".into()])
-        );
-        assert_eq!(
-            parse_comment("// trailguard:ignore TG003,TG004"),
-            Some(vec!["TG003".into(), "TG004".into()])
-        );
-        assert_eq!(parse_comment("# nothing here"), None);
-        assert_eq!(parse_comment("# trailguard:ignore"), None);
-    }
+    (kept, unused)
 }

@@ -3,12 +3,12 @@
 //! BucketOwnerEnforced exemption, TG007 against a trail's ARN) and suppressions (TG000), on
 //! models built the way the Terraform and CloudFormation frontends build them.
 
-use trailguard::aws::Truth;
+use trailguard::finding::Finding;
 use trailguard::link::Analysis;
 use trailguard::model::{Bucket, Key, Model, Suppression, Trail};
-use trailguard::report::Finding;
 use trailguard::rules;
 use trailguard::source::{SourceMap, Span};
+use trailguard::value::Truth;
 use trailguard::value::{Kind, Symbol, Text};
 
 fn policy_model(file: u32, json: &str) -> Model {
@@ -232,24 +232,18 @@ fn suppressions_hide_findings_and_unused_ones_are_tg000() {
         rules: rules.iter().map(|s| s.to_string()).collect(),
         lines: vec![(line, line)],
     };
-    let kept = trailguard::suppress::apply(
-        findings.clone(),
-        &[sup(&["TG008"], tg008_line)],
-        &sources,
-        &|_| true,
-    );
+    let suppress = |findings: Vec<_>, s: &[Suppression], selected: &dyn Fn(&str) -> bool| {
+        let (mut kept, unused) = trailguard::suppress::apply(findings, s, &sources, selected);
+        trailguard::rules::unused_suppressions(&unused, &mut kept);
+        kept
+    };
+    let kept = suppress(findings.clone(), &[sup(&["TG008"], tg008_line)], &|_| true);
     assert_eq!(ids(&kept), ["TG001"]);
-    let kept = trailguard::suppress::apply(
-        findings.clone(),
-        &[sup(&["TG003"], tg008_line)],
-        &sources,
-        &|_| true,
-    );
+    let kept = suppress(findings.clone(), &[sup(&["TG003"], tg008_line)], &|_| true);
     assert_eq!(ids(&kept), ["TG000", "TG001", "TG008"]);
     // A suppression of a rule that is not selected is not reported as unused.
-    let kept =
-        trailguard::suppress::apply(findings, &[sup(&["TG003"], tg008_line)], &sources, &|id| {
-            id != "TG003"
-        });
+    let kept = suppress(findings, &[sup(&["TG003"], tg008_line)], &|id| {
+        id != "TG003"
+    });
     assert_eq!(ids(&kept), ["TG001", "TG008"]);
 }

@@ -208,12 +208,12 @@ fn bad_options_exit_2() {
 }
 
 mod services {
-    use trailguard::aws::Truth;
     use trailguard::generate::{Request, Service, policy};
     use trailguard::link::Analysis;
     use trailguard::model::{Bucket, LogSource, Model, SourceKind};
     use trailguard::source::Span;
     use trailguard::value::Text;
+    use trailguard::value::Truth;
 
     const BUCKET: &str = "acme-shared-logs";
     const ACCOUNT: &str = "111111111111";

@@ -1,9 +1,9 @@
 //! IAM actions: the catalog of real `s3:` and `kms:` actions (data/actions.txt) and
 //! case-insensitive wildcard matching of policy actions against them.
 
-use super::glob::{MatchOpts, lit_tokens, matches, tokens};
-use super::truth::Truth;
 use crate::value::Text;
+use crate::value::Truth;
+use crate::value::glob::{MatchOpts, lit_tokens, matches, tokens};
 use std::collections::HashSet;
 use std::sync::OnceLock;
 

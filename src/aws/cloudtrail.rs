@@ -3,11 +3,11 @@
 //! (domain.md §7), the object paths it writes, and who "CloudTrail" is in a Principal.
 
 use super::conditions::{KeyValue, Request};
-use super::glob::{Tok, tokens};
 use super::legacy_accounts::is_legacy_principal;
-use super::truth::Truth;
 use crate::policy::{PrincipalElement, Statement};
 use crate::source::Span;
+use crate::value::Truth;
+use crate::value::glob::{Tok, tokens};
 use crate::value::{Kind, Part, Symbol, Text};
 
 pub const GET_BUCKET_ACL: &str = "s3:GetBucketAcl";
@@ -263,7 +263,7 @@ pub fn is_cloudtrail_service(value: &Text) -> Truth {
 }
 
 fn is_star(value: &Text) -> Truth {
-    super::glob::text_eq(value, &Text::lit("*"))
+    crate::value::glob::text_eq(value, &Text::lit("*"))
 }
 
 /// Whether an `AWS` principal value is a legacy CloudTrail account: only when its account is
@@ -364,7 +364,7 @@ pub fn deny_applies_to_service(stmt: &Statement) -> Truth {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::aws::glob::{MatchOpts, matches};
+    use crate::value::glob::{MatchOpts, matches};
 
     #[test]
     fn stand_in_from_source_arn() {

@@ -3,10 +3,10 @@
 //! compared without case, and IAM's missing-key rules (a positive test on an absent key is
 //! false, a negated one true). Answers are three-valued.
 
-use super::glob::{MatchOpts, matches, tokens};
-use super::truth::Truth;
 use crate::policy::{Condition, Statement};
 use crate::value::Text;
+use crate::value::Truth;
+use crate::value::glob::{MatchOpts, matches, tokens};
 
 /// What a request carries for one condition key.
 #[derive(Clone, Debug, PartialEq)]

@@ -3,10 +3,10 @@
 
 use super::cloudtrail::{GET_BUCKET_ACL, PUT_OBJECT, bucket_arn_tokens};
 use super::conditions::{KeyValue, Request};
-use super::glob::{Tok, tokens};
-use super::truth::Truth;
 use crate::model::{LogSource, SourceKind};
 use crate::policy::PrincipalElement;
+use crate::value::Truth;
+use crate::value::glob::{Tok, tokens};
 use crate::value::{Kind, Symbol, Text};
 
 /// The service principal that writes a source's logs into the bucket, where AWS documents one

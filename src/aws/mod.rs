@@ -1,13 +1,9 @@
-//! AWS facts the rules encode: wildcard matching, the action catalog, the legacy CloudTrail
+//! AWS facts the rules encode: the action catalog, the legacy CloudTrail
 //! accounts, condition evaluation and what CloudTrail's own requests look like.
 
 pub mod actions;
 pub mod cloudtrail;
 pub mod conditions;
-pub mod glob;
 pub mod legacy_accounts;
 pub mod logdelivery;
 pub mod s3;
-pub mod truth;
-
-pub use truth::Truth;

@@ -44,3 +44,19 @@ pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
         .header(&format!("a/{path}"), &format!("b/{path}"))
         .to_string()
 }
+
+/// Whether an edited text still parses as its kind of file.
+pub fn parses(path: &std::path::Path, text: &str) -> bool {
+    let name = path.to_string_lossy().to_ascii_lowercase();
+    if name.ends_with(".tf") || name.ends_with(".hcl") || name.ends_with(".tfvars") {
+        return hcl_edit::parser::parse_body(text).is_ok();
+    }
+    let t = text.trim_start();
+    if t.starts_with('{') || t.starts_with('[') {
+        return jsonc_parser::parse_to_value(text, &Default::default()).is_ok();
+    }
+    if name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".template") {
+        return crate::frontend::cloudformation::yaml::parse(text, 0).is_ok();
+    }
+    true
+}

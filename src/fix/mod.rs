@@ -4,13 +4,12 @@
 //! is not certain (a symbol the file has no spelling for, an unusual layout).
 
 pub mod apply;
-pub mod run;
 pub mod spell;
 pub mod write;
 
+use crate::hint::{Syntax, syntax_of};
 use crate::model::Policy;
 use crate::policy::Shape;
-use crate::report::hint::{Syntax, syntax_of};
 use crate::source::{SourceMap, Span};
 use crate::value::Text;
 use spell::{Dialect, Speller};
@@ -215,7 +214,7 @@ impl Intent {
         // Not offered when the file would no longer parse (a large file, such as a plan, is
         // checked once per round by `--fix` instead of once per fix here).
         let refs: Vec<&Edit> = edits.iter().collect();
-        if text.len() <= MAX_CHECKED && !run::parses(&file.path, &apply::apply(text, &refs)) {
+        if text.len() <= MAX_CHECKED && !apply::parses(&file.path, &apply::apply(text, &refs)) {
             return None;
         }
         Some(Fix {
@@ -541,7 +540,7 @@ impl Scan {
             .collect();
         // Symbols name the root module by its absolute path.
         let mut out = spell::provider_spellings(&dir.to_string_lossy(), texts.iter().copied());
-        let abs = crate::discover::lexical_absolute(dir);
+        let abs = crate::fs::lexical_absolute(dir);
         out.extend(spell::provider_spellings(
             &abs.to_string_lossy(),
             texts.iter().copied(),

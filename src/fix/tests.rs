@@ -29,7 +29,7 @@ fn edits_apply_from_the_end_and_colliding_fixes_wait() {
     assert_eq!(apply("abcdef", &edits), "XbZd!ef");
 }
 
-fn place(text: &str, syntax: crate::report::hint::Syntax, escaped: bool) -> write::Place<'_> {
+fn place(text: &str, syntax: crate::hint::Syntax, escaped: bool) -> write::Place<'_> {
     write::Place {
         text,
         syntax,
@@ -60,7 +60,7 @@ fn shape(text: &str, object: &str, members: &[&str]) -> Shape {
 
 fn insert(
     text: &str,
-    syntax: crate::report::hint::Syntax,
+    syntax: crate::hint::Syntax,
     escaped: bool,
     obj: &str,
     members: &[&str],
@@ -74,7 +74,7 @@ fn insert(
 
 #[test]
 fn members_are_added_in_the_object_s_own_layout() {
-    use crate::report::hint::Syntax;
+    use crate::hint::Syntax;
     // JSON on several lines: after the last member, with its indentation.
     let t = "{\n    \"a\": 1,\n    \"b\": 2\n}\n";
     assert_eq!(

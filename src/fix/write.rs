@@ -4,8 +4,8 @@
 //! a quoted Terraform string), escaped so the outer document stays valid.
 
 use super::spell::{Dialect, Seg, Speller};
+use crate::hint::{Syntax, quoted as json_quoted, yaml_plain};
 use crate::policy::Shape;
-use crate::report::hint::{Syntax, quoted as json_quoted, yaml_plain};
 use crate::source::Span;
 use crate::value::Text;
 

@@ -8,25 +8,6 @@
 use crate::value::{Kind, Node, NodeKind, Symbol, Text};
 use std::ops::Range;
 
-/// Whether a file name is a Jinja/Nunjucks template.
-pub fn is_jinja_name(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    [".j2", ".jinja", ".jinja2", ".njk"]
-        .iter()
-        .any(|e| n.ends_with(e))
-}
-
-/// The name without its template extension (`stack.yaml.j2` → `stack.yaml`).
-pub fn inner_name(name: &str) -> &str {
-    let lower = name.to_ascii_lowercase();
-    for e in [".jinja2", ".jinja", ".j2", ".njk"] {
-        if lower.ends_with(e) {
-            return &name[..name.len() - e.len()];
-        }
-    }
-    name
-}
-
 /// The text with directives and comments blanked and expressions filled, and the byte ranges
 /// of the expressions.
 pub fn prepare(text: &str) -> (String, Vec<Range<usize>>) {
@@ -137,13 +118,5 @@ mod tests {
         let (p, e) = prepare(t);
         assert_eq!(e.len(), 3, "{p}");
         assert!(!p.contains('{'));
-    }
-
-    #[test]
-    fn names() {
-        assert!(is_jinja_name("stack.yaml.j2") && is_jinja_name("x.NJK"));
-        assert!(!is_jinja_name("x.yaml"));
-        assert_eq!(inner_name("stack.yaml.j2"), "stack.yaml");
-        assert_eq!(inner_name("p.json.jinja2"), "p.json");
     }
 }

@@ -42,7 +42,7 @@ pub fn may_matter(text: &str, display: &str) -> bool {
         ]
         .iter()
         .any(|w| text.contains(w))
-        || is_template_name(display)
+        || crate::discover::is_template_name(display)
 }
 
 /// What a JSON file holds.
@@ -699,7 +699,7 @@ fn read_cli_trails(model: &mut Model, file: FileId, root: &Node) {
             account,
             partition,
             org_id: is_org.then(|| sym(Kind::OrgId, "org_id")),
-            is_org: crate::aws::Truth::from_bool(is_org),
+            is_org: crate::value::Truth::from_bool(is_org),
             prefix: text("S3KeyPrefix")
                 .map(|(p, _)| Text::lit(p.as_str().unwrap_or_default().trim_end_matches('/')))
                 .unwrap_or_default(),
@@ -710,13 +710,6 @@ fn read_cli_trails(model: &mut Model, file: FileId, root: &Node) {
             guard: Default::default(),
         });
     }
-}
-
-/// Whether a file name is a template (`*.tpl`, `*.tftpl` — Terraform's own extension —,
-/// `*.tmpl`, with or without `.json` before it).
-pub fn is_template_name(path: &str) -> bool {
-    let p = path.to_ascii_lowercase();
-    [".tpl", ".tftpl", ".tmpl"].iter().any(|e| p.ends_with(e))
 }
 
 /// Reads a JSON file into the model. `display` is the path as reported.
@@ -825,7 +818,9 @@ pub fn read_file_masked(
         Err((span, message)) => {
             // A template's directives (`%{ for … }`) are not JSON until rendered: said, not
             // judged (its caller's `templatefile()` renders it in context).
-            if (is_template_name(display) && text.contains("${")) || text.contains("%{") {
+            if (crate::discover::is_template_name(display) && text.contains("${"))
+                || text.contains("%{")
+            {
                 model.notices.push(Notice {
                     at: None,
                     path: display.to_string(),

@@ -3,12 +3,12 @@
 //! positions in the plan file. Values the plan does not know are omitted there, and are
 //! symbols here.
 
-use crate::aws::Truth;
 use crate::aws::cloudtrail::trail_arn;
 use crate::frontend::json::embedded_document;
 use crate::model::{Bucket, Key, Model, ParseError, Policy, Trail};
 use crate::policy::{Document, PolicyKind, read_document};
 use crate::source::{FileId, Span};
+use crate::value::Truth;
 use crate::value::{Kind, Node, NodeKind, Symbol, Text};
 use std::collections::HashSet;
 

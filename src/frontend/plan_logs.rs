@@ -1,9 +1,9 @@
 //! Log sources and bucket settings in a Terraform plan (`terraform show -json`): the planned
 //! values of the resources `frontend::terraform::logs` reads from HCL.
 
-use crate::aws::Truth;
 use crate::model::{BucketSetting, LogSource, Model, Setting, SourceKind};
 use crate::source::Span;
+use crate::value::Truth;
 use crate::value::{Node, NodeKind, Text};
 
 /// The resource types read here.

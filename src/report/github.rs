@@ -2,8 +2,8 @@
 //! (`::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message`), with GitHub's
 //! escaping of data and properties.
 
-use crate::Report;
-use crate::report::Level;
+use crate::finding::Level;
+use crate::report::Report;
 use std::fmt::Write;
 
 /// Escapes a command's data (the message).

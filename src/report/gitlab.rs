@@ -1,7 +1,7 @@
 //! The `gitlab` format: a GitLab Code Quality report (a JSON array of issues).
 
-use crate::Report;
-use crate::report::Level;
+use crate::finding::Level;
+use crate::report::Report;
 use serde_json::{Value, json};
 
 pub fn render(report: &Report) -> String {

@@ -2,8 +2,8 @@
 //! snippet, secondary labels for related places (the trail that makes a bucket a log bucket,
 //! the grant a Deny overrides), a one-line fix hint, and a summary line.
 
-use crate::Report;
-use crate::report::Level;
+use crate::finding::Level;
+use crate::report::Report;
 use crate::report::window::Window;
 use codespan_reporting::diagnostic::{Diagnostic, Label};
 use codespan_reporting::term::{self, Config, DisplayStyle};

@@ -1,6 +1,6 @@
 //! The `json` format: `{"version", "findings": [...], "notices": [...], "files_scanned", "baselined"}`.
 
-use crate::Report;
+use crate::report::Report;
 use serde_json::{Value, json};
 
 /// A fix: its title, applicability and edits (positions as findings have them; `text`

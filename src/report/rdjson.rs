@@ -2,8 +2,8 @@
 //! `suggestions`, so `reviewdog -f=rdjson -reporter=github-pr-review` posts them as suggested
 //! changes. reviewdog counts columns in UTF-8 bytes, so this format does too.
 
-use crate::Report;
-use crate::report::Level;
+use crate::finding::Level;
+use crate::report::Report;
 use crate::source::{SourceMap, Span};
 use serde_json::{Value, json};
 

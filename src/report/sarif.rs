@@ -2,8 +2,8 @@
 //! under `%SRCROOT%`, code-point columns, partial fingerprints, related locations and tool
 //! notifications for skipped files.
 
-use crate::Report;
-use crate::report::{Finding, Level};
+use crate::finding::{Finding, Level};
+use crate::report::Report;
 use crate::rules::{self, RuleMeta};
 use crate::source::{SourceMap, Span};
 use serde_json::json;
@@ -82,7 +82,7 @@ fn encode_path(p: &str) -> String {
 /// when it lies below it, else a `file://` URI — never one that climbs out of SRCROOT.
 fn artifact(display: &str) -> ArtifactLocation {
     if display.starts_with('/') || display.starts_with("../") || display == ".." {
-        let abs = crate::discover::lexical_absolute(std::path::Path::new(display));
+        let abs = crate::fs::lexical_absolute(std::path::Path::new(display));
         ArtifactLocation {
             uri: Some(format!(
                 "file://{}",

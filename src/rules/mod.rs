@@ -1,8 +1,8 @@
 //! The rules. Each lives in its own file with its metadata beside its check; [`ALL`] lists them
 //! once. Rules read the linked model only, never a frontend's syntax.
 
+use crate::finding::Finding;
 use crate::link::Analysis;
-use crate::report::{Finding, Level};
 
 pub mod docs;
 mod tg000_unused_suppression;
@@ -26,21 +26,10 @@ mod tg103_log_delivery_key_access_missing;
 mod tg104_log_delivery_source_condition_missing;
 mod tg105_log_bucket_acl_disabled;
 
-pub use tg000_unused_suppression::META as TG000;
+pub use tg000_unused_suppression::{META as TG000, check as unused_suppressions};
 pub use tg012_invalid_policy_document::META as TG012;
 
-/// A rule's identity and documentation metadata.
-#[derive(Debug)]
-pub struct RuleMeta {
-    pub id: &'static str,
-    pub name: &'static str,
-    pub level: Level,
-    /// One sentence: what fires the rule.
-    pub summary: &'static str,
-    /// GitHub code scanning's `security-severity`.
-    pub security_severity: &'static str,
-    pub tags: &'static [&'static str],
-}
+pub use crate::finding::RuleMeta;
 
 /// A rule's check over the whole linked scan.
 pub type Check = fn(&Analysis<'_>, &mut Vec<Finding>);
@@ -146,8 +135,8 @@ pub fn index_of(id: &str) -> usize {
 }
 
 /// What the statement's Condition already holds, for a hint that adds `op` to it.
-pub(crate) fn existing(s: &crate::policy::Statement, op: &str) -> crate::report::hint::Existing {
-    use crate::report::hint::Existing;
+pub(crate) fn existing(s: &crate::policy::Statement, op: &str) -> crate::hint::Existing {
+    use crate::hint::Existing;
     if s.conditions.is_empty() {
         Existing::Nothing
     } else if s.conditions.iter().any(|c| c.op.eq_ignore_ascii_case(op)) {

@@ -2,7 +2,8 @@
 //! [`crate::suppress`] after every other rule ran.
 
 use super::RuleMeta;
-use crate::report::Level;
+use crate::finding::{Finding, Level};
+use crate::suppress::Unused;
 
 pub static META: RuleMeta = RuleMeta {
     id: "TG000",
@@ -12,3 +13,20 @@ pub static META: RuleMeta = RuleMeta {
     security_severity: "0.0",
     tags: &["maintainability"],
 };
+
+/// One finding per suppression that matched nothing, naming the rules it matched nothing of.
+pub fn check(unused: &[Unused<'_>], findings: &mut Vec<Finding>) {
+    for u in unused {
+        findings.push(
+            Finding::new(
+                &META,
+                u.suppression.span,
+                format!(
+                    "this suppression of {} matches no finding",
+                    u.rules.join(", ")
+                ),
+            )
+            .hint("remove the suppression, or move it to the line of the finding"),
+        );
+    }
+}

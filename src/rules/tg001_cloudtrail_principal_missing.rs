@@ -2,14 +2,14 @@
 //! `s3:GetBucketAcl` or no `s3:PutObject` at all.
 
 use super::RuleMeta;
-use crate::aws::Truth;
 use crate::aws::cloudtrail::{
     GET_BUCKET_ACL, PUT_OBJECT, allow_reaches_cloudtrail, bucket_arn_tokens,
 };
-use crate::aws::glob::text_of;
+use crate::finding::{Finding, Level};
 use crate::fix::{Intent, V};
 use crate::link::{Analysis, PolicyCx, covers_action, is_allow};
-use crate::report::{Finding, Level};
+use crate::value::Truth;
+use crate::value::glob::text_of;
 
 pub static META: RuleMeta = RuleMeta {
     id: "TG001",

@@ -3,13 +3,13 @@
 //! organization trail) for `s3:PutObject` — judged over all its grants of the action together.
 
 use super::RuleMeta;
-use crate::aws::Truth;
 use crate::aws::cloudtrail::{GET_BUCKET_ACL, PUT_OBJECT, TrailRef, bucket_arn_tokens};
-use crate::aws::glob::{MatchOpts, Tok, matches, shown, text_of, tokens};
+use crate::finding::{Finding, Level};
 use crate::fix::{Applicability, Change, Intent};
 use crate::link::{Analysis, PolicyCx, cloudtrail_grants, covers_resource};
 use crate::policy::Statement;
-use crate::report::{Finding, Level};
+use crate::value::Truth;
+use crate::value::glob::{MatchOpts, Tok, matches, shown, text_of, tokens};
 use crate::value::{Kind, Symbol, Text};
 
 pub static META: RuleMeta = RuleMeta {

@@ -4,9 +4,9 @@
 use super::RuleMeta;
 use crate::aws::cloudtrail::PUT_OBJECT;
 use crate::aws::conditions::Operator;
+use crate::finding::{Finding, Level};
+use crate::hint::Hint;
 use crate::link::{Analysis, cloudtrail_grants};
-use crate::report::hint::Hint;
-use crate::report::{Finding, Level};
 
 pub static META: RuleMeta = RuleMeta {
     id: "TG003",

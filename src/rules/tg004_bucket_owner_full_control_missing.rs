@@ -4,12 +4,12 @@
 use super::RuleMeta;
 use crate::aws::cloudtrail::PUT_OBJECT;
 use crate::aws::conditions::{Operator, value_matches};
+use crate::finding::{Finding, Level};
 use crate::fix::{Applicability, Change, Intent};
+use crate::hint::Hint;
 use crate::link::{Analysis, cloudtrail_grants};
 use crate::model::Policy;
 use crate::policy::Statement;
-use crate::report::hint::Hint;
-use crate::report::{Finding, Level};
 use crate::value::Text;
 
 pub static META: RuleMeta = RuleMeta {

@@ -3,11 +3,11 @@
 
 use super::RuleMeta;
 use crate::aws::legacy_accounts::is_legacy_principal;
+use crate::finding::{Finding, Level};
 use crate::fix::{Applicability, Change, Intent};
+use crate::hint::Hint;
 use crate::link::Analysis;
 use crate::policy::PolicyKind;
-use crate::report::hint::Hint;
-use crate::report::{Finding, Level};
 
 pub static META: RuleMeta = RuleMeta {
     id: "TG005",

@@ -2,13 +2,13 @@
 //! CloudTrail call `kms:GenerateDataKey` under conditions that can hold for its request.
 
 use super::RuleMeta;
-use crate::aws::Truth;
 use crate::aws::cloudtrail::{GENERATE_DATA_KEY, TrailRef, allow_reaches_service, kms_request};
 use crate::aws::conditions::conditions_hold;
+use crate::finding::{Finding, Level};
 use crate::fix::{Intent, V};
 use crate::link::{Analysis, PolicyCx, covers_action, is_allow, trail_ref};
-use crate::report::{Finding, Level};
 use crate::value::Text;
+use crate::value::Truth;
 
 pub static META: RuleMeta = RuleMeta {
     id: "TG006",

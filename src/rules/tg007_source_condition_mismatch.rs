@@ -8,10 +8,10 @@ use crate::aws::cloudtrail::{
     s3_request,
 };
 use crate::aws::conditions::{eval_condition, pins_source};
+use crate::finding::{Finding, Level};
 use crate::fix::{Applicability, Change, Intent};
 use crate::link::{Analysis, PolicyCx, cloudtrail_grants, covers_resource};
 use crate::policy::{Condition, PolicyKind, Statement};
-use crate::report::{Finding, Level};
 use crate::source::Span;
 use std::collections::HashSet;
 

@@ -3,9 +3,9 @@
 
 use super::RuleMeta;
 use crate::aws::actions::{closest_action, is_unknown_action};
+use crate::finding::{Finding, Level};
 use crate::fix::{Applicability, Change, Intent};
 use crate::link::Analysis;
-use crate::report::{Finding, Level};
 use crate::value::Text;
 use std::collections::HashMap;
 

@@ -3,16 +3,16 @@
 //! CloudTrail service.
 
 use super::RuleMeta;
-use crate::aws::Truth;
 use crate::aws::cloudtrail::{
     GET_BUCKET_ACL, PUT_OBJECT, TrailRef, bucket_arn_tokens, deny_applies_to_service, s3_request,
 };
 use crate::aws::conditions::conditions_hold;
-use crate::aws::glob::{MatchOpts, Tok, matches, tokens};
+use crate::finding::{Finding, Level};
+use crate::hint::Hint;
 use crate::link::{Analysis, PolicyCx, cloudtrail_grants, covers_action, covers_resource};
 use crate::policy::Statement;
-use crate::report::hint::Hint;
-use crate::report::{Finding, Level};
+use crate::value::Truth;
+use crate::value::glob::{MatchOpts, Tok, matches, tokens};
 
 pub static META: RuleMeta = RuleMeta {
     id: "TG009",

@@ -2,11 +2,11 @@
 //! bucket policy in the scan can be for that bucket.
 
 use super::RuleMeta;
-use crate::aws::glob::text_eq;
+use crate::finding::{Finding, Level};
 use crate::link::Analysis;
 use crate::policy::PolicyKind;
-use crate::report::{Finding, Level};
 use crate::value::Text;
+use crate::value::glob::text_eq;
 use std::collections::{HashMap, HashSet};
 
 pub static META: RuleMeta = RuleMeta {

@@ -2,8 +2,8 @@
 //! policy that breaks the IAM policy grammar.
 
 use super::RuleMeta;
+use crate::finding::{Finding, Level};
 use crate::link::Analysis;
-use crate::report::{Finding, Level};
 
 pub static META: RuleMeta = RuleMeta {
     id: "TG012",

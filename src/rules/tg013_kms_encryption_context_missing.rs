@@ -3,9 +3,9 @@
 
 use super::RuleMeta;
 use crate::aws::cloudtrail::GENERATE_DATA_KEY;
+use crate::finding::{Finding, Level};
+use crate::hint::Hint;
 use crate::link::{Analysis, cloudtrail_grants};
-use crate::report::hint::Hint;
-use crate::report::{Finding, Level};
 
 pub static META: RuleMeta = RuleMeta {
     id: "TG013",

@@ -8,13 +8,13 @@
 //! ACL grants the LogDelivery group).
 
 use super::RuleMeta;
-use crate::aws::Truth;
-use crate::aws::glob::shown;
 use crate::aws::logdelivery::principal_writes;
+use crate::finding::{Finding, Level};
 use crate::link::{Analysis, PolicyCx, covers_action, covers_resource, is_allow};
 use crate::model::{LogSource, SourceKind};
 use crate::policy::{PolicyKind, Statement};
-use crate::report::{Finding, Level};
+use crate::value::Truth;
+use crate::value::glob::shown;
 
 pub static META: RuleMeta = RuleMeta {
     id: "TG100",

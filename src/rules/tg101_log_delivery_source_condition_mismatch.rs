@@ -7,10 +7,10 @@
 use super::RuleMeta;
 use crate::aws::conditions::{eval_condition, pins_source};
 use crate::aws::logdelivery::{names_service, service_principal};
+use crate::finding::{Finding, Level};
 use crate::link::{Analysis, covers_action, covers_resource};
 use crate::model::SourceKind;
 use crate::policy::PolicyKind;
-use crate::report::{Finding, Level};
 
 pub static META: RuleMeta = RuleMeta {
     id: "TG101",

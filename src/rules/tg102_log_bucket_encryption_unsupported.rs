@@ -3,9 +3,9 @@
 //! are written with SSE-S3 only (logdelivery.md §2a, §4, §6).
 
 use super::RuleMeta;
+use crate::finding::{Finding, Level};
 use crate::link::Analysis;
 use crate::model::SourceKind;
-use crate::report::{Finding, Level};
 
 pub static META: RuleMeta = RuleMeta {
     id: "TG102",

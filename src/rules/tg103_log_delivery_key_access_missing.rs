@@ -6,9 +6,9 @@
 
 use super::RuleMeta;
 use crate::aws::logdelivery::admits_service;
+use crate::finding::{Finding, Level};
 use crate::link::{Analysis, covers_action, is_allow};
 use crate::model::SourceKind;
-use crate::report::{Finding, Level};
 use std::collections::HashMap;
 
 pub static META: RuleMeta = RuleMeta {
@@ -70,9 +70,9 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
                 // Its grants, judged together (an Effect that is unknown may be Allow).
                 Some(p) if !p.policy.doc.open => {
                     let granted = |action: &str| {
-                        crate::aws::Truth::any(p.policy.doc.statements.iter().map(|st| {
+                        crate::value::Truth::any(p.policy.doc.statements.iter().map(|st| {
                             is_allow(st)
-                                .and(st.principal.as_ref().map_or(crate::aws::Truth::No, |pr| {
+                                .and(st.principal.as_ref().map_or(crate::value::Truth::No, |pr| {
                                     admits_service(pr, service)
                                 }))
                                 .and(covers_action(st, action))

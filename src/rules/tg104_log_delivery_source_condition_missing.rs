@@ -8,10 +8,10 @@ use super::RuleMeta;
 use crate::aws::cloudtrail::PUT_OBJECT;
 use crate::aws::conditions::{Operator, pins_source};
 use crate::aws::logdelivery::{names_service, service_principal};
+use crate::finding::{Finding, Level};
 use crate::link::{Analysis, covers_action};
 use crate::model::SourceKind;
 use crate::policy::PolicyKind;
-use crate::report::{Finding, Level};
 
 pub static META: RuleMeta = RuleMeta {
     id: "TG104",

@@ -4,9 +4,9 @@
 //! (logdelivery.md §4, §5).
 
 use super::RuleMeta;
+use crate::finding::{Finding, Level};
 use crate::link::Analysis;
 use crate::model::SourceKind;
-use crate::report::{Finding, Level};
 
 pub static META: RuleMeta = RuleMeta {
     id: "TG105",

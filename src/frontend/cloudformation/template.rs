@@ -5,10 +5,10 @@
 //! keys, aliases, trails — linked inside the template. Suppressions: `#` comments and a
 //! resource's `Metadata: {trailguard: {ignore: [...]}}`.
 
-use crate::aws::Truth;
 use crate::aws::cloudtrail::trail_arn;
 use crate::aws::legacy_accounts::is_legacy_account_id;
 use crate::guard::{Formula, Guard, Kept};
+use crate::value::Truth;
 
 #[path = "logs.rs"]
 mod logs;
@@ -857,7 +857,7 @@ pub fn comment_suppressions(
         let Some(c) = line[..at].rfind('#') else {
             continue;
         };
-        let Some(rules) = crate::suppress::parse_comment(&line[c..]) else {
+        let Some(rules) = crate::model::Suppression::parse_comment(&line[c..]) else {
             continue;
         };
         let l = i + 1;

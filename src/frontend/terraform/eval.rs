@@ -5,13 +5,13 @@
 //! — cycles, unknown functions, registry modules — is an unknown value, never an error.
 
 use super::{Module, World};
-use crate::aws::Truth;
 use crate::aws::cloudtrail::trail_arn;
 use crate::frontend::json::{OffsetMap, Placeholder, Slot, parse_nodes, parse_nodes_with};
 use crate::guard::{Formula, Guard, Kept};
 use crate::model::{Bucket, Key, Model, Policy, Trail};
 use crate::policy::{PolicyKind, read_document};
 use crate::source::{FileId, Span};
+use crate::value::Truth;
 use crate::value::{Entry, Kind, Node, NodeKind, Symbol, Text};
 use hcl_edit::Span as _;
 use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
@@ -86,7 +86,7 @@ pub fn local_module_dirs(m: &Module) -> Vec<PathBuf> {
     for (_, body) in &m.files {
         for b in body.blocks().filter(|b| b.ident.as_str() == "module") {
             if let Some(src) = local_source(b) {
-                out.push(crate::discover::normalize(&m.dir.join(src)));
+                out.push(crate::fs::normalize(&m.dir.join(src)));
             }
         }
     }
@@ -563,7 +563,9 @@ impl<'w> Instance<'w> {
                 let t = match b.operator.value() {
                     BinaryOperator::Eq | BinaryOperator::NotEq => {
                         let eq = match (&l.kind, &r.kind) {
-                            (NodeKind::Str(x), NodeKind::Str(y)) => crate::aws::glob::text_eq(x, y),
+                            (NodeKind::Str(x), NodeKind::Str(y)) => {
+                                crate::value::glob::text_eq(x, y)
+                            }
                             _ if matches!(l.kind, NodeKind::Unknown)
                                 || matches!(r.kind, NodeKind::Unknown) =>
                             {
@@ -883,7 +885,7 @@ impl<'w> Instance<'w> {
             return None;
         }
         let dir = match local_source(b) {
-            Some(src) => crate::discover::normalize(&self.module.dir.join(src)),
+            Some(src) => crate::fs::normalize(&self.module.dir.join(src)),
             // A registry or git module: where `terraform init` put it, if it did.
             None => {
                 let key = module_key(&self.prefix, name);

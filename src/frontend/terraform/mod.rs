@@ -201,7 +201,7 @@ impl<'a> World<'a> {
     /// The text of a file by path, reading it when the scan did not. `reference` (such as
     /// `file("…")`) at `at` names the read in a notice when it is refused.
     pub fn load(&self, path: &Path, reference: &str, at: Span) -> Option<(FileId, String)> {
-        let abs = crate::discover::normalize(&std::path::absolute(path).ok()?);
+        let abs = crate::fs::normalize(&std::path::absolute(path).ok()?);
         // Refused reads are said; a file that does not exist is just an unknown value.
         let read = |abs: &Path| match self.roots.read_text(abs, MAX_LOADED_BYTES) {
             Ok(text) => text,
@@ -252,7 +252,7 @@ impl<'a> World<'a> {
 pub fn group(parsed: Vec<(FileId, PathBuf, Body, bool)>) -> BTreeMap<PathBuf, Module> {
     let mut modules: BTreeMap<PathBuf, Module> = BTreeMap::new();
     for (id, path, body, is_vars) in parsed {
-        let abs = crate::discover::lexical_absolute(&path);
+        let abs = crate::fs::lexical_absolute(&path);
         let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
         let m = modules.entry(dir.clone()).or_default();
         m.dir = dir;
@@ -300,7 +300,7 @@ pub fn suppressions(
         let Some(c) = before.rfind('#').or_else(|| before.rfind("//")) else {
             continue;
         };
-        let Some(rules) = crate::suppress::parse_comment(&line[c..]) else {
+        let Some(rules) = crate::model::Suppression::parse_comment(&line[c..]) else {
             continue;
         };
         let l = i + 1;

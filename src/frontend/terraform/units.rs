@@ -10,8 +10,8 @@
 //! only reachable through a cycle.
 
 use super::{Found, Module, World, eval, may_inform, parse, suppressions, worth_parsing};
-use crate::discover::normalize;
 use crate::fs::Roots;
+use crate::fs::normalize;
 use crate::model::{Model, Notice};
 use crate::source::{FileId, SourceMap, Span};
 use hcl_edit::structure::Body;
@@ -80,7 +80,7 @@ pub fn evaluate_scan(
     files_by_path: &HashMap<PathBuf, FileId>,
 ) -> Evaluated {
     let dir_of = |p: &Path| {
-        let abs = crate::discover::lexical_absolute(p);
+        let abs = crate::fs::lexical_absolute(p);
         abs.parent().map(Path::to_path_buf).unwrap_or_default()
     };
     let mut by_dir: BTreeMap<PathBuf, Vec<(PathBuf, TfFile)>> = BTreeMap::new();

@@ -1,6 +1,12 @@
 //! Values as the frontends produce them: known strings, typed symbols standing for values that
 //! only exist at deploy time, templates mixing both, and the JSON-like trees policies are made of.
-//! Every tree node carries the span of the text it came from.
+//! Every tree node carries the span of the text it came from. [`glob`] matches such values
+//! against IAM wildcard patterns, answering in [`Truth`] when symbols leave it open.
+
+pub mod glob;
+pub mod truth;
+
+pub use truth::Truth;
 
 use crate::source::Span;
 use std::fmt;

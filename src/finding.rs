@@ -1,10 +1,22 @@
 //! Findings: what a rule reports, where, and the fingerprint that keeps it recognisable when
 //! unrelated lines move.
 
-use crate::rules::RuleMeta;
 use crate::source::{SourceMap, Span};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
+
+/// A rule's identity and documentation metadata.
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub level: Level,
+    /// One sentence: what fires the rule.
+    pub summary: &'static str,
+    /// GitHub code scanning's `security-severity`.
+    pub security_severity: &'static str,
+    pub tags: &'static [&'static str],
+}
 
 /// SARIF levels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -54,7 +66,7 @@ pub struct Finding {
     pub hint: Option<String>,
     /// A hint still to be written in the syntax of the statement at the span
     /// ([`Finding::write_hint`] turns it into [`Finding::hint`]).
-    pub pending_hint: Option<(crate::report::hint::Hint, Span)>,
+    pub pending_hint: Option<(crate::hint::Hint, Span)>,
     /// A fix still to be written in the file's syntax ([`Finding::write_fix`]).
     pub pending_fix: Option<crate::fix::Intent>,
     pub fix: Option<crate::fix::Fix>,
@@ -97,7 +109,7 @@ impl Finding {
     }
 
     /// A hint with policy fragments, written in the syntax of the `statement` it is about.
-    pub fn hint_for(mut self, statement: Span, hint: crate::report::hint::Hint) -> Finding {
+    pub fn hint_for(mut self, statement: Span, hint: crate::hint::Hint) -> Finding {
         self.pending_hint = Some((hint, statement));
         self
     }
@@ -127,8 +139,7 @@ impl Finding {
     /// Writes a pending hint in the syntax of its statement's text.
     pub fn write_hint(&mut self, sources: &SourceMap) {
         if let Some((hint, at)) = self.pending_hint.take() {
-            let syntax =
-                crate::report::hint::syntax_of(&sources.get(at.file).path, sources.slice(at));
+            let syntax = crate::hint::syntax_of(&sources.get(at.file).path, sources.slice(at));
             self.hint = Some(hint.render(syntax));
         }
     }

@@ -3,11 +3,12 @@
 //! would make a policy in it invalid (more TG012 findings than before), keeps its text and
 //! those fixes are not offered again.
 
-use super::apply::{apply, compatible};
-use super::{Applicability, Fix};
-use crate::{Config, Report};
+use super::Config;
+use crate::fix::apply::{apply, compatible};
+use crate::fix::{Applicability, Fix};
+use crate::report::Report;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Rounds of fixing at most (each round's fixes may reveal or unblock others).
@@ -76,7 +77,7 @@ impl State {
         unsafe_fixes: bool,
     ) -> bool {
         // Safe fixes first: an unsafe one (a statement added) may be moot once they are in.
-        let open = |f: &crate::report::Finding| !self.refused.contains(&f.fingerprint);
+        let open = |f: &crate::finding::Finding| !self.refused.contains(&f.fingerprint);
         let safe_left = report.findings.iter().any(|f| {
             open(f)
                 && f.fix
@@ -110,7 +111,7 @@ impl State {
                 .filter(|(f, _)| taken.iter().any(|t| std::ptr::eq(*t, *f)))
                 .map(|(_, p)| p.to_string())
                 .collect();
-            if new == text || !parses(&source.path, &new) {
+            if new == text || !crate::fix::apply::parses(&source.path, &new) {
                 self.refused.extend(prints);
                 continue;
             }
@@ -136,7 +137,7 @@ pub fn fix(paths: &[PathBuf], config: &Config, unsafe_fixes: bool) -> Result<Fix
     loop {
         let mut cfg = config.clone();
         cfg.overlay = (!state.texts.is_empty()).then(|| Arc::new(state.texts.clone()));
-        let report = crate::scan(paths, &cfg)?;
+        let report = super::scan(paths, &cfg)?;
         let canonical: Vec<Option<PathBuf>> = report
             .sources
             .files
@@ -191,20 +192,4 @@ fn invalid_counts(report: &Report, canonical: &[Option<PathBuf>]) -> HashMap<Pat
         }
     }
     out
-}
-
-/// Whether an edited text still parses as its kind of file.
-pub fn parses(path: &Path, text: &str) -> bool {
-    let name = path.to_string_lossy().to_ascii_lowercase();
-    if name.ends_with(".tf") || name.ends_with(".hcl") || name.ends_with(".tfvars") {
-        return hcl_edit::parser::parse_body(text).is_ok();
-    }
-    let t = text.trim_start();
-    if t.starts_with('{') || t.starts_with('[') {
-        return jsonc_parser::parse_to_value(text, &Default::default()).is_ok();
-    }
-    if name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".template") {
-        return crate::frontend::cloudformation::yaml::parse(text, 0).is_ok();
-    }
-    true
 }

@@ -8,8 +8,8 @@
 //! and a permissive pass that lets a symbol stand for any string its kind allows (a "no" that
 //! holds whatever the value). Between the two lies "unknown".
 
-use super::truth::Truth;
-use crate::value::{Kind, Part, Symbol, Text};
+use super::Truth;
+use super::{Kind, Part, Symbol, Text};
 
 /// One token of a pattern or subject.
 #[derive(Clone, Debug, PartialEq, Eq)]
