@@ -327,7 +327,7 @@ fn template(s: &str, dialect: Dialect) -> Option<Vec<Piece>> {
             return None;
         }
         if let Some(body) = rest.strip_prefix("${") {
-            let close = crate::frontend::json::closing_brace(body)? + 2;
+            let close = crate::frontend::json_nodes::closing_brace(body)? + 2;
             if !lit.is_empty() {
                 out.push(Piece::Lit(std::mem::take(&mut lit)));
             }
@@ -372,7 +372,7 @@ pub fn provider_spellings<'a>(
                 let body = body.trim_start();
                 let Some(end) = body
                     .strip_prefix('{')
-                    .and_then(crate::frontend::json::closing_brace)
+                    .and_then(crate::frontend::json_nodes::closing_brace)
                 else {
                     continue;
                 };

@@ -3,6 +3,7 @@
 pub mod cloudformation;
 pub mod jinja;
 pub mod json;
+pub mod json_nodes;
 pub mod plan;
 pub mod plan_logs;
 pub mod terraform;

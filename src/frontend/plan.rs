@@ -4,7 +4,7 @@
 //! symbols here.
 
 use crate::aws::cloudtrail::trail_arn;
-use crate::frontend::json::embedded_document;
+use crate::frontend::json_nodes::embedded_document;
 use crate::model::{Bucket, Key, Model, ParseError, Policy, Trail};
 use crate::policy::{Document, PolicyKind, read_document};
 use crate::source::{FileId, Span};

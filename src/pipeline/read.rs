@@ -137,12 +137,12 @@ pub(super) fn read_one(roots: &fs::Roots, id: u32, path: &Path, explicit: bool) 
             true
         }
         Some(Format::TerraformJson) => {
-            let offsets = frontend::json::OffsetMap {
+            let offsets = frontend::json_nodes::OffsetMap {
                 file: id,
                 base: 0,
                 map: None,
             };
-            match frontend::json::parse_nodes(&text, offsets) {
+            match frontend::json_nodes::parse_nodes(&text, offsets) {
                 Ok(root) => {
                     let (hcl_text, map) =
                         frontend::terraform::json_syntax::to_hcl(&root, &text, id);

@@ -627,8 +627,11 @@ pub fn read(file: FileId, source: &SourceFile, root: &Node, json: bool) -> Model
                 NodeKind::Map(_) => (read_document(&v, true), p.value.span),
                 NodeKind::Str(t) => match (t.as_str(), json) {
                     (Some(_), true) => {
-                        match crate::frontend::json::embedded_document(file, &source.text, &p.value)
-                        {
+                        match crate::frontend::json_nodes::embedded_document(
+                            file,
+                            &source.text,
+                            &p.value,
+                        ) {
                             Some(Ok(d)) => (read_document(&d, true), p.value.span),
                             _ => (
                                 Document {
@@ -641,12 +644,12 @@ pub fn read(file: FileId, source: &SourceFile, root: &Node, json: bool) -> Model
                     }
                     (Some(s), false) => {
                         let zeros = vec![0usize; s.len() + 1];
-                        let offsets = crate::frontend::json::OffsetMap {
+                        let offsets = crate::frontend::json_nodes::OffsetMap {
                             file,
                             base: p.value.span.start as usize,
                             map: Some(&zeros),
                         };
-                        match crate::frontend::json::parse_nodes(s, offsets) {
+                        match crate::frontend::json_nodes::parse_nodes(s, offsets) {
                             Ok(d) => (read_document(&d, true), p.value.span),
                             Err(_) => (
                                 Document {

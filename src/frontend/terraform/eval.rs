@@ -4,9 +4,11 @@
 //! (both branches: certain only where they agree), `for` expressions and splats. Anything else
 //! — cycles, unknown functions, registry modules — is an unknown value, never an error.
 
+use super::policy_document::Evaluate;
+use super::scope::Scope;
 use super::{Module, World};
 use crate::aws::cloudtrail::trail_arn;
-use crate::frontend::json::{OffsetMap, Placeholder, Slot, parse_nodes, parse_nodes_with};
+use crate::frontend::json_nodes::{OffsetMap, Placeholder, Slot, parse_nodes, parse_nodes_with};
 use crate::guard::{Formula, Guard, Kept};
 use crate::model::{Bucket, Key, Model, Policy, Trail};
 use crate::policy::{PolicyKind, read_document};
@@ -164,28 +166,6 @@ fn truth_of(n: &Node) -> Truth {
             _ => Truth::Unknown,
         },
         _ => Truth::Unknown,
-    }
-}
-
-/// Variables bound by `for` expressions and `templatefile()`.
-#[derive(Clone, Default)]
-pub struct Scope {
-    vars: Vec<(String, Node)>,
-}
-
-impl Scope {
-    fn get(&self, name: &str) -> Option<&Node> {
-        self.vars
-            .iter()
-            .rev()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v)
-    }
-
-    pub fn with(&self, name: &str, v: Node) -> Scope {
-        let mut s = self.clone();
-        s.vars.push((name.to_string(), v));
-        s
     }
 }
 
@@ -2041,4 +2021,25 @@ fn format_text(args: &[Text]) -> Option<Text> {
     }
     out.push_str(&lit);
     Some(out)
+}
+
+impl Evaluate for Instance<'_> {
+    fn eval(&self, e: &Expression, file: FileId, scope: &Scope) -> Node {
+        Instance::eval(self, e, file, scope)
+    }
+
+    fn json_template(
+        &self,
+        tpl: &Template,
+        file: FileId,
+        base: usize,
+        text: &str,
+        scope: &Scope,
+    ) -> Option<Node> {
+        Instance::json_template(self, tpl, file, base, text, scope)
+    }
+
+    fn file_text(&self, file: FileId) -> String {
+        Instance::file_text(self, file)
+    }
 }

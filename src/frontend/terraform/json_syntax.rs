@@ -108,7 +108,8 @@ impl Gen<'_> {
                 let single = value.starts_with("${")
                     && value.ends_with('}')
                     && value[2..].find("${").is_none()
-                    && crate::frontend::json::closing_brace(&value[2..]) == Some(value.len() - 3);
+                    && crate::frontend::json_nodes::closing_brace(&value[2..])
+                        == Some(value.len() - 3);
                 if single && !inner.contains('\\') {
                     // `"${expr}"` is the expression itself (a document stays a document).
                     let body = &inner[2..inner.len() - 1];
@@ -116,7 +117,8 @@ impl Gen<'_> {
                     self.expression(body, (at, at + body.len()), true);
                     self.mark(start, n, false);
                 } else if value.starts_with("${")
-                    && crate::frontend::json::closing_brace(&value[2..]) == Some(value.len() - 3)
+                    && crate::frontend::json_nodes::closing_brace(&value[2..])
+                        == Some(value.len() - 3)
                 {
                     // `"${file(\"p.json\")}"`: JSON escapes inside the expression. The
                     // unescaped expression, its positions mapped to the string as a whole.

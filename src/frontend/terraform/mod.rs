@@ -5,6 +5,7 @@
 pub mod eval;
 pub mod json_syntax;
 pub mod policy_document;
+pub mod scope;
 pub mod units;
 
 use crate::fs::{ReadError, Roots};

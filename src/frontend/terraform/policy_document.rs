@@ -4,13 +4,32 @@
 //! attribute, `not_*` forms, and `source_policy_documents` / `override_policy_documents` merged
 //! by Sid.
 
-use super::eval::{Instance, Scope};
-use crate::frontend::json::{OffsetMap, parse_nodes};
+use super::scope::Scope;
+use crate::frontend::json_nodes::{OffsetMap, parse_nodes};
 use crate::source::{FileId, Span};
 use crate::value::{Entry, Node, NodeKind, Text};
 use hcl_edit::Span as _;
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::Block;
+use hcl_edit::template::Template;
+
+/// What rendering a document needs of the module evaluation it happens in.
+pub trait Evaluate {
+    /// The value of an expression of `file`.
+    fn eval(&self, e: &Expression, file: FileId, scope: &Scope) -> Node;
+    /// The document a heredoc holding JSON stands for, its interpolations evaluated (`text`
+    /// starts at byte `base` of the file).
+    fn json_template(
+        &self,
+        tpl: &Template,
+        file: FileId,
+        base: usize,
+        text: &str,
+        scope: &Scope,
+    ) -> Option<Node>;
+    /// The text of a file of the scan.
+    fn file_text(&self, file: FileId) -> String;
+}
 
 fn span_of(file: FileId, r: Option<std::ops::Range<usize>>) -> Span {
     let r = r.unwrap_or(0..0);
@@ -18,7 +37,7 @@ fn span_of(file: FileId, r: Option<std::ops::Range<usize>>) -> Span {
 }
 
 /// The document a `policy` argument holds, and the span policy-level findings use.
-pub fn policy_of(inst: &Instance<'_>, e: &Expression, file: FileId) -> (Option<Node>, Span) {
+pub fn policy_of(inst: &dyn Evaluate, e: &Expression, file: FileId) -> (Option<Node>, Span) {
     let span = span_of(file, e.span());
     match e {
         Expression::HeredocTemplate(h) => {
@@ -71,12 +90,12 @@ pub fn policy_of(inst: &Instance<'_>, e: &Expression, file: FileId) -> (Option<N
     }
 }
 
-fn inst_text(inst: &Instance<'_>, file: FileId) -> String {
+fn inst_text(inst: &dyn Evaluate, file: FileId) -> String {
     inst.file_text(file)
 }
 
 /// Renders a `data "aws_iam_policy_document"` block to the document the provider produces.
-pub fn render(inst: &Instance<'_>, b: &Block, file: FileId) -> Node {
+pub fn render(inst: &dyn Evaluate, b: &Block, file: FileId) -> Node {
     let span = span_of(file, b.span());
     let scope = Scope::default();
     let attr = |name: &str| {
@@ -226,7 +245,7 @@ fn doc_statements(v: &Node) -> (Vec<(Option<String>, Node)>, bool) {
 }
 
 fn render_statement(
-    inst: &Instance<'_>,
+    inst: &dyn Evaluate,
     s: &Block,
     file: FileId,
     scope: &Scope,
@@ -235,7 +254,7 @@ fn render_statement(
 }
 
 fn render_statement_in(
-    inst: &Instance<'_>,
+    inst: &dyn Evaluate,
     s: &Block,
     file: FileId,
     scope: &Scope,
