@@ -301,7 +301,7 @@ fn skipped_resource_value(
         return false;
     };
     o.properties.iter().any(|q| name(q) == "address")
-        && !crate::frontend::plan::relevant_type(&ty.value)
+        && !crate::frontend::resource_types::relevant_type(&ty.value)
 }
 
 /// A string with `${…}` placeholders and fill-in tokens (see [`fill_in_tokens`]) as unknown

@@ -6,4 +6,5 @@ pub mod json;
 pub mod json_nodes;
 pub mod plan;
 pub mod plan_logs;
+pub mod resource_types;
 pub mod terraform;

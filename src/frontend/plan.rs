@@ -12,14 +12,6 @@ use crate::value::Truth;
 use crate::value::{Kind, Node, NodeKind, Symbol, Text};
 use std::collections::HashSet;
 
-/// Whether resources of this type can matter to a rule: the values of others are not read.
-pub fn relevant_type(ty: &str) -> bool {
-    ty.starts_with("aws_s3_bucket")
-        || ty.starts_with("aws_kms_")
-        || ty.starts_with("aws_cloudtrail")
-        || super::plan_logs::is_log_type(ty)
-}
-
 struct Resource<'a> {
     address: String,
     ty: String,

@@ -6,21 +6,6 @@ use crate::source::Span;
 use crate::value::Truth;
 use crate::value::{Node, NodeKind, Text};
 
-/// The resource types read here.
-pub fn is_log_type(ty: &str) -> bool {
-    matches!(
-        ty,
-        "aws_lb"
-            | "aws_alb"
-            | "aws_elb"
-            | "aws_flow_log"
-            | "aws_config_delivery_channel"
-            | "aws_config_configuration_recorder"
-            | "aws_cloudfront_distribution"
-            | "aws_redshift_logging"
-    )
-}
-
 fn str_at(n: &Node, key: &str) -> Option<Text> {
     match &n.get(key)?.value.kind {
         NodeKind::Str(t) if t.as_str() != Some("") => Some(t.clone()),
