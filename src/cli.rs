@@ -72,7 +72,7 @@ impl clap::builder::TypedValueParser for RuleArg {
     fn possible_values(
         &self,
     ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
-        Some(Box::new(rules::ALL.iter().flat_map(|(m, _)| {
+        Some(Box::new(rules::ALL.iter().map(|r| r.meta).flat_map(|m| {
             [
                 clap::builder::PossibleValue::new(m.id).help(m.name),
                 clap::builder::PossibleValue::new(m.name).help(m.id),
@@ -294,11 +294,11 @@ pub fn run(cli: Cli) -> i32 {
         Command::Rules => {
             let width = rules::ALL
                 .iter()
-                .map(|(m, _)| m.name.len())
+                .map(|r| r.meta.name.len())
                 .max()
                 .unwrap_or(4);
             let mut out = format!("{:<6} {:<width$} {:<8} SUMMARY\n", "ID", "NAME", "LEVEL");
-            for (m, _) in rules::ALL {
+            for m in rules::ALL.iter().map(|r| r.meta) {
                 out.push_str(&format!(
                     "{:<6} {:<width$} {:<8} {}\n",
                     m.id,
@@ -448,7 +448,7 @@ fn man_page() -> String {
     s.push_str(".SH \"EXIT STATUS\"\n.TP\n0\nNothing at or above \\-\\-fail\\-on.\n.TP\n1\nFindings at or above \\-\\-fail\\-on.\n.TP\n2\nUsage or configuration error (bad flag, unknown rule, bad configuration, missing path, refused file).\n");
     s.push_str(".SH CONFIGURATION\n\\fI.trailguard.toml\\fR, found by walking up from the first path (or named with \\-\\-config). Keys: select, ignore, fail\\-on, exclude (relative to the file), baseline and output (files below the file's directory), format, quiet, no\\-color, threads, [per\\-path\\-ignores], [levels], [[trails]] (arn, account, prefix, bucket, organization). Flags win over the file.\n");
     s.push_str(".SH RULES\n");
-    for (m, _) in crate::rules::ALL {
+    for m in crate::rules::ALL.iter().map(|r| r.meta) {
         let _ = writeln!(
             s,
             ".TP\n\\fB{}\\fR {} ({})\n{}",

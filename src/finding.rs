@@ -15,6 +15,9 @@ pub struct RuleMeta {
     pub summary: &'static str,
     /// GitHub code scanning's `security-severity`.
     pub security_severity: &'static str,
+    /// Whether it can fire on a policy document alone (raw JSON): rules about bucket settings,
+    /// log sources and a trail's bucket need the resources around the policy.
+    pub json: bool,
     pub tags: &'static [&'static str],
 }
 

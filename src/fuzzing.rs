@@ -10,8 +10,8 @@ pub fn check_model(model: &Model) {
     let linked = crate::link::link(model);
     let a = Analysis::whole(model, &linked);
     let mut out = vec![];
-    for (_, check) in crate::rules::ALL {
-        if let Some(c) = check {
+    for r in crate::rules::ALL {
+        if let Some(c) = r.check {
             c(&a, &mut out);
         }
     }

@@ -19,16 +19,16 @@ fn run(model: &Model) -> Vec<Finding> {
     let linked = trailguard::link::link(model);
     let a = Analysis::whole(model, &linked);
     let mut out = vec![];
-    for (_, check) in rules::ALL {
-        if let Some(c) = check {
+    for r in rules::ALL {
+        if let Some(c) = r.check {
             c(&a, &mut out);
         }
     }
     // The rules run over parts of the policies give the same findings as over the whole.
     let mut parted = vec![];
     for part in trailguard::link::parts(model, &linked, 1) {
-        for (_, check) in rules::ALL {
-            if let Some(c) = check {
+        for r in rules::ALL {
+            if let Some(c) = r.check {
                 c(&part, &mut parted);
             }
         }

@@ -251,8 +251,8 @@ mod services {
         let linked = trailguard::link::link(&m);
         let a = Analysis::whole(&m, &linked);
         let mut out = vec![];
-        for (_, check) in trailguard::rules::ALL {
-            if let Some(c) = check {
+        for r in trailguard::rules::ALL {
+            if let Some(c) = r.check {
                 c(&a, &mut out);
             }
         }

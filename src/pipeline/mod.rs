@@ -264,10 +264,10 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
         .flat_map(|part| {
             rules::ALL
                 .par_iter()
-                .filter(|(meta, _)| config.is_selected(meta.id))
-                .flat_map_iter(move |(_, check)| {
+                .filter(|r| config.is_selected(r.meta.id))
+                .flat_map_iter(move |r| {
                     let mut out = vec![];
-                    if let Some(check) = check {
+                    if let Some(check) = r.check {
                         check(part, &mut out);
                     }
                     out

@@ -263,7 +263,7 @@ pub fn render(report: &Report) -> String {
         .rules(
             rules::ALL
                 .iter()
-                .map(|(m, _)| descriptor(m))
+                .map(|r| descriptor(r.meta))
                 .collect::<Vec<_>>(),
         )
         .build();

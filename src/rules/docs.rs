@@ -1,21 +1,12 @@
 //! The rule pages (rules/TGnnn.md), embedded in the binary for `explain` and SARIF help.
 
-macro_rules! pages {
-    ($($id:literal),* $(,)?) => {
-        /// The Markdown page of a rule.
-        pub fn page(id: &str) -> &'static str {
-            match id {
-                $($id => include_str!(concat!("../../rules/", $id, ".md")),)*
-                _ => "",
-            }
-        }
-    };
+/// The Markdown page of a rule (empty for an unknown ID).
+pub fn page(id: &str) -> &'static str {
+    super::ALL
+        .iter()
+        .find(|r| r.meta.id == id)
+        .map_or("", |r| r.page)
 }
-
-pages!(
-    "TG000", "TG001", "TG002", "TG003", "TG004", "TG005", "TG006", "TG007", "TG008", "TG009",
-    "TG010", "TG011", "TG012", "TG013", "TG100", "TG101", "TG102", "TG103", "TG104", "TG105",
-);
 
 /// The first paragraph of the page's "What it does" section.
 pub fn description(id: &str) -> &'static str {

@@ -5,26 +5,6 @@ use crate::finding::Finding;
 use crate::link::Analysis;
 
 pub mod docs;
-mod tg000_unused_suppression;
-mod tg001_cloudtrail_principal_missing;
-mod tg002_log_prefix_mismatch;
-mod tg003_source_condition_missing;
-mod tg004_bucket_owner_full_control_missing;
-mod tg005_legacy_cloudtrail_account_principal;
-mod tg006_kms_cloudtrail_access_missing;
-mod tg007_source_condition_mismatch;
-mod tg008_unknown_action;
-mod tg009_deny_blocks_cloudtrail;
-mod tg010_public_log_write;
-mod tg011_log_bucket_policy_missing;
-mod tg012_invalid_policy_document;
-mod tg013_kms_encryption_context_missing;
-pub(crate) mod tg100_log_delivery_denied;
-mod tg101_log_delivery_source_condition_mismatch;
-mod tg102_log_bucket_encryption_unsupported;
-mod tg103_log_delivery_key_access_missing;
-mod tg104_log_delivery_source_condition_missing;
-mod tg105_log_bucket_acl_disabled;
 
 pub use tg000_unused_suppression::{META as TG000, check as unused_suppressions};
 pub use tg012_invalid_policy_document::META as TG012;
@@ -34,93 +14,23 @@ pub use crate::finding::RuleMeta;
 /// A rule's check over the whole linked scan.
 pub type Check = fn(&Analysis<'_>, &mut Vec<Finding>);
 
-/// Every rule, in ID order, with its check (TG000 is applied after suppressions).
-pub static ALL: &[(&RuleMeta, Option<Check>)] = &[
-    (&tg000_unused_suppression::META, None),
-    (
-        &tg001_cloudtrail_principal_missing::META,
-        Some(tg001_cloudtrail_principal_missing::check),
-    ),
-    (
-        &tg002_log_prefix_mismatch::META,
-        Some(tg002_log_prefix_mismatch::check),
-    ),
-    (
-        &tg003_source_condition_missing::META,
-        Some(tg003_source_condition_missing::check),
-    ),
-    (
-        &tg004_bucket_owner_full_control_missing::META,
-        Some(tg004_bucket_owner_full_control_missing::check),
-    ),
-    (
-        &tg005_legacy_cloudtrail_account_principal::META,
-        Some(tg005_legacy_cloudtrail_account_principal::check),
-    ),
-    (
-        &tg006_kms_cloudtrail_access_missing::META,
-        Some(tg006_kms_cloudtrail_access_missing::check),
-    ),
-    (
-        &tg007_source_condition_mismatch::META,
-        Some(tg007_source_condition_mismatch::check),
-    ),
-    (
-        &tg008_unknown_action::META,
-        Some(tg008_unknown_action::check),
-    ),
-    (
-        &tg009_deny_blocks_cloudtrail::META,
-        Some(tg009_deny_blocks_cloudtrail::check),
-    ),
-    (
-        &tg010_public_log_write::META,
-        Some(tg010_public_log_write::check),
-    ),
-    (
-        &tg011_log_bucket_policy_missing::META,
-        Some(tg011_log_bucket_policy_missing::check),
-    ),
-    (
-        &tg012_invalid_policy_document::META,
-        Some(tg012_invalid_policy_document::check),
-    ),
-    (
-        &tg013_kms_encryption_context_missing::META,
-        Some(tg013_kms_encryption_context_missing::check),
-    ),
-    (
-        &tg100_log_delivery_denied::META,
-        Some(tg100_log_delivery_denied::check),
-    ),
-    (
-        &tg101_log_delivery_source_condition_mismatch::META,
-        Some(tg101_log_delivery_source_condition_mismatch::check),
-    ),
-    (
-        &tg102_log_bucket_encryption_unsupported::META,
-        Some(tg102_log_bucket_encryption_unsupported::check),
-    ),
-    (
-        &tg103_log_delivery_key_access_missing::META,
-        Some(tg103_log_delivery_key_access_missing::check),
-    ),
-    (
-        &tg104_log_delivery_source_condition_missing::META,
-        Some(tg104_log_delivery_source_condition_missing::check),
-    ),
-    (
-        &tg105_log_bucket_acl_disabled::META,
-        Some(tg105_log_bucket_acl_disabled::check),
-    ),
-];
+/// A rule: its metadata, its page (`rules/TGnnn.md`, for `explain` and SARIF help) and its
+/// check (none for TG000, which is applied after suppressions).
+pub struct Rule {
+    pub meta: &'static RuleMeta,
+    pub page: &'static str,
+    pub check: Option<Check>,
+}
+
+// The rule modules and `ALL`, from the files of this directory (see build.rs).
+include!(concat!(env!("OUT_DIR"), "/rules.rs"));
 
 /// A rule by its ID (`TG002`) or its name (`log-prefix-mismatch`), case and surrounding
 /// spaces ignored.
 pub fn find(id: &str) -> Option<&'static RuleMeta> {
     let id = id.trim();
     ALL.iter()
-        .map(|(m, _)| *m)
+        .map(|r| r.meta)
         .find(|m| m.id.eq_ignore_ascii_case(id) || m.name.eq_ignore_ascii_case(id))
 }
 
@@ -131,7 +41,7 @@ pub fn canonical_id(id: &str) -> String {
 
 /// Position of a rule in [`ALL`] (SARIF `ruleIndex`).
 pub fn index_of(id: &str) -> usize {
-    ALL.iter().position(|(m, _)| m.id == id).unwrap_or(0)
+    ALL.iter().position(|r| r.meta.id == id).unwrap_or(0)
 }
 
 /// What the statement's Condition already holds, for a hint that adds `op` to it.

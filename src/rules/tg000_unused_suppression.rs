@@ -1,7 +1,7 @@
 //! TG000 unused-suppression: a `trailguard:ignore` that matches no finding. Applied by
 //! [`crate::suppress`] after every other rule ran.
 
-use super::RuleMeta;
+use super::{Rule, RuleMeta};
 use crate::finding::{Finding, Level};
 use crate::suppress::Unused;
 
@@ -11,7 +11,14 @@ pub static META: RuleMeta = RuleMeta {
     level: Level::Note,
     summary: "An inline suppression that matches no finding.",
     security_severity: "0.0",
+    json: false,
     tags: &["maintainability"],
+};
+
+pub static RULE: Rule = Rule {
+    meta: &META,
+    page: include_str!("../../rules/TG000.md"),
+    check: None,
 };
 
 /// One finding per suppression that matched nothing, naming the rules it matched nothing of.

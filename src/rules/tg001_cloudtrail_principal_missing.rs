@@ -1,7 +1,7 @@
 //! TG001 cloudtrail-principal-missing: a log-bucket policy grants CloudTrail no
 //! `s3:GetBucketAcl` or no `s3:PutObject` at all.
 
-use super::RuleMeta;
+use super::{Rule, RuleMeta};
 use crate::aws::cloudtrail::{
     GET_BUCKET_ACL, PUT_OBJECT, allow_reaches_cloudtrail, bucket_arn_tokens,
 };
@@ -17,7 +17,14 @@ pub static META: RuleMeta = RuleMeta {
     level: Level::Error,
     summary: "A CloudTrail log-bucket policy has no Allow that grants CloudTrail s3:GetBucketAcl, or none that grants it s3:PutObject.",
     security_severity: "7.5",
+    json: true,
     tags: &["security", "cloudtrail", "s3", "availability"],
+};
+
+pub static RULE: Rule = Rule {
+    meta: &META,
+    page: include_str!("../../rules/TG001.md"),
+    check: Some(check),
 };
 
 pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {

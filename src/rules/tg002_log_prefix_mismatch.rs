@@ -2,7 +2,7 @@
 //! for `s3:GetBucketAcl`, `BUCKET/[PREFIX/]AWSLogs/ACCOUNT/*` (and `…/ORG-ID/*` for an
 //! organization trail) for `s3:PutObject` — judged over all its grants of the action together.
 
-use super::RuleMeta;
+use super::{Rule, RuleMeta};
 use crate::aws::cloudtrail::{GET_BUCKET_ACL, PUT_OBJECT, TrailRef, bucket_arn_tokens};
 use crate::finding::{Finding, Level};
 use crate::fix::{Applicability, Change, Intent};
@@ -18,7 +18,14 @@ pub static META: RuleMeta = RuleMeta {
     level: Level::Error,
     summary: "A CloudTrail grant's Resource does not cover the bucket ARN (s3:GetBucketAcl) or the [prefix/]AWSLogs/<account>/ path (<org-id>/ for an organization trail) (s3:PutObject) of every trail that delivers to the bucket.",
     security_severity: "7.5",
+    json: true,
     tags: &["security", "cloudtrail", "s3", "availability"],
+};
+
+pub static RULE: Rule = Rule {
+    meta: &META,
+    page: include_str!("../../rules/TG002.md"),
+    check: Some(check),
 };
 
 pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {

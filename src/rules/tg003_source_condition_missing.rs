@@ -1,7 +1,7 @@
 //! TG003 source-condition-missing: CloudTrail's `s3:PutObject` grant has no confused-deputy
 //! condition (`aws:SourceArn`, `aws:SourceAccount`, `aws:SourceOrgID`, `aws:SourceOrgPaths`).
 
-use super::RuleMeta;
+use super::{Rule, RuleMeta};
 use crate::aws::cloudtrail::PUT_OBJECT;
 use crate::aws::conditions::Operator;
 use crate::finding::{Finding, Level};
@@ -14,7 +14,14 @@ pub static META: RuleMeta = RuleMeta {
     level: Level::Warning,
     summary: "A CloudTrail s3:PutObject grant has no aws:SourceArn, aws:SourceAccount, aws:SourceOrgID or aws:SourceOrgPaths condition (confused-deputy protection).",
     security_severity: "5.5",
+    json: true,
     tags: &["security", "cloudtrail", "s3", "confused-deputy"],
+};
+
+pub static RULE: Rule = Rule {
+    meta: &META,
+    page: include_str!("../../rules/TG003.md"),
+    check: Some(check),
 };
 
 const KEYS: [&str; 4] = [

@@ -1,7 +1,7 @@
 //! TG004 bucket-owner-full-control-missing: CloudTrail's `s3:PutObject` grant does not require
 //! `s3:x-amz-acl` = `bucket-owner-full-control` (unless Object Ownership is BucketOwnerEnforced).
 
-use super::RuleMeta;
+use super::{Rule, RuleMeta};
 use crate::aws::cloudtrail::PUT_OBJECT;
 use crate::aws::conditions::{Operator, value_matches};
 use crate::finding::{Finding, Level};
@@ -18,7 +18,14 @@ pub static META: RuleMeta = RuleMeta {
     level: Level::Warning,
     summary: "A CloudTrail s3:PutObject grant lacks the condition s3:x-amz-acl = bucket-owner-full-control.",
     security_severity: "4.0",
+    json: true,
     tags: &["security", "cloudtrail", "s3"],
+};
+
+pub static RULE: Rule = Rule {
+    meta: &META,
+    page: include_str!("../../rules/TG004.md"),
+    check: Some(check),
 };
 
 pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {

@@ -1,7 +1,7 @@
 //! TG005 legacy-cloudtrail-account-principal: a principal is one of the legacy per-Region
 //! CloudTrail accounts, which only deliver for the Regions they belong to.
 
-use super::RuleMeta;
+use super::{Rule, RuleMeta};
 use crate::aws::legacy_accounts::is_legacy_principal;
 use crate::finding::{Finding, Level};
 use crate::fix::{Applicability, Change, Intent};
@@ -15,7 +15,14 @@ pub static META: RuleMeta = RuleMeta {
     level: Level::Warning,
     summary: "A principal is a legacy per-Region CloudTrail AWS account, which only covers the listed Regions; use the service principal cloudtrail.amazonaws.com.",
     security_severity: "5.5",
+    json: true,
     tags: &["security", "cloudtrail", "s3", "legacy"],
+};
+
+pub static RULE: Rule = Rule {
+    meta: &META,
+    page: include_str!("../../rules/TG005.md"),
+    check: Some(check),
 };
 
 pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {

@@ -1,7 +1,7 @@
 //! TG006 kms-cloudtrail-access-missing: the key CloudTrail encrypts with has no Allow that lets
 //! CloudTrail call `kms:GenerateDataKey` under conditions that can hold for its request.
 
-use super::RuleMeta;
+use super::{Rule, RuleMeta};
 use crate::aws::cloudtrail::{GENERATE_DATA_KEY, TrailRef, allow_reaches_service, kms_request};
 use crate::aws::conditions::conditions_hold;
 use crate::finding::{Finding, Level};
@@ -16,7 +16,14 @@ pub static META: RuleMeta = RuleMeta {
     level: Level::Error,
     summary: "The KMS key a trail encrypts with has no Allow that covers kms:GenerateDataKey for cloudtrail.amazonaws.com with conditions that can hold for CloudTrail's request.",
     security_severity: "7.5",
+    json: true,
     tags: &["security", "cloudtrail", "kms", "availability"],
+};
+
+pub static RULE: Rule = Rule {
+    meta: &META,
+    page: include_str!("../../rules/TG006.md"),
+    check: Some(check),
 };
 
 const HINT: &str = "allow cloudtrail.amazonaws.com kms:GenerateDataKey* with StringLike kms:EncryptionContext:aws:cloudtrail:arn = arn:PARTITION:cloudtrail:*:ACCOUNT:trail/*";

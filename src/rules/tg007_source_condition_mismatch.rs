@@ -2,7 +2,7 @@
 //! CloudTrail grant exclude a trail that delivers to the bucket (or encrypts with the key), or
 //! can match no trail at all.
 
-use super::RuleMeta;
+use super::{Rule, RuleMeta};
 use crate::aws::cloudtrail::{
     GENERATE_DATA_KEY, GET_BUCKET_ACL, PUT_OBJECT, TrailRef, bucket_arn_tokens, kms_request,
     s3_request,
@@ -21,7 +21,14 @@ pub static META: RuleMeta = RuleMeta {
     level: Level::Error,
     summary: "The aws:SourceArn / aws:SourceAccount values on a CloudTrail grant exclude a trail that delivers to this bucket or encrypts with this key, or can match no trail at all.",
     security_severity: "7.5",
+    json: true,
     tags: &["security", "cloudtrail", "availability"],
+};
+
+pub static RULE: Rule = Rule {
+    meta: &META,
+    page: include_str!("../../rules/TG007.md"),
+    check: Some(check),
 };
 
 fn source_conditions(s: &Statement) -> impl Iterator<Item = &Condition> {

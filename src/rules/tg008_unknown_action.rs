@@ -1,7 +1,7 @@
 //! TG008 unknown-action: an `s3:` or `kms:` action that does not exist (`kms:DecryptDataKey`,
 //! `s3:PutObjects`) and matches no real one through its wildcards: it grants nothing.
 
-use super::RuleMeta;
+use super::{Rule, RuleMeta};
 use crate::aws::actions::{closest_action, is_unknown_action};
 use crate::finding::{Finding, Level};
 use crate::fix::{Applicability, Change, Intent};
@@ -15,7 +15,14 @@ pub static META: RuleMeta = RuleMeta {
     level: Level::Error,
     summary: "An s3: or kms: action in a bucket or key policy does not exist and no wildcard makes it match a real one.",
     security_severity: "4.0",
+    json: true,
     tags: &["correctness", "s3", "kms"],
+};
+
+pub static RULE: Rule = Rule {
+    meta: &META,
+    page: include_str!("../../rules/TG008.md"),
+    check: Some(check),
 };
 
 pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {

@@ -2,7 +2,7 @@
 //! principal, action and resource match and its conditions hold for a request from the
 //! CloudTrail service.
 
-use super::RuleMeta;
+use super::{Rule, RuleMeta};
 use crate::aws::cloudtrail::{
     GET_BUCKET_ACL, PUT_OBJECT, TrailRef, bucket_arn_tokens, deny_applies_to_service, s3_request,
 };
@@ -20,7 +20,14 @@ pub static META: RuleMeta = RuleMeta {
     level: Level::Error,
     summary: "A Deny statement matches CloudTrail's own delivery request (principal, action and resource match and its conditions hold for a request from the CloudTrail service).",
     security_severity: "7.5",
+    json: true,
     tags: &["security", "cloudtrail", "s3", "availability"],
+};
+
+pub static RULE: Rule = Rule {
+    meta: &META,
+    page: include_str!("../../rules/TG009.md"),
+    check: Some(check),
 };
 
 pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {

@@ -1,7 +1,7 @@
 //! TG010 public-log-write: a log-bucket policy lets everyone (`"*"`) write objects without a
 //! condition that narrows who the writer is.
 
-use super::RuleMeta;
+use super::{Rule, RuleMeta};
 use crate::aws::cloudtrail::{PUT_OBJECT, principal_facts};
 use crate::aws::conditions::Operator;
 use crate::finding::{Finding, Level};
@@ -14,7 +14,14 @@ pub static META: RuleMeta = RuleMeta {
     level: Level::Error,
     summary: "A log-bucket policy lets \"*\" principals write objects without a positive condition on the source or principal (aws:SourceArn, aws:SourceAccount, aws:PrincipalOrgID, aws:SourceIp, …).",
     security_severity: "9.1",
+    json: true,
     tags: &["security", "cloudtrail", "s3", "public-access"],
+};
+
+pub static RULE: Rule = Rule {
+    meta: &META,
+    page: include_str!("../../rules/TG010.md"),
+    check: Some(check),
 };
 
 const NARROWING_KEYS: [&str; 13] = [

@@ -1,7 +1,7 @@
 //! TG011 log-bucket-policy-missing: a trail delivers to a bucket defined in the scan and no
 //! bucket policy in the scan can be for that bucket.
 
-use super::RuleMeta;
+use super::{Rule, RuleMeta};
 use crate::finding::{Finding, Level};
 use crate::link::Analysis;
 use crate::policy::PolicyKind;
@@ -15,7 +15,14 @@ pub static META: RuleMeta = RuleMeta {
     level: Level::Warning,
     summary: "A trail in the scan delivers to a bucket defined in the scan, and no bucket policy in the scan can be for that bucket.",
     security_severity: "4.0",
+    json: false,
     tags: &["security", "cloudtrail", "s3", "availability"],
+};
+
+pub static RULE: Rule = Rule {
+    meta: &META,
+    page: include_str!("../../rules/TG011.md"),
+    check: Some(check),
 };
 
 pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {

@@ -1,7 +1,7 @@
 //! TG012 invalid-policy-document: a policy or template that cannot be parsed, or a bucket or key
 //! policy that breaks the IAM policy grammar.
 
-use super::RuleMeta;
+use super::{Rule, RuleMeta};
 use crate::finding::{Finding, Level};
 use crate::link::Analysis;
 
@@ -11,7 +11,14 @@ pub static META: RuleMeta = RuleMeta {
     level: Level::Error,
     summary: "A policy document or template cannot be parsed, or violates the policy grammar (Statement, Effect, Version, Principal/Action/Resource pairs).",
     security_severity: "4.0",
+    json: true,
     tags: &["correctness"],
+};
+
+pub static RULE: Rule = Rule {
+    meta: &META,
+    page: include_str!("../../rules/TG012.md"),
+    check: Some(check),
 };
 
 pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {

@@ -1,7 +1,7 @@
 //! TG013 kms-encryption-context-missing: CloudTrail's `kms:GenerateDataKey*` grant is not tied
 //! to a trail by `kms:EncryptionContext:aws:cloudtrail:arn` or `aws:SourceArn`.
 
-use super::RuleMeta;
+use super::{Rule, RuleMeta};
 use crate::aws::cloudtrail::GENERATE_DATA_KEY;
 use crate::finding::{Finding, Level};
 use crate::hint::Hint;
@@ -13,7 +13,14 @@ pub static META: RuleMeta = RuleMeta {
     level: Level::Warning,
     summary: "A CloudTrail kms:GenerateDataKey* grant has neither the kms:EncryptionContext:aws:cloudtrail:arn condition nor aws:SourceArn.",
     security_severity: "5.5",
+    json: true,
     tags: &["security", "cloudtrail", "kms", "confused-deputy"],
+};
+
+pub static RULE: Rule = Rule {
+    meta: &META,
+    page: include_str!("../../rules/TG013.md"),
+    check: Some(check),
 };
 
 pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {

@@ -7,7 +7,7 @@
 //! (`logging.s3.amazonaws.com`: `s3:PutObject` under the target prefix, unless the bucket's
 //! ACL grants the LogDelivery group).
 
-use super::RuleMeta;
+use super::{Rule, RuleMeta};
 use crate::aws::logdelivery::principal_writes;
 use crate::finding::{Finding, Level};
 use crate::link::{Analysis, PolicyCx, covers_action, covers_resource, is_allow};
@@ -22,7 +22,14 @@ pub static META: RuleMeta = RuleMeta {
     level: Level::Error,
     summary: "A log source in the scan (load balancer access logs, VPC Flow Logs, S3 server access logs) delivers to a bucket whose policy does not let it write what it writes, or denies it.",
     security_severity: "7.5",
+    json: false,
     tags: &["availability", "logging", "s3"],
+};
+
+pub static RULE: Rule = Rule {
+    meta: &META,
+    page: include_str!("../../rules/TG100.md"),
+    check: Some(check),
 };
 
 fn writes(g: &Statement, s: &LogSource) -> Truth {

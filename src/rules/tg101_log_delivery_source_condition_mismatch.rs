@@ -4,7 +4,7 @@
 //! the source's (its Region is not judged); for S3 server access logs not the source bucket's
 //! ARN — or can match nothing (`*` under `StringEquals`). AWS Config is not judged yet.
 
-use super::RuleMeta;
+use super::{Rule, RuleMeta};
 use crate::aws::conditions::{eval_condition, pins_source};
 use crate::aws::logdelivery::{names_service, service_principal};
 use crate::finding::{Finding, Level};
@@ -18,7 +18,14 @@ pub static META: RuleMeta = RuleMeta {
     level: Level::Error,
     summary: "An aws:SourceAccount or aws:SourceArn condition on a log source's grant excludes the source (another account, another service, another source bucket), or can match nothing.",
     security_severity: "7.5",
+    json: false,
     tags: &["availability", "logging", "s3"],
+};
+
+pub static RULE: Rule = Rule {
+    meta: &META,
+    page: include_str!("../../rules/TG101.md"),
+    check: Some(check),
 };
 
 pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {

@@ -2,7 +2,7 @@
 //! ALB/Classic Load Balancer access logs, S3 server access logs or Redshift audit logs, which
 //! are written with SSE-S3 only (logdelivery.md §2a, §4, §6).
 
-use super::RuleMeta;
+use super::{Rule, RuleMeta};
 use crate::finding::{Finding, Level};
 use crate::link::Analysis;
 use crate::model::SourceKind;
@@ -13,7 +13,14 @@ pub static META: RuleMeta = RuleMeta {
     level: Level::Error,
     summary: "A bucket whose default encryption is SSE-KMS receives load balancer access logs, S3 server access logs or Redshift audit logs, which support SSE-S3 only.",
     security_severity: "7.5",
+    json: false,
     tags: &["availability", "logging", "s3", "kms"],
+};
+
+pub static RULE: Rule = Rule {
+    meta: &META,
+    page: include_str!("../../rules/TG102.md"),
+    check: Some(check),
 };
 
 /// Sources that write with SSE-S3 only.

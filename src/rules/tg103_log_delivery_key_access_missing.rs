@@ -4,7 +4,7 @@
 //! (logdelivery.md §3, §5, §7). A key with no policy has AWS's default key policy, which grants
 //! no service. AWS Config's grants are not judged: Config writes with the recorder's role first.
 
-use super::RuleMeta;
+use super::{Rule, RuleMeta};
 use crate::aws::logdelivery::admits_service;
 use crate::finding::{Finding, Level};
 use crate::link::{Analysis, covers_action, is_allow};
@@ -17,7 +17,14 @@ pub static META: RuleMeta = RuleMeta {
     level: Level::Error,
     summary: "An SSE-KMS log bucket's key does not let the service principal of a log source that encrypts with it (delivery.logs.amazonaws.com) use it.",
     security_severity: "7.5",
+    json: false,
     tags: &["availability", "logging", "kms"],
+};
+
+pub static RULE: Rule = Rule {
+    meta: &META,
+    page: include_str!("../../rules/TG103.md"),
+    check: Some(check),
 };
 
 const DELIVERY_LOGS: &str = "delivery.logs.amazonaws.com";

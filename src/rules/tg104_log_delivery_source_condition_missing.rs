@@ -4,7 +4,7 @@
 //! positive operator, which AWS recommends against the confused deputy. Not for the ELB
 //! principals, for which AWS documents none.
 
-use super::RuleMeta;
+use super::{Rule, RuleMeta};
 use crate::aws::cloudtrail::PUT_OBJECT;
 use crate::aws::conditions::{Operator, pins_source};
 use crate::aws::logdelivery::{names_service, service_principal};
@@ -19,7 +19,14 @@ pub static META: RuleMeta = RuleMeta {
     level: Level::Warning,
     summary: "The bucket policy's s3:PutObject grant to a log source's service principal (config, delivery.logs, logging.s3) has no aws:SourceAccount or aws:SourceArn condition.",
     security_severity: "5.5",
+    json: false,
     tags: &["security", "logging", "s3", "confused-deputy"],
+};
+
+pub static RULE: Rule = Rule {
+    meta: &META,
+    page: include_str!("../../rules/TG104.md"),
+    check: Some(check),
 };
 
 /// The sources whose principal AWS documents the confused-deputy conditions for.

@@ -3,7 +3,7 @@
 //! bucket whose Object Ownership is BucketOwnerEnforced, which disables ACLs
 //! (logdelivery.md §4, §5).
 
-use super::RuleMeta;
+use super::{Rule, RuleMeta};
 use crate::finding::{Finding, Level};
 use crate::link::Analysis;
 use crate::model::SourceKind;
@@ -14,7 +14,14 @@ pub static META: RuleMeta = RuleMeta {
     level: Level::Error,
     summary: "CloudFront standard logging, or S3 server access logging through the LogDelivery ACL, targets a bucket whose Object Ownership (BucketOwnerEnforced) disables ACLs.",
     security_severity: "7.5",
+    json: false,
     tags: &["availability", "logging", "s3"],
+};
+
+pub static RULE: Rule = Rule {
+    meta: &META,
+    page: include_str!("../../rules/TG105.md"),
+    check: Some(check),
 };
 
 pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
