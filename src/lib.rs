@@ -10,6 +10,8 @@ pub mod finding;
 pub mod fix;
 pub mod frontend;
 pub mod fs;
+/// Entry points for the fuzz targets (`fuzz/`), only in builds that ask for them.
+#[cfg(any(test, feature = "fuzzing"))]
 pub mod fuzzing;
 pub mod generate;
 pub mod guard;
