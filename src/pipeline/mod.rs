@@ -6,12 +6,14 @@ mod read;
 pub mod fix_rounds;
 
 use crate::finding::{self, Finding, Level};
+use crate::frontend::terraform::stage::{SpanMaps, Stage};
 use crate::model::{Model, Notice};
 use crate::report::{Reached, Report};
-use crate::source::{self, SourceFile, SourceMap};
-use crate::{config, discover, fix, frontend, fs, link, policy, rules, suppress};
+use crate::source::{FileId, SourceFile, SourceMap, Span};
+use crate::{config, discover, fix, fs, link, policy, rules, suppress};
 use rayon::prelude::*;
 use read::{Read, read_one};
+use std::collections::HashSet;
 use std::path::PathBuf;
 
 /// What to report.
@@ -74,7 +76,7 @@ pub fn scan(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
 fn reached(
     linked: &[link::PolicyCx<'_>],
     sources: &SourceMap,
-    span_maps: &std::collections::HashMap<u32, frontend::terraform::json_syntax::SpanMap>,
+    span_maps: &SpanMaps,
 ) -> Vec<Reached> {
     let mut out: Vec<Reached> = linked
         .iter()
@@ -115,238 +117,50 @@ const RULE_PART: usize = 256;
 fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
     let roots =
         fs::Roots::new(paths, config.allow_outside_root).with_overlay(config.overlay.clone());
-    let cwd = fs::normalize(&std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")));
-    let mut excludes = vec![(cwd, config.exclude.clone())];
-    excludes.extend(config.config_exclude.clone());
-    let found = discover::discover(paths, &excludes, &roots)?;
-    let read: Vec<Read> = found
-        .files
-        .par_iter()
-        .enumerate()
-        .map(|(i, (path, role))| read_one(&roots, i as u32, path, *role == discover::Role::Named))
-        .collect();
-    let mut sources = SourceMap::default();
-    let mut model = Model::default();
-    let mut files_scanned = 0;
-    let mut skipped: Vec<(String, String)> = vec![];
-    let mut hcl = vec![];
-    let mut generated = vec![];
-    let mut pending_tf: Vec<(u32, bool)> = vec![];
-    for (mut r, (_, role)) in read.into_iter().zip(&found.files) {
-        // A file read only as context (beside a named file) informs findings, but is neither
-        // counted as scanned nor the subject of a notice.
-        if role.reported() {
-            files_scanned += usize::from(r.scanned);
-            if let Some(why) = r.skipped.take() {
-                skipped.push((r.source.display.clone(), why));
-            }
-        } else {
-            r.model.notices.clear();
-        }
-        let id = sources.files.len() as u32;
-        if let Some(is_vars) = r.terraform {
-            pending_tf.push((id, is_vars));
-        }
-        match (r.hcl, r.generated) {
-            (Some(body), Some(g)) => {
-                generated.push((r.source.path.clone(), r.source.display.clone(), body, g))
-            }
-            (Some((body, is_vars)), None) => hcl.push((id, r.source.path.clone(), body, is_vars)),
-            _ => {}
-        }
-        sources.files.push(r.source);
-        model.extend(r.model);
-    }
-    let mut tf_files: Vec<(PathBuf, frontend::terraform::units::TfFile)> = pending_tf
-        .iter()
-        .map(|&(id, is_vars)| {
-            let path = sources.get(id).path.clone();
-            (
-                path,
-                frontend::terraform::units::TfFile::Unparsed { id, is_vars },
-            )
-        })
-        .collect();
-    // `.tf.json` files are read as the HCL they stand for, in files of their own after the
-    // scanned ones; findings there are taken back to the JSON file.
-    let mut span_maps = std::collections::HashMap::new();
-    for (path, display, (body, is_vars), (text, map)) in generated {
-        let id = sources.files.len() as u32;
-        sources
+    let found = find_files(paths, config, &roots)?;
+    let reported_file = |id: FileId| {
+        found
             .files
-            .push(SourceFile::new(path.clone(), display, text));
-        tf_files.push((
-            path,
-            frontend::terraform::units::TfFile::Parsed { id, body, is_vars },
-        ));
-        span_maps.insert(id, map);
+            .get(id as usize)
+            .is_some_and(|(_, r)| r.reported())
+    };
+    let mut read = read_files(&found, &roots);
+    for (path, msg) in &found.problems {
+        read.model
+            .notices
+            .push(Notice::new(path.clone(), msg.clone()));
     }
-    for (path, msg) in found.problems {
-        model.notices.push(Notice::new(path, msg));
-    }
-    if !tf_files.is_empty() {
-        let files_by_path: std::collections::HashMap<PathBuf, source::FileId> = sources
-            .files
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (fs::lexical_absolute(&f.path), i as u32))
-            .collect();
-        let tf =
-            frontend::terraform::units::evaluate_scan(&sources, &roots, tf_files, &files_by_path);
-        // Terraform files that were not parsed (nothing in their directories can matter):
-        // their text is not needed any more. (Files that were parsed keep it, broken ones too:
-        // TG012 points there.)
-        for &(id, _) in &pending_tf {
-            if !tf.parsed.contains(&id) {
-                let reported = found
-                    .files
-                    .get(id as usize)
-                    .is_some_and(|(_, r)| r.reported());
-                let file = &mut sources.files[id as usize];
-                if reported && file.text.contains("cloudtrail.amazonaws.com") {
-                    skipped.push((
-                        file.display.clone(),
-                        "Terraform not parsed: nothing in its directory is a bucket, key, trail or policy document, or calls a local module".into(),
-                    ));
-                }
-                file.forget_text();
-            }
-        }
-        let consumed = tf.found.consumed.into_inner().unwrap_or_default();
-        let extra = tf.found.extra.into_inner().unwrap_or_default();
-        let refused = tf.found.refused.into_inner().unwrap_or_default();
-        // A file read in a module's context: that result replaces the standalone one.
-        model
-            .policies
-            .retain(|p| !(p.standalone && consumed.contains(&p.span.file)));
-        // Nor is a template that could not be read on its own worth a word when its caller
-        // reads it.
-        let consumed_paths: std::collections::HashSet<&str> = consumed
-            .iter()
-            .map(|&id| sources.get(id).display.as_str())
-            .collect();
-        model.notices.retain(|n| {
-            !(n.message.starts_with("template skipped") && consumed_paths.contains(n.path.as_str()))
-        });
-        // Nor is a file read in a module's context one that was not read.
-        let extra_paths: std::collections::HashSet<&str> =
-            extra.iter().map(|f| f.display.as_str()).collect();
-        skipped.retain(|(p, _)| {
-            !consumed_paths.contains(p.as_str()) && !extra_paths.contains(p.as_str())
-        });
-        model.extend(tf.model);
-        sources.files.extend(extra);
-        refused_notices(refused, &sources, &span_maps, &mut model);
-    }
+    let Files {
+        mut sources,
+        mut model,
+        files_scanned,
+        mut skipped,
+        terraform,
+    } = read;
+    let tf = terraform.run(&mut sources, &roots, &mut model, &reported_file);
+    skipped.extend(tf.skipped);
+    skipped.retain(|(p, _)| !tf.read_in_context.contains(p));
+    let span_maps = tf.span_maps;
     model.resolve();
-    if let Some((path, text)) = &config.config_file {
-        let id = sources.files.len() as u32;
-        sources.files.push(SourceFile::new(
-            path.clone(),
-            discover::display_path(path),
-            text.clone(),
-        ));
-        model
-            .trails
-            .extend(config.trails.iter().enumerate().map(|(i, (t, span))| {
-                config::config_trail(i, t, source::Span::new(id, span.start, span.end))
-            }));
-    }
+    add_config_trails(config, &mut sources, &mut model);
     let linked = link::link(&model);
     let reach = if config.explain_reach {
         reached(&linked, &sources, &span_maps)
     } else {
         vec![]
     };
-    let parts = link::parts(&model, &linked, RULE_PART);
-    let mut findings: Vec<Finding> = parts
-        .par_iter()
-        .flat_map(|part| {
-            rules::ALL
-                .par_iter()
-                .filter(|r| config.is_selected(r.meta.id))
-                .flat_map_iter(move |r| {
-                    let mut out = vec![];
-                    if let Some(check) = r.check {
-                        check(part, &mut out);
-                    }
-                    out
-                })
-        })
-        .collect();
-    for f in &mut findings {
-        if let Some(m) = span_maps.get(&f.span.file) {
-            f.span = m.translate(f.span);
-        }
-        for r in &mut f.related {
-            if let Some(m) = span_maps.get(&r.span.file) {
-                r.span = m.translate(r.span);
-            }
-        }
-        if let Some((_, at)) = &mut f.pending_hint
-            && let Some(m) = span_maps.get(&at.file)
-        {
-            *at = m.translate(*at);
-        }
-        f.write_hint(&sources);
-    }
-    sort_findings(&mut findings, &sources);
-    findings.dedup_by(|a, b| a.rule.id == b.rule.id && a.span == b.span && a.message == b.message);
+    let findings = run_rules(&model, &linked, config);
+    let findings = place_findings(findings, &sources, &span_maps);
     let (mut findings, unused) = suppress::apply(findings, &model.suppressions, &sources, &|id| {
         config.is_selected(id)
     });
     if config.is_selected(rules::TG000.id) {
         rules::unused_suppressions(&unused, &mut findings);
     }
-    // Per-rule levels, per-path ignores, and only what lies in (or relates to) reported files.
-    // A file read again by `file()`/`templatefile()` (its text had not been kept) is reported
-    // as the scanned file it is.
-    let reported_paths: std::collections::HashSet<PathBuf> = found
-        .files
-        .iter()
-        .filter(|(_, r)| r.reported())
-        .map(|(p, _)| fs::lexical_absolute(p))
-        .collect();
-    let reported: Vec<bool> = found
-        .files
-        .iter()
-        .map(|(_, r)| r.reported())
-        .chain(
-            sources.files[found.files.len().min(sources.files.len())..]
-                .iter()
-                .map(|f| reported_paths.contains(&fs::lexical_absolute(&f.path))),
-        )
-        .take(sources.files.len())
-        .collect();
-    let in_reported =
-        |span: source::Span| reported.get(span.file as usize).copied().unwrap_or(false);
-    findings.retain_mut(|f| {
-        if let Some(Some(level)) = config.levels.get(f.rule.id) {
-            f.level = *level;
-        }
-        let path = std::path::absolute(&sources.get(f.span.file).path).unwrap_or_default();
-        if config
-            .per_path_ignores
-            .iter()
-            .any(|pi| pi.rules.iter().any(|r| r == f.rule.id) && pi.matches(&path))
-        {
-            return false;
-        }
-        in_reported(f.span) || f.related.iter().any(|r| in_reported(r.span))
-    });
-    // Fixes are offered only in reported files that `--fix` may write (regular, inside the
-    // scan root), and not in a `.tf.json` file read as the HCL it stands for.
-    let fix_scan = fix::Scan::new(&sources);
-    for f in &mut findings {
-        if f.pending_fix.as_ref().is_some_and(|i| {
-            !in_reported(i.within)
-                || span_maps.contains_key(&i.within.file)
-                || !roots.writable(&sources.get(i.within.file).path)
-        }) {
-            f.pending_fix = None;
-        }
-        f.write_fix(&sources, &fix_scan);
-    }
+    let reported = reported_files(&found, &sources);
+    let in_reported = |span: Span| reported.get(span.file as usize).copied().unwrap_or(false);
+    let mut findings = configured(findings, config, &sources, &in_reported);
+    offer_fixes(&mut findings, &sources, &roots, &span_maps, &in_reported);
     sort_findings(&mut findings, &sources);
     finding::assign_fingerprints(&mut findings, &sources, &|p| roots.repository_relative(p));
     let before = findings.len();
@@ -365,24 +179,199 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
     })
 }
 
-/// The references `file()`/`templatefile()` were refused, as notices at their positions.
-fn refused_notices(
-    mut refused: Vec<(source::Span, String)>,
+/// The files to read: the paths named, directories walked, `--exclude` and the configuration
+/// file's globs applied.
+fn find_files(
+    paths: &[PathBuf],
+    config: &Config,
+    roots: &fs::Roots,
+) -> Result<discover::Discovered, String> {
+    let cwd = fs::normalize(&std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")));
+    let mut excludes = vec![(cwd, config.exclude.clone())];
+    excludes.extend(config.config_exclude.clone());
+    discover::discover(paths, &excludes, roots)
+}
+
+/// Every file read (in parallel) and its frontend run, but for the Terraform stage.
+struct Files {
+    sources: SourceMap,
+    model: Model,
+    files_scanned: usize,
+    /// Files that look like they hold a policy but gave the rules nothing: (path, why).
+    skipped: Vec<(String, String)>,
+    terraform: Stage,
+}
+
+fn read_files(found: &discover::Discovered, roots: &fs::Roots) -> Files {
+    let read: Vec<Read> = found
+        .files
+        .par_iter()
+        .enumerate()
+        .map(|(i, (path, role))| read_one(roots, i as u32, path, *role == discover::Role::Named))
+        .collect();
+    let mut out = Files {
+        sources: SourceMap::default(),
+        model: Model::default(),
+        files_scanned: 0,
+        skipped: vec![],
+        terraform: Stage::default(),
+    };
+    for (mut r, (_, role)) in read.into_iter().zip(&found.files) {
+        // A file read only as context (beside a named file) informs findings, but is neither
+        // counted as scanned nor the subject of a notice.
+        if role.reported() {
+            out.files_scanned += usize::from(r.scanned);
+            if let Some(why) = r.skipped.take() {
+                out.skipped.push((r.source.display.clone(), why));
+            }
+        } else {
+            r.model.notices.clear();
+        }
+        let id = out.sources.files.len() as FileId;
+        if let Some(pending) = r.terraform {
+            let (path, display) = (r.source.path.clone(), r.source.display.clone());
+            out.terraform.add(id, path, display, pending);
+        }
+        out.sources.files.push(r.source);
+        out.model.extend(r.model);
+    }
+    out
+}
+
+/// The configuration file's expected trails, for standalone policies; findings can point into
+/// the file.
+fn add_config_trails(config: &Config, sources: &mut SourceMap, model: &mut Model) {
+    let Some((path, text)) = &config.config_file else {
+        return;
+    };
+    let id = sources.files.len() as FileId;
+    sources.files.push(SourceFile::new(
+        path.clone(),
+        discover::display_path(path),
+        text.clone(),
+    ));
+    model.trails.extend(
+        config
+            .trails
+            .iter()
+            .enumerate()
+            .map(|(i, (t, span))| config::config_trail(i, t, Span::new(id, span.start, span.end))),
+    );
+}
+
+/// The selected rules over parts of the linked model, in parallel.
+fn run_rules(model: &Model, linked: &[link::PolicyCx<'_>], config: &Config) -> Vec<Finding> {
+    let parts = link::parts(model, linked, RULE_PART);
+    parts
+        .par_iter()
+        .flat_map(|part| {
+            rules::ALL
+                .par_iter()
+                .filter(|r| config.is_selected(r.meta.id))
+                .flat_map_iter(move |r| {
+                    let mut out = vec![];
+                    if let Some(check) = r.check {
+                        check(part, &mut out);
+                    }
+                    out
+                })
+        })
+        .collect()
+}
+
+/// Findings in generated HCL taken back to their `.tf.json` files, hints written, sorted and
+/// deduplicated.
+fn place_findings(
+    mut findings: Vec<Finding>,
     sources: &SourceMap,
-    span_maps: &std::collections::HashMap<u32, frontend::terraform::json_syntax::SpanMap>,
-    model: &mut Model,
+    span_maps: &SpanMaps,
+) -> Vec<Finding> {
+    let translate = |span: &mut Span| {
+        if let Some(m) = span_maps.get(&span.file) {
+            *span = m.translate(*span);
+        }
+    };
+    for f in &mut findings {
+        translate(&mut f.span);
+        for r in &mut f.related {
+            translate(&mut r.span);
+        }
+        if let Some((_, at)) = &mut f.pending_hint {
+            translate(at);
+        }
+        f.write_hint(sources);
+    }
+    sort_findings(&mut findings, sources);
+    findings.dedup_by(|a, b| a.rule.id == b.rule.id && a.span == b.span && a.message == b.message);
+    findings
+}
+
+/// Per file of the sources, whether its findings are reported. A file read again by
+/// `file()`/`templatefile()` (its text had not been kept) is reported as the scanned file it
+/// is.
+fn reported_files(found: &discover::Discovered, sources: &SourceMap) -> Vec<bool> {
+    let reported_paths: HashSet<PathBuf> = found
+        .files
+        .iter()
+        .filter(|(_, r)| r.reported())
+        .map(|(p, _)| fs::lexical_absolute(p))
+        .collect();
+    found
+        .files
+        .iter()
+        .map(|(_, r)| r.reported())
+        .chain(
+            sources.files[found.files.len().min(sources.files.len())..]
+                .iter()
+                .map(|f| reported_paths.contains(&fs::lexical_absolute(&f.path))),
+        )
+        .take(sources.files.len())
+        .collect()
+}
+
+/// Per-rule levels, per-path ignores, and only what lies in (or relates to) reported files.
+fn configured(
+    mut findings: Vec<Finding>,
+    config: &Config,
+    sources: &SourceMap,
+    in_reported: &dyn Fn(Span) -> bool,
+) -> Vec<Finding> {
+    findings.retain_mut(|f| {
+        if let Some(Some(level)) = config.levels.get(f.rule.id) {
+            f.level = *level;
+        }
+        let path = std::path::absolute(&sources.get(f.span.file).path).unwrap_or_default();
+        if config
+            .per_path_ignores
+            .iter()
+            .any(|pi| pi.rules.iter().any(|r| r == f.rule.id) && pi.matches(&path))
+        {
+            return false;
+        }
+        in_reported(f.span) || f.related.iter().any(|r| in_reported(r.span))
+    });
+    findings
+}
+
+/// Fixes are offered only in reported files that `--fix` may write (regular, inside the scan
+/// root), and not in a `.tf.json` file read as the HCL it stands for.
+fn offer_fixes(
+    findings: &mut [Finding],
+    sources: &SourceMap,
+    roots: &fs::Roots,
+    span_maps: &SpanMaps,
+    in_reported: &dyn Fn(Span) -> bool,
 ) {
-    refused.sort_by(|(a, m), (b, n)| (a.file, a.start, m).cmp(&(b.file, b.start, n)));
-    refused.dedup();
-    for (span, message) in refused {
-        let span = span_maps
-            .get(&span.file)
-            .map_or(span, |m| m.translate(span));
-        model.notices.push(Notice {
-            path: sources.get(span.file).display.clone(),
-            message,
-            at: Some(sources.start(span)),
-        });
+    let fix_scan = fix::Scan::new(sources);
+    for f in findings {
+        if f.pending_fix.as_ref().is_some_and(|i| {
+            !in_reported(i.within)
+                || span_maps.contains_key(&i.within.file)
+                || !roots.writable(&sources.get(i.within.file).path)
+        }) {
+            f.pending_fix = None;
+        }
+        f.write_fix(sources, &fix_scan);
     }
 }
 

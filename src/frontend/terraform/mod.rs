@@ -6,6 +6,9 @@ pub mod eval;
 pub mod json_syntax;
 pub mod policy_document;
 pub mod scope;
+pub mod stage;
+
+pub use stage::read_json_syntax;
 pub mod units;
 
 use crate::fs::{ReadError, Roots};
