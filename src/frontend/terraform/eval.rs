@@ -4,6 +4,7 @@
 //! (both branches: certain only where they agree), `for` expressions and splats. Anything else
 //! — cycles, unknown functions, registry modules — is an unknown value, never an error.
 
+use super::functions::{self, MAX_ITEMS, index, known_str, str_node, text_of, unknown};
 use super::policy_document::Evaluate;
 use super::scope::Scope;
 use super::{Module, World};
@@ -31,8 +32,6 @@ mod logs;
 const MAX_DEPTH: usize = 64;
 /// How deep local modules may nest.
 const MAX_MODULE_DEPTH: usize = 16;
-/// Longest list a `for` expression or `formatlist` builds.
-const MAX_ITEMS: usize = 10_000;
 /// The largest value (nodes, and text in 32-byte units) a local, output or input may hold;
 /// a larger one is unknown. Values built by doubling (`l0 = [l1, l1]`, `"${s1}${s1}"`) would
 /// otherwise grow exponentially.
@@ -138,23 +137,6 @@ fn label(b: &Block, i: usize) -> &str {
 fn span_of(file: FileId, r: Option<std::ops::Range<usize>>) -> Span {
     let r = r.unwrap_or(0..0);
     Span::new(file, r.start, r.end)
-}
-
-fn unknown(span: Span) -> Node {
-    Node::new(span, NodeKind::Unknown)
-}
-
-fn str_node(span: Span, t: Text) -> Node {
-    Node::new(span, NodeKind::Str(t))
-}
-
-/// A value as text, when it is a scalar.
-fn text_of(n: &Node) -> Option<Text> {
-    n.scalar_text()
-}
-
-fn known_str(n: &Node) -> Option<String> {
-    text_of(n).and_then(|t| t.as_str().map(str::to_string))
 }
 
 fn truth_of(n: &Node) -> Truth {
@@ -1108,32 +1090,26 @@ impl<'w> Instance<'w> {
 
     // ---------------------------------------------------------------- functions
 
+    /// A function call: `file()`, `templatefile()` and `try()` here, the others in
+    /// [`super::functions`].
     fn call(&self, f: &hcl_edit::expr::FuncCall, file: FileId, scope: &Scope, span: Span) -> Node {
         let name = f.name.name.as_str();
-        let raw: Vec<&Expression> = f.args.iter().collect();
-        let args: Vec<Node> = match name {
-            // Lazily evaluated: only the first argument that works counts.
-            "try" | "can" => vec![],
-            _ => raw.iter().map(|a| self.eval(a, file, scope)).collect(),
-        };
-        let texts = || args.iter().map(text_of).collect::<Option<Vec<Text>>>();
-        let known = || args.iter().map(known_str).collect::<Option<Vec<String>>>();
-        let list = |n: &Node| match &n.kind {
-            NodeKind::List(l) => Some(l.clone()),
-            _ => None,
-        };
         match name {
-            "jsonencode" => match args.first() {
-                Some(v) => Node::new(
-                    span,
-                    NodeKind::Doc(Box::new(Node::new(span, v.kind.clone()))),
-                ),
-                None => unknown(span),
-            },
-            "jsondecode" => match args.first().map(|a| &a.kind) {
-                Some(NodeKind::Doc(d)) => (**d).clone(),
-                _ => unknown(span),
-            },
+            // Lazily evaluated: only the first argument that works counts.
+            "try" => {
+                for a in f.args.iter() {
+                    let v = self.eval(a, file, scope);
+                    if !matches!(v.kind, NodeKind::Unknown) {
+                        return v;
+                    }
+                }
+                return unknown(span);
+            }
+            "can" => return unknown(span),
+            _ => {}
+        }
+        let args: Vec<Node> = f.args.iter().map(|a| self.eval(a, file, scope)).collect();
+        match name {
             "file" => match args.first().and_then(known_str) {
                 Some(p) => self.file_doc(&p, span),
                 None => unknown(span),
@@ -1142,224 +1118,7 @@ impl<'w> Instance<'w> {
                 (Some(p), Some(vars)) => self.template_file(&p, vars, span),
                 _ => unknown(span),
             },
-            "format" => match texts() {
-                Some(t) => format_text(&t)
-                    .map(|t| str_node(span, t))
-                    .unwrap_or_else(|| unknown(span)),
-                None => unknown(span),
-            },
-            "formatlist" => {
-                let Some(fmt) = args.first().and_then(text_of) else {
-                    return unknown(span);
-                };
-                let n = args[1..]
-                    .iter()
-                    .filter_map(|a| list(a).map(|l| l.len()))
-                    .max()
-                    .unwrap_or(1);
-                if n > MAX_ITEMS
-                    || args[1..]
-                        .iter()
-                        .any(|a| matches!(a.kind, NodeKind::Unknown))
-                {
-                    return unknown(span);
-                }
-                let mut out = vec![];
-                for i in 0..n {
-                    let mut parts = vec![fmt.clone()];
-                    for a in &args[1..] {
-                        let item = match list(a) {
-                            Some(l) => l.get(i).and_then(text_of),
-                            None => text_of(a),
-                        };
-                        let Some(item) = item else {
-                            return unknown(span);
-                        };
-                        parts.push(item);
-                    }
-                    match format_text(&parts) {
-                        Some(t) => out.push(str_node(span, t)),
-                        None => return unknown(span),
-                    }
-                }
-                Node::new(span, NodeKind::List(out))
-            }
-            "join" => {
-                let (Some(sep), Some(l)) =
-                    (args.first().and_then(text_of), args.get(1).and_then(list))
-                else {
-                    return unknown(span);
-                };
-                let mut t = Text::default();
-                for (i, x) in l.iter().enumerate() {
-                    if i > 0 {
-                        t.push_text(&sep);
-                    }
-                    match text_of(x) {
-                        Some(x) => t.push_text(&x),
-                        None => return unknown(span),
-                    }
-                }
-                str_node(span, t)
-            }
-            "concat" => {
-                let mut out = vec![];
-                for a in &args {
-                    match &a.kind {
-                        NodeKind::List(l) => out.extend(l.iter().cloned()),
-                        // Unknown elements keep the list open.
-                        _ => out.push(unknown(a.span)),
-                    }
-                }
-                Node::new(span, NodeKind::List(out))
-            }
-            "flatten" => match args.first() {
-                Some(a) => {
-                    fn flat(n: &Node, out: &mut Vec<Node>) {
-                        match &n.kind {
-                            NodeKind::List(l) => l.iter().for_each(|x| flat(x, out)),
-                            _ => out.push(n.clone()),
-                        }
-                    }
-                    let mut out = vec![];
-                    flat(a, &mut out);
-                    Node::new(span, NodeKind::List(out))
-                }
-                None => unknown(span),
-            },
-            "distinct" | "toset" | "tolist" | "tomap" | "tostring" | "sort" | "compact"
-            | "nonsensitive" | "sensitive" => {
-                args.first().cloned().unwrap_or_else(|| unknown(span))
-            }
-            "lower" | "upper" => match args.first().and_then(text_of) {
-                Some(t) => match t.as_str() {
-                    Some(s) => str_node(
-                        span,
-                        Text::lit(if name == "lower" {
-                            s.to_lowercase()
-                        } else {
-                            s.to_uppercase()
-                        }),
-                    ),
-                    None => str_node(span, Text::unknown(format!("{name}({t})"))),
-                },
-                None => unknown(span),
-            },
-            "replace" => match known() {
-                Some(k) if k.len() == 3 && !k[1].starts_with('/') => {
-                    str_node(span, Text::lit(k[0].replace(&k[1], &k[2])))
-                }
-                _ => unknown(span),
-            },
-            "trimspace" | "chomp" | "trimprefix" | "trimsuffix" | "trim" => match known() {
-                Some(k) if !k.is_empty() => {
-                    let s = match (name, k.get(1)) {
-                        ("trimspace", _) => k[0].trim().to_string(),
-                        ("chomp", _) => k[0].trim_end_matches(['\n', '\r']).to_string(),
-                        ("trimprefix", Some(p)) => {
-                            k[0].strip_prefix(p.as_str()).unwrap_or(&k[0]).to_string()
-                        }
-                        ("trimsuffix", Some(p)) => {
-                            k[0].strip_suffix(p.as_str()).unwrap_or(&k[0]).to_string()
-                        }
-                        ("trim", Some(p)) => k[0].trim_matches(|c| p.contains(c)).to_string(),
-                        _ => return unknown(span),
-                    };
-                    str_node(span, Text::lit(s))
-                }
-                _ => unknown(span),
-            },
-            "coalesce" => {
-                for a in &args {
-                    match &a.kind {
-                        NodeKind::Null => continue,
-                        NodeKind::Str(t) if t.as_str() == Some("") => continue,
-                        NodeKind::Str(t) if t.is_known() => return a.clone(),
-                        _ => return unknown(span),
-                    }
-                }
-                unknown(span)
-            }
-            "coalescelist" => {
-                for a in &args {
-                    match &a.kind {
-                        NodeKind::List(l) if l.is_empty() => continue,
-                        NodeKind::List(_) => return a.clone(),
-                        _ => return unknown(span),
-                    }
-                }
-                unknown(span)
-            }
-            "try" => {
-                for a in &raw {
-                    let v = self.eval(a, file, scope);
-                    if !matches!(v.kind, NodeKind::Unknown) {
-                        return v;
-                    }
-                }
-                unknown(span)
-            }
-            "merge" => {
-                let mut out: Vec<Entry> = vec![];
-                for a in &args {
-                    let NodeKind::Map(m) = &a.kind else {
-                        return unknown(span);
-                    };
-                    for e in m {
-                        out.retain(|x| x.key != e.key);
-                        out.push(e.clone());
-                    }
-                }
-                Node::new(span, NodeKind::Map(out))
-            }
-            "lookup" => match (args.first(), args.get(1).and_then(known_str)) {
-                (
-                    Some(Node {
-                        kind: NodeKind::Map(m),
-                        ..
-                    }),
-                    Some(k),
-                ) => match m.iter().find(|e| e.key == k) {
-                    Some(e) => e.value.clone(),
-                    None => args.get(2).cloned().unwrap_or_else(|| unknown(span)),
-                },
-                _ => unknown(span),
-            },
-            "element" => match (args.first(), args.get(1)) {
-                (Some(l), Some(i)) => index(l, i).unwrap_or_else(|| unknown(span)),
-                _ => unknown(span),
-            },
-            "one" => match args.first().and_then(list) {
-                Some(l) if l.len() == 1 => l[0].clone(),
-                Some(l) if l.is_empty() => Node::new(span, NodeKind::Null),
-                _ => unknown(span),
-            },
-            "split" => match known() {
-                Some(k) if k.len() == 2 => Node::new(
-                    span,
-                    NodeKind::List(
-                        k[1].split(k[0].as_str())
-                            .map(|s| str_node(span, Text::lit(s)))
-                            .collect(),
-                    ),
-                ),
-                _ => unknown(span),
-            },
-            "abspath" | "pathexpand" => args.first().cloned().unwrap_or_else(|| unknown(span)),
-            "dirname" | "basename" => match args.first().and_then(known_str) {
-                Some(p) => {
-                    let p = Path::new(&p);
-                    let s = if name == "dirname" {
-                        p.parent().map(|x| x.to_string_lossy().to_string())
-                    } else {
-                        p.file_name().map(|x| x.to_string_lossy().to_string())
-                    };
-                    s.map(|s| str_node(span, Text::lit(s)))
-                        .unwrap_or_else(|| unknown(span))
-                }
-                None => unknown(span),
-            },
-            _ => unknown(span),
+            _ => functions::call(name, &args, span),
         }
     }
 
@@ -1983,44 +1742,6 @@ fn skip_instance_index<'a, 'b>(
         }
         _ => (ops, false),
     }
-}
-
-fn index(v: &Node, k: &Node) -> Option<Node> {
-    match (&v.kind, &k.kind) {
-        (NodeKind::List(l), NodeKind::Num(n)) => l.get(n.parse::<usize>().ok()?).cloned(),
-        (NodeKind::List(l), NodeKind::Str(t)) => l.get(t.as_str()?.parse::<usize>().ok()?).cloned(),
-        (NodeKind::Map(m), _) => {
-            let key = known_str(k)?;
-            m.iter().find(|e| e.key == key).map(|e| e.value.clone())
-        }
-        _ => None,
-    }
-}
-
-/// `format(fmt, args…)` for `%s`, `%d`, `%v` and `%%`.
-fn format_text(args: &[Text]) -> Option<Text> {
-    let fmt = args.first()?.as_str()?;
-    let mut out = Text::default();
-    let mut rest = args[1..].iter();
-    let mut chars = fmt.chars().peekable();
-    let mut lit = String::new();
-    while let Some(c) = chars.next() {
-        if c != '%' {
-            lit.push(c);
-            continue;
-        }
-        match chars.next()? {
-            '%' => lit.push('%'),
-            's' | 'd' | 'v' => {
-                out.push_str(&lit);
-                lit.clear();
-                out.push_text(rest.next()?);
-            }
-            _ => return None,
-        }
-    }
-    out.push_str(&lit);
-    Some(out)
 }
 
 impl Evaluate for Instance<'_> {

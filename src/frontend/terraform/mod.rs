@@ -3,6 +3,7 @@
 //! arguments; the resources that matter turned into model trails, buckets, keys and policies.
 
 pub mod eval;
+pub mod functions;
 pub mod json_syntax;
 pub mod policy_document;
 pub mod scope;
