@@ -451,29 +451,7 @@ impl<'w> Instance<'w> {
                 span,
                 NodeKind::List(a.iter().map(|x| self.eval(x, file, scope)).collect()),
             ),
-            Expression::Object(o) => {
-                let mut entries = vec![];
-                for (k, v) in o.iter() {
-                    let (key, key_span) = match k {
-                        ObjectKey::Ident(id) => (id.as_str().to_string(), span_of(file, id.span())),
-                        ObjectKey::Expression(x) => {
-                            let kv = self.eval(x, file, scope);
-                            let key = match known_str(&kv) {
-                                Some(s) => s,
-                                // A computed key we cannot read: the object is not certain.
-                                None => return unknown(span),
-                            };
-                            (key, span_of(file, x.span()))
-                        }
-                    };
-                    entries.push(Entry {
-                        key,
-                        key_span,
-                        value: self.eval(v.expr(), file, scope),
-                    });
-                }
-                Node::new(span, NodeKind::Map(entries))
-            }
+            Expression::Object(o) => self.object(o, file, scope, span),
             Expression::StringTemplate(t) => self.template(t, file, scope, span),
             Expression::HeredocTemplate(h) => self.template(&h.template, file, scope, span),
             Expression::Parenthesis(p) => self.eval(p.inner(), file, scope),
@@ -481,131 +459,183 @@ impl<'w> Instance<'w> {
                 Some(n) => n.clone(),
                 None => str_node(span, Text::unknown(format!("{}{}", self.scope, v.as_str()))),
             },
-            Expression::Conditional(c) => {
-                let cond = self.eval(&c.cond_expr, file, scope);
-                match truth_of(&cond) {
-                    Truth::Yes => self.eval(&c.true_expr, file, scope),
-                    Truth::No => self.eval(&c.false_expr, file, scope),
-                    Truth::Unknown => {
-                        let t = self.eval(&c.true_expr, file, scope);
-                        let f = self.eval(&c.false_expr, file, scope);
-                        if t.same_value(&f) {
-                            t
-                        } else if f.is_empty_value() && !t.is_empty_value() {
-                            // What exists only under an unknown condition is judged as if it
-                            // exists, and remembers the condition.
-                            self.remember(&t, self.formula(&c.cond_expr, file, scope));
-                            t
-                        } else if t.is_empty_value() && !f.is_empty_value() {
-                            let not =
-                                Formula::Not(Box::new(self.formula(&c.cond_expr, file, scope)));
-                            self.remember(&f, not);
-                            f
-                        } else {
-                            unknown(span)
-                        }
-                    }
-                }
-            }
+            Expression::Conditional(c) => self.conditional(c, file, scope, span),
             Expression::FuncCall(f) => self.call(f, file, scope, span),
             Expression::Traversal(t) => self.traversal(t, file, scope, span),
-            Expression::UnaryOp(u) => {
-                let v = self.eval(&u.expr, file, scope);
-                match u.operator.value() {
-                    UnaryOperator::Not => match truth_of(&v) {
-                        Truth::Unknown => unknown(span),
-                        t => Node::new(span, NodeKind::Bool(t.not().is_yes())),
-                    },
-                    _ => unknown(span),
+            Expression::UnaryOp(u) => self.unary(u, file, scope, span),
+            Expression::BinaryOp(b) => self.binary(b, file, scope, span),
+            Expression::ForExpr(f) => self.for_expr(f, file, scope, span),
+        }
+    }
+
+    /// An object; unknown when a computed key cannot be read.
+    fn object(&self, o: &hcl_edit::expr::Object, file: FileId, scope: &Scope, span: Span) -> Node {
+        let mut entries = vec![];
+        for (k, v) in o.iter() {
+            let (key, key_span) = match k {
+                ObjectKey::Ident(id) => (id.as_str().to_string(), span_of(file, id.span())),
+                ObjectKey::Expression(x) => {
+                    let kv = self.eval(x, file, scope);
+                    let key = match known_str(&kv) {
+                        Some(s) => s,
+                        // A computed key we cannot read: the object is not certain.
+                        None => return unknown(span),
+                    };
+                    (key, span_of(file, x.span()))
                 }
-            }
-            Expression::BinaryOp(b) => {
-                let l = self.eval(&b.lhs_expr, file, scope);
-                let r = self.eval(&b.rhs_expr, file, scope);
-                let t = match b.operator.value() {
-                    BinaryOperator::Eq | BinaryOperator::NotEq => {
-                        let eq = match (&l.kind, &r.kind) {
-                            (NodeKind::Str(x), NodeKind::Str(y)) => {
-                                crate::value::glob::text_eq(x, y)
-                            }
-                            _ if matches!(l.kind, NodeKind::Unknown)
-                                || matches!(r.kind, NodeKind::Unknown) =>
-                            {
-                                Truth::Unknown
-                            }
-                            _ => Truth::from_bool(l.same_value(&r)),
-                        };
-                        if *b.operator.value() == BinaryOperator::Eq {
-                            eq
-                        } else {
-                            eq.not()
-                        }
-                    }
-                    BinaryOperator::And => truth_of(&l).and(truth_of(&r)),
-                    BinaryOperator::Or => truth_of(&l).or(truth_of(&r)),
-                    _ => Truth::Unknown,
-                };
-                match t {
-                    Truth::Unknown => unknown(span),
-                    t => Node::new(span, NodeKind::Bool(t.is_yes())),
-                }
-            }
-            Expression::ForExpr(f) => {
-                let coll = self.eval(&f.intro.collection_expr, file, scope);
-                let items: Vec<(Node, Node)> = match &coll.kind {
-                    NodeKind::List(l) => l
-                        .iter()
-                        .enumerate()
-                        .map(|(i, v)| (Node::new(v.span, NodeKind::Num(i.to_string())), v.clone()))
-                        .collect(),
-                    NodeKind::Map(m) => m
-                        .iter()
-                        .map(|e| {
-                            (
-                                str_node(e.key_span, Text::lit(e.key.clone())),
-                                e.value.clone(),
-                            )
-                        })
-                        .collect(),
-                    _ => return unknown(span),
-                };
-                if items.len() > MAX_ITEMS {
-                    return unknown(span);
-                }
-                let mut list = vec![];
-                let mut map = vec![];
-                for (k, v) in items {
-                    let mut s = scope.with(f.intro.value_var.as_str(), v);
-                    if let Some(kv) = &f.intro.key_var {
-                        s = s.with(kv.as_str(), k);
-                    }
-                    if let Some(c) = &f.cond
-                        && truth_of(&self.eval(&c.expr, file, &s)).is_no()
-                    {
-                        continue;
-                    }
-                    let value = self.eval(&f.value_expr, file, &s);
-                    match &f.key_expr {
-                        Some(ke) => {
-                            let key = self.eval(ke, file, &s);
-                            let Some(key) = known_str(&key) else {
-                                return unknown(span);
-                            };
-                            map.push(Entry {
-                                key,
-                                key_span: value.span,
-                                value,
-                            });
-                        }
-                        None => list.push(value),
-                    }
-                }
-                if f.key_expr.is_some() {
-                    Node::new(span, NodeKind::Map(map))
+            };
+            entries.push(Entry {
+                key,
+                key_span,
+                value: self.eval(v.expr(), file, scope),
+            });
+        }
+        Node::new(span, NodeKind::Map(entries))
+    }
+
+    /// `c ? t : f`: under an unknown condition, what exists on one side only is judged as
+    /// if it exists, and remembers the condition.
+    fn conditional(
+        &self,
+        c: &hcl_edit::expr::Conditional,
+        file: FileId,
+        scope: &Scope,
+        span: Span,
+    ) -> Node {
+        let cond = self.eval(&c.cond_expr, file, scope);
+        match truth_of(&cond) {
+            Truth::Yes => self.eval(&c.true_expr, file, scope),
+            Truth::No => self.eval(&c.false_expr, file, scope),
+            Truth::Unknown => {
+                let t = self.eval(&c.true_expr, file, scope);
+                let f = self.eval(&c.false_expr, file, scope);
+                if t.same_value(&f) {
+                    t
+                } else if f.is_empty_value() && !t.is_empty_value() {
+                    // What exists only under an unknown condition is judged as if it
+                    // exists, and remembers the condition.
+                    self.remember(&t, self.formula(&c.cond_expr, file, scope));
+                    t
+                } else if t.is_empty_value() && !f.is_empty_value() {
+                    let not = Formula::Not(Box::new(self.formula(&c.cond_expr, file, scope)));
+                    self.remember(&f, not);
+                    f
                 } else {
-                    Node::new(span, NodeKind::List(list))
+                    unknown(span)
                 }
             }
+        }
+    }
+
+    fn unary(&self, u: &hcl_edit::expr::UnaryOp, file: FileId, scope: &Scope, span: Span) -> Node {
+        let v = self.eval(&u.expr, file, scope);
+        match u.operator.value() {
+            UnaryOperator::Not => match truth_of(&v) {
+                Truth::Unknown => unknown(span),
+                t => Node::new(span, NodeKind::Bool(t.not().is_yes())),
+            },
+            _ => unknown(span),
+        }
+    }
+
+    /// `==`, `!=`, `&&` and `||` (other operators are unknown).
+    fn binary(
+        &self,
+        b: &hcl_edit::expr::BinaryOp,
+        file: FileId,
+        scope: &Scope,
+        span: Span,
+    ) -> Node {
+        let l = self.eval(&b.lhs_expr, file, scope);
+        let r = self.eval(&b.rhs_expr, file, scope);
+        let t = match b.operator.value() {
+            BinaryOperator::Eq | BinaryOperator::NotEq => {
+                let eq = match (&l.kind, &r.kind) {
+                    (NodeKind::Str(x), NodeKind::Str(y)) => crate::value::glob::text_eq(x, y),
+                    _ if matches!(l.kind, NodeKind::Unknown)
+                        || matches!(r.kind, NodeKind::Unknown) =>
+                    {
+                        Truth::Unknown
+                    }
+                    _ => Truth::from_bool(l.same_value(&r)),
+                };
+                if *b.operator.value() == BinaryOperator::Eq {
+                    eq
+                } else {
+                    eq.not()
+                }
+            }
+            BinaryOperator::And => truth_of(&l).and(truth_of(&r)),
+            BinaryOperator::Or => truth_of(&l).or(truth_of(&r)),
+            _ => Truth::Unknown,
+        };
+        match t {
+            Truth::Unknown => unknown(span),
+            t => Node::new(span, NodeKind::Bool(t.is_yes())),
+        }
+    }
+
+    /// A `for` expression over a known list or map (at most [`MAX_ITEMS`] items).
+    fn for_expr(
+        &self,
+        f: &hcl_edit::expr::ForExpr,
+        file: FileId,
+        scope: &Scope,
+        span: Span,
+    ) -> Node {
+        let coll = self.eval(&f.intro.collection_expr, file, scope);
+        let items: Vec<(Node, Node)> = match &coll.kind {
+            NodeKind::List(l) => l
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (Node::new(v.span, NodeKind::Num(i.to_string())), v.clone()))
+                .collect(),
+            NodeKind::Map(m) => m
+                .iter()
+                .map(|e| {
+                    (
+                        str_node(e.key_span, Text::lit(e.key.clone())),
+                        e.value.clone(),
+                    )
+                })
+                .collect(),
+            _ => return unknown(span),
+        };
+        if items.len() > MAX_ITEMS {
+            return unknown(span);
+        }
+        let mut list = vec![];
+        let mut map = vec![];
+        for (k, v) in items {
+            let mut s = scope.with(f.intro.value_var.as_str(), v);
+            if let Some(kv) = &f.intro.key_var {
+                s = s.with(kv.as_str(), k);
+            }
+            if let Some(c) = &f.cond
+                && truth_of(&self.eval(&c.expr, file, &s)).is_no()
+            {
+                continue;
+            }
+            let value = self.eval(&f.value_expr, file, &s);
+            match &f.key_expr {
+                Some(ke) => {
+                    let key = self.eval(ke, file, &s);
+                    let Some(key) = known_str(&key) else {
+                        return unknown(span);
+                    };
+                    map.push(Entry {
+                        key,
+                        key_span: value.span,
+                        value,
+                    });
+                }
+                None => list.push(value),
+            }
+        }
+        if f.key_expr.is_some() {
+            Node::new(span, NodeKind::Map(map))
+        } else {
+            Node::new(span, NodeKind::List(list))
         }
     }
 
@@ -1546,180 +1576,248 @@ impl<'w> Instance<'w> {
         }
         let addr = self.address(ty, name);
         let span = span_of(file, b.span());
+        let res = Res {
+            name,
+            addr,
+            span,
+            b,
+            file,
+        };
         match ty {
-            "aws_s3_bucket" => {
-                let bucket = self.bucket_name(name);
-                m.buckets
-                    .push(Bucket::new(addr.clone(), span, bucket.clone(), Truth::No));
-                self.inline_bucket_settings(m, name, b, file);
-                self.push_policy(
-                    m,
-                    b,
-                    file,
-                    "policy",
-                    Target {
-                        kind: PolicyKind::Bucket,
-                        address: addr,
-                        bucket: Some(bucket),
-                        key: None,
-                        key_ref: None,
-                    },
-                );
-            }
-            "aws_s3_bucket_policy" => {
-                let bucket = self.attr_text(b, file, "bucket");
-                self.push_policy(
-                    m,
-                    b,
-                    file,
-                    "policy",
-                    Target {
-                        kind: PolicyKind::Bucket,
-                        address: addr,
-                        bucket,
-                        key: None,
-                        key_ref: None,
-                    },
-                );
-            }
-            "aws_s3_bucket_ownership_controls" => {
-                let Some(bucket) = self.attr_text(b, file, "bucket") else {
-                    return;
-                };
-                let mut t = Truth::No;
-                let mut at = span;
-                for r in b.body.blocks().filter(|r| r.ident.as_str() == "rule") {
-                    if let Some(a) = r.body.get_attribute("object_ownership") {
-                        let v = self.eval(&a.value, file, &Scope::default());
-                        let this = match known_str(&v).as_deref() {
-                            Some("BucketOwnerEnforced") => Truth::Yes,
-                            Some(_) => Truth::No,
-                            None => Truth::Unknown,
-                        };
-                        if this.is_yes() {
-                            at = span_of(file, a.value.span());
-                        }
-                        t = t.or(this);
-                    }
-                }
-                m.settings.push(crate::model::BucketSetting {
-                    bucket: bucket.clone(),
-                    setting: crate::model::Setting::OwnerEnforced,
-                    value: t,
-                    at,
-                    guard: self.resource_guard(b, file),
-                    key: None,
-                });
-                m.ownership.push((bucket, t, at));
-            }
-            "aws_kms_key" => {
-                let idx = m.keys.len();
-                let has_policy = b.body.get_attribute("policy").is_some();
-                m.keys.push(Key {
-                    address: addr.clone(),
-                    span,
-                    idents: vec![self.key_id(name), self.key_arn(name, Some(b))],
-                    has_policy,
-                });
-                if has_policy {
-                    self.push_policy(
-                        m,
-                        b,
-                        file,
-                        "policy",
-                        Target {
-                            kind: PolicyKind::Key,
-                            address: addr,
-                            bucket: None,
-                            key: Some(idx),
-                            key_ref: None,
-                        },
-                    );
-                }
-            }
-            "aws_kms_key_policy" => {
-                let key = self.attr_text(b, file, "key_id");
-                self.push_policy(
-                    m,
-                    b,
-                    file,
-                    "policy",
-                    Target {
-                        kind: PolicyKind::Key,
-                        address: addr,
-                        bucket: None,
-                        key: None,
-                        key_ref: key,
-                    },
-                );
-            }
-            "aws_kms_alias" => {
-                let (Some(alias), Some(target)) = (
-                    self.attr_text(b, file, "name"),
-                    self.attr_text(b, file, "target_key_id"),
-                ) else {
-                    return;
-                };
-                let arn = match self.resource_attr(ty, name, "arn", span).kind {
-                    NodeKind::Str(t) => t,
-                    _ => return,
-                };
-                m.key_aliases.push((alias, arn, target));
-            }
-            "aws_cloudtrail" => {
-                let bucket = b.body.get_attribute("s3_bucket_name").map(|a| {
-                    let v = self.eval(&a.value, file, &Scope::default());
-                    (
-                        text_of(&v)
-                            .unwrap_or_else(|| Text::unknown(format!("{addr}.s3_bucket_name"))),
-                        span_of(file, a.span()),
-                    )
-                });
-                let key = b.body.get_attribute("kms_key_id").map(|a| {
-                    let v = self.eval(&a.value, file, &Scope::default());
-                    (
-                        text_of(&v).unwrap_or_else(|| Text::unknown(format!("{addr}.kms_key_id"))),
-                        span_of(file, a.span()),
-                    )
-                });
-                let prefix = match self.block_attr(b, file, "s3_key_prefix") {
-                    None => Text::default(),
-                    Some(n) if matches!(n.kind, NodeKind::Null) => Text::default(),
-                    Some(n) => text_of(&n)
-                        .unwrap_or_else(|| Text::unknown(format!("{addr}.s3_key_prefix"))),
-                };
-                let is_org = match self.block_attr(b, file, "is_organization_trail") {
-                    None => Truth::No,
-                    Some(v) => truth_of(&v),
-                };
-                let name_t = self.trail_name(name);
-                m.trails.push(Trail {
-                    address: addr,
-                    span,
-                    arn: trail_arn(
-                        &self.partition(Some(b)),
-                        &self.region(Some(b)),
-                        &self.account(Some(b)),
-                        &name_t,
-                    ),
-                    name: name_t,
-                    account: self.account(Some(b)),
-                    partition: self.partition(Some(b)),
-                    org_id: Some(self.provider_sym(Kind::OrgId, "organization_id", Some(b))),
-                    is_org,
-                    prefix,
-                    bucket,
-                    key,
-                    standalone_only: false,
-                    no_key: false,
-                    guard: self.resource_guard(b, file),
-                });
-            }
+            "aws_s3_bucket" => self.s3_bucket(m, res),
+            "aws_s3_bucket_policy" => self.bucket_policy(m, res),
+            "aws_s3_bucket_ownership_controls" => self.ownership_controls(m, res),
+            "aws_kms_key" => self.kms_key(m, res),
+            "aws_kms_key_policy" => self.kms_key_policy(m, res),
+            "aws_kms_alias" => self.kms_alias(m, res),
+            "aws_cloudtrail" => self.cloudtrail(m, res),
             _ => {
                 self.build_log_resource(m, ty, name, b, file);
             }
         }
     }
+
+    /// An `aws_s3_bucket`: the bucket, its in-line settings and policy.
+    fn s3_bucket(&self, m: &mut Model, r: Res<'_>) {
+        let Res {
+            name,
+            addr,
+            span,
+            b,
+            file,
+        } = r;
+        let bucket = self.bucket_name(name);
+        m.buckets
+            .push(Bucket::new(addr.clone(), span, bucket.clone(), Truth::No));
+        self.inline_bucket_settings(m, name, b, file);
+        self.push_policy(
+            m,
+            b,
+            file,
+            "policy",
+            Target {
+                kind: PolicyKind::Bucket,
+                address: addr,
+                bucket: Some(bucket),
+                key: None,
+                key_ref: None,
+            },
+        );
+    }
+
+    /// An `aws_s3_bucket_policy`.
+    fn bucket_policy(&self, m: &mut Model, r: Res<'_>) {
+        let Res { addr, b, file, .. } = r;
+        let bucket = self.attr_text(b, file, "bucket");
+        self.push_policy(
+            m,
+            b,
+            file,
+            "policy",
+            Target {
+                kind: PolicyKind::Bucket,
+                address: addr,
+                bucket,
+                key: None,
+                key_ref: None,
+            },
+        );
+    }
+
+    /// An `aws_s3_bucket_ownership_controls`: whether ACLs are disabled (`BucketOwnerEnforced`).
+    fn ownership_controls(&self, m: &mut Model, r: Res<'_>) {
+        let Res { span, b, file, .. } = r;
+        let Some(bucket) = self.attr_text(b, file, "bucket") else {
+            return;
+        };
+        let mut t = Truth::No;
+        let mut at = span;
+        for r in b.body.blocks().filter(|r| r.ident.as_str() == "rule") {
+            if let Some(a) = r.body.get_attribute("object_ownership") {
+                let v = self.eval(&a.value, file, &Scope::default());
+                let this = match known_str(&v).as_deref() {
+                    Some("BucketOwnerEnforced") => Truth::Yes,
+                    Some(_) => Truth::No,
+                    None => Truth::Unknown,
+                };
+                if this.is_yes() {
+                    at = span_of(file, a.value.span());
+                }
+                t = t.or(this);
+            }
+        }
+        m.settings.push(crate::model::BucketSetting {
+            bucket: bucket.clone(),
+            setting: crate::model::Setting::OwnerEnforced,
+            value: t,
+            at,
+            guard: self.resource_guard(b, file),
+            key: None,
+        });
+        m.ownership.push((bucket, t, at));
+    }
+
+    /// An `aws_kms_key`, with its policy when it has one.
+    fn kms_key(&self, m: &mut Model, r: Res<'_>) {
+        let Res {
+            name,
+            addr,
+            span,
+            b,
+            file,
+        } = r;
+        let idx = m.keys.len();
+        let has_policy = b.body.get_attribute("policy").is_some();
+        m.keys.push(Key {
+            address: addr.clone(),
+            span,
+            idents: vec![self.key_id(name), self.key_arn(name, Some(b))],
+            has_policy,
+        });
+        if has_policy {
+            self.push_policy(
+                m,
+                b,
+                file,
+                "policy",
+                Target {
+                    kind: PolicyKind::Key,
+                    address: addr,
+                    bucket: None,
+                    key: Some(idx),
+                    key_ref: None,
+                },
+            );
+        }
+    }
+
+    /// An `aws_kms_key_policy`.
+    fn kms_key_policy(&self, m: &mut Model, r: Res<'_>) {
+        let Res { addr, b, file, .. } = r;
+        let key = self.attr_text(b, file, "key_id");
+        self.push_policy(
+            m,
+            b,
+            file,
+            "policy",
+            Target {
+                kind: PolicyKind::Key,
+                address: addr,
+                bucket: None,
+                key: None,
+                key_ref: key,
+            },
+        );
+    }
+
+    /// An `aws_kms_alias`: the alias, its ARN and the key it targets.
+    fn kms_alias(&self, m: &mut Model, r: Res<'_>) {
+        let Res {
+            name,
+            span,
+            b,
+            file,
+            ..
+        } = r;
+        let (Some(alias), Some(target)) = (
+            self.attr_text(b, file, "name"),
+            self.attr_text(b, file, "target_key_id"),
+        ) else {
+            return;
+        };
+        let arn = match self.resource_attr("aws_kms_alias", name, "arn", span).kind {
+            NodeKind::Str(t) => t,
+            _ => return,
+        };
+        m.key_aliases.push((alias, arn, target));
+    }
+
+    /// An `aws_cloudtrail`, with the provider's defaults.
+    fn cloudtrail(&self, m: &mut Model, r: Res<'_>) {
+        let Res {
+            name,
+            addr,
+            span,
+            b,
+            file,
+        } = r;
+        let bucket = b.body.get_attribute("s3_bucket_name").map(|a| {
+            let v = self.eval(&a.value, file, &Scope::default());
+            (
+                text_of(&v).unwrap_or_else(|| Text::unknown(format!("{addr}.s3_bucket_name"))),
+                span_of(file, a.span()),
+            )
+        });
+        let key = b.body.get_attribute("kms_key_id").map(|a| {
+            let v = self.eval(&a.value, file, &Scope::default());
+            (
+                text_of(&v).unwrap_or_else(|| Text::unknown(format!("{addr}.kms_key_id"))),
+                span_of(file, a.span()),
+            )
+        });
+        let prefix = match self.block_attr(b, file, "s3_key_prefix") {
+            None => Text::default(),
+            Some(n) if matches!(n.kind, NodeKind::Null) => Text::default(),
+            Some(n) => {
+                text_of(&n).unwrap_or_else(|| Text::unknown(format!("{addr}.s3_key_prefix")))
+            }
+        };
+        let is_org = match self.block_attr(b, file, "is_organization_trail") {
+            None => Truth::No,
+            Some(v) => truth_of(&v),
+        };
+        let name_t = self.trail_name(name);
+        m.trails.push(Trail {
+            address: addr,
+            span,
+            arn: trail_arn(
+                &self.partition(Some(b)),
+                &self.region(Some(b)),
+                &self.account(Some(b)),
+                &name_t,
+            ),
+            name: name_t,
+            account: self.account(Some(b)),
+            partition: self.partition(Some(b)),
+            org_id: Some(self.provider_sym(Kind::OrgId, "organization_id", Some(b))),
+            is_org,
+            prefix,
+            bucket,
+            key,
+            standalone_only: false,
+            no_key: false,
+            guard: self.resource_guard(b, file),
+        });
+    }
+}
+
+/// A resource block being mapped to the model.
+struct Res<'a> {
+    name: &'a str,
+    addr: String,
+    span: Span,
+    b: &'a Block,
+    file: FileId,
 }
 
 /// Where a policy attaches.
