@@ -158,34 +158,7 @@ pub fn render(inst: &dyn Evaluate, b: &Block, file: FileId) -> Node {
     for d in b.body.blocks().filter(|s| {
         s.ident.as_str() == "dynamic" && s.labels.first().map(|l| l.as_str()) == Some("statement")
     }) {
-        // A dynamic statement: its content with an unknown iterator, judged as if it exists.
-        if let Some(content) = d.body.blocks().find(|c| c.ident.as_str() == "content") {
-            let it = d
-                .body
-                .get_attribute("iterator")
-                .map(|a| a.value.to_string().trim().to_string())
-                .unwrap_or_else(|| "statement".into());
-            let s = scope.with(&it, Node::new(span_of(file, d.span()), NodeKind::Unknown));
-            let (_, mut node) =
-                render_statement_in(inst, content, file, &s, span_of(file, d.span()));
-            // Unless `for_each` certainly has elements, the statement may not exist: its
-            // effect is unknown (an Allow counts as a possible grant, a Deny blocks nothing
-            // for certain).
-            let exists = d
-                .body
-                .get_attribute("for_each")
-                .is_some_and(|a| match &a.value {
-                    Expression::Array(items) => !items.is_empty(),
-                    Expression::Object(o) => !o.is_empty(),
-                    _ => false,
-                });
-            if !exists && let NodeKind::Map(entries) = &mut node.kind {
-                for e in entries.iter_mut().filter(|e| e.key == "Effect") {
-                    e.value = Node::new(e.value.span, NodeKind::Unknown);
-                }
-            }
-            statements.push((None, node));
-        }
+        statements.extend(render_dynamic_statement(inst, d, file, &scope).map(|n| (None, n)));
     }
     for name in ["override_policy_documents", "override_json"] {
         if let Some((_, v)) = attr(name) {
@@ -204,6 +177,40 @@ pub fn render(inst: &dyn Evaluate, b: &Block, file: FileId) -> Node {
         value: Node::new(span, NodeKind::List(list)),
     });
     Node::new(span, NodeKind::Map(entries))
+}
+
+/// A `dynamic "statement"`: its content with an unknown iterator, judged as if it exists.
+fn render_dynamic_statement(
+    inst: &dyn Evaluate,
+    d: &Block,
+    file: FileId,
+    scope: &Scope,
+) -> Option<Node> {
+    let content = d.body.blocks().find(|c| c.ident.as_str() == "content")?;
+    let it = d
+        .body
+        .get_attribute("iterator")
+        .map(|a| a.value.to_string().trim().to_string())
+        .unwrap_or_else(|| "statement".into());
+    let s = scope.with(&it, Node::new(span_of(file, d.span()), NodeKind::Unknown));
+    let (_, mut node) = render_statement_in(inst, content, file, &s, span_of(file, d.span()));
+    // Unless `for_each` certainly has elements, the statement may not exist: its
+    // effect is unknown (an Allow counts as a possible grant, a Deny blocks nothing
+    // for certain).
+    let exists = d
+        .body
+        .get_attribute("for_each")
+        .is_some_and(|a| match &a.value {
+            Expression::Array(items) => !items.is_empty(),
+            Expression::Object(o) => !o.is_empty(),
+            _ => false,
+        });
+    if !exists && let NodeKind::Map(entries) = &mut node.kind {
+        for e in entries.iter_mut().filter(|e| e.key == "Effect") {
+            e.value = Node::new(e.value.span, NodeKind::Unknown);
+        }
+    }
+    Some(node)
 }
 
 /// The statements of evaluated documents (a list of them, or one), with their Sids; `true`
@@ -309,99 +316,34 @@ fn render_statement_in(
         ("principals", "Principal"),
         ("not_principals", "NotPrincipal"),
     ] {
-        let blocks: Vec<&Block> = s
-            .body
-            .blocks()
-            .filter(|b| b.ident.as_str() == hcl)
-            .collect();
-        let Some(first) = blocks.first() else {
-            continue;
-        };
-        let whole = blocks
-            .iter()
-            .map(|b| span_of(file, b.span()))
-            .reduce(|a, b| a.to(b))
-            .unwrap_or(span);
-        let mut by_type: Vec<Entry> = vec![];
-        let mut star = false;
-        for b in &blocks {
-            let ty = b
-                .body
-                .get_attribute("type")
-                .map(|a| inst.eval(&a.value, file, scope));
-            let ids = b
-                .body
-                .get_attribute("identifiers")
-                .map(|a| inst.eval(&a.value, file, scope));
-            let (Some(ty), Some(ids)) = (ty, ids) else {
-                continue;
-            };
-            let ty_s = ty
-                .scalar_text()
-                .and_then(|t| t.as_str().map(str::to_string));
-            let ids_list = match &ids.kind {
-                NodeKind::List(l) => l.clone(),
-                _ => vec![ids.clone()],
-            };
-            match ty_s.as_deref() {
-                Some("*")
-                    if ids_list.iter().all(|i| {
-                        i.scalar_text().and_then(|t| t.as_str().map(|s| s == "*")) == Some(true)
-                    }) =>
-                {
-                    star = true;
-                }
-                Some(t) => match by_type.iter_mut().find(|e| e.key == t) {
-                    Some(e) => {
-                        if let NodeKind::List(l) = &mut e.value.kind {
-                            l.extend(ids_list);
-                        }
-                    }
-                    None => by_type.push(Entry {
-                        key: t.to_string(),
-                        key_span: span_of(file, b.span()),
-                        value: Node::new(ids.span, NodeKind::List(ids_list)),
-                    }),
-                },
-                // An unknown principal type: the principal is unknown.
-                None => by_type.push(Entry {
-                    key: "*".into(),
-                    key_span: span_of(file, b.span()),
-                    value: Node::new(ids.span, NodeKind::Unknown),
-                }),
-            }
+        if let Some((key_span, value)) = render_principals(inst, s, file, scope, span, hcl) {
+            entries.push(Entry {
+                key: json.into(),
+                key_span,
+                value,
+            });
         }
-        let value = if star && by_type.is_empty() {
-            Node::new(whole, NodeKind::Str(Text::lit("*")))
-        } else if by_type.iter().any(|e| e.key == "*") {
-            Node::new(whole, NodeKind::Unknown)
-        } else {
-            if star {
-                by_type.push(Entry {
-                    key: "AWS".into(),
-                    key_span: whole,
-                    value: Node::new(whole, NodeKind::Str(Text::lit("*"))),
-                });
-            }
-            Node::new(whole, NodeKind::Map(by_type))
-        };
-        entries.push(Entry {
-            key: json.into(),
-            key_span: span_of(file, first.ident.span()),
-            value,
-        });
     }
-    // `dynamic "principals"` / `dynamic "condition"`: what they add cannot be read.
-    let dynamic = |label: &str| {
-        s.body.blocks().find(|b| {
-            b.ident.as_str() == "dynamic" && b.labels.first().map(|l| l.as_str()) == Some(label)
-        })
-    };
+    dynamic_principals(s, file, &mut entries);
+    entries.extend(render_conditions(inst, s, file, scope, span));
+    dynamic_condition(s, file, &mut entries);
+    (sid, Node::new(span, NodeKind::Map(entries)))
+}
+
+/// A `dynamic` block of the statement generating `label` blocks.
+fn dynamic<'a>(s: &'a Block, label: &str) -> Option<&'a Block> {
+    s.body.blocks().find(|b| {
+        b.ident.as_str() == "dynamic" && b.labels.first().map(|l| l.as_str()) == Some(label)
+    })
+}
+
+/// `dynamic "principals"`: the principal it adds cannot be read.
+fn dynamic_principals(s: &Block, file: FileId, entries: &mut Vec<Entry>) {
     for (label, json) in [
         ("principals", "Principal"),
         ("not_principals", "NotPrincipal"),
     ] {
-        if let Some(d) = dynamic(label) {
+        if let Some(d) = dynamic(s, label) {
             let dspan = span_of(file, d.span());
             entries.retain(|e| e.key != json);
             entries.push(Entry {
@@ -411,96 +353,200 @@ fn render_statement_in(
             });
         }
     }
+}
+
+/// `dynamic "condition"`: the tests it adds cannot be read.
+fn dynamic_condition(s: &Block, file: FileId, entries: &mut Vec<Entry>) {
+    let Some(d) = dynamic(s, "condition") else {
+        return;
+    };
+    let dspan = span_of(file, d.span());
+    let mut ops = vec![Entry {
+        key: "?".into(),
+        key_span: dspan,
+        value: Node::new(dspan, NodeKind::Unknown),
+    }];
+    if let Some(i) = entries.iter().position(|e| e.key == "Condition") {
+        if let NodeKind::Map(m) = &mut entries[i].value.kind {
+            m.append(&mut ops);
+        }
+    } else {
+        entries.push(Entry {
+            key: "Condition".into(),
+            key_span: dspan,
+            value: Node::new(dspan, NodeKind::Map(ops)),
+        });
+    }
+}
+
+/// The `principals` (or `not_principals`) blocks of a statement as the provider renders them:
+/// identifiers merged by type, `*`/`*` as `"*"`; an unknown type makes the principal unknown.
+/// Returns the element and the span of its first block's name.
+fn render_principals(
+    inst: &dyn Evaluate,
+    s: &Block,
+    file: FileId,
+    scope: &Scope,
+    span: Span,
+    hcl: &str,
+) -> Option<(Span, Node)> {
+    let blocks: Vec<&Block> = s
+        .body
+        .blocks()
+        .filter(|b| b.ident.as_str() == hcl)
+        .collect();
+    let first = blocks.first()?;
+    let whole = blocks
+        .iter()
+        .map(|b| span_of(file, b.span()))
+        .reduce(|a, b| a.to(b))
+        .unwrap_or(span);
+    let mut by_type: Vec<Entry> = vec![];
+    let mut star = false;
+    for b in &blocks {
+        let ty = b
+            .body
+            .get_attribute("type")
+            .map(|a| inst.eval(&a.value, file, scope));
+        let ids = b
+            .body
+            .get_attribute("identifiers")
+            .map(|a| inst.eval(&a.value, file, scope));
+        let (Some(ty), Some(ids)) = (ty, ids) else {
+            continue;
+        };
+        let ty_s = ty
+            .scalar_text()
+            .and_then(|t| t.as_str().map(str::to_string));
+        let ids_list = match &ids.kind {
+            NodeKind::List(l) => l.clone(),
+            _ => vec![ids.clone()],
+        };
+        match ty_s.as_deref() {
+            Some("*")
+                if ids_list.iter().all(|i| {
+                    i.scalar_text().and_then(|t| t.as_str().map(|s| s == "*")) == Some(true)
+                }) =>
+            {
+                star = true;
+            }
+            Some(t) => match by_type.iter_mut().find(|e| e.key == t) {
+                Some(e) => {
+                    if let NodeKind::List(l) = &mut e.value.kind {
+                        l.extend(ids_list);
+                    }
+                }
+                None => by_type.push(Entry {
+                    key: t.to_string(),
+                    key_span: span_of(file, b.span()),
+                    value: Node::new(ids.span, NodeKind::List(ids_list)),
+                }),
+            },
+            // An unknown principal type: the principal is unknown.
+            None => by_type.push(Entry {
+                key: "*".into(),
+                key_span: span_of(file, b.span()),
+                value: Node::new(ids.span, NodeKind::Unknown),
+            }),
+        }
+    }
+    let value = if star && by_type.is_empty() {
+        Node::new(whole, NodeKind::Str(Text::lit("*")))
+    } else if by_type.iter().any(|e| e.key == "*") {
+        Node::new(whole, NodeKind::Unknown)
+    } else {
+        if star {
+            by_type.push(Entry {
+                key: "AWS".into(),
+                key_span: whole,
+                value: Node::new(whole, NodeKind::Str(Text::lit("*"))),
+            });
+        }
+        Node::new(whole, NodeKind::Map(by_type))
+    };
+    Some((span_of(file, first.ident.span()), value))
+}
+
+/// The `condition` blocks of a statement: operators, keys and values, repeated blocks merged
+/// as the provider merges them; a test whose operator or key cannot be read is unknown.
+fn render_conditions(
+    inst: &dyn Evaluate,
+    s: &Block,
+    file: FileId,
+    scope: &Scope,
+    span: Span,
+) -> Option<Entry> {
     let conds: Vec<&Block> = s
         .body
         .blocks()
         .filter(|b| b.ident.as_str() == "condition")
         .collect();
-    if !conds.is_empty() {
-        let mut ops: Vec<Entry> = vec![];
-        for c in conds {
-            let cspan = span_of(file, c.span());
-            let test = c
-                .body
-                .get_attribute("test")
-                .map(|a| inst.eval(&a.value, file, scope));
-            let var = c.body.get_attribute("variable").map(|a| {
-                (
-                    span_of(file, a.value.span()),
-                    inst.eval(&a.value, file, scope),
-                )
-            });
-            let vals = c
-                .body
-                .get_attribute("values")
-                .map(|a| inst.eval(&a.value, file, scope));
-            let (Some(test), Some((vspan, var)), Some(vals)) = (test, var, vals) else {
-                continue;
-            };
-            let (Some(test), Some(var)) = (
-                test.scalar_text()
-                    .and_then(|t| t.as_str().map(str::to_string)),
-                var.scalar_text()
-                    .and_then(|t| t.as_str().map(str::to_string)),
-            ) else {
-                // An unknown operator or key: a test we cannot read.
-                ops.push(Entry {
-                    key: "?".into(),
-                    key_span: cspan,
-                    value: Node::new(cspan, NodeKind::Unknown),
-                });
-                continue;
-            };
-            let entry = Entry {
-                key: var,
-                key_span: vspan,
-                value: vals,
-            };
-            match ops.iter_mut().find(|e| e.key == test) {
-                Some(op) => {
-                    if let NodeKind::Map(m) = &mut op.value.kind {
-                        merge_condition(m, entry);
-                    }
-                }
-                None => ops.push(Entry {
-                    key: test,
-                    key_span: cspan,
-                    value: Node::new(cspan, NodeKind::Map(vec![entry])),
-                }),
-            }
-        }
-        let first = s
+    if conds.is_empty() {
+        return None;
+    }
+    let mut ops: Vec<Entry> = vec![];
+    for c in conds {
+        let cspan = span_of(file, c.span());
+        let test = c
             .body
-            .blocks()
-            .find(|b| b.ident.as_str() == "condition")
-            .map(|b| span_of(file, b.span()))
-            .unwrap_or(span);
-        entries.push(Entry {
-            key: "Condition".into(),
-            key_span: first,
-            value: Node::new(first, NodeKind::Map(ops)),
+            .get_attribute("test")
+            .map(|a| inst.eval(&a.value, file, scope));
+        let var = c.body.get_attribute("variable").map(|a| {
+            (
+                span_of(file, a.value.span()),
+                inst.eval(&a.value, file, scope),
+            )
         });
-    }
-    if let Some(d) = dynamic("condition") {
-        let dspan = span_of(file, d.span());
-        let mut ops = vec![Entry {
-            key: "?".into(),
-            key_span: dspan,
-            value: Node::new(dspan, NodeKind::Unknown),
-        }];
-        if let Some(i) = entries.iter().position(|e| e.key == "Condition") {
-            if let NodeKind::Map(m) = &mut entries[i].value.kind {
-                m.append(&mut ops);
-            }
-        } else {
-            entries.push(Entry {
-                key: "Condition".into(),
-                key_span: dspan,
-                value: Node::new(dspan, NodeKind::Map(ops)),
+        let vals = c
+            .body
+            .get_attribute("values")
+            .map(|a| inst.eval(&a.value, file, scope));
+        let (Some(test), Some((vspan, var)), Some(vals)) = (test, var, vals) else {
+            continue;
+        };
+        let (Some(test), Some(var)) = (
+            test.scalar_text()
+                .and_then(|t| t.as_str().map(str::to_string)),
+            var.scalar_text()
+                .and_then(|t| t.as_str().map(str::to_string)),
+        ) else {
+            // An unknown operator or key: a test we cannot read.
+            ops.push(Entry {
+                key: "?".into(),
+                key_span: cspan,
+                value: Node::new(cspan, NodeKind::Unknown),
             });
+            continue;
+        };
+        let entry = Entry {
+            key: var,
+            key_span: vspan,
+            value: vals,
+        };
+        match ops.iter_mut().find(|e| e.key == test) {
+            Some(op) => {
+                if let NodeKind::Map(m) = &mut op.value.kind {
+                    merge_condition(m, entry);
+                }
+            }
+            None => ops.push(Entry {
+                key: test,
+                key_span: cspan,
+                value: Node::new(cspan, NodeKind::Map(vec![entry])),
+            }),
         }
     }
-    (sid, Node::new(span, NodeKind::Map(entries)))
+    let first = s
+        .body
+        .blocks()
+        .find(|b| b.ident.as_str() == "condition")
+        .map(|b| span_of(file, b.span()))
+        .unwrap_or(span);
+    Some(Entry {
+        key: "Condition".into(),
+        key_span: first,
+        value: Node::new(first, NodeKind::Map(ops)),
+    })
 }
 
 /// Adds a condition block's variable to its operator's map; the provider merges the values of
