@@ -7,6 +7,7 @@
 
 use crate::aws::cloudtrail::trail_arn;
 use crate::aws::legacy_accounts::is_legacy_account_id;
+use crate::frontend::json_nodes::{OffsetMap, embedded_document, parse_nodes};
 use crate::guard::{Formula, Guard, Kept};
 use crate::value::Truth;
 
@@ -614,72 +615,13 @@ pub fn read(file: FileId, source: &SourceFile, root: &Node, json: bool) -> Model
         depth: RefCell::new(0),
         guards: Kept::default(),
     };
-    let partition = cx.pseudo("AWS::Partition").expect("pseudo");
-    let account = cx.pseudo("AWS::AccountId").expect("pseudo");
     for r in &resources {
         let span = r.value.span;
         let addr = r.key.clone();
         let guard = cx.resource_guard(r);
-        let raw_doc = |name: &str| -> Option<(Document, Span)> {
-            let p = r.value.get("Properties")?.value.get(name)?;
-            let v = cx.eval(&p.value);
-            Some(match &v.kind {
-                NodeKind::Map(_) => (read_document(&v, true), p.value.span),
-                NodeKind::Str(t) => match (t.as_str(), json) {
-                    (Some(_), true) => {
-                        match crate::frontend::json_nodes::embedded_document(
-                            file,
-                            &source.text,
-                            &p.value,
-                        ) {
-                            Some(Ok(d)) => (read_document(&d, true), p.value.span),
-                            _ => (
-                                Document {
-                                    open: true,
-                                    ..Default::default()
-                                },
-                                p.value.span,
-                            ),
-                        }
-                    }
-                    (Some(s), false) => {
-                        let zeros = vec![0usize; s.len() + 1];
-                        let offsets = crate::frontend::json_nodes::OffsetMap {
-                            file,
-                            base: p.value.span.start as usize,
-                            map: Some(&zeros),
-                        };
-                        match crate::frontend::json_nodes::parse_nodes(s, offsets) {
-                            Ok(d) => (read_document(&d, true), p.value.span),
-                            Err(_) => (
-                                Document {
-                                    open: true,
-                                    ..Default::default()
-                                },
-                                p.value.span,
-                            ),
-                        }
-                    }
-                    _ => (
-                        Document {
-                            open: true,
-                            ..Default::default()
-                        },
-                        p.value.span,
-                    ),
-                },
-                _ => (
-                    Document {
-                        open: true,
-                        ..Default::default()
-                    },
-                    p.value.span,
-                ),
-            })
-        };
         // Each statement with the conditions it exists under.
         let policy_doc = |name: &str| -> Option<(Document, Span)> {
-            let (mut doc, span) = raw_doc(name)?;
+            let (mut doc, span) = cx.policy_property(r, name, source, json)?;
             for st in &mut doc.statements {
                 st.guard = cx.guards.guard_at(st.span, &guard);
             }
@@ -736,89 +678,139 @@ pub fn read(file: FileId, source: &SourceFile, root: &Node, json: bool) -> Model
                     params.scalar_texts(64, &mut m.opaque);
                 }
             }
-            "AWS::KMS::Alias" => {
-                if let (Some(name), Some(target)) =
-                    (cx.prop_text(r, "AliasName"), cx.prop_text(r, "TargetKeyId"))
-                {
-                    let mut arn = Text::lit("arn:");
-                    arn.push_text(&partition);
-                    arn.push_str(":kms:");
-                    arn.push_text(&cx.pseudo("AWS::Region").expect("pseudo"));
-                    arn.push_str(":");
-                    arn.push_text(&account);
-                    arn.push_str(":");
-                    arn.push_text(&name);
-                    m.key_aliases.push((name, arn, target));
-                }
-            }
-            "AWS::CloudTrail::Trail" => {
-                let attr = |name: &str| r.value.get("Properties").and_then(|p| p.value.get(name));
-                let bucket = attr("S3BucketName").map(|e| {
-                    (
-                        cx.text(&e.value)
-                            .unwrap_or_else(|| cx.sym(Kind::Any, &format!("{addr}.S3BucketName"))),
-                        e.value.span,
-                    )
-                });
-                let key = attr("KMSKeyId").map(|e| {
-                    (
-                        cx.text(&e.value)
-                            .unwrap_or_else(|| cx.sym(Kind::Any, &format!("{addr}.KMSKeyId"))),
-                        e.value.span,
-                    )
-                });
-                let prefix = match cx.prop(r, "S3KeyPrefix") {
-                    None => Text::default(),
-                    Some(v) => v
-                        .scalar_text()
-                        .unwrap_or_else(|| cx.sym(Kind::Any, &format!("{addr}.S3KeyPrefix"))),
-                };
-                let is_org = cx
-                    .prop(r, "IsOrganizationTrail")
-                    .map(|v| truth(&v))
-                    .unwrap_or(Truth::No);
-                m.trails.push(Trail {
-                    address: addr.clone(),
-                    span,
-                    name: cx.trail_name(r),
-                    arn: cx.trail_arn(r),
-                    account: account.clone(),
-                    partition: partition.clone(),
-                    org_id: Some(cx.sym(Kind::OrgId, "AWS::OrganizationId")),
-                    is_org,
-                    prefix,
-                    bucket,
-                    key,
-                    standalone_only: false,
-                    no_key: false,
-                    guard: guard.clone(),
-                });
-            }
+            "AWS::KMS::Alias" => m.key_aliases.extend(cx.key_alias(r)),
+            "AWS::CloudTrail::Trail" => m.trails.push(cx.trail(r, &guard)),
             _ => {
                 cx.log_source(&mut m, r, span, &guard);
             }
         }
-        // Metadata suppressions cover the whole resource.
-        if let Some(md) = r.value.get("Metadata")
-            && let Some(tg) = md.value.get("trailguard")
-            && let Some(ig) = tg.value.get("ignore")
-        {
-            let rules: Vec<String> = crate::policy::items(&ig.value)
-                .into_iter()
-                .filter_map(|i| i.text.as_str().map(|s| s.to_ascii_uppercase()))
-                .collect();
-            if !rules.is_empty() {
-                let first = source.line_of(r.key_span.start as usize);
-                let last = source.line_of(span.end as usize);
-                m.suppressions.push(Suppression {
-                    span: ig.value.span,
-                    rules,
-                    lines: vec![(first, last)],
-                });
-            }
-        }
+        m.suppressions.extend(metadata_suppression(r, source));
     }
     m
+}
+
+/// `Metadata: trailguard: ignore: [...]` of a resource: a suppression covering all of it.
+fn metadata_suppression(r: &Entry, source: &SourceFile) -> Option<Suppression> {
+    let ig = r
+        .value
+        .get("Metadata")?
+        .value
+        .get("trailguard")?
+        .value
+        .get("ignore")?;
+    let rules: Vec<String> = crate::policy::items(&ig.value)
+        .into_iter()
+        .filter_map(|i| i.text.as_str().map(|s| s.to_ascii_uppercase()))
+        .collect();
+    if rules.is_empty() {
+        return None;
+    }
+    let first = source.line_of(r.key_span.start as usize);
+    let last = source.line_of(r.value.span.end as usize);
+    Some(Suppression {
+        span: ig.value.span,
+        rules,
+        lines: vec![(first, last)],
+    })
+}
+
+impl Cx<'_> {
+    /// A policy-document property: an object, or JSON in a string (in a JSON template, mapped
+    /// back through its escapes); what cannot be read is an open document.
+    fn policy_property(
+        &self,
+        r: &Entry,
+        name: &str,
+        source: &SourceFile,
+        json: bool,
+    ) -> Option<(Document, Span)> {
+        let p = r.value.get("Properties")?.value.get(name)?;
+        let v = self.eval(&p.value);
+        let open = || Document {
+            open: true,
+            ..Default::default()
+        };
+        let doc = match &v.kind {
+            NodeKind::Map(_) => read_document(&v, true),
+            NodeKind::Str(t) => match (t.as_str(), json) {
+                (Some(_), true) => match embedded_document(self.file, &source.text, &p.value) {
+                    Some(Ok(d)) => read_document(&d, true),
+                    _ => open(),
+                },
+                (Some(s), false) => {
+                    let zeros = vec![0usize; s.len() + 1];
+                    let offsets = OffsetMap {
+                        file: self.file,
+                        base: p.value.span.start as usize,
+                        map: Some(&zeros),
+                    };
+                    match parse_nodes(s, offsets) {
+                        Ok(d) => read_document(&d, true),
+                        Err(_) => open(),
+                    }
+                }
+                _ => open(),
+            },
+            _ => open(),
+        };
+        Some((doc, p.value.span))
+    }
+
+    /// An `AWS::KMS::Alias`: its name, ARN and target key.
+    fn key_alias(&self, r: &Entry) -> Option<(Text, Text, Text)> {
+        let name = self.prop_text(r, "AliasName")?;
+        let target = self.prop_text(r, "TargetKeyId")?;
+        let mut arn = Text::lit("arn:");
+        arn.push_text(&self.pseudo("AWS::Partition").expect("pseudo"));
+        arn.push_str(":kms:");
+        arn.push_text(&self.pseudo("AWS::Region").expect("pseudo"));
+        arn.push_str(":");
+        arn.push_text(&self.pseudo("AWS::AccountId").expect("pseudo"));
+        arn.push_str(":");
+        arn.push_text(&name);
+        Some((name, arn, target))
+    }
+
+    /// An `AWS::CloudTrail::Trail`, with CloudFormation's defaults.
+    fn trail(&self, r: &Entry, guard: &Guard) -> Trail {
+        let addr = &r.key;
+        let attr = |name: &str| r.value.get("Properties").and_then(|p| p.value.get(name));
+        let text_or_sym = |name: &str| {
+            attr(name).map(|e| {
+                (
+                    self.text(&e.value)
+                        .unwrap_or_else(|| self.sym(Kind::Any, &format!("{addr}.{name}"))),
+                    e.value.span,
+                )
+            })
+        };
+        let prefix = match self.prop(r, "S3KeyPrefix") {
+            None => Text::default(),
+            Some(v) => v
+                .scalar_text()
+                .unwrap_or_else(|| self.sym(Kind::Any, &format!("{addr}.S3KeyPrefix"))),
+        };
+        let is_org = self
+            .prop(r, "IsOrganizationTrail")
+            .map(|v| truth(&v))
+            .unwrap_or(Truth::No);
+        Trail {
+            address: addr.clone(),
+            span: r.value.span,
+            name: self.trail_name(r),
+            arn: self.trail_arn(r),
+            account: self.pseudo("AWS::AccountId").expect("pseudo"),
+            partition: self.pseudo("AWS::Partition").expect("pseudo"),
+            org_id: Some(self.sym(Kind::OrgId, "AWS::OrganizationId")),
+            is_org,
+            prefix,
+            bucket: text_or_sym("S3BucketName"),
+            key: text_or_sym("KMSKeyId"),
+            standalone_only: false,
+            no_key: false,
+            guard: guard.clone(),
+        }
+    }
 }
 
 /// `# trailguard:ignore …` comments of a YAML template: the comment's line, the next one, and a
