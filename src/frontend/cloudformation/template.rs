@@ -316,158 +316,176 @@ impl<'a> Cx<'a> {
     }
 
     fn intrinsic(&self, f: &str, arg: &Node, span: Span) -> Node {
-        let str_node = |t: Text| Node::new(span, NodeKind::Str(t));
-        let list = |n: &Node| match &n.kind {
-            NodeKind::List(l) => Some(l.clone()),
+        match f {
+            "Ref" => self.fn_ref(arg, span),
+            "Fn::GetAtt" => self.fn_get_att(arg, span),
+            "Fn::Sub" => self.fn_sub(arg, span),
+            "Fn::Join" => self.fn_join(arg, span),
+            "Fn::Select" => self.fn_select(arg, span),
+            "Fn::Split" => self.fn_split(arg, span),
+            "Fn::FindInMap" => self.find_in_map(arg, span),
+            "Fn::If" => self.fn_if(arg, span),
+            _ => self.unknown(span),
+        }
+    }
+
+    /// `Ref`: a parameter, pseudo parameter or resource; `AWS::NoValue` stays itself.
+    fn fn_ref(&self, arg: &Node, span: Span) -> Node {
+        match arg
+            .scalar_text()
+            .and_then(|t| t.as_str().map(str::to_string))
+        {
+            Some(name) if name == "AWS::NoValue" => Node::new(
+                span,
+                NodeKind::Map(vec![Entry {
+                    key: "Ref".into(),
+                    key_span: span,
+                    value: arg.clone(),
+                }]),
+            ),
+            Some(name) => str_at(span, self.reference(&name)),
+            None => self.unknown(span),
+        }
+    }
+
+    /// `Fn::GetAtt`, as a list or `Resource.Attribute`.
+    fn fn_get_att(&self, arg: &Node, span: Span) -> Node {
+        let parts: Option<(String, String)> = match &arg.kind {
+            NodeKind::List(l) if l.len() == 2 => {
+                let a = l[0]
+                    .scalar_text()
+                    .and_then(|t| t.as_str().map(str::to_string));
+                let b = self
+                    .text(&l[1])
+                    .and_then(|t| t.as_str().map(str::to_string));
+                a.zip(b)
+            }
+            NodeKind::Str(t) => t
+                .as_str()
+                .and_then(|s| s.split_once('.'))
+                .map(|(a, b)| (a.to_string(), b.to_string())),
             _ => None,
         };
-        match f {
-            "Ref" => match arg
-                .scalar_text()
-                .and_then(|t| t.as_str().map(str::to_string))
-            {
-                Some(name) if name == "AWS::NoValue" => Node::new(
-                    span,
-                    NodeKind::Map(vec![Entry {
-                        key: "Ref".into(),
-                        key_span: span,
-                        value: arg.clone(),
-                    }]),
-                ),
-                Some(name) => str_node(self.reference(&name)),
-                None => self.unknown(span),
-            },
-            "Fn::GetAtt" => {
-                let parts: Option<(String, String)> = match &arg.kind {
-                    NodeKind::List(l) if l.len() == 2 => {
-                        let a = l[0]
-                            .scalar_text()
-                            .and_then(|t| t.as_str().map(str::to_string));
-                        let b = self
-                            .text(&l[1])
-                            .and_then(|t| t.as_str().map(str::to_string));
-                        a.zip(b)
-                    }
-                    NodeKind::Str(t) => t
-                        .as_str()
-                        .and_then(|s| s.split_once('.'))
-                        .map(|(a, b)| (a.to_string(), b.to_string())),
-                    _ => None,
-                };
-                match parts {
-                    Some((r, a)) => str_node(self.get_att(&r, &a)),
-                    None => self.unknown(span),
-                }
+        match parts {
+            Some((r, a)) => str_at(span, self.get_att(&r, &a)),
+            None => self.unknown(span),
+        }
+    }
+
+    /// `Fn::Sub`, with or without its variable map.
+    fn fn_sub(&self, arg: &Node, span: Span) -> Node {
+        let (tpl, vars) = match &arg.kind {
+            NodeKind::List(l) if !l.is_empty() => (l[0].scalar_text(), l.get(1).cloned()),
+            _ => (arg.scalar_text(), None),
+        };
+        let Some(tpl) = tpl.and_then(|t| t.as_str().map(str::to_string)) else {
+            return self.unknown(span);
+        };
+        let vars = vars.map(|v| self.eval(&v));
+        str_at(span, self.sub(&tpl, vars.as_ref()))
+    }
+
+    /// `Fn::Join` of a list of scalars.
+    fn fn_join(&self, arg: &Node, span: Span) -> Node {
+        let Some(l) = list_of(arg) else {
+            return self.unknown(span);
+        };
+        let (Some(sep), Some(items)) = (
+            l.first().and_then(|s| self.text(s)),
+            l.get(1).map(|x| self.eval(x)),
+        ) else {
+            return self.unknown(span);
+        };
+        let Some(items) = list_of(&items) else {
+            return self.unknown(span);
+        };
+        let mut t = Text::default();
+        for (i, x) in items.iter().enumerate() {
+            if i > 0 {
+                t.push_text(&sep);
             }
-            "Fn::Sub" => {
-                let (tpl, vars) = match &arg.kind {
-                    NodeKind::List(l) if !l.is_empty() => (l[0].scalar_text(), l.get(1).cloned()),
-                    _ => (arg.scalar_text(), None),
-                };
-                let Some(tpl) = tpl.and_then(|t| t.as_str().map(str::to_string)) else {
-                    return self.unknown(span);
-                };
-                let vars = vars.map(|v| self.eval(&v));
-                str_node(self.sub(&tpl, vars.as_ref()))
+            match x.scalar_text() {
+                Some(x) => t.push_text(&x),
+                None => return self.unknown(span),
             }
-            "Fn::Join" => {
-                let Some(l) = list(arg) else {
-                    return self.unknown(span);
-                };
-                let (Some(sep), Some(items)) = (
-                    l.first().and_then(|s| self.text(s)),
-                    l.get(1).map(|x| self.eval(x)),
-                ) else {
-                    return self.unknown(span);
-                };
-                let Some(items) = list(&items) else {
-                    return self.unknown(span);
-                };
-                let mut t = Text::default();
-                for (i, x) in items.iter().enumerate() {
-                    if i > 0 {
-                        t.push_text(&sep);
-                    }
-                    match x.scalar_text() {
-                        Some(x) => t.push_text(&x),
-                        None => return self.unknown(span),
-                    }
-                }
-                str_node(t)
-            }
-            "Fn::Select" => {
-                let Some(l) = list(arg) else {
-                    return self.unknown(span);
-                };
-                let idx = l
-                    .first()
-                    .and_then(|i| self.text(i))
-                    .and_then(|t| t.as_str().and_then(|s| s.parse::<usize>().ok()));
-                let items = l.get(1).map(|x| self.eval(x)).and_then(|x| list(&x));
-                match (idx, items) {
-                    (Some(i), Some(items)) => {
-                        items.get(i).cloned().unwrap_or_else(|| self.unknown(span))
-                    }
-                    _ => self.unknown(span),
-                }
-            }
-            "Fn::Split" => {
-                let Some(l) = list(arg) else {
-                    return self.unknown(span);
-                };
-                let sep = l
-                    .first()
-                    .and_then(|s| self.text(s))
-                    .and_then(|t| t.as_str().map(str::to_string));
-                let s = l
-                    .get(1)
-                    .and_then(|s| self.text(s))
-                    .and_then(|t| t.as_str().map(str::to_string));
-                match (sep, s) {
-                    (Some(sep), Some(s)) if !sep.is_empty() => Node::new(
-                        span,
-                        NodeKind::List(
-                            s.split(sep.as_str())
-                                .map(|p| str_node(Text::lit(p)))
-                                .collect(),
-                        ),
-                    ),
-                    _ => self.unknown(span),
-                }
-            }
-            "Fn::FindInMap" => self.find_in_map(arg, span),
-            "Fn::If" => {
-                let Some(l) = list(arg) else {
-                    return self.unknown(span);
-                };
-                if l.len() != 3 {
-                    return self.unknown(span);
-                }
-                // Conditions are decided at deploy time: both branches, certain only where
-                // they agree; what exists only under the condition is judged as existing, and
-                // remembers the condition.
-                let a = self.eval(&l[1]);
-                let b = self.eval(&l[2]);
-                let cond = || match l[0]
-                    .scalar_text()
-                    .and_then(|t| t.as_str().map(str::to_string))
-                {
-                    Some(name) => self.condition(&name),
-                    None => Formula::Unknown,
-                };
-                if no_value(&b) || b.is_empty_value() {
-                    self.guards.record(a.span, cond());
-                    a
-                } else if no_value(&a) || a.is_empty_value() {
-                    self.guards.record(b.span, Formula::Not(Box::new(cond())));
-                    b
-                } else if a.same_value(&b) {
-                    b
-                } else {
-                    self.unknown(span)
-                }
-            }
+        }
+        str_at(span, t)
+    }
+
+    /// `Fn::Select` of a known index.
+    fn fn_select(&self, arg: &Node, span: Span) -> Node {
+        let Some(l) = list_of(arg) else {
+            return self.unknown(span);
+        };
+        let idx = l
+            .first()
+            .and_then(|i| self.text(i))
+            .and_then(|t| t.as_str().and_then(|s| s.parse::<usize>().ok()));
+        let items = l.get(1).map(|x| self.eval(x)).and_then(|x| list_of(&x));
+        match (idx, items) {
+            (Some(i), Some(items)) => items.get(i).cloned().unwrap_or_else(|| self.unknown(span)),
             _ => self.unknown(span),
+        }
+    }
+
+    /// `Fn::Split` of a known string.
+    fn fn_split(&self, arg: &Node, span: Span) -> Node {
+        let Some(l) = list_of(arg) else {
+            return self.unknown(span);
+        };
+        let sep = l
+            .first()
+            .and_then(|s| self.text(s))
+            .and_then(|t| t.as_str().map(str::to_string));
+        let s = l
+            .get(1)
+            .and_then(|s| self.text(s))
+            .and_then(|t| t.as_str().map(str::to_string));
+        match (sep, s) {
+            (Some(sep), Some(s)) if !sep.is_empty() => Node::new(
+                span,
+                NodeKind::List(
+                    s.split(sep.as_str())
+                        .map(|p| str_at(span, Text::lit(p)))
+                        .collect(),
+                ),
+            ),
+            _ => self.unknown(span),
+        }
+    }
+
+    /// `Fn::If`: conditions are decided at deploy time, so both branches count, certain only
+    /// where they agree; what exists only under the condition is judged as existing, and
+    /// remembers the condition.
+    fn fn_if(&self, arg: &Node, span: Span) -> Node {
+        let Some(l) = list_of(arg) else {
+            return self.unknown(span);
+        };
+        if l.len() != 3 {
+            return self.unknown(span);
+        }
+        // Conditions are decided at deploy time: both branches, certain only where
+        // they agree; what exists only under the condition is judged as existing, and
+        // remembers the condition.
+        let a = self.eval(&l[1]);
+        let b = self.eval(&l[2]);
+        let cond = || match l[0]
+            .scalar_text()
+            .and_then(|t| t.as_str().map(str::to_string))
+        {
+            Some(name) => self.condition(&name),
+            None => Formula::Unknown,
+        };
+        if no_value(&b) || b.is_empty_value() {
+            self.guards.record(a.span, cond());
+            a
+        } else if no_value(&a) || a.is_empty_value() {
+            self.guards.record(b.span, Formula::Not(Box::new(cond())));
+            b
+        } else if a.same_value(&b) {
+            b
+        } else {
+            self.unknown(span)
         }
     }
 
@@ -687,6 +705,17 @@ pub fn read(file: FileId, source: &SourceFile, root: &Node, json: bool) -> Model
         m.suppressions.extend(metadata_suppression(r, source));
     }
     m
+}
+
+fn str_at(span: Span, t: Text) -> Node {
+    Node::new(span, NodeKind::Str(t))
+}
+
+fn list_of(n: &Node) -> Option<Vec<Node>> {
+    match &n.kind {
+        NodeKind::List(l) => Some(l.clone()),
+        _ => None,
+    }
 }
 
 /// `Metadata: trailguard: ignore: [...]` of a resource: a suppression covering all of it.
