@@ -87,66 +87,8 @@ pub fn evaluate_scan(
     for (path, f) in files {
         by_dir.entry(dir_of(&path)).or_default().push((path, f));
     }
-    // What each directory's text may call, and whether anything in it matters on its own.
-    let scanned: Vec<(PathBuf, bool, Vec<PathBuf>)> = by_dir
-        .par_iter()
-        .map(|(dir, files)| {
-            let mut worth = false;
-            let mut calls = vec![];
-            for (_, f) in files {
-                match f {
-                    TfFile::Unparsed { id, .. } => {
-                        let text = &sources.get(*id).text;
-                        worth |= worth_parsing(text);
-                        calls.extend(
-                            textual_sources(text)
-                                .iter()
-                                .map(|s| normalize(&dir.join(s))),
-                        );
-                    }
-                    TfFile::Parsed { body, .. } => {
-                        worth = true;
-                        calls.extend(
-                            eval::local_sources(body)
-                                .into_iter()
-                                .map(|(s, _)| normalize(&dir.join(s))),
-                        );
-                    }
-                }
-            }
-            (dir.clone(), worth, calls)
-        })
-        .collect();
-    // The directories worth reading, and those they may call, through calls of calls.
-    let calls: HashMap<&PathBuf, &Vec<PathBuf>> = scanned.iter().map(|(d, _, c)| (d, c)).collect();
-    let mut wanted: BTreeSet<PathBuf> = BTreeSet::new();
-    let mut stack: Vec<(PathBuf, bool)> = scanned
-        .iter()
-        .filter(|(_, worth, _)| *worth)
-        .map(|(d, ..)| (d.clone(), false))
-        .collect();
-    while let Some((d, is_call)) = stack.pop() {
-        if !by_dir.contains_key(&d)
-            || (is_call && !roots.admits_dir(&d))
-            || !wanted.insert(d.clone())
-        {
-            continue;
-        }
-        stack.extend(
-            calls
-                .get(&d)
-                .into_iter()
-                .copied()
-                .flatten()
-                .map(|c| (c.clone(), true)),
-        );
-    }
-    let maybe_called: HashSet<&PathBuf> = wanted
-        .iter()
-        .flat_map(|d| calls.get(d).into_iter().copied().flatten())
-        .collect();
-    let (shared_dirs, sure_roots): (Vec<PathBuf>, Vec<PathBuf>) =
-        wanted.into_iter().partition(|d| maybe_called.contains(d));
+    let scanned = scan_dirs(sources, &by_dir);
+    let (shared_dirs, sure_roots) = dirs_to_read(&scanned, &by_dir, roots);
     let mut take = |dirs: &[PathBuf]| -> Vec<(PathBuf, Vec<(PathBuf, TfFile)>)> {
         dirs.iter()
             .filter_map(|d| by_dir.remove(d).map(|f| (d.clone(), f)))
@@ -199,6 +141,117 @@ pub fn evaluate_scan(
     };
 
     // The certain roots, one at a time per thread: parsed, evaluated, dropped.
+    let roots_done = evaluate_roots(&world, root_files);
+    out.extend(roots_done.model);
+    parsed.extend(roots_done.parsed);
+    let mut spans = roots_done.spans;
+    let shared_roots = uncalled(&shared, &registry, roots_done.called);
+    let models: Vec<Model> = shared_roots
+        .par_iter()
+        .map(|d| eval::Instance::root(&world, &shared[*d]).build())
+        .collect();
+    for m in models {
+        spans.extend(statement_spans(&m));
+        out.extend(m);
+    }
+    shared_suppressions(&shared, sources, &spans, &mut out);
+    drop(shared);
+    drop_attached_documents(&mut out);
+    Evaluated {
+        model: out,
+        parsed,
+        found,
+    }
+}
+
+/// What each directory's text may call, and whether anything in it matters on its own.
+fn scan_dirs(
+    sources: &SourceMap,
+    by_dir: &BTreeMap<PathBuf, Vec<(PathBuf, TfFile)>>,
+) -> Vec<(PathBuf, bool, Vec<PathBuf>)> {
+    by_dir
+        .par_iter()
+        .map(|(dir, files)| {
+            let mut worth = false;
+            let mut calls = vec![];
+            for (_, f) in files {
+                match f {
+                    TfFile::Unparsed { id, .. } => {
+                        let text = &sources.get(*id).text;
+                        worth |= worth_parsing(text);
+                        calls.extend(
+                            textual_sources(text)
+                                .iter()
+                                .map(|s| normalize(&dir.join(s))),
+                        );
+                    }
+                    TfFile::Parsed { body, .. } => {
+                        worth = true;
+                        calls.extend(
+                            eval::local_sources(body)
+                                .into_iter()
+                                .map(|(s, _)| normalize(&dir.join(s))),
+                        );
+                    }
+                }
+            }
+            (dir.clone(), worth, calls)
+        })
+        .collect()
+}
+
+/// The directories worth reading, and those they may call, through calls of calls: those a
+/// text may call (kept while the roots are evaluated) and the certain roots.
+fn dirs_to_read(
+    scanned: &[(PathBuf, bool, Vec<PathBuf>)],
+    by_dir: &BTreeMap<PathBuf, Vec<(PathBuf, TfFile)>>,
+    roots: &Roots,
+) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let calls: HashMap<&PathBuf, &Vec<PathBuf>> = scanned.iter().map(|(d, _, c)| (d, c)).collect();
+    let mut wanted: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut stack: Vec<(PathBuf, bool)> = scanned
+        .iter()
+        .filter(|(_, worth, _)| *worth)
+        .map(|(d, ..)| (d.clone(), false))
+        .collect();
+    while let Some((d, is_call)) = stack.pop() {
+        if !by_dir.contains_key(&d)
+            || (is_call && !roots.admits_dir(&d))
+            || !wanted.insert(d.clone())
+        {
+            continue;
+        }
+        stack.extend(
+            calls
+                .get(&d)
+                .into_iter()
+                .copied()
+                .flatten()
+                .map(|c| (c.clone(), true)),
+        );
+    }
+    let maybe_called: HashSet<&PathBuf> = wanted
+        .iter()
+        .flat_map(|d| calls.get(d).into_iter().copied().flatten())
+        .collect();
+    wanted.into_iter().partition(|d| maybe_called.contains(d))
+}
+
+/// What evaluating the certain roots gave: their model, the files they parsed, the module
+/// directories they call, and the spans of their policy statements.
+struct RootsDone {
+    model: Model,
+    parsed: Vec<FileId>,
+    called: Vec<PathBuf>,
+    spans: Vec<Span>,
+}
+
+/// The certain roots, one at a time per thread: parsed, evaluated, dropped.
+fn evaluate_roots(
+    world: &World<'_>,
+    root_files: Vec<(PathBuf, Vec<(PathBuf, TfFile)>)>,
+) -> RootsDone {
+    let (sources, roots) = (world.sources, world.roots);
     let units: Vec<Unit> = root_files
         .into_par_iter()
         .map(|(dir, files)| {
@@ -206,7 +259,7 @@ pub fn evaluate_scan(
             let calls = eval::local_module_dirs(&m);
             let w = World {
                 local: Some(&m),
-                ..world
+                ..*world
             };
             let unit = eval::Instance::root(&w, &m).build();
             let spans = statement_spans(&unit);
@@ -219,18 +272,30 @@ pub fn evaluate_scan(
             (model, ids, calls, spans)
         })
         .collect();
-    let mut called: HashSet<PathBuf> = HashSet::new();
-    let mut reached_from: Vec<PathBuf> = vec![];
-    let mut spans: Vec<Span> = vec![];
+    let mut done = RootsDone {
+        model: Model::default(),
+        parsed: vec![],
+        called: vec![],
+        spans: vec![],
+    };
     for (model, ids, calls, s) in units {
-        out.extend(model);
-        parsed.extend(ids);
-        called.extend(calls.iter().cloned());
-        reached_from.extend(calls);
-        spans.extend(s);
+        done.model.extend(model);
+        done.parsed.extend(ids);
+        done.called.extend(calls);
+        done.spans.extend(s);
     }
+    done
+}
 
-    // Kept modules no module calls are roots too; so are those only reachable through a cycle.
+/// The kept modules to evaluate as roots: those no module calls, and those only reachable
+/// through a cycle. `called_by_roots`: the directories the certain roots call.
+fn uncalled<'a>(
+    shared: &'a BTreeMap<PathBuf, Module>,
+    registry: &HashMap<(PathBuf, String), PathBuf>,
+    called_by_roots: Vec<PathBuf>,
+) -> Vec<&'a PathBuf> {
+    let mut called: HashSet<PathBuf> = called_by_roots.iter().cloned().collect();
+    let mut reached_from: Vec<PathBuf> = called_by_roots;
     for m in shared.values() {
         called.extend(eval::local_module_dirs(m));
     }
@@ -249,31 +314,26 @@ pub fn evaluate_scan(
         }
     }
     shared_roots.extend(shared.keys().filter(|d| !reached.contains(*d)));
-    let models: Vec<Model> = shared_roots
-        .par_iter()
-        .map(|d| eval::Instance::root(&world, &shared[*d]).build())
-        .collect();
-    for m in models {
-        spans.extend(statement_spans(&m));
-        out.extend(m);
-    }
+    shared_roots
+}
+
+/// The suppressions in kept modules' files (installed modules' files are not the scan's: no
+/// suppressions are read there).
+fn shared_suppressions(
+    shared: &BTreeMap<PathBuf, Module>,
+    sources: &SourceMap,
+    spans: &[Span],
+    out: &mut Model,
+) {
     for m in shared.values() {
-        // (Installed modules' files are not the scan's: no suppressions are read there.)
         for (id, body) in m
             .files
             .iter()
             .filter(|(id, _)| sources.files.len() > *id as usize)
         {
             out.suppressions
-                .extend(suppressions(*id, sources.get(*id), body, &spans));
+                .extend(suppressions(*id, sources.get(*id), body, spans));
         }
-    }
-    drop(shared);
-    drop_attached_documents(&mut out);
-    Evaluated {
-        model: out,
-        parsed,
-        found,
     }
 }
 
