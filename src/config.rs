@@ -2,6 +2,7 @@
 //! `--config`), merged with the command line (flags win). Unknown keys and bad values are usage
 //! errors that name the file, line and column, with a hint.
 
+use crate::aws::arn::{Arn, TrailParts};
 use crate::finding::Level;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use serde::Deserialize;
@@ -289,12 +290,7 @@ pub fn load(path: &Path) -> Result<Loaded, String> {
     for t in raw.trails.iter().flatten() {
         let entry = t.get_ref().clone();
         if let Some(arn) = &entry.arn {
-            let segs: Vec<&str> = arn.split(':').collect();
-            if segs.len() != 6
-                || segs[0] != "arn"
-                || segs[2] != "cloudtrail"
-                || !segs[5].starts_with("trail/")
-            {
+            if Arn::parse(arn).and_then(|a| a.trail_name()).is_none() {
                 // At the value itself when it can be found inside the table.
                 let span = t.span();
                 let at = text
@@ -328,25 +324,17 @@ pub fn load(path: &Path) -> Result<Loaded, String> {
 pub fn config_trail(i: usize, t: &TrailEntry, span: crate::source::Span) -> crate::model::Trail {
     use crate::value::{Kind, Symbol, Text};
     let sym = |k: Kind, what: &str| Text::sym(Symbol::new(k, format!("config.trail{i}.{what}")));
-    let segs: Vec<&str> = t
-        .arn
-        .as_deref()
-        .map(|a| a.split(':').collect())
-        .unwrap_or_default();
-    let seg = |n: usize, k: Kind, what: &str| match segs.get(n) {
-        Some(s) if !s.is_empty() => Text::lit(*s),
-        _ => sym(k, what),
-    };
-    let partition = seg(1, Kind::Partition, "partition");
-    let region = seg(3, Kind::Region, "region");
+    let TrailParts {
+        partition,
+        region,
+        account,
+        name,
+    } = TrailParts::of(t.arn.as_deref(), &sym);
     let account = match &t.account {
         Some(a) => Text::lit(a.clone()),
-        None => seg(4, Kind::Account, "account"),
+        None => account,
     };
-    let name = match segs.get(5).and_then(|r| r.strip_prefix("trail/")) {
-        Some(n) => Text::lit(n),
-        None => sym(Kind::TrailName, "name"),
-    };
+    let name = name.unwrap_or_else(|| sym(Kind::TrailName, "name"));
     crate::model::Trail {
         address: format!("trails[{i}] in {}", FILE_NAME),
         span,

@@ -1,6 +1,7 @@
 //! `trailguard policy`: the bucket policy (or, with `--kms`, the key policy) CloudTrail needs,
 //! as AWS documents it, filled in for one trail — JSON ready to paste.
 
+use crate::aws::arn::Arn;
 use serde_json::{Value, json};
 
 /// What the policy is for.
@@ -56,33 +57,28 @@ pub fn policy(r: &Request) -> Result<Value, String> {
     let mut partition = r.partition.clone();
     let mut account = r.account.clone();
     if let Some(arn) = &r.trail_arn {
-        let segs: Vec<&str> = arn.split(':').collect();
-        if segs.len() != 6
-            || segs[0] != "arn"
-            || segs[2] != "cloudtrail"
-            || !segs[5].starts_with("trail/")
-        {
+        let Some(parsed) = Arn::parse(arn).filter(|a| a.trail_name().is_some()) else {
             return Err(format!(
                 "{arn:?} is not a trail ARN (arn:PARTITION:cloudtrail:REGION:ACCOUNT:trail/NAME)"
             ));
-        }
+        };
         match &partition {
-            Some(p) if p != segs[1] => {
+            Some(p) if p != parsed.partition => {
                 return Err(format!(
                     "--partition {p} does not match the trail ARN's {}",
-                    segs[1]
+                    parsed.partition
                 ));
             }
-            _ => partition = Some(segs[1].to_string()),
+            _ => partition = Some(parsed.partition.to_string()),
         }
         match &account {
-            Some(a) if a != segs[4] => {
+            Some(a) if a != parsed.account => {
                 return Err(format!(
                     "--account {a} does not match the trail ARN's {}",
-                    segs[4]
+                    parsed.account
                 ));
             }
-            _ => account = Some(segs[4].to_string()),
+            _ => account = Some(parsed.account.to_string()),
         }
     }
     // The partition of the Region given (GovCloud, China), unless one is named.

@@ -3,9 +3,11 @@
 //! stand-in trails its own `aws:SourceArn` conditions name.
 
 use crate::aws::cloudtrail::{
-    TrailRef, allow_reaches_cloudtrail, allow_reaches_service, principal_facts,
+    TrailRef, allow_reaches_cloudtrail, allow_reaches_service, is_lake_grant, names_trail,
+    principal_facts,
 };
 use crate::aws::conditions::Operator;
+use crate::aws::s3::bucket_from_resources;
 use crate::guard::Guard;
 use crate::model::{Model, Policy, Trail};
 use crate::policy::{PolicyKind, Statement};
@@ -298,73 +300,7 @@ pub fn trail_ref(t: &Trail) -> TrailRef {
     }
 }
 
-/// The bucket named by a standalone policy's S3 resources, when they name exactly one.
-pub fn bucket_from_resources(policy: &Policy) -> Option<Text> {
-    let mut found: Option<Text> = None;
-    for s in &policy.doc.statements {
-        let Some(r) = &s.resource else { continue };
-        if r.negated {
-            continue;
-        }
-        for it in &r.items {
-            let Some(name) = s3_bucket_of(&it.text) else {
-                continue;
-            };
-            match &found {
-                None => found = Some(name),
-                Some(f) if *f == name => {}
-                Some(_) => return None,
-            }
-        }
-    }
-    found
-}
-
-/// `arn:P:s3:::NAME[/…]` → NAME, when the name is known and has no wildcard.
-pub fn s3_bucket_of(arn: &Text) -> Option<Text> {
-    let s = arn.known_prefix();
-    let rest = s.strip_prefix("arn:")?;
-    let mut it = rest.splitn(5, ':');
-    let _partition = it.next()?;
-    if it.next()? != "s3" {
-        return None;
-    }
-    let (_, _, res) = (it.next()?, it.next()?, it.next()?);
-    let name = match res.find('/') {
-        Some(i) => &res[..i],
-        None if arn.is_known() => res,
-        None => return None,
-    };
-    if name.is_empty() || name.contains(['*', '?']) {
-        return None;
-    }
-    Some(Text::lit(name))
-}
-
 const MAX_STAND_INS: usize = 64;
-
-/// The condition keys whose values name the trail a request comes from.
-const TRAIL_KEYS: [&str; 2] = ["aws:SourceArn", "kms:EncryptionContext:aws:cloudtrail:arn"];
-
-/// Whether an Allow statement's conditions name a CloudTrail trail
-/// (`arn:PARTITION:cloudtrail:…:trail/…`): it was written for CloudTrail, whatever its principal.
-pub fn names_trail(s: &Statement) -> bool {
-    s.is_allow()
-        && s.conditions.iter().any(|c| {
-            TRAIL_KEYS.iter().any(|k| c.key_is(k)) && c.values.iter().any(|v| is_trail_arn(&v.text))
-        })
-}
-
-/// `arn:…:cloudtrail:…:…:trail/…`.
-fn is_trail_arn(t: &Text) -> bool {
-    let segs = t.split(':');
-    segs.len() == 6
-        && segs[0].as_str() == Some("arn")
-        && segs[2]
-            .as_str()
-            .is_some_and(|s| s.eq_ignore_ascii_case("cloudtrail"))
-        && segs[5].known_prefix().starts_with("trail/")
-}
 
 /// Stand-in trails: one per trail named by the `aws:SourceArn` values of the policy's
 /// CloudTrail grants — or of any Allow that names a trail —, with the prefixes its
@@ -504,33 +440,6 @@ fn prefix_of(toks: &[Tok]) -> Option<Vec<Tok>> {
     }
     let start = start?;
     Some(toks[start..at].to_vec())
-}
-
-/// Whether a grant's `aws:SourceArn` values all name CloudTrail Lake resources (event data
-/// stores, channels): such a grant is for Lake query results, not trail delivery.
-pub fn is_lake_grant(s: &Statement) -> bool {
-    let mut any = false;
-    for c in &s.conditions {
-        if !c.key_is("aws:SourceArn") {
-            continue;
-        }
-        for v in &c.values {
-            let segs = v.text.split(':');
-            let lake = segs.len() == 6
-                && segs[2]
-                    .as_str()
-                    .is_some_and(|x| x.eq_ignore_ascii_case("cloudtrail"))
-                && {
-                    let r = segs[5].known_prefix();
-                    r.starts_with("eventdatastore/") || r.starts_with("channel/")
-                };
-            if !lake {
-                return false;
-            }
-            any = true;
-        }
-    }
-    any
 }
 
 /// Does a statement's Action/NotAction cover `action`?

@@ -2,6 +2,7 @@
 //! makes (`s3:GetBucketAcl`, `s3:PutObject`, `kms:GenerateDataKey`) with their condition keys
 //! (domain.md §7), the object paths it writes, and who "CloudTrail" is in a Principal.
 
+use super::arn::{self, Arn};
 use super::conditions::{KeyValue, Request};
 use super::legacy_accounts::is_legacy_principal;
 use crate::policy::{PrincipalElement, Statement};
@@ -59,25 +60,16 @@ impl TrailRef {
     /// A stand-in trail for an `aws:SourceArn` value (`wildcards`: the operator takes `*`/`?`).
     /// `None` when the value cannot name a trail.
     pub fn from_source_arn(value: &Text, wildcards: bool, n: usize) -> Option<TrailRef> {
-        let segs = value.split(':');
-        if segs.len() != 6 || segs[0].as_str() != Some("arn") {
-            return None;
-        }
-        if !segs[2]
-            .as_str()
-            .is_some_and(|s| s.eq_ignore_ascii_case("cloudtrail"))
-        {
-            return None;
-        }
-        let res = &segs[5];
-        let name = res.known_prefix().strip_prefix("trail/")?;
+        let arn = Arn::of_text(value).filter(|a| a.is("cloudtrail"))?;
+        let res = &arn.resource;
+        res.known_prefix().strip_prefix("trail/")?;
         let has_wild = |t: &Text| {
             t.parts().iter().any(|p| match p {
                 Part::Lit(s) => s.contains(['*', '?']),
                 Part::Sym(_) => false,
             })
         };
-        if !wildcards && segs.iter().any(has_wild) {
+        if !wildcards && arn.parts().into_iter().any(has_wild) {
             return None;
         }
         let fresh = |t: &Text, kind: Kind, what: &str| {
@@ -87,9 +79,9 @@ impl TrailRef {
                 t.clone()
             }
         };
-        let partition = fresh(&segs[1], Kind::Partition, "partition");
-        let region = fresh(&segs[3], Kind::Region, "region");
-        let account = fresh(&segs[4], Kind::Account, "account");
+        let partition = fresh(&arn.partition, Kind::Partition, "partition");
+        let region = fresh(&arn.region, Kind::Region, "region");
+        let account = fresh(&arn.account, Kind::Account, "account");
         let mut name_text = Text::default();
         let mut first = true;
         for p in res.parts() {
@@ -100,7 +92,6 @@ impl TrailRef {
             }
             first = false;
         }
-        let _ = name;
         let name_text = fresh(&name_text, Kind::TrailName, "name");
         Some(TrailRef {
             arn: trail_arn(&partition, &region, &account, &name_text),
@@ -149,24 +140,18 @@ impl TrailRef {
 
 /// `arn:PARTITION:cloudtrail:REGION:ACCOUNT:trail/NAME`.
 pub fn trail_arn(partition: &Text, region: &Text, account: &Text, name: &Text) -> Text {
-    let mut t = Text::lit("arn:");
-    t.push_text(partition);
-    t.push_str(":cloudtrail:");
-    t.push_text(region);
-    t.push_str(":");
-    t.push_text(account);
-    t.push_str(":trail/");
-    t.push_text(name);
-    t
+    arn::write(
+        partition,
+        "cloudtrail",
+        region,
+        account,
+        &arn::resource("trail/", name),
+    )
 }
 
 /// `arn:PARTITION:s3:::BUCKET` as tokens.
 pub fn bucket_arn_tokens(partition: &Text, bucket: &Text) -> Vec<Tok> {
-    let mut t = Text::lit("arn:");
-    t.push_text(partition);
-    t.push_str(":s3:::");
-    t.push_text(bucket);
-    tokens(&t, false)
+    tokens(&super::s3::bucket_arn(partition, bucket), false)
 }
 
 /// The request CloudTrail makes to S3 for `action` on behalf of `trail`.
@@ -359,6 +344,47 @@ pub fn deny_applies_to_service(stmt: &Statement) -> Truth {
     let named = f.service.or(f.everyone);
     // NotPrincipal: everyone except those listed.
     if p.negated { named.not() } else { named }
+}
+
+/// The condition keys whose values name the trail a request comes from.
+const TRAIL_KEYS: [&str; 2] = ["aws:SourceArn", "kms:EncryptionContext:aws:cloudtrail:arn"];
+
+/// Whether an Allow statement's conditions name a CloudTrail trail
+/// (`arn:PARTITION:cloudtrail:…:trail/…`): it was written for CloudTrail, whatever its principal.
+pub fn names_trail(s: &Statement) -> bool {
+    s.is_allow()
+        && s.conditions.iter().any(|c| {
+            TRAIL_KEYS.iter().any(|k| c.key_is(k)) && c.values.iter().any(|v| is_trail_arn(&v.text))
+        })
+}
+
+/// `arn:…:cloudtrail:…:…:trail/…`.
+fn is_trail_arn(t: &Text) -> bool {
+    Arn::of_text(t)
+        .is_some_and(|a| a.is("cloudtrail") && a.resource.known_prefix().starts_with("trail/"))
+}
+
+/// Whether a grant's `aws:SourceArn` values all name CloudTrail Lake resources (event data
+/// stores, channels): such a grant is for Lake query results, not trail delivery.
+pub fn is_lake_grant(s: &Statement) -> bool {
+    let mut any = false;
+    for c in &s.conditions {
+        if !c.key_is("aws:SourceArn") {
+            continue;
+        }
+        for v in &c.values {
+            let lake = Arn::of_text(&v.text).is_some_and(|a| {
+                let r = a.resource.known_prefix();
+                a.is("cloudtrail")
+                    && (r.starts_with("eventdatastore/") || r.starts_with("channel/"))
+            });
+            if !lake {
+                return false;
+            }
+            any = true;
+        }
+    }
+    any
 }
 
 #[cfg(test)]

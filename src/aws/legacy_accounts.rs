@@ -1,5 +1,6 @@
 //! The legacy per-Region CloudTrail accounts (data/legacy-cloudtrail-accounts.tsv).
 
+use super::arn::Arn;
 use crate::value::{Kind, Part, Text};
 use std::sync::OnceLock;
 
@@ -43,15 +44,12 @@ pub fn is_legacy_principal(value: &Text) -> bool {
     {
         return true;
     }
-    let segs = value.split(':');
-    if segs.len() == 6
-        && segs[0].as_str() == Some("arn")
-        && segs[2].as_str() == Some("iam")
-        && segs[5].as_str() == Some("root")
+    if let Some(a) =
+        Arn::of_text(value).filter(|a| a.is("iam") && a.resource.as_str() == Some("root"))
     {
-        return match segs[4].parts() {
+        return match a.account.parts() {
             [Part::Sym(s)] => s.kind == Kind::LegacyCloudTrailAccount,
-            _ => segs[4].as_str().is_some_and(is_legacy_account_id),
+            _ => a.account.as_str().is_some_and(is_legacy_account_id),
         };
     }
     value.as_str().is_some_and(is_legacy_account_id)

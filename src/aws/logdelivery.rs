@@ -1,6 +1,7 @@
 //! Who delivers the other logs a shared bucket receives (logdelivery.md): each log source's
 //! service principal, and whether a Principal names it.
 
+use super::arn::{self, Arn};
 use super::cloudtrail::{GET_BUCKET_ACL, PUT_OBJECT, bucket_arn_tokens};
 use super::conditions::{KeyValue, Request};
 use crate::model::{LogSource, SourceKind};
@@ -158,10 +159,7 @@ pub fn principal_writes(p: &PrincipalElement, kind: SourceKind, region: Option<&
 
 /// The account of `arn:PARTITION:iam::ID:root`, or the value itself.
 fn account_of(s: &str) -> &str {
-    s.strip_prefix("arn:")
-        .and_then(|r| r.split_once(":iam::"))
-        .and_then(|(_, r)| r.strip_suffix(":root"))
-        .unwrap_or(s)
+    Arn::parse(s).and_then(|a| a.root_account()).unwrap_or(s)
 }
 
 // What each source asks of the bucket: the actions and paths it writes (TG100) and the request
@@ -220,41 +218,24 @@ pub fn needs(s: &LogSource, bucket: &Text) -> Vec<(&'static str, Vec<Vec<Tok>>)>
 pub fn request(s: &LogSource) -> Option<Request> {
     let sym = |kind: Kind, what: &str| Text::sym(Symbol::new(kind, format!("source.{what}")));
     let service_arn = |service: &str| {
-        let mut t = Text::lit("arn:");
-        t.push_text(&s.partition);
-        t.push_str(&format!(":{service}:"));
-        t.push_text(&sym(Kind::Region, "region"));
-        t.push_str(":");
-        t.push_text(&s.account);
-        t.push_str(":");
-        t.push_text(&sym(Kind::Any, "resource"));
-        t
+        arn::write(
+            &s.partition,
+            service,
+            &sym(Kind::Region, "region"),
+            &s.account,
+            &sym(Kind::Any, "resource"),
+        )
     };
     let arn = match s.kind {
         // Config as its service principal (with the service-linked recorder role).
         SourceKind::Config if s.service_linked.is_yes() => service_arn("config"),
-        SourceKind::Nlb | SourceKind::FlowLogs => {
-            let mut t = Text::lit("arn:");
-            t.push_text(&s.partition);
-            t.push_str(":logs:");
-            t.push_text(&sym(Kind::Region, "region"));
-            t.push_str(":");
-            t.push_text(&s.account);
-            t.push_str(":");
-            t.push_text(&sym(Kind::Any, "resource"));
-            t
-        }
-        SourceKind::S3AccessLogs => {
-            let mut t = Text::lit("arn:");
-            t.push_text(&s.partition);
-            t.push_str(":s3:::");
-            t.push_text(
-                &s.origin
-                    .clone()
-                    .unwrap_or_else(|| sym(Kind::Bucket, "bucket")),
-            );
-            t
-        }
+        SourceKind::Nlb | SourceKind::FlowLogs => service_arn("logs"),
+        SourceKind::S3AccessLogs => super::s3::bucket_arn(
+            &s.partition,
+            &s.origin
+                .clone()
+                .unwrap_or_else(|| sym(Kind::Bucket, "bucket")),
+        ),
         _ => return None,
     };
     let mut r = Request::default();

@@ -2,6 +2,7 @@
 //! accounts, condition evaluation and what CloudTrail's own requests look like.
 
 pub mod actions;
+pub mod arn;
 pub mod cloudtrail;
 pub mod conditions;
 pub mod legacy_accounts;

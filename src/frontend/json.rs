@@ -116,20 +116,17 @@ fn read_cli_trails(model: &mut Model, file: FileId, root: &Node) {
             continue;
         };
         let arn = arn_text.as_str().unwrap_or_default().to_string();
-        let segs: Vec<&str> = arn.split(':').collect();
         let sym =
             |k: Kind, what: &str| Text::sym(Symbol::new(k, format!("cli{file}.trail{i}.{what}")));
-        let seg = |n: usize, k: Kind, what: &str| match segs.get(n) {
-            Some(s) if !s.is_empty() => Text::lit(*s),
-            _ => sym(k, what),
-        };
-        let partition = seg(1, Kind::Partition, "partition");
-        let region = seg(3, Kind::Region, "region");
-        let account = seg(4, Kind::Account, "account");
-        let name = match segs.get(5).and_then(|r| r.strip_prefix("trail/")) {
-            Some(n) => Text::lit(n),
-            None => text("Name").map_or_else(|| sym(Kind::TrailName, "name"), |(n, _)| n),
-        };
+        let crate::aws::arn::TrailParts {
+            partition,
+            region,
+            account,
+            name,
+        } = crate::aws::arn::TrailParts::of(Some(&arn), &sym);
+        let name = name.unwrap_or_else(|| {
+            text("Name").map_or_else(|| sym(Kind::TrailName, "name"), |(n, _)| n)
+        });
         let is_org = matches!(
             t.get("IsOrganizationTrail").map(|e| &e.value.kind),
             Some(NodeKind::Bool(true))

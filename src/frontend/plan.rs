@@ -3,6 +3,7 @@
 //! positions in the plan file. Values the plan does not know are omitted there, and are
 //! symbols here.
 
+use crate::aws::arn::Arn;
 use crate::aws::cloudtrail::trail_arn;
 use crate::frontend::json_nodes::embedded_document;
 use crate::model::{Bucket, Key, Model, ParseError, Policy, Trail};
@@ -205,9 +206,8 @@ pub fn read(model: &mut Model, file: FileId, text: &str, root: &Node) {
                     .map(|(t, _)| t)
                     .unwrap_or_else(|| sym(Kind::TrailName, format!("{}.name", r.address)));
                 let (arn, acct, part) = match get("arn").map(|(t, _)| t) {
-                    Some(arn) if arn.split(':').len() == 6 => {
-                        let segs = arn.split(':');
-                        (arn.clone(), segs[4].clone(), segs[1].clone())
+                    Some(arn) if let Some(a) = Arn::of_text(&arn) => {
+                        (arn.clone(), a.account, a.partition)
                     }
                     _ => (
                         trail_arn(&partition, &region, &account, &name),

@@ -122,11 +122,12 @@ fn fix_for(p: &PolicyCx<'_>, t: &TrailRef) -> Option<Intent> {
     {
         return None;
     }
-    let mut any_trail = Text::lit("arn:");
-    any_trail.push_text(&t.partition);
-    any_trail.push_str(":cloudtrail:*:");
-    any_trail.push_text(&t.account);
-    any_trail.push_str(":trail/*");
+    let any_trail = crate::aws::cloudtrail::trail_arn(
+        &t.partition,
+        &Text::lit("*"),
+        &t.account,
+        &Text::lit("*"),
+    );
     let intent = super::add_statement_fix(
         p,
         format!(

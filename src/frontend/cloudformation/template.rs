@@ -5,6 +5,7 @@
 //! keys, aliases, trails — linked inside the template. Suppressions: `#` comments and a
 //! resource's `Metadata: {trailguard: {ignore: [...]}}`.
 
+use crate::aws::arn::{self, Arn};
 use crate::aws::cloudtrail::trail_arn;
 use crate::aws::legacy_accounts::is_legacy_account_id;
 use crate::frontend::json_nodes::{OffsetMap, embedded_document, parse_nodes};
@@ -105,16 +106,19 @@ impl<'a> Cx<'a> {
         self.sym(Kind::KeyId, &format!("{}.KeyId", r.key))
     }
 
+    /// An ARN of this stack's partition, Region and account.
+    fn arn_here(&self, service: &str, resource: &Text) -> Text {
+        arn::write(
+            &self.pseudo("AWS::Partition").expect("pseudo"),
+            service,
+            &self.pseudo("AWS::Region").expect("pseudo"),
+            &self.pseudo("AWS::AccountId").expect("pseudo"),
+            resource,
+        )
+    }
+
     fn key_arn(&self, r: &Entry) -> Text {
-        let mut t = Text::lit("arn:");
-        t.push_text(&self.pseudo("AWS::Partition").expect("pseudo"));
-        t.push_str(":kms:");
-        t.push_text(&self.pseudo("AWS::Region").expect("pseudo"));
-        t.push_str(":");
-        t.push_text(&self.pseudo("AWS::AccountId").expect("pseudo"));
-        t.push_str(":key/");
-        t.push_text(&self.key_id(r));
-        t
+        self.arn_here("kms", &arn::resource("key/", &self.key_id(r)))
     }
 
     fn trail_name(&self, r: &Entry) -> Text {
@@ -239,13 +243,10 @@ impl<'a> Cx<'a> {
             return self.sym(Kind::Any, &key);
         }
         let t = match (Self::rtype(r).as_str(), attr) {
-            ("AWS::S3::Bucket", "Arn") => {
-                let mut t = Text::lit("arn:");
-                t.push_text(&self.pseudo("AWS::Partition").expect("pseudo"));
-                t.push_str(":s3:::");
-                t.push_text(&self.bucket_name(r));
-                t
-            }
+            ("AWS::S3::Bucket", "Arn") => crate::aws::s3::bucket_arn(
+                &self.pseudo("AWS::Partition").expect("pseudo"),
+                &self.bucket_name(r),
+            ),
             ("AWS::S3::Bucket", "DomainName") => {
                 let mut t = self.bucket_name(r);
                 t.push_str(".s3.amazonaws.com");
@@ -599,10 +600,7 @@ impl<'a> Cx<'a> {
 }
 
 fn legacy_form(s: &str) -> bool {
-    is_legacy_account_id(s)
-        || s.strip_prefix("arn:")
-            .and_then(|r| r.split(':').nth(3))
-            .is_some_and(is_legacy_account_id)
+    is_legacy_account_id(s) || Arn::parse(s).is_some_and(|a| is_legacy_account_id(a.account))
 }
 
 fn truth(n: &Node) -> Truth {
@@ -789,14 +787,7 @@ impl Cx<'_> {
     fn key_alias(&self, r: &Entry) -> Option<(Text, Text, Text)> {
         let name = self.prop_text(r, "AliasName")?;
         let target = self.prop_text(r, "TargetKeyId")?;
-        let mut arn = Text::lit("arn:");
-        arn.push_text(&self.pseudo("AWS::Partition").expect("pseudo"));
-        arn.push_str(":kms:");
-        arn.push_text(&self.pseudo("AWS::Region").expect("pseudo"));
-        arn.push_str(":");
-        arn.push_text(&self.pseudo("AWS::AccountId").expect("pseudo"));
-        arn.push_str(":");
-        arn.push_text(&name);
+        let arn = self.arn_here("kms", &name);
         Some((name, arn, target))
     }
 

@@ -8,6 +8,7 @@ use super::functions::{self, MAX_ITEMS, index, known_str, str_node, text_of, unk
 use super::policy_document::Evaluate;
 use super::scope::Scope;
 use super::{Module, World};
+use crate::aws::arn;
 use crate::aws::cloudtrail::trail_arn;
 use crate::frontend::json_nodes::{OffsetMap, Placeholder, Slot, parse_nodes, parse_nodes_with};
 use crate::guard::{Formula, Guard, Kept};
@@ -948,15 +949,13 @@ impl<'w> Instance<'w> {
     }
 
     fn key_arn(&self, name: &str, b: Option<&Block>) -> Text {
-        let mut t = Text::lit("arn:");
-        t.push_text(&self.partition(b));
-        t.push_str(":kms:");
-        t.push_text(&self.region(b));
-        t.push_str(":");
-        t.push_text(&self.account(b));
-        t.push_str(":key/");
-        t.push_text(&self.key_id(name));
-        t
+        arn::write(
+            &self.partition(b),
+            "kms",
+            &self.region(b),
+            &self.account(b),
+            &arn::resource("key/", &self.key_id(name)),
+        )
     }
 
     fn trail_name(&self, name: &str) -> Text {
@@ -981,16 +980,17 @@ impl<'w> Instance<'w> {
                 });
                 match service {
                     Some(svc) => {
-                        let mut t = Text::lit("arn:");
-                        t.push_text(&self.partition(b));
-                        t.push_str(":iam::");
-                        t.push_text(&self.account(b));
-                        t.push_str(&format!(":role/aws-service-role/{svc}/"));
-                        t.push_text(&self.sym(
+                        let role = self.sym(
                             Kind::Any,
                             &format!("aws_iam_service_linked_role.{name}.role_name"),
-                        ));
-                        t
+                        );
+                        arn::write(
+                            &self.partition(b),
+                            "iam",
+                            &Text::default(),
+                            &self.account(b),
+                            &arn::resource(&format!("role/aws-service-role/{svc}/"), &role),
+                        )
                     }
                     None => {
                         return str_node(span, self.sym(Kind::Any, &format!("{ty}.{name}.{attr}")));
@@ -1003,11 +1003,7 @@ impl<'w> Instance<'w> {
                 t
             }
             ("aws_s3_bucket", "arn") => {
-                let mut t = Text::lit("arn:");
-                t.push_text(&self.partition(b));
-                t.push_str(":s3:::");
-                t.push_text(&self.bucket_name(name));
-                t
+                crate::aws::s3::bucket_arn(&self.partition(b), &self.bucket_name(name))
             }
             ("aws_kms_key", "id" | "key_id") => self.key_id(name),
             ("aws_kms_key", "arn") => self.key_arn(name, b),
@@ -1022,15 +1018,13 @@ impl<'w> Instance<'w> {
                 let n = block
                     .and_then(|(b, f)| self.attr_text(b, f, "name"))
                     .unwrap_or_else(|| self.sym(Kind::Any, &format!("aws_kms_alias.{name}.name")));
-                let mut t = Text::lit("arn:");
-                t.push_text(&self.partition(b));
-                t.push_str(":kms:");
-                t.push_text(&self.region(b));
-                t.push_str(":");
-                t.push_text(&self.account(b));
-                t.push_str(":");
-                t.push_text(&n);
-                t
+                arn::write(
+                    &self.partition(b),
+                    "kms",
+                    &self.region(b),
+                    &self.account(b),
+                    &n,
+                )
             }
             _ => {
                 if let Some((blk, file)) = block
@@ -1080,12 +1074,13 @@ impl<'w> Instance<'w> {
                 if attr == "id" {
                     id
                 } else {
-                    let mut t = Text::lit("arn:");
-                    t.push_text(&self.partition(b));
-                    t.push_str(":iam::");
-                    t.push_text(&id);
-                    t.push_str(":root");
-                    t
+                    arn::write(
+                        &self.partition(b),
+                        "iam",
+                        &Text::default(),
+                        &id,
+                        &Text::lit("root"),
+                    )
                 }
             }
             ("aws_organizations_organization", "id") => {

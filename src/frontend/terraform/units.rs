@@ -453,7 +453,7 @@ pub fn drop_attached_documents(m: &mut Model) {
         });
         // Its statements are still checked one by one, but not as that bucket's policy.
         unlink[i] = p.kind == crate::policy::PolicyKind::Bucket
-            && crate::link::bucket_from_resources(p).is_some_and(|b| with_policy.contains(&b));
+            && crate::aws::s3::bucket_from_resources(p).is_some_and(|b| with_policy.contains(&b));
         // Wholly attached somewhere: checked there. (One that adds statements to attached
         // ones is a document of its own.)
         let attached_whole = !set.is_empty() && set.iter().all(|s| attached.contains(s));
