@@ -157,6 +157,15 @@ impl<'m> Index<'m> {
 }
 
 impl<'m> Analysis<'m> {
+    /// The policies of known buckets, when the scan has log sources (TG100–TG104 judge them
+    /// against the sources that deliver there).
+    pub fn log_bucket_policies(&self) -> impl Iterator<Item = &PolicyCx<'m>> {
+        let sources = !self.model.sources.is_empty();
+        self.policies
+            .iter()
+            .filter(move |p| sources && p.policy.kind == PolicyKind::Bucket && p.bucket_known)
+    }
+
     /// The whole scan as one part.
     pub fn whole(model: &'m Model, linked: &'m [PolicyCx<'m>]) -> Analysis<'m> {
         Analysis {

@@ -12,7 +12,7 @@ use crate::aws::logdelivery::principal_writes;
 use crate::finding::{Finding, Level};
 use crate::link::{Analysis, PolicyCx, covers_action, covers_resource, is_allow};
 use crate::model::{LogSource, SourceKind};
-use crate::policy::{PolicyKind, Statement};
+use crate::policy::Statement;
 use crate::value::Truth;
 use crate::value::glob::shown;
 
@@ -39,13 +39,7 @@ fn writes(g: &Statement, s: &LogSource) -> Truth {
 }
 
 pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
-    if a.model.sources.is_empty() {
-        return;
-    }
-    for p in a
-        .policies
-        .iter()
-        .filter(|p| p.policy.kind == PolicyKind::Bucket && p.bucket_known && !p.policy.doc.open)
+    for p in a.log_bucket_policies().filter(|p| !p.policy.doc.open)
     {
         for s in a.model.sources_to(&p.bucket) {
             // S3 server access logs may be granted by the bucket's ACL instead: judged only

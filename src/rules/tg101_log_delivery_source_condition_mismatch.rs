@@ -10,7 +10,6 @@ use crate::aws::logdelivery::{names_service, service_principal};
 use crate::finding::{Finding, Level};
 use crate::link::{Analysis, covers_action, covers_resource};
 use crate::model::SourceKind;
-use crate::policy::PolicyKind;
 
 pub static META: RuleMeta = RuleMeta {
     id: "TG101",
@@ -29,15 +28,9 @@ pub static RULE: Rule = Rule {
 };
 
 pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
-    if a.model.sources.is_empty() {
-        return;
-    }
     let mut seen = std::collections::HashSet::new();
     let any = crate::aws::logdelivery::any_request();
-    for p in a
-        .policies
-        .iter()
-        .filter(|p| p.policy.kind == PolicyKind::Bucket && p.bucket_known && !p.policy.doc.open)
+    for p in a.log_bucket_policies().filter(|p| !p.policy.doc.open)
     {
         for s in a.model.sources_to(&p.bucket) {
             let (Some(svc), Some(req)) = (

@@ -11,7 +11,6 @@ use crate::aws::logdelivery::{names_service, service_principal};
 use crate::finding::{Finding, Level};
 use crate::link::{Analysis, covers_action};
 use crate::model::SourceKind;
-use crate::policy::PolicyKind;
 
 pub static META: RuleMeta = RuleMeta {
     id: "TG104",
@@ -38,13 +37,7 @@ fn documented(kind: SourceKind) -> bool {
 }
 
 pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
-    if a.model.sources.is_empty() {
-        return;
-    }
-    for p in a
-        .policies
-        .iter()
-        .filter(|p| p.policy.kind == PolicyKind::Bucket && p.bucket_known)
+    for p in a.log_bucket_policies()
     {
         let mut services: Vec<(&str, &crate::model::LogSource)> = vec![];
         for s in a.model.sources_to(&p.bucket).filter(|s| documented(s.kind)) {

@@ -7,6 +7,7 @@
 use super::functions::{self, MAX_ITEMS, index, known_str, str_node, text_of, unknown};
 use super::policy_document::Evaluate;
 use super::scope::Scope;
+use super::span_of;
 use super::{Module, World};
 use crate::aws::arn;
 use crate::aws::cloudtrail::trail_arn;
@@ -133,11 +134,6 @@ fn local_source(b: &Block) -> Option<String> {
 
 fn label(b: &Block, i: usize) -> &str {
     b.labels.get(i).map(|l| l.as_str()).unwrap_or("")
-}
-
-fn span_of(file: FileId, r: Option<std::ops::Range<usize>>) -> Span {
-    let r = r.unwrap_or(0..0);
-    Span::new(file, r.start, r.end)
 }
 
 fn truth_of(n: &Node) -> Truth {
@@ -1594,54 +1590,24 @@ impl<'w> Instance<'w> {
 
     /// An `aws_s3_bucket`: the bucket, its in-line settings and policy.
     fn s3_bucket(&self, m: &mut Model, r: Res<'_>) {
-        let Res {
-            name,
-            addr,
-            span,
-            b,
-            file,
-        } = r;
+        let (name, addr, span, b, file) = r.parts();
         let bucket = self.bucket_name(name);
         m.buckets
             .push(Bucket::new(addr.clone(), span, bucket.clone(), Truth::No));
         self.inline_bucket_settings(m, name, b, file);
-        self.push_policy(
-            m,
-            b,
-            file,
-            "policy",
-            Target {
-                kind: PolicyKind::Bucket,
-                address: addr,
-                bucket: Some(bucket),
-                key: None,
-                key_ref: None,
-            },
-        );
+        self.push_policy(m, b, file, "policy", Target::bucket(addr, Some(bucket)));
     }
 
     /// An `aws_s3_bucket_policy`.
     fn bucket_policy(&self, m: &mut Model, r: Res<'_>) {
-        let Res { addr, b, file, .. } = r;
+        let (_, addr, _, b, file) = r.parts();
         let bucket = self.attr_text(b, file, "bucket");
-        self.push_policy(
-            m,
-            b,
-            file,
-            "policy",
-            Target {
-                kind: PolicyKind::Bucket,
-                address: addr,
-                bucket,
-                key: None,
-                key_ref: None,
-            },
-        );
+        self.push_policy(m, b, file, "policy", Target::bucket(addr, bucket));
     }
 
     /// An `aws_s3_bucket_ownership_controls`: whether ACLs are disabled (`BucketOwnerEnforced`).
     fn ownership_controls(&self, m: &mut Model, r: Res<'_>) {
-        let Res { span, b, file, .. } = r;
+        let (_, _, span, b, file) = r.parts();
         let Some(bucket) = self.attr_text(b, file, "bucket") else {
             return;
         };
@@ -1674,13 +1640,7 @@ impl<'w> Instance<'w> {
 
     /// An `aws_kms_key`, with its policy when it has one.
     fn kms_key(&self, m: &mut Model, r: Res<'_>) {
-        let Res {
-            name,
-            addr,
-            span,
-            b,
-            file,
-        } = r;
+        let (name, addr, span, b, file) = r.parts();
         let idx = m.keys.len();
         let has_policy = b.body.get_attribute("policy").is_some();
         m.keys.push(Key {
@@ -1690,50 +1650,20 @@ impl<'w> Instance<'w> {
             has_policy,
         });
         if has_policy {
-            self.push_policy(
-                m,
-                b,
-                file,
-                "policy",
-                Target {
-                    kind: PolicyKind::Key,
-                    address: addr,
-                    bucket: None,
-                    key: Some(idx),
-                    key_ref: None,
-                },
-            );
+            self.push_policy(m, b, file, "policy", Target::key(addr, Some(idx), None));
         }
     }
 
     /// An `aws_kms_key_policy`.
     fn kms_key_policy(&self, m: &mut Model, r: Res<'_>) {
-        let Res { addr, b, file, .. } = r;
+        let (_, addr, _, b, file) = r.parts();
         let key = self.attr_text(b, file, "key_id");
-        self.push_policy(
-            m,
-            b,
-            file,
-            "policy",
-            Target {
-                kind: PolicyKind::Key,
-                address: addr,
-                bucket: None,
-                key: None,
-                key_ref: key,
-            },
-        );
+        self.push_policy(m, b, file, "policy", Target::key(addr, None, key));
     }
 
     /// An `aws_kms_alias`: the alias, its ARN and the key it targets.
     fn kms_alias(&self, m: &mut Model, r: Res<'_>) {
-        let Res {
-            name,
-            span,
-            b,
-            file,
-            ..
-        } = r;
+        let (name, _, span, b, file) = r.parts();
         let (Some(alias), Some(target)) = (
             self.attr_text(b, file, "name"),
             self.attr_text(b, file, "target_key_id"),
@@ -1749,13 +1679,7 @@ impl<'w> Instance<'w> {
 
     /// An `aws_cloudtrail`, with the provider's defaults.
     fn cloudtrail(&self, m: &mut Model, r: Res<'_>) {
-        let Res {
-            name,
-            addr,
-            span,
-            b,
-            file,
-        } = r;
+        let (name, addr, span, b, file) = r.parts();
         let bucket = b.body.get_attribute("s3_bucket_name").map(|a| {
             let v = self.eval(&a.value, file, &Scope::default());
             (
@@ -1815,6 +1739,13 @@ struct Res<'a> {
     file: FileId,
 }
 
+impl<'a> Res<'a> {
+    /// Name, address, span, block and file.
+    fn parts(self) -> (&'a str, String, Span, &'a Block, FileId) {
+        (self.name, self.addr, self.span, self.b, self.file)
+    }
+}
+
 /// Where a policy attaches.
 struct Target {
     kind: PolicyKind,
@@ -1822,6 +1753,30 @@ struct Target {
     bucket: Option<Text>,
     key: Option<usize>,
     key_ref: Option<Text>,
+}
+
+impl Target {
+    /// A bucket policy, of the bucket when it is known.
+    fn bucket(address: String, bucket: Option<Text>) -> Target {
+        Target {
+            kind: PolicyKind::Bucket,
+            address,
+            bucket,
+            key: None,
+            key_ref: None,
+        }
+    }
+
+    /// A key policy: of the model's key `key`, or of the key `key_ref` names.
+    fn key(address: String, key: Option<usize>, key_ref: Option<Text>) -> Target {
+        Target {
+            kind: PolicyKind::Key,
+            address,
+            bucket: None,
+            key,
+            key_ref,
+        }
+    }
 }
 
 /// Skips `[0]`, `["k"]` or `[*]` after a resource name (one instance stands for all).

@@ -20,6 +20,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+/// The span of a range hcl-edit gives (empty at the file's start when it gives none).
+pub fn span_of(file: FileId, r: Option<std::ops::Range<usize>>) -> Span {
+    let r = r.unwrap_or(0..0);
+    Span::new(file, r.start, r.end)
+}
+
 /// The deepest bracket nesting parsed; deeper files are reported, not parsed (the HCL parser
 /// recurses).
 pub const MAX_NESTING: usize = 256;

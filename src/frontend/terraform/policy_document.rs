@@ -5,6 +5,7 @@
 //! by Sid.
 
 use super::scope::Scope;
+use super::span_of;
 use crate::frontend::json_nodes::{OffsetMap, parse_nodes};
 use crate::source::{FileId, Span};
 use crate::value::{Entry, Node, NodeKind, Text};
@@ -29,11 +30,6 @@ pub trait Evaluate {
     ) -> Option<Node>;
     /// The text of a file of the scan.
     fn file_text(&self, file: FileId) -> String;
-}
-
-fn span_of(file: FileId, r: Option<std::ops::Range<usize>>) -> Span {
-    let r = r.unwrap_or(0..0);
-    Span::new(file, r.start, r.end)
 }
 
 /// The document a `policy` argument holds, and the span policy-level findings use.
