@@ -261,21 +261,6 @@ impl<'w> Instance<'w> {
         inst
     }
 
-    /// The text of one of the scan's files (or one read by `file()`).
-    pub fn file_text(&self, file: FileId) -> String {
-        let n = self.w.sources.files.len() as u32;
-        if file < n {
-            return self.w.sources.get(file).text.clone();
-        }
-        self.w
-            .found
-            .extra
-            .lock()
-            .ok()
-            .and_then(|e| e.get((file - n) as usize).map(|f| f.text.clone()))
-            .unwrap_or_default()
-    }
-
     fn sym(&self, kind: Kind, name: &str) -> Text {
         Text::sym(Symbol::new(kind, format!("{}{name}", self.scope)))
     }
@@ -419,23 +404,6 @@ impl<'w> Instance<'w> {
         } else {
             unknown(span)
         }
-    }
-
-    pub fn eval(&self, e: &Expression, file: FileId, scope: &Scope) -> Node {
-        let span = span_of(file, e.span());
-        if !self.spend(1, span) {
-            return unknown(span);
-        }
-        {
-            let mut d = self.depth.borrow_mut();
-            if *d > MAX_DEPTH {
-                return unknown(span);
-            }
-            *d += 1;
-        }
-        let v = self.eval_inner(e, file, scope, span);
-        *self.depth.borrow_mut() -= 1;
-        v
     }
 
     fn eval_inner(&self, e: &Expression, file: FileId, scope: &Scope, span: Span) -> Node {
@@ -1283,71 +1251,6 @@ impl<'w> Instance<'w> {
         Some((items, comma))
     }
 
-    /// A template whose text is a JSON document: interpolations are evaluated and substituted,
-    /// positions stay those of the file. `base` is the template's offset in `text`'s file.
-    pub fn json_template(
-        &self,
-        tpl: &Template,
-        file: FileId,
-        base: usize,
-        text: &str,
-        scope: &Scope,
-    ) -> Option<Node> {
-        let mut ph = vec![];
-        for el in tpl.iter() {
-            match el {
-                Element::Literal(_) => {}
-                Element::Interpolation(i) => {
-                    let r = i.span()?;
-                    if let Some(items) = self.joined_fragments(&i.expr, file, scope) {
-                        ph.push(Placeholder {
-                            range: r.start - base..r.end - base,
-                            value: Slot::Splice {
-                                items,
-                                comma: false,
-                            },
-                        });
-                        continue;
-                    }
-                    let v = self.eval(&i.expr, file, scope);
-                    let value = match &v.kind {
-                        NodeKind::Doc(d) => Slot::Node((**d).clone()),
-                        NodeKind::List(_) | NodeKind::Map(_) => Slot::Node(v.clone()),
-                        _ => Slot::Text(
-                            text_of(&v).unwrap_or_else(|| Text::unknown(i.expr.to_string())),
-                        ),
-                    };
-                    ph.push(Placeholder {
-                        range: r.start - base..r.end - base,
-                        value,
-                    });
-                }
-                Element::Directive(d) => {
-                    // `%{ for s in fragments }${s},%{ endfor }`: the fragments spliced in.
-                    let hcl_edit::template::Directive::For(f) = &**d else {
-                        return None;
-                    };
-                    let r = d.span()?;
-                    let (items, comma) = self.looped_fragments(f, file, scope)?;
-                    ph.push(Placeholder {
-                        range: r.start - base..r.end - base,
-                        value: Slot::Splice { items, comma },
-                    });
-                }
-            }
-        }
-        parse_nodes_with(
-            text,
-            OffsetMap {
-                file,
-                base,
-                map: None,
-            },
-            Some(&ph),
-        )
-        .ok()
-    }
-
     // ---------------------------------------------------------------- model
 
     /// Builds the model of this instance and of the local modules it calls.
@@ -1794,9 +1697,24 @@ fn skip_instance_index<'a, 'b>(
 
 impl Evaluate for Instance<'_> {
     fn eval(&self, e: &Expression, file: FileId, scope: &Scope) -> Node {
-        Instance::eval(self, e, file, scope)
+        let span = span_of(file, e.span());
+        if !self.spend(1, span) {
+            return unknown(span);
+        }
+        {
+            let mut d = self.depth.borrow_mut();
+            if *d > MAX_DEPTH {
+                return unknown(span);
+            }
+            *d += 1;
+        }
+        let v = self.eval_inner(e, file, scope, span);
+        *self.depth.borrow_mut() -= 1;
+        v
     }
 
+    /// A template whose text is a JSON document: interpolations are evaluated and substituted,
+    /// positions stay those of the file. `base` is the template's offset in `text`'s file.
     fn json_template(
         &self,
         tpl: &Template,
@@ -1805,10 +1723,73 @@ impl Evaluate for Instance<'_> {
         text: &str,
         scope: &Scope,
     ) -> Option<Node> {
-        Instance::json_template(self, tpl, file, base, text, scope)
+        let mut ph = vec![];
+        for el in tpl.iter() {
+            match el {
+                Element::Literal(_) => {}
+                Element::Interpolation(i) => {
+                    let r = i.span()?;
+                    if let Some(items) = self.joined_fragments(&i.expr, file, scope) {
+                        ph.push(Placeholder {
+                            range: r.start - base..r.end - base,
+                            value: Slot::Splice {
+                                items,
+                                comma: false,
+                            },
+                        });
+                        continue;
+                    }
+                    let v = self.eval(&i.expr, file, scope);
+                    let value = match &v.kind {
+                        NodeKind::Doc(d) => Slot::Node((**d).clone()),
+                        NodeKind::List(_) | NodeKind::Map(_) => Slot::Node(v.clone()),
+                        _ => Slot::Text(
+                            text_of(&v).unwrap_or_else(|| Text::unknown(i.expr.to_string())),
+                        ),
+                    };
+                    ph.push(Placeholder {
+                        range: r.start - base..r.end - base,
+                        value,
+                    });
+                }
+                Element::Directive(d) => {
+                    // `%{ for s in fragments }${s},%{ endfor }`: the fragments spliced in.
+                    let hcl_edit::template::Directive::For(f) = &**d else {
+                        return None;
+                    };
+                    let r = d.span()?;
+                    let (items, comma) = self.looped_fragments(f, file, scope)?;
+                    ph.push(Placeholder {
+                        range: r.start - base..r.end - base,
+                        value: Slot::Splice { items, comma },
+                    });
+                }
+            }
+        }
+        parse_nodes_with(
+            text,
+            OffsetMap {
+                file,
+                base,
+                map: None,
+            },
+            Some(&ph),
+        )
+        .ok()
     }
 
+    /// The text of one of the scan's files (or one read by `file()`).
     fn file_text(&self, file: FileId) -> String {
-        Instance::file_text(self, file)
+        let n = self.w.sources.files.len() as u32;
+        if file < n {
+            return self.w.sources.get(file).text.clone();
+        }
+        self.w
+            .found
+            .extra
+            .lock()
+            .ok()
+            .and_then(|e| e.get((file - n) as usize).map(|f| f.text.clone()))
+            .unwrap_or_default()
     }
 }
