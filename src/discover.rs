@@ -246,54 +246,132 @@ pub fn discover(
     excludes: &[(PathBuf, Vec<String>)],
     roots: &Roots,
 ) -> Result<Discovered, String> {
-    let cwd = normalize(&std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")));
-    // Each group of globs is relative to its own directory (the working directory for
-    // `--exclude`, the configuration file's for its `exclude`).
-    let matchers: Vec<(PathBuf, Gitignore)> = excludes
-        .iter()
-        .filter(|(_, globs)| !globs.is_empty())
-        .map(|(root, globs)| {
-            let root = lexical_absolute(root);
-            exclude_matcher(&root, globs).map(|m| (root, m))
+    let walker = Walker::new(excludes, roots)?;
+    let mut out = Discovered::default();
+    let mut context = vec![];
+    for root in paths {
+        // A scanned path that leads out of its scan root (a symlink) is not read at all.
+        if let Err(e @ crate::fs::ReadError::Outside) = roots.admit(root) {
+            out.problems
+                .push((display_path(root), format!("not scanned: {e}")));
+            continue;
+        }
+        if !root.is_dir() {
+            if !walker.excluded(root) {
+                out.files.push((root.clone(), Role::Named));
+                context.extend(context_dirs(root));
+            }
+            continue;
+        }
+        walker.walk(root, None, Role::Walked, &mut out);
+    }
+    // Ignored directories are walked again only for `cdk.out` below them (what is not ignored
+    // has been walked already).
+    let skipped = std::mem::take(
+        &mut *walker
+            .ignored_dirs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()),
+    );
+    for dir in skipped {
+        cdk_out(&dir, &|p| walker.excluded(p), &mut out);
+    }
+    context.sort();
+    context.dedup();
+    for dir in context {
+        walker.walk(&dir, Some(1), Role::Context, &mut out);
+    }
+    if let Ok(mut p) = walker.problems.lock() {
+        out.problems.append(&mut p);
+    }
+    out.problems.sort();
+    out.problems.dedup();
+    out.files = one_per_file(std::mem::take(&mut out.files));
+    Ok(out)
+}
+
+/// One entry per file (compared by absolute path), the strongest role winning.
+fn one_per_file(files: Vec<(PathBuf, Role)>) -> Vec<(PathBuf, Role)> {
+    let mut keyed: Vec<(PathBuf, PathBuf, Role)> = files
+        .into_iter()
+        .map(|(p, r)| (lexical_absolute(&p), p, r))
+        .collect();
+    keyed.sort_by(|a, b| (&a.0, a.2).cmp(&(&b.0, b.2)));
+    keyed.dedup_by(|a, b| a.0 == b.0);
+    keyed.into_iter().map(|(_, p, r)| (p, r)).collect()
+}
+
+/// What the walks of one discovery share: the exclude globs, the ignore files read (their
+/// problems said for walks the user asked for, kept quiet for context walks), and the ignored
+/// directories met (searched again for `cdk.out`).
+struct Walker {
+    cwd: PathBuf,
+    /// Each group of globs is relative to its own directory (the working directory for
+    /// `--exclude`, the configuration file's for its `exclude`).
+    matchers: Vec<(PathBuf, Gitignore)>,
+    problems: Problems,
+    said: Arc<Ignores>,
+    unsaid: Arc<Ignores>,
+    ignored_dirs: Arc<Mutex<Vec<PathBuf>>>,
+}
+
+impl Walker {
+    fn new(excludes: &[(PathBuf, Vec<String>)], roots: &Roots) -> Result<Walker, String> {
+        let matchers: Vec<(PathBuf, Gitignore)> = excludes
+            .iter()
+            .filter(|(_, globs)| !globs.is_empty())
+            .map(|(root, globs)| {
+                let root = lexical_absolute(root);
+                exclude_matcher(&root, globs).map(|m| (root, m))
+            })
+            .collect::<Result<_, _>>()?;
+        let problems: Problems = Default::default();
+        // What is met while reading context (a named file's directory and its ancestors) is
+        // not the user's concern: only the problems of what was asked for are said.
+        let quiet: Problems = Default::default();
+        let ignores = |problems: &Problems| {
+            Arc::new(Ignores {
+                roots: roots.clone(),
+                problems: problems.clone(),
+                cache: Default::default(),
+            })
+        };
+        Ok(Walker {
+            cwd: normalize(&std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"))),
+            matchers,
+            said: ignores(&problems),
+            unsaid: ignores(&quiet),
+            problems,
+            ignored_dirs: Default::default(),
         })
-        .collect::<Result<_, _>>()?;
-    let excluded = |p: &Path| {
-        if matchers.is_empty() {
+    }
+
+    /// Whether an exclude glob matches the path or a directory above it.
+    fn excluded(&self, p: &Path) -> bool {
+        if self.matchers.is_empty() {
             return false;
         }
         let abs = normalize(&if p.is_absolute() {
             p.to_path_buf()
         } else {
-            cwd.join(p)
+            self.cwd.join(p)
         });
-        matchers.iter().any(|(root, m)| {
+        self.matchers.iter().any(|(root, m)| {
             abs.starts_with(root) && m.matched_path_or_any_parents(&abs, false).is_ignore()
         })
-    };
-    let mut out = Discovered::default();
-    let problems: Problems = Default::default();
-    // What is met while reading context (a named file's directory and its ancestors) is not the
-    // user's concern: only the problems of what was asked for are said.
-    let quiet: Problems = Default::default();
-    let ignores = |problems: &Problems| {
-        Arc::new(Ignores {
-            roots: roots.clone(),
-            problems: problems.clone(),
-            cache: Default::default(),
-        })
-    };
-    let (said, unsaid) = (ignores(&problems), ignores(&quiet));
-    let ignored_dirs: Arc<Mutex<Vec<PathBuf>>> = Default::default();
-    let walk = |root: &Path, depth: Option<usize>, role: Role, out: &mut Discovered| {
+    }
+
+    /// Walks `root` (to `depth`) for the files trailguard reads, in the given role.
+    fn walk(&self, root: &Path, depth: Option<usize>, role: Role, out: &mut Discovered) {
         let problems_before = out.problems.len();
         let ignores = if role == Role::Context {
-            unsaid.clone()
+            self.unsaid.clone()
         } else {
-            said.clone()
+            self.said.clone()
         };
         let mut wb = WalkBuilder::new(root);
         // Context walks (a named file's directory) look for nothing else.
-        let skipped = (role != Role::Context).then(|| ignored_dirs.clone());
+        let skipped = (role != Role::Context).then(|| self.ignored_dirs.clone());
         wb.standard_filters(false)
             .follow_links(true)
             .max_depth(depth)
@@ -311,43 +389,16 @@ pub fn discover(
                     skipped.as_deref(),
                 )
             });
-        let take = |entry: Result<ignore::DirEntry, ignore::Error>, out: &mut Discovered| {
-            match entry {
-                Ok(e) => {
-                    let Some(t) = e.file_type() else { return };
-                    if t.is_dir() {
-                        return;
-                    }
-                    let p = e.into_path();
-                    if format_of(&p).is_none() || excluded(&p) {
-                        return;
-                    }
-                    if t.is_file() {
-                        out.files.push((p, role));
-                    } else {
-                        // A FIFO, device or socket with a name trailguard reads: said, not read.
-                        let kind = crate::fs::kind_of(t);
-                        out.problems.push((
-                            display_path(&p),
-                            format!("skipped: it is not a regular file ({kind})"),
-                        ));
-                    }
-                }
-                Err(err) => out
-                    .problems
-                    .push((root.display().to_string(), err.to_string())),
-            }
-        };
         if depth.is_none() {
             // A whole tree: walked by as many threads as the scan has (the order does not
-            // matter: files are sorted below).
+            // matter: files are sorted afterwards).
             let sink = Mutex::new(Discovered::default());
             wb.threads(rayon::current_num_threads())
                 .build_parallel()
                 .run(|| {
                     Box::new(|entry| {
                         let mut one = Discovered::default();
-                        take(entry, &mut one);
+                        self.take(root, role, entry, &mut one);
                         if let Ok(mut s) = sink.lock() {
                             s.files.append(&mut one.files);
                             s.problems.append(&mut one.problems);
@@ -360,56 +411,49 @@ pub fn discover(
             out.problems.append(&mut got.problems);
         } else {
             for entry in wb.build() {
-                take(entry, out);
+                self.take(root, role, entry, out);
             }
         }
         if role == Role::Context {
             out.problems.truncate(problems_before);
         }
-    };
-    let mut context = vec![];
-    for root in paths {
-        // A scanned path that leads out of its scan root (a symlink) is not read at all.
-        if let Err(e @ crate::fs::ReadError::Outside) = roots.admit(root) {
-            out.problems
-                .push((display_path(root), format!("not scanned: {e}")));
-            continue;
-        }
-        if !root.is_dir() {
-            if !excluded(root) {
-                out.files.push((root.clone(), Role::Named));
-                context.extend(context_dirs(root));
+    }
+
+    /// One entry of a walk of `root`: a file trailguard reads, or a problem.
+    fn take(
+        &self,
+        root: &Path,
+        role: Role,
+        entry: Result<ignore::DirEntry, ignore::Error>,
+        out: &mut Discovered,
+    ) {
+        let e = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                out.problems
+                    .push((root.display().to_string(), err.to_string()));
+                return;
             }
-            continue;
+        };
+        let Some(t) = e.file_type() else { return };
+        if t.is_dir() {
+            return;
         }
-        walk(root, None, Role::Walked, &mut out);
+        let p = e.into_path();
+        if format_of(&p).is_none() || self.excluded(&p) {
+            return;
+        }
+        if t.is_file() {
+            out.files.push((p, role));
+        } else {
+            // A FIFO, device or socket with a name trailguard reads: said, not read.
+            let kind = crate::fs::kind_of(t);
+            out.problems.push((
+                display_path(&p),
+                format!("skipped: it is not a regular file ({kind})"),
+            ));
+        }
     }
-    // Ignored directories are walked again only for `cdk.out` below them (what is not ignored
-    // has been walked already).
-    let skipped = std::mem::take(&mut *ignored_dirs.lock().unwrap_or_else(|e| e.into_inner()));
-    for dir in skipped {
-        cdk_out(&dir, &excluded, &mut out);
-    }
-    context.sort();
-    context.dedup();
-    for dir in context {
-        walk(&dir, Some(1), Role::Context, &mut out);
-    }
-    if let Ok(mut p) = problems.lock() {
-        out.problems.append(&mut p);
-    }
-    out.problems.sort();
-    out.problems.dedup();
-    // One entry per file (compared by absolute path), the strongest role winning.
-    let mut keyed: Vec<(PathBuf, PathBuf, Role)> = out
-        .files
-        .drain(..)
-        .map(|(p, r)| (lexical_absolute(&p), p, r))
-        .collect();
-    keyed.sort_by(|a, b| (&a.0, a.2).cmp(&(&b.0, b.2)));
-    keyed.dedup_by(|a, b| a.0 == b.0);
-    out.files = keyed.into_iter().map(|(_, p, r)| (p, r)).collect();
-    Ok(out)
 }
 
 /// `cdk.out/` holds CDK's synthesized templates and is read even when ignored: a second walk
