@@ -87,17 +87,20 @@ fn tagged(node: Node, tag: Option<(String, usize)>, file: FileId) -> Node {
 
 /// Parses the first YAML document of `text`. Errors carry a span and a message.
 pub fn parse(text: &str, file: FileId) -> Result<Node, (Span, String)> {
-    let mut stack: Vec<Frame> = vec![];
-    let mut anchors: HashMap<usize, Node> = HashMap::new();
-    let mut nodes = 0usize;
-    let mut root: Option<Node> = None;
-    let err_at = |at: usize, msg: String| Err((Span::new(file, at, at + 1), msg));
+    let mut tree = Tree {
+        text,
+        file,
+        stack: vec![],
+        anchors: HashMap::new(),
+        nodes: 0,
+        root: None,
+    };
     for item in Parser::new_from_str(text) {
         let (ev, span) = match item {
             Ok(x) => x,
             Err(e) => {
                 let at = e.marker().byte_offset().unwrap_or(0).min(text.len());
-                return err_at(at, e.info());
+                return tree.err_at(at, e.info());
             }
         };
         let range = span.byte_range().unwrap_or(0..0);
@@ -121,101 +124,137 @@ pub fn parse(text: &str, file: FileId) -> Result<Node, (Span, String)> {
                 Some((tagged(node, tag_of(&tag), file), anchor))
             }
             Event::SequenceStart(_, anchor, tag) | Event::MappingStart(_, anchor, tag) => {
-                if stack.len() >= MAX_DEPTH {
-                    return err_at(
-                        range.start,
-                        format!("nesting deeper than {MAX_DEPTH} levels"),
-                    );
-                }
                 let start = tag_start.unwrap_or(range.start).min(range.start);
-                let tag = tag_of(&tag);
-                stack.push(if is_sequence {
-                    Frame::Seq {
-                        start,
-                        tag,
-                        items: vec![],
-                        anchor,
-                    }
-                } else {
-                    Frame::Map {
-                        start,
-                        tag,
-                        entries: vec![],
-                        key: None,
-                        anchor,
-                    }
-                });
+                tree.open(is_sequence, start, tag_of(&tag), anchor, range.start)?;
                 None
             }
-            Event::SequenceEnd => match stack.pop() {
-                Some(Frame::Seq {
-                    start,
-                    tag,
-                    items,
-                    anchor,
-                }) => {
-                    // A block collection's end event is empty: it ends with its last child.
-                    let last = items.last().map(|n| n.span.end as usize).unwrap_or(start);
-                    let end = if range.is_empty() {
-                        last
-                    } else {
-                        range.end.max(last)
-                    };
-                    let node = Node::new(Span::new(file, start, end), NodeKind::List(items));
-                    Some((tagged(node, tag, file), anchor))
-                }
-                _ => return err_at(range.start, "unbalanced sequence".into()),
-            },
-            Event::MappingEnd => match stack.pop() {
-                Some(Frame::Map {
-                    start,
-                    tag,
-                    entries,
-                    anchor,
-                    ..
-                }) => {
-                    let last = entries
-                        .last()
-                        .map(|e| e.value.span.end as usize)
-                        .unwrap_or(start);
-                    let end = if range.is_empty() {
-                        last
-                    } else {
-                        range.end.max(last)
-                    };
-                    let node = Node::new(Span::new(file, start, end), NodeKind::Map(entries));
-                    Some((tagged(node, tag, file), anchor))
-                }
-                _ => return err_at(range.start, "unbalanced mapping".into()),
-            },
-            Event::Alias(id) => match anchors.get(&id) {
-                Some(n) => {
-                    nodes += count(n);
-                    if nodes > MAX_NODES {
-                        return err_at(
-                            range.start,
-                            "aliases expand to too many nodes (an alias bomb?)".into(),
-                        );
-                    }
-                    Some((n.clone(), 0))
-                }
-                None => return err_at(range.start, "unknown alias".into()),
-            },
+            Event::SequenceEnd | Event::MappingEnd => Some(tree.close(&range)?),
+            Event::Alias(id) => Some((tree.alias(id, range.start)?, 0)),
             _ => None,
         };
-        let Some((node, anchor)) = finished else {
-            continue;
+        if let Some((node, anchor)) = finished {
+            tree.add(node, anchor, range.start)?;
+        }
+    }
+    tree.root.ok_or((
+        Span::new(file, 0, 0),
+        "the file holds no YAML document".into(),
+    ))
+}
+
+/// The tree being built from the parser's events: the collections still open, the anchors
+/// met, and how many nodes there are (aliases counted as expanded).
+struct Tree<'t> {
+    text: &'t str,
+    file: FileId,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, Node>,
+    nodes: usize,
+    root: Option<Node>,
+}
+
+impl Tree<'_> {
+    fn err_at<T>(&self, at: usize, msg: String) -> Result<T, (Span, String)> {
+        Err((Span::new(self.file, at, at + 1), msg))
+    }
+
+    /// A sequence or mapping starts.
+    fn open(
+        &mut self,
+        is_sequence: bool,
+        start: usize,
+        tag: Option<(String, usize)>,
+        anchor: usize,
+        at: usize,
+    ) -> Result<(), (Span, String)> {
+        if self.stack.len() >= MAX_DEPTH {
+            return self.err_at(at, format!("nesting deeper than {MAX_DEPTH} levels"));
+        }
+        self.stack.push(if is_sequence {
+            Frame::Seq {
+                start,
+                tag,
+                items: vec![],
+                anchor,
+            }
+        } else {
+            Frame::Map {
+                start,
+                tag,
+                entries: vec![],
+                key: None,
+                anchor,
+            }
+        });
+        Ok(())
+    }
+
+    /// The innermost collection ends: its node and anchor.
+    fn close(&mut self, range: &std::ops::Range<usize>) -> Result<(Node, usize), (Span, String)> {
+        let file = self.file;
+        // A block collection's end event is empty: it ends with its last child.
+        let end = |start: usize, last: Option<usize>| {
+            let last = last.unwrap_or(start);
+            if range.is_empty() {
+                last
+            } else {
+                range.end.max(last)
+            }
         };
-        nodes += 1;
-        if nodes > MAX_NODES {
-            return err_at(range.start, "the document has too many nodes".into());
+        match self.stack.pop() {
+            Some(Frame::Seq {
+                start,
+                tag,
+                items,
+                anchor,
+            }) => {
+                let end = end(start, items.last().map(|n| n.span.end as usize));
+                let node = Node::new(Span::new(file, start, end), NodeKind::List(items));
+                Ok((tagged(node, tag, file), anchor))
+            }
+            Some(Frame::Map {
+                start,
+                tag,
+                entries,
+                anchor,
+                ..
+            }) => {
+                let end = end(start, entries.last().map(|e| e.value.span.end as usize));
+                let node = Node::new(Span::new(file, start, end), NodeKind::Map(entries));
+                Ok((tagged(node, tag, file), anchor))
+            }
+            None => self.err_at(range.start, "unbalanced collection".into()),
+        }
+    }
+
+    /// An alias: a copy of its anchor's node, counted as expanded.
+    fn alias(&mut self, id: usize, at: usize) -> Result<Node, (Span, String)> {
+        let Some(n) = self.anchors.get(&id) else {
+            return self.err_at(at, "unknown alias".into());
+        };
+        self.nodes += count(n);
+        if self.nodes > MAX_NODES {
+            return self.err_at(
+                at,
+                "aliases expand to too many nodes (an alias bomb?)".into(),
+            );
+        }
+        Ok(n.clone())
+    }
+
+    /// A finished node joins its collection (or becomes the document).
+    fn add(&mut self, node: Node, anchor: usize, at: usize) -> Result<(), (Span, String)> {
+        self.nodes += 1;
+        if self.nodes > MAX_NODES {
+            return self.err_at(at, "the document has too many nodes".into());
         }
         if anchor != 0 {
-            anchors.insert(anchor, node.clone());
+            self.anchors.insert(anchor, node.clone());
         }
-        match stack.last_mut() {
+        let text = self.text;
+        match self.stack.last_mut() {
             None => {
-                root = Some(node);
+                self.root = Some(node);
             }
             Some(Frame::Seq { items, .. }) => {
                 let mut node = node;
@@ -249,11 +288,8 @@ pub fn parse(text: &str, file: FileId) -> Result<Node, (Span, String)> {
                 }),
             },
         }
+        Ok(())
     }
-    root.ok_or((
-        Span::new(file, 0, 0),
-        "the file holds no YAML document".into(),
-    ))
 }
 
 #[cfg(test)]
