@@ -15,118 +15,26 @@ impl Instance<'_> {
         b: &Block,
         file: FileId,
     ) -> bool {
-        let addr = self.address(ty, name);
         let span = span_of(file, b.span());
-        let source = |kind: SourceKind, bucket: Text, prefix: Option<Text>| LogSource {
-            kind,
-            address: addr.clone(),
-            span,
-            bucket,
-            prefix: prefix.unwrap_or_default(),
-            account: self.account(Some(b)),
-            partition: self.partition(Some(b)),
-            origin: None,
-            unit: self.root_dir().display().to_string(),
-            region: self.provider_region(b),
-            service_linked: Truth::Unknown,
-            guard: self.resource_guard(b, file),
-        };
-        match ty {
-            "aws_lb" | "aws_alb" | "aws_elb" => {
-                let Some(logs) = b.body.blocks().find(|x| x.ident.as_str() == "access_logs") else {
-                    return true;
-                };
-                // `aws_lb`'s access logs are off unless enabled; `aws_elb`'s are on.
-                let enabled = match self.block_attr(logs, file, "enabled") {
-                    Some(v) => truth_of(&v),
-                    None => Truth::from_bool(ty == "aws_elb"),
-                };
-                let kind = if ty == "aws_elb" {
-                    Some(SourceKind::ClassicElb)
-                } else {
-                    match self.block_attr(b, file, "load_balancer_type") {
-                        None => Some(SourceKind::Alb),
-                        Some(v) => match known_str(&v).as_deref() {
-                            Some("application") => Some(SourceKind::Alb),
-                            Some("network") => Some(SourceKind::Nlb),
-                            _ => None,
-                        },
-                    }
-                };
-                let prefix_attr = if ty == "aws_elb" {
-                    "bucket_prefix"
-                } else {
-                    "prefix"
-                };
-                if let (true, Some(kind), Some(bucket)) =
-                    (enabled.is_yes(), kind, self.attr_text(logs, file, "bucket"))
-                {
-                    let prefix = self.attr_text(logs, file, prefix_attr);
-                    m.sources.push(source(kind, bucket, prefix));
-                }
-            }
-            "aws_s3_bucket_logging" => {
-                if let Some(target) = self.attr_text(b, file, "target_bucket") {
-                    let prefix = self.attr_text(b, file, "target_prefix");
-                    let mut s = source(SourceKind::S3AccessLogs, target, prefix);
-                    s.origin = self.attr_text(b, file, "bucket");
-                    m.sources.push(s);
-                }
-            }
-            "aws_redshift_logging" => {
-                let to_s3 = match self.block_attr(b, file, "log_destination_type") {
-                    None => Truth::Yes,
-                    Some(v) => Truth::from_bool(known_str(&v).as_deref() == Some("s3"))
-                        .and(Truth::from_bool(known_str(&v).is_some())),
-                };
-                if let (true, Some(bucket)) =
-                    (to_s3.is_yes(), self.attr_text(b, file, "bucket_name"))
-                {
-                    let prefix = self.attr_text(b, file, "s3_key_prefix");
-                    m.sources.push(source(SourceKind::Redshift, bucket, prefix));
-                }
-            }
+        let found = match ty {
+            "aws_lb" | "aws_alb" | "aws_elb" => self.lb_logs(ty, b, file),
+            "aws_s3_bucket_logging" => self.attr_text(b, file, "target_bucket").map(|target| {
+                Delivery::new(SourceKind::S3AccessLogs, target)
+                    .prefix(self.attr_text(b, file, "target_prefix"))
+                    .origin(self.attr_text(b, file, "bucket"))
+            }),
+            "aws_redshift_logging" => self.redshift_logs(b, file),
             // The deprecated in-cluster form.
-            "aws_redshift_cluster" => {
-                let Some(logs) = b.body.blocks().find(|x| x.ident.as_str() == "logging") else {
-                    return true;
-                };
-                let enabled = self
-                    .block_attr(logs, file, "enable")
-                    .map_or(Truth::No, |v| truth_of(&v));
-                let to_s3 = match self.block_attr(logs, file, "log_destination_type") {
-                    None => true,
-                    Some(v) => known_str(&v).as_deref() == Some("s3"),
-                };
-                if enabled.is_yes()
-                    && to_s3
-                    && let Some(bucket) = self.attr_text(logs, file, "bucket_name")
-                {
-                    let prefix = self.attr_text(logs, file, "s3_key_prefix");
-                    m.sources.push(source(SourceKind::Redshift, bucket, prefix));
-                }
-            }
-            "aws_cloudfront_distribution" => {
-                let Some(logs) = b
-                    .body
-                    .blocks()
-                    .find(|x| x.ident.as_str() == "logging_config")
-                else {
-                    return true;
-                };
-                if let Some(domain) = self.attr_text(logs, file, "bucket")
-                    && let Some(bucket) = bucket_of_domain(&domain)
-                {
-                    let prefix = self.attr_text(logs, file, "prefix");
-                    m.sources
-                        .push(source(SourceKind::CloudFront, bucket, prefix));
-                }
-            }
+            "aws_redshift_cluster" => self.redshift_cluster_logs(b, file),
+            "aws_cloudfront_distribution" => self.cloudfront_logs(b, file),
             "aws_config_delivery_channel" => {
-                if let Some(bucket) = self.attr_text(b, file, "s3_bucket_name") {
-                    let prefix = self.attr_text(b, file, "s3_key_prefix");
-                    m.sources.push(source(SourceKind::Config, bucket, prefix));
-                }
+                self.attr_text(b, file, "s3_bucket_name").map(|bucket| {
+                    Delivery::new(SourceKind::Config, bucket).prefix(self.attr_text(
+                        b,
+                        file,
+                        "s3_key_prefix",
+                    ))
+                })
             }
             "aws_config_configuration_recorder" => {
                 if let Some(role) = self.attr_text(b, file, "role_arn") {
@@ -135,23 +43,14 @@ impl Instance<'_> {
                         crate::aws::logdelivery::service_linked_config_role(&role),
                     ));
                 }
+                None
             }
-            "aws_flow_log" => {
-                let s3 = self
-                    .block_attr(b, file, "log_destination_type")
-                    .and_then(|v| known_str(&v));
-                if s3.as_deref() == Some("s3")
-                    && let Some(dest) = self.attr_text(b, file, "log_destination")
-                    && let Some((bucket, prefix)) = bucket_of_arn(&dest)
-                {
-                    m.sources
-                        .push(source(SourceKind::FlowLogs, bucket, Some(prefix)));
-                }
-            }
+            "aws_flow_log" => self.flow_logs(b, file),
             "aws_s3_bucket_server_side_encryption_configuration" => {
                 if let Some(bucket) = self.attr_text(b, file, "bucket") {
                     self.encryption_rules(m, bucket, b, file, self.resource_guard(b, file));
                 }
+                None
             }
             "aws_s3_bucket_acl" => {
                 if let Some(bucket) = self.attr_text(b, file, "bucket")
@@ -166,10 +65,127 @@ impl Instance<'_> {
                         key: None,
                     });
                 }
+                None
             }
             _ => return false,
+        };
+        if let Some(d) = found {
+            m.sources.push(LogSource {
+                kind: d.kind,
+                address: self.address(ty, name),
+                span,
+                bucket: d.bucket,
+                prefix: d.prefix.unwrap_or_default(),
+                account: self.account(Some(b)),
+                partition: self.partition(Some(b)),
+                origin: d.origin,
+                unit: self.root_dir().display().to_string(),
+                region: self.provider_region(b),
+                service_linked: Truth::Unknown,
+                guard: self.resource_guard(b, file),
+            });
         }
         true
+    }
+
+    /// A load balancer's access logs: `aws_lb`'s are off unless enabled, `aws_elb`'s on.
+    fn lb_logs(&self, ty: &str, b: &Block, file: FileId) -> Option<Delivery> {
+        let logs = b
+            .body
+            .blocks()
+            .find(|x| x.ident.as_str() == "access_logs")?;
+        let enabled = match self.block_attr(logs, file, "enabled") {
+            Some(v) => truth_of(&v),
+            None => Truth::from_bool(ty == "aws_elb"),
+        };
+        let kind = if ty == "aws_elb" {
+            SourceKind::ClassicElb
+        } else {
+            match self.block_attr(b, file, "load_balancer_type") {
+                None => SourceKind::Alb,
+                Some(v) => match known_str(&v).as_deref() {
+                    Some("application") => SourceKind::Alb,
+                    Some("network") => SourceKind::Nlb,
+                    _ => return None,
+                },
+            }
+        };
+        let prefix_attr = if ty == "aws_elb" {
+            "bucket_prefix"
+        } else {
+            "prefix"
+        };
+        let bucket = self.attr_text(logs, file, "bucket")?;
+        enabled
+            .is_yes()
+            .then(|| Delivery::new(kind, bucket).prefix(self.attr_text(logs, file, prefix_attr)))
+    }
+
+    /// `aws_redshift_logging` to S3 (its default destination).
+    fn redshift_logs(&self, b: &Block, file: FileId) -> Option<Delivery> {
+        let to_s3 = match self.block_attr(b, file, "log_destination_type") {
+            None => Truth::Yes,
+            Some(v) => Truth::from_bool(known_str(&v).as_deref() == Some("s3"))
+                .and(Truth::from_bool(known_str(&v).is_some())),
+        };
+        let bucket = self.attr_text(b, file, "bucket_name")?;
+        to_s3.is_yes().then(|| {
+            Delivery::new(SourceKind::Redshift, bucket).prefix(self.attr_text(
+                b,
+                file,
+                "s3_key_prefix",
+            ))
+        })
+    }
+
+    /// An `aws_redshift_cluster`'s `logging` block, when enabled and to S3.
+    fn redshift_cluster_logs(&self, b: &Block, file: FileId) -> Option<Delivery> {
+        let logs = b.body.blocks().find(|x| x.ident.as_str() == "logging")?;
+        let enabled = self
+            .block_attr(logs, file, "enable")
+            .map_or(Truth::No, |v| truth_of(&v));
+        let to_s3 = match self.block_attr(logs, file, "log_destination_type") {
+            None => true,
+            Some(v) => known_str(&v).as_deref() == Some("s3"),
+        };
+        if !(enabled.is_yes() && to_s3) {
+            return None;
+        }
+        let bucket = self.attr_text(logs, file, "bucket_name")?;
+        Some(
+            Delivery::new(SourceKind::Redshift, bucket).prefix(self.attr_text(
+                logs,
+                file,
+                "s3_key_prefix",
+            )),
+        )
+    }
+
+    /// A CloudFront distribution's `logging_config`, whose bucket is a domain name.
+    fn cloudfront_logs(&self, b: &Block, file: FileId) -> Option<Delivery> {
+        let logs = b
+            .body
+            .blocks()
+            .find(|x| x.ident.as_str() == "logging_config")?;
+        let domain = self.attr_text(logs, file, "bucket")?;
+        let bucket = bucket_of_domain(&domain)?;
+        Some(
+            Delivery::new(SourceKind::CloudFront, bucket)
+                .prefix(self.attr_text(logs, file, "prefix")),
+        )
+    }
+
+    /// A VPC flow log to an S3 ARN.
+    fn flow_logs(&self, b: &Block, file: FileId) -> Option<Delivery> {
+        let s3 = self
+            .block_attr(b, file, "log_destination_type")
+            .and_then(|v| known_str(&v));
+        if s3.as_deref() != Some("s3") {
+            return None;
+        }
+        let dest = self.attr_text(b, file, "log_destination")?;
+        let (bucket, prefix) = bucket_of_arn(&dest)?;
+        Some(Delivery::new(SourceKind::FlowLogs, bucket).prefix(Some(prefix)))
     }
 
     /// The settings an `aws_s3_bucket` block holds in-line: `server_side_encryption_configuration`,
@@ -316,5 +332,35 @@ fn log_delivery(acl: &Node) -> Truth {
         Some("log-delivery-write") => Truth::Yes,
         Some(_) => Truth::No,
         None => Truth::Unknown,
+    }
+}
+
+/// Where a source delivers: its kind, bucket and prefix, and for S3 access logs the bucket
+/// whose logs they are.
+struct Delivery {
+    kind: SourceKind,
+    bucket: Text,
+    prefix: Option<Text>,
+    origin: Option<Text>,
+}
+
+impl Delivery {
+    fn new(kind: SourceKind, bucket: Text) -> Delivery {
+        Delivery {
+            kind,
+            bucket,
+            prefix: None,
+            origin: None,
+        }
+    }
+
+    fn prefix(mut self, prefix: Option<Text>) -> Delivery {
+        self.prefix = prefix;
+        self
+    }
+
+    fn origin(mut self, origin: Option<Text>) -> Delivery {
+        self.origin = origin;
+        self
     }
 }
