@@ -1,7 +1,8 @@
 //! Log sources and bucket settings in a Terraform plan (`terraform show -json`): the planned
 //! values of the resources `frontend::terraform::logs` reads from HCL.
 
-use crate::model::{BucketSetting, LogSource, Model, Setting, SourceKind};
+use crate::frontend::terraform::resources::{Logging, Values, logging};
+use crate::model::{BucketSetting, LogSource, Model, Setting};
 use crate::source::Span;
 use crate::value::Truth;
 use crate::value::{Node, NodeKind, Text};
@@ -42,114 +43,28 @@ pub fn read(
     account: &Text,
     partition: &Text,
 ) {
-    let source = |kind: SourceKind, bucket: Text, prefix: Option<Text>| LogSource {
-        kind,
-        address: address.to_string(),
-        span,
-        bucket,
-        prefix: prefix.unwrap_or_default(),
-        account: account.clone(),
-        partition: partition.clone(),
-        origin: None,
-        unit: unit.to_string(),
-        region: None,
-        service_linked: Truth::Unknown,
-        guard: Default::default(),
-    };
+    match logging(ty, &Planned(v)) {
+        Some(Logging::Delivery(d)) => m.sources.push(LogSource {
+            kind: d.kind,
+            address: address.to_string(),
+            span,
+            bucket: d.bucket,
+            prefix: d.prefix.unwrap_or_default(),
+            account: account.clone(),
+            partition: partition.clone(),
+            origin: d.origin,
+            unit: unit.to_string(),
+            region: None,
+            service_linked: Truth::Unknown,
+            guard: Default::default(),
+        }),
+        Some(Logging::Recorder(role)) => m.recorders.push((
+            unit.to_string(),
+            crate::aws::logdelivery::service_linked_config_role(&role),
+        )),
+        None => {}
+    }
     match ty {
-        "aws_lb" | "aws_alb" | "aws_elb" => {
-            let Some(logs) = block(v, "access_logs") else {
-                return;
-            };
-            let kind = if ty == "aws_elb" {
-                Some(SourceKind::ClassicElb)
-            } else {
-                match str_at(v, "load_balancer_type")
-                    .as_ref()
-                    .and_then(Text::as_str)
-                {
-                    None | Some("application") => Some(SourceKind::Alb),
-                    Some("network") => Some(SourceKind::Nlb),
-                    _ => None,
-                }
-            };
-            let prefix_key = if ty == "aws_elb" {
-                "bucket_prefix"
-            } else {
-                "prefix"
-            };
-            if let (true, Some(kind), Some(bucket)) = (
-                bool_at(logs, "enabled").is_yes(),
-                kind,
-                str_at(logs, "bucket"),
-            ) {
-                m.sources
-                    .push(source(kind, bucket, str_at(logs, prefix_key)));
-            }
-        }
-        "aws_flow_log" => {
-            if str_at(v, "log_destination_type")
-                .as_ref()
-                .and_then(Text::as_str)
-                == Some("s3")
-                && let Some(dest) = str_at(v, "log_destination")
-                && let Some((bucket, prefix)) = crate::aws::s3::bucket_of_arn(&dest)
-            {
-                m.sources
-                    .push(source(SourceKind::FlowLogs, bucket, Some(prefix)));
-            }
-        }
-        "aws_config_delivery_channel" => {
-            if let Some(bucket) = str_at(v, "s3_bucket_name") {
-                m.sources.push(source(
-                    SourceKind::Config,
-                    bucket,
-                    str_at(v, "s3_key_prefix"),
-                ));
-            }
-        }
-        "aws_config_configuration_recorder" => {
-            if let Some(role) = str_at(v, "role_arn") {
-                m.recorders.push((
-                    unit.to_string(),
-                    crate::aws::logdelivery::service_linked_config_role(&role),
-                ));
-            }
-        }
-        "aws_cloudfront_distribution" => {
-            if let Some(logs) = block(v, "logging_config")
-                && let Some(domain) = str_at(logs, "bucket")
-                && let Some(bucket) = crate::aws::s3::bucket_of_domain(&domain)
-            {
-                m.sources.push(source(
-                    SourceKind::CloudFront,
-                    bucket,
-                    str_at(logs, "prefix"),
-                ));
-            }
-        }
-        "aws_redshift_logging" => {
-            let to_s3 = matches!(
-                str_at(v, "log_destination_type")
-                    .as_ref()
-                    .and_then(Text::as_str),
-                None | Some("s3")
-            );
-            if to_s3 && let Some(bucket) = str_at(v, "bucket_name") {
-                m.sources.push(source(
-                    SourceKind::Redshift,
-                    bucket,
-                    str_at(v, "s3_key_prefix"),
-                ));
-            }
-        }
-        "aws_s3_bucket_logging" => {
-            if let Some(target) = str_at(v, "target_bucket") {
-                let mut s = source(SourceKind::S3AccessLogs, target, str_at(v, "target_prefix"));
-                s.origin = str_at(v, "bucket");
-                m.sources.push(s);
-            }
-        }
         "aws_s3_bucket_server_side_encryption_configuration" => {
             let Some(bucket) = str_at(v, "bucket") else {
                 return;
@@ -189,5 +104,27 @@ pub fn read(
             }
         }
         _ => {}
+    }
+}
+
+/// A planned resource's values as the shared mapping reads them: a plan states every value it
+/// knows, so a boolean it does not state is false, and an empty string is no value.
+struct Planned<'a>(&'a Node);
+
+impl Values for Planned<'_> {
+    fn text(&self, key: &str) -> Option<Text> {
+        str_at(self.0, key)
+    }
+
+    fn known(&self, key: &str) -> Option<Option<String>> {
+        str_at(self.0, key).map(|t| t.as_str().map(str::to_string))
+    }
+
+    fn truth(&self, key: &str) -> Option<Truth> {
+        Some(bool_at(self.0, key))
+    }
+
+    fn block<'s>(&'s self, name: &str) -> Option<Box<dyn Values + 's>> {
+        block(self.0, name).map(|n| Box::new(Planned(n)) as Box<dyn Values + 's>)
     }
 }

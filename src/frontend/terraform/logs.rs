@@ -2,7 +2,7 @@
 //! bucket settings those rules read: default encryption, Object Ownership, the LogDelivery ACL.
 
 use super::*;
-use crate::aws::s3::{bucket_of_arn, bucket_of_domain};
+use crate::frontend::terraform::resources::{Logging, Values, logging};
 use crate::model::{BucketSetting, LogSource, Setting, SourceKind};
 
 impl Instance<'_> {
@@ -16,41 +16,39 @@ impl Instance<'_> {
         file: FileId,
     ) -> bool {
         let span = span_of(file, b.span());
-        let found = match ty {
-            "aws_lb" | "aws_alb" | "aws_elb" => self.lb_logs(ty, b, file),
-            "aws_s3_bucket_logging" => self.attr_text(b, file, "target_bucket").map(|target| {
-                Delivery::new(SourceKind::S3AccessLogs, target)
-                    .prefix(self.attr_text(b, file, "target_prefix"))
-                    .origin(self.attr_text(b, file, "bucket"))
+        match logging(
+            ty,
+            &Hcl {
+                inst: self,
+                b,
+                file,
+            },
+        ) {
+            Some(Logging::Delivery(d)) => m.sources.push(LogSource {
+                kind: d.kind,
+                address: self.address(ty, name),
+                span,
+                bucket: d.bucket,
+                prefix: d.prefix.unwrap_or_default(),
+                account: self.account(Some(b)),
+                partition: self.partition(Some(b)),
+                origin: d.origin,
+                unit: self.root_dir().display().to_string(),
+                region: self.provider_region(b),
+                service_linked: Truth::Unknown,
+                guard: self.resource_guard(b, file),
             }),
-            "aws_redshift_logging" => self.redshift_logs(b, file),
-            // The deprecated in-cluster form.
-            "aws_redshift_cluster" => self.redshift_cluster_logs(b, file),
-            "aws_cloudfront_distribution" => self.cloudfront_logs(b, file),
-            "aws_config_delivery_channel" => {
-                self.attr_text(b, file, "s3_bucket_name").map(|bucket| {
-                    Delivery::new(SourceKind::Config, bucket).prefix(self.attr_text(
-                        b,
-                        file,
-                        "s3_key_prefix",
-                    ))
-                })
-            }
-            "aws_config_configuration_recorder" => {
-                if let Some(role) = self.attr_text(b, file, "role_arn") {
-                    m.recorders.push((
-                        self.root_dir().display().to_string(),
-                        crate::aws::logdelivery::service_linked_config_role(&role),
-                    ));
-                }
-                None
-            }
-            "aws_flow_log" => self.flow_logs(b, file),
+            Some(Logging::Recorder(role)) => m.recorders.push((
+                self.root_dir().display().to_string(),
+                crate::aws::logdelivery::service_linked_config_role(&role),
+            )),
+            None => {}
+        }
+        match ty {
             "aws_s3_bucket_server_side_encryption_configuration" => {
                 if let Some(bucket) = self.attr_text(b, file, "bucket") {
                     self.encryption_rules(m, bucket, b, file, self.resource_guard(b, file));
                 }
-                None
             }
             "aws_s3_bucket_acl" => {
                 if let Some(bucket) = self.attr_text(b, file, "bucket")
@@ -65,127 +63,20 @@ impl Instance<'_> {
                         key: None,
                     });
                 }
-                None
             }
+            "aws_lb"
+            | "aws_alb"
+            | "aws_elb"
+            | "aws_s3_bucket_logging"
+            | "aws_redshift_logging"
+            | "aws_redshift_cluster"
+            | "aws_cloudfront_distribution"
+            | "aws_config_delivery_channel"
+            | "aws_config_configuration_recorder"
+            | "aws_flow_log" => {}
             _ => return false,
-        };
-        if let Some(d) = found {
-            m.sources.push(LogSource {
-                kind: d.kind,
-                address: self.address(ty, name),
-                span,
-                bucket: d.bucket,
-                prefix: d.prefix.unwrap_or_default(),
-                account: self.account(Some(b)),
-                partition: self.partition(Some(b)),
-                origin: d.origin,
-                unit: self.root_dir().display().to_string(),
-                region: self.provider_region(b),
-                service_linked: Truth::Unknown,
-                guard: self.resource_guard(b, file),
-            });
         }
         true
-    }
-
-    /// A load balancer's access logs: `aws_lb`'s are off unless enabled, `aws_elb`'s on.
-    fn lb_logs(&self, ty: &str, b: &Block, file: FileId) -> Option<Delivery> {
-        let logs = b
-            .body
-            .blocks()
-            .find(|x| x.ident.as_str() == "access_logs")?;
-        let enabled = match self.block_attr(logs, file, "enabled") {
-            Some(v) => truth_of(&v),
-            None => Truth::from_bool(ty == "aws_elb"),
-        };
-        let kind = if ty == "aws_elb" {
-            SourceKind::ClassicElb
-        } else {
-            match self.block_attr(b, file, "load_balancer_type") {
-                None => SourceKind::Alb,
-                Some(v) => match known_str(&v).as_deref() {
-                    Some("application") => SourceKind::Alb,
-                    Some("network") => SourceKind::Nlb,
-                    _ => return None,
-                },
-            }
-        };
-        let prefix_attr = if ty == "aws_elb" {
-            "bucket_prefix"
-        } else {
-            "prefix"
-        };
-        let bucket = self.attr_text(logs, file, "bucket")?;
-        enabled
-            .is_yes()
-            .then(|| Delivery::new(kind, bucket).prefix(self.attr_text(logs, file, prefix_attr)))
-    }
-
-    /// `aws_redshift_logging` to S3 (its default destination).
-    fn redshift_logs(&self, b: &Block, file: FileId) -> Option<Delivery> {
-        let to_s3 = match self.block_attr(b, file, "log_destination_type") {
-            None => Truth::Yes,
-            Some(v) => Truth::from_bool(known_str(&v).as_deref() == Some("s3"))
-                .and(Truth::from_bool(known_str(&v).is_some())),
-        };
-        let bucket = self.attr_text(b, file, "bucket_name")?;
-        to_s3.is_yes().then(|| {
-            Delivery::new(SourceKind::Redshift, bucket).prefix(self.attr_text(
-                b,
-                file,
-                "s3_key_prefix",
-            ))
-        })
-    }
-
-    /// An `aws_redshift_cluster`'s `logging` block, when enabled and to S3.
-    fn redshift_cluster_logs(&self, b: &Block, file: FileId) -> Option<Delivery> {
-        let logs = b.body.blocks().find(|x| x.ident.as_str() == "logging")?;
-        let enabled = self
-            .block_attr(logs, file, "enable")
-            .map_or(Truth::No, |v| truth_of(&v));
-        let to_s3 = match self.block_attr(logs, file, "log_destination_type") {
-            None => true,
-            Some(v) => known_str(&v).as_deref() == Some("s3"),
-        };
-        if !(enabled.is_yes() && to_s3) {
-            return None;
-        }
-        let bucket = self.attr_text(logs, file, "bucket_name")?;
-        Some(
-            Delivery::new(SourceKind::Redshift, bucket).prefix(self.attr_text(
-                logs,
-                file,
-                "s3_key_prefix",
-            )),
-        )
-    }
-
-    /// A CloudFront distribution's `logging_config`, whose bucket is a domain name.
-    fn cloudfront_logs(&self, b: &Block, file: FileId) -> Option<Delivery> {
-        let logs = b
-            .body
-            .blocks()
-            .find(|x| x.ident.as_str() == "logging_config")?;
-        let domain = self.attr_text(logs, file, "bucket")?;
-        let bucket = bucket_of_domain(&domain)?;
-        Some(
-            Delivery::new(SourceKind::CloudFront, bucket)
-                .prefix(self.attr_text(logs, file, "prefix")),
-        )
-    }
-
-    /// A VPC flow log to an S3 ARN.
-    fn flow_logs(&self, b: &Block, file: FileId) -> Option<Delivery> {
-        let s3 = self
-            .block_attr(b, file, "log_destination_type")
-            .and_then(|v| known_str(&v));
-        if s3.as_deref() != Some("s3") {
-            return None;
-        }
-        let dest = self.attr_text(b, file, "log_destination")?;
-        let (bucket, prefix) = bucket_of_arn(&dest)?;
-        Some(Delivery::new(SourceKind::FlowLogs, bucket).prefix(Some(prefix)))
     }
 
     /// The settings an `aws_s3_bucket` block holds in-line: `server_side_encryption_configuration`,
@@ -335,32 +226,36 @@ fn log_delivery(acl: &Node) -> Truth {
     }
 }
 
-/// Where a source delivers: its kind, bucket and prefix, and for S3 access logs the bucket
-/// whose logs they are.
-struct Delivery {
-    kind: SourceKind,
-    bucket: Text,
-    prefix: Option<Text>,
-    origin: Option<Text>,
+/// A block's values as the shared mapping reads them, evaluated by the module's instance.
+struct Hcl<'a, 'w> {
+    inst: &'a Instance<'w>,
+    b: &'a Block,
+    file: FileId,
 }
 
-impl Delivery {
-    fn new(kind: SourceKind, bucket: Text) -> Delivery {
-        Delivery {
-            kind,
-            bucket,
-            prefix: None,
-            origin: None,
-        }
+impl Values for Hcl<'_, '_> {
+    fn text(&self, key: &str) -> Option<Text> {
+        self.inst.attr_text(self.b, self.file, key)
     }
 
-    fn prefix(mut self, prefix: Option<Text>) -> Delivery {
-        self.prefix = prefix;
-        self
+    fn known(&self, key: &str) -> Option<Option<String>> {
+        self.inst
+            .block_attr(self.b, self.file, key)
+            .map(|v| known_str(&v))
     }
 
-    fn origin(mut self, origin: Option<Text>) -> Delivery {
-        self.origin = origin;
-        self
+    fn truth(&self, key: &str) -> Option<Truth> {
+        self.inst
+            .block_attr(self.b, self.file, key)
+            .map(|v| truth_of(&v))
+    }
+
+    fn block<'s>(&'s self, name: &str) -> Option<Box<dyn Values + 's>> {
+        let b = self.b.body.blocks().find(|x| x.ident.as_str() == name)?;
+        Some(Box::new(Hcl {
+            inst: self.inst,
+            b,
+            file: self.file,
+        }))
     }
 }

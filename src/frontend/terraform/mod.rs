@@ -6,6 +6,7 @@ pub mod eval;
 pub mod functions;
 pub mod json_syntax;
 pub mod policy_document;
+pub mod resources;
 pub mod scope;
 pub mod stage;
 
