@@ -190,134 +190,178 @@ pub fn load(path: &Path) -> Result<Loaded, String> {
             "keys are select, ignore, fail-on, exclude, baseline, format, output, quiet, no-color, threads, [per-path-ignores], [levels], [[trails]] (see the README)",
         )
     })?;
-    let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
     let mut out = Loaded {
         path: Some(path.to_path_buf()),
         ..Loaded::default()
     };
-    if let Some(s) = &raw.select {
-        out.select = Some(check_ids(path, &text, s)?);
-    }
-    if let Some(s) = &raw.ignore {
-        out.ignore = check_ids(path, &text, s)?;
-    }
-    if let Some(f) = &raw.fail_on {
-        if !["error", "warning", "note", "never"].contains(&f.get_ref().as_str()) {
-            return Err(err_at(
-                path,
-                &text,
-                f.span(),
-                &format!("bad fail-on {:?}", f.get_ref()),
-                LEVELS_HINT,
-            ));
-        }
-        out.fail_on = Some(f.get_ref().clone());
-    }
-    for e in raw.exclude.iter().flatten() {
-        let mut b = GitignoreBuilder::new(&dir);
-        b.add_line(None, e.get_ref()).map_err(|err| {
-            err_at(
-                path,
-                &text,
-                e.span(),
-                &format!("bad exclude glob: {err}"),
-                "use gitignore syntax, e.g. \"vendor/\" or \"**/*.tpl\"",
-            )
-        })?;
-        out.exclude.push(e.get_ref().clone());
-    }
-    for (glob, rules) in raw.per_path_ignores.iter().flatten() {
-        let mut b = GitignoreBuilder::new(&dir);
-        b.add_line(None, glob).map_err(|e| {
-            format!(
-                "{}: bad per-path-ignores glob {glob:?}: {e}",
-                path.display()
-            )
-        })?;
-        let matcher = b.build().map_err(|e| e.to_string())?;
-        out.per_path_ignores.push(PathIgnore {
-            matcher,
-            rules: check_ids(path, &text, rules)?,
-        });
-    }
-    for (id, level) in raw.levels.iter().flatten() {
-        let id = check_ids(path, &text, std::slice::from_ref(id))?.remove(0);
-        let lv = match level.get_ref().as_str() {
-            "never" | "off" => None,
-            s => Some(Level::parse(s).ok_or_else(|| {
-                err_at(
-                    path,
-                    &text,
-                    level.span(),
-                    &format!("bad level {:?}", level.get_ref()),
-                    "use one of \"error\", \"warning\", \"note\", \"off\"",
-                )
-            })?),
-        };
-        out.levels.insert(id, lv);
-    }
-    if let Some(b) = &raw.baseline {
-        out.baseline = Some(inside_own_tree(path, &text, &dir, "baseline", b)?);
-    }
-    if let Some(f) = &raw.format {
-        if !["human", "json", "sarif", "github", "gitlab"].contains(&f.get_ref().as_str()) {
-            return Err(err_at(
-                path,
-                &text,
-                f.span(),
-                &format!("bad format {:?}", f.get_ref()),
-                "use one of \"human\", \"json\", \"sarif\", \"github\", \"gitlab\"",
-            ));
-        }
-        out.format = Some(f.get_ref().clone());
-    }
-    if let Some(o) = &raw.output {
-        out.output = Some(inside_own_tree(path, &text, &dir, "output", o)?);
-    }
-    out.quiet = raw.quiet.unwrap_or(false);
-    out.no_color = raw.no_color.unwrap_or(false);
-    if raw.threads == Some(0) {
-        let at = text.find("threads").unwrap_or(0);
-        return Err(err_at(
-            path,
-            &text,
-            at..at,
-            "threads must be at least 1",
-            "leave it out for one thread per core",
-        ));
-    }
-    out.threads = raw.threads;
-    for t in raw.trails.iter().flatten() {
-        let entry = t.get_ref().clone();
-        if let Some(arn) = &entry.arn {
-            if Arn::parse(arn).and_then(|a| a.trail_name()).is_none() {
-                // At the value itself when it can be found inside the table.
-                let span = t.span();
-                let at = text
-                    .get(span.start..)
-                    .and_then(|rest| rest.find(arn.as_str()))
-                    .map_or(span.clone(), |i| span.start + i..span.start + i + arn.len());
-                return Err(err_at(
-                    path,
-                    &text,
-                    at,
-                    &format!("{arn:?} is not a trail ARN"),
-                    "write arn:PARTITION:cloudtrail:REGION:ACCOUNT:trail/NAME",
-                ));
-            }
-        } else if entry.account.is_none() {
-            return Err(err_at(
-                path,
-                &text,
-                t.span(),
-                "a trail needs an arn or an account",
-                "add arn = \"arn:aws:cloudtrail:REGION:ACCOUNT:trail/NAME\"",
-            ));
-        }
-        out.trails.push((entry, t.span()));
-    }
+    let file = File {
+        path,
+        text: &text,
+        dir: path.parent().unwrap_or(Path::new(".")).to_path_buf(),
+    };
+    file.rules(&raw, &mut out)?;
+    file.paths(&raw, &mut out)?;
+    file.output(&raw, &mut out)?;
+    file.trails(&raw, &mut out)?;
     out.text = text;
     Ok(out)
+}
+
+/// The configuration file being checked: its path, text and directory (relative paths in it
+/// are relative to the directory).
+struct File<'a> {
+    path: &'a Path,
+    text: &'a str,
+    dir: PathBuf,
+}
+
+impl File<'_> {
+    /// `select`, `ignore`, `[per-path-ignores]` and `[levels]`: rule IDs or names that exist.
+    fn rules(&self, raw: &FileConfig, out: &mut Loaded) -> Result<(), String> {
+        if let Some(s) = &raw.select {
+            out.select = Some(check_ids(self.path, self.text, s)?);
+        }
+        if let Some(s) = &raw.ignore {
+            out.ignore = check_ids(self.path, self.text, s)?;
+        }
+        for (glob, rules) in raw.per_path_ignores.iter().flatten() {
+            let mut b = GitignoreBuilder::new(&self.dir);
+            b.add_line(None, glob).map_err(|e| {
+                format!(
+                    "{}: bad per-path-ignores glob {glob:?}: {e}",
+                    self.path.display()
+                )
+            })?;
+            let matcher = b.build().map_err(|e| e.to_string())?;
+            out.per_path_ignores.push(PathIgnore {
+                matcher,
+                rules: check_ids(self.path, self.text, rules)?,
+            });
+        }
+        for (id, level) in raw.levels.iter().flatten() {
+            let id = check_ids(self.path, self.text, std::slice::from_ref(id))?.remove(0);
+            let lv = match level.get_ref().as_str() {
+                "never" | "off" => None,
+                s => Some(Level::parse(s).ok_or_else(|| {
+                    err_at(
+                        self.path,
+                        self.text,
+                        level.span(),
+                        &format!("bad level {:?}", level.get_ref()),
+                        "use one of \"error\", \"warning\", \"note\", \"off\"",
+                    )
+                })?),
+            };
+            out.levels.insert(id, lv);
+        }
+        Ok(())
+    }
+
+    /// `exclude` globs (gitignore syntax) and `baseline`, a file below the configuration's
+    /// directory.
+    fn paths(&self, raw: &FileConfig, out: &mut Loaded) -> Result<(), String> {
+        for e in raw.exclude.iter().flatten() {
+            let mut b = GitignoreBuilder::new(&self.dir);
+            b.add_line(None, e.get_ref()).map_err(|err| {
+                err_at(
+                    self.path,
+                    self.text,
+                    e.span(),
+                    &format!("bad exclude glob: {err}"),
+                    "use gitignore syntax, e.g. \"vendor/\" or \"**/*.tpl\"",
+                )
+            })?;
+            out.exclude.push(e.get_ref().clone());
+        }
+        if let Some(b) = &raw.baseline {
+            out.baseline = Some(inside_own_tree(
+                self.path, self.text, &self.dir, "baseline", b,
+            )?);
+        }
+        Ok(())
+    }
+
+    /// `fail-on`, `format`, `output`, `quiet`, `no-color` and `threads`.
+    fn output(&self, raw: &FileConfig, out: &mut Loaded) -> Result<(), String> {
+        if let Some(f) = &raw.fail_on {
+            if !["error", "warning", "note", "never"].contains(&f.get_ref().as_str()) {
+                return Err(err_at(
+                    self.path,
+                    self.text,
+                    f.span(),
+                    &format!("bad fail-on {:?}", f.get_ref()),
+                    LEVELS_HINT,
+                ));
+            }
+            out.fail_on = Some(f.get_ref().clone());
+        }
+        if let Some(f) = &raw.format {
+            if !["human", "json", "sarif", "github", "gitlab"].contains(&f.get_ref().as_str()) {
+                return Err(err_at(
+                    self.path,
+                    self.text,
+                    f.span(),
+                    &format!("bad format {:?}", f.get_ref()),
+                    "use one of \"human\", \"json\", \"sarif\", \"github\", \"gitlab\"",
+                ));
+            }
+            out.format = Some(f.get_ref().clone());
+        }
+        if let Some(o) = &raw.output {
+            out.output = Some(inside_own_tree(
+                self.path, self.text, &self.dir, "output", o,
+            )?);
+        }
+        out.quiet = raw.quiet.unwrap_or(false);
+        out.no_color = raw.no_color.unwrap_or(false);
+        if raw.threads == Some(0) {
+            let at = self.text.find("threads").unwrap_or(0);
+            return Err(err_at(
+                self.path,
+                self.text,
+                at..at,
+                "threads must be at least 1",
+                "leave it out for one thread per core",
+            ));
+        }
+        out.threads = raw.threads;
+        Ok(())
+    }
+
+    /// `[[trails]]`: each with a trail ARN or an account.
+    fn trails(&self, raw: &FileConfig, out: &mut Loaded) -> Result<(), String> {
+        for t in raw.trails.iter().flatten() {
+            let entry = t.get_ref().clone();
+            if let Some(arn) = &entry.arn {
+                if Arn::parse(arn).and_then(|a| a.trail_name()).is_none() {
+                    // At the value itself when it can be found inside the table.
+                    let span = t.span();
+                    let at = self
+                        .text
+                        .get(span.start..)
+                        .and_then(|rest| rest.find(arn.as_str()))
+                        .map_or(span.clone(), |i| span.start + i..span.start + i + arn.len());
+                    return Err(err_at(
+                        self.path,
+                        self.text,
+                        at,
+                        &format!("{arn:?} is not a trail ARN"),
+                        "write arn:PARTITION:cloudtrail:REGION:ACCOUNT:trail/NAME",
+                    ));
+                }
+            } else if entry.account.is_none() {
+                return Err(err_at(
+                    self.path,
+                    self.text,
+                    t.span(),
+                    "a trail needs an arn or an account",
+                    "add arn = \"arn:aws:cloudtrail:REGION:ACCOUNT:trail/NAME\"",
+                ));
+            }
+            out.trails.push((entry, t.span()));
+        }
+        Ok(())
+    }
 }
 
 /// An expected trail from the configuration, as a model trail.
