@@ -117,13 +117,82 @@ impl Cx<'_> {
 
     /// A log source other than a bucket's access logs; whether the resource type is one.
     pub(super) fn log_source(&self, m: &mut Model, r: &Entry, span: Span, guard: &Guard) -> bool {
-        // The source exists under its resource's condition and those of the `Fn::If`
-        // branches its settings were taken from.
-        let push = |m: &mut Model,
-                    kind: SourceKind,
-                    bucket: Text,
-                    prefix: Option<Text>,
-                    within: &[Span]| {
+        let found = match Cx::rtype(r).as_str() {
+            "AWS::ElasticLoadBalancingV2::LoadBalancer" => self.load_balancer_v2(r),
+            "AWS::ElasticLoadBalancing::LoadBalancer" => {
+                self.prop(r, "AccessLoggingPolicy").and_then(|p| {
+                    if !truth(p.get("Enabled").map(|e| &e.value)).is_yes() {
+                        return None;
+                    }
+                    let bucket = p.get("S3BucketName")?.value.scalar_text()?;
+                    let prefix = p.get("S3BucketPrefix").and_then(|x| x.value.scalar_text());
+                    Some(Found {
+                        kind: SourceKind::ClassicElb,
+                        bucket,
+                        prefix,
+                        within: vec![p.span],
+                    })
+                })
+            }
+            "AWS::CloudFront::Distribution" => self
+                .prop(r, "DistributionConfig")
+                .and_then(|c| c.get("Logging").map(|l| l.value.clone()))
+                .and_then(|logging| {
+                    let domain = logging.get("Bucket")?.value.scalar_text()?;
+                    let bucket = crate::aws::s3::bucket_of_domain(&domain)?;
+                    let prefix = logging.get("Prefix").and_then(|p| p.value.scalar_text());
+                    Some(Found {
+                        kind: SourceKind::CloudFront,
+                        bucket,
+                        prefix,
+                        within: vec![logging.span],
+                    })
+                }),
+            "AWS::Config::DeliveryChannel" => self.prop_text(r, "S3BucketName").map(|bucket| {
+                let prefix = self.prop_text(r, "S3KeyPrefix");
+                Found {
+                    kind: SourceKind::Config,
+                    bucket,
+                    prefix,
+                    within: vec![],
+                }
+            }),
+            "AWS::Config::ConfigurationRecorder" => {
+                if let Some(role) = self.prop_text(r, "RoleARN") {
+                    m.recorders.push((
+                        format!("template {}", self.file),
+                        crate::aws::logdelivery::service_linked_config_role(&role),
+                    ));
+                }
+                None
+            }
+            "AWS::EC2::FlowLog" => self.flow_log(r),
+            "AWS::Redshift::Cluster" => self.prop(r, "LoggingProperties").and_then(|p| {
+                if p.get("LogDestinationType")
+                    .is_some_and(|t| known(&t.value).as_deref() != Some("s3"))
+                {
+                    return None;
+                }
+                let bucket = p.get("BucketName")?.value.scalar_text()?;
+                let prefix = p.get("S3KeyPrefix").and_then(|x| x.value.scalar_text());
+                Some(Found {
+                    kind: SourceKind::Redshift,
+                    bucket,
+                    prefix,
+                    within: vec![p.span],
+                })
+            }),
+            _ => return false,
+        };
+        if let Some(Found {
+            kind,
+            bucket,
+            prefix,
+            within,
+        }) = found
+        {
+            // The source exists under its resource's condition and those of the `Fn::If`
+            // branches its settings were taken from.
             let guard = within
                 .iter()
                 .fold(guard.clone(), |g, w| self.guards.guard_within(*w, &g));
@@ -142,103 +211,65 @@ impl Cx<'_> {
                 service_linked: Truth::Unknown,
                 guard,
             });
-        };
-        match Cx::rtype(r).as_str() {
-            "AWS::ElasticLoadBalancingV2::LoadBalancer" => {
-                let kind = match self.prop(r, "Type").as_ref().map(known) {
-                    None => Some(SourceKind::Alb),
-                    Some(Some(t)) if t == "application" => Some(SourceKind::Alb),
-                    Some(Some(t)) if t == "network" => Some(SourceKind::Nlb),
-                    _ => None,
-                };
-                let attrs = self.prop(r, "LoadBalancerAttributes");
-                let attr = |key: &str| {
-                    attrs.as_ref().and_then(|a| {
-                        entries(a)
-                            .iter()
-                            .find(|x| {
-                                x.get("Key").and_then(|k| known(&k.value)).as_deref() == Some(key)
-                            })
-                            .and_then(|x| x.get("Value").map(|v| v.value.clone()))
-                    })
-                };
-                let on = attr("access_logs.s3.enabled");
-                let enabled = truth(on.as_ref());
-                let bucket_node = attr("access_logs.s3.bucket");
-                if let (true, Some(kind), Some(bucket)) = (
-                    enabled.is_yes(),
-                    kind,
-                    bucket_node.as_ref().and_then(|b| b.scalar_text()),
-                ) {
-                    let prefix = attr("access_logs.s3.prefix").and_then(|p| p.scalar_text());
-                    let within: Vec<Span> = on.iter().chain(&bucket_node).map(|n| n.span).collect();
-                    push(m, kind, bucket, prefix, &within);
-                }
-            }
-            "AWS::ElasticLoadBalancing::LoadBalancer" => {
-                if let Some(p) = self.prop(r, "AccessLoggingPolicy")
-                    && truth(p.get("Enabled").map(|e| &e.value)).is_yes()
-                    && let Some(bucket) = p.get("S3BucketName").and_then(|b| b.value.scalar_text())
-                {
-                    let prefix = p.get("S3BucketPrefix").and_then(|x| x.value.scalar_text());
-                    push(m, SourceKind::ClassicElb, bucket, prefix, &[p.span]);
-                }
-            }
-            "AWS::CloudFront::Distribution" => {
-                if let Some(logging) = self
-                    .prop(r, "DistributionConfig")
-                    .and_then(|c| c.get("Logging").map(|l| l.value.clone()))
-                    && let Some(domain) = logging.get("Bucket").and_then(|b| b.value.scalar_text())
-                    && let Some(bucket) = crate::aws::s3::bucket_of_domain(&domain)
-                {
-                    let prefix = logging.get("Prefix").and_then(|p| p.value.scalar_text());
-                    push(m, SourceKind::CloudFront, bucket, prefix, &[logging.span]);
-                }
-            }
-            "AWS::Config::DeliveryChannel" => {
-                if let Some(bucket) = self.prop_text(r, "S3BucketName") {
-                    push(
-                        m,
-                        SourceKind::Config,
-                        bucket,
-                        self.prop_text(r, "S3KeyPrefix"),
-                        &[],
-                    );
-                }
-            }
-            "AWS::Config::ConfigurationRecorder" => {
-                if let Some(role) = self.prop_text(r, "RoleARN") {
-                    m.recorders.push((
-                        format!("template {}", self.file),
-                        crate::aws::logdelivery::service_linked_config_role(&role),
-                    ));
-                }
-            }
-            "AWS::EC2::FlowLog" => {
-                if self
-                    .prop(r, "LogDestinationType")
-                    .as_ref()
-                    .and_then(known)
-                    .as_deref()
-                    == Some("s3")
-                    && let Some(dest) = self.prop_text(r, "LogDestination")
-                    && let Some((bucket, prefix)) = crate::aws::s3::bucket_of_arn(&dest)
-                {
-                    push(m, SourceKind::FlowLogs, bucket, Some(prefix), &[]);
-                }
-            }
-            "AWS::Redshift::Cluster" => {
-                if let Some(p) = self.prop(r, "LoggingProperties")
-                    && p.get("LogDestinationType")
-                        .is_none_or(|t| known(&t.value).as_deref() == Some("s3"))
-                    && let Some(bucket) = p.get("BucketName").and_then(|b| b.value.scalar_text())
-                {
-                    let prefix = p.get("S3KeyPrefix").and_then(|x| x.value.scalar_text());
-                    push(m, SourceKind::Redshift, bucket, prefix, &[p.span]);
-                }
-            }
-            _ => return false,
         }
         true
     }
+
+    /// An ALB's or NLB's access logs, from its `LoadBalancerAttributes`.
+    fn load_balancer_v2(&self, r: &Entry) -> Option<Found> {
+        let kind = match self.prop(r, "Type").as_ref().map(known) {
+            None => SourceKind::Alb,
+            Some(Some(t)) if t == "application" => SourceKind::Alb,
+            Some(Some(t)) if t == "network" => SourceKind::Nlb,
+            _ => return None,
+        };
+        let attrs = self.prop(r, "LoadBalancerAttributes");
+        let attr = |key: &str| {
+            attrs.as_ref().and_then(|a| {
+                entries(a)
+                    .iter()
+                    .find(|x| x.get("Key").and_then(|k| known(&k.value)).as_deref() == Some(key))
+                    .and_then(|x| x.get("Value").map(|v| v.value.clone()))
+            })
+        };
+        let on = attr("access_logs.s3.enabled");
+        if !truth(on.as_ref()).is_yes() {
+            return None;
+        }
+        let bucket_node = attr("access_logs.s3.bucket");
+        let bucket = bucket_node.as_ref().and_then(|b| b.scalar_text())?;
+        let prefix = attr("access_logs.s3.prefix").and_then(|p| p.scalar_text());
+        let within: Vec<Span> = on.iter().chain(&bucket_node).map(|n| n.span).collect();
+        Some(Found {
+            kind,
+            bucket,
+            prefix,
+            within,
+        })
+    }
+
+    /// A VPC flow log to an S3 ARN.
+    fn flow_log(&self, r: &Entry) -> Option<Found> {
+        let s3 = self.prop(r, "LogDestinationType").as_ref().and_then(known);
+        if s3.as_deref() != Some("s3") {
+            return None;
+        }
+        let dest = self.prop_text(r, "LogDestination")?;
+        let (bucket, prefix) = crate::aws::s3::bucket_of_arn(&dest)?;
+        Some(Found {
+            kind: SourceKind::FlowLogs,
+            bucket,
+            prefix: Some(prefix),
+            within: vec![],
+        })
+    }
+}
+
+/// A log source found: its kind, bucket and prefix, and the spans of the `Fn::If` branches
+/// its settings came from.
+struct Found {
+    kind: SourceKind,
+    bucket: Text,
+    prefix: Option<Text>,
+    within: Vec<Span>,
 }
