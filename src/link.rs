@@ -519,3 +519,100 @@ pub fn cloudtrail_grants<'a>(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+
+    fn model_of(yaml: &str) -> Model {
+        let source = SourceFile::new("t.yaml".into(), "t.yaml".into(), yaml.to_string());
+        let mut m = crate::frontend::cloudformation::read_yaml(0, &source);
+        m.resolve();
+        m
+    }
+
+    const STACK: &str = "AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Logs:
+    Type: AWS::S3::Bucket
+    Properties: {BucketName: audit-logs}
+  Other:
+    Type: AWS::S3::Bucket
+    Properties: {BucketName: other}
+  Key:
+    Type: AWS::KMS::Key
+    Properties:
+      KeyPolicy:
+        Version: '2012-10-17'
+        Statement:
+          - {Effect: Allow, Principal: {AWS: '*'}, Action: 'kms:*', Resource: '*'}
+  LogsPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref Logs
+      PolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - {Effect: Allow, Principal: {AWS: '*'}, Action: s3:GetObject, Resource: '*'}
+  OtherPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref Other
+      PolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - {Effect: Allow, Principal: {AWS: '*'}, Action: s3:GetObject, Resource: '*'}
+  Trail:
+    Type: AWS::CloudTrail::Trail
+    Properties:
+      S3BucketName: !Ref Logs
+      KMSKeyId: !GetAtt Key.Arn
+      IsLogging: true
+";
+
+    #[test]
+    fn policies_link_to_the_trails_that_use_their_bucket_or_key() {
+        let m = model_of(STACK);
+        let linked = link(&m);
+        let by_addr = |a: &str| linked.iter().find(|p| p.policy.address == a).unwrap();
+        let logs = by_addr("LogsPolicy");
+        assert_eq!(logs.scan_trails.len(), 1);
+        assert!(logs.bucket_known && logs.is_log_bucket_policy());
+        assert_eq!(logs.bucket.as_str(), Some("audit-logs"));
+        let other = by_addr("OtherPolicy");
+        assert!(other.scan_trails.is_empty() && !other.is_log_bucket_policy());
+        let key = by_addr("Key");
+        assert!(key.is_trail_key_policy());
+    }
+
+    #[test]
+    fn parts_cover_every_policy_once() {
+        let m = model_of(STACK);
+        let linked = link(&m);
+        for size in [1, 2, 64] {
+            let n: usize = parts(&m, &linked, size)
+                .iter()
+                .map(|p| p.policies.len())
+                .sum();
+            assert_eq!(n, linked.len(), "part size {size}");
+        }
+    }
+
+    #[test]
+    fn a_standalone_policy_takes_stand_in_trails_from_its_source_arn() {
+        let json = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+          "Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"s3:PutObject",
+          "Resource":"arn:aws:s3:::logs/AWSLogs/111111111111/*",
+          "Condition":{"StringEquals":{"aws:SourceArn":"arn:aws:cloudtrail:us-east-1:111111111111:trail/main"}}}]}"#;
+        let m = crate::frontend::json::read_file(0, "p.json", json);
+        let linked = link(&m);
+        let p = &linked[0];
+        assert!(p.scan_trails.is_empty());
+        assert_eq!(p.trails.len(), 1);
+        assert!(p.trails[0].stand_in);
+        assert_eq!(p.trails[0].account.as_str(), Some("111111111111"));
+        // The bucket is the one the Resources name.
+        assert_eq!(p.bucket.as_str(), Some("logs"));
+    }
+}

@@ -405,3 +405,62 @@ fn read_conditions(v: &Node) -> (Vec<Condition>, bool, Vec<(String, Shape)>) {
     }
     (out, open, shapes)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::frontend::json_nodes::{OffsetMap, parse_nodes};
+
+    fn doc(json: &str) -> Document {
+        let n = parse_nodes(
+            json,
+            OffsetMap {
+                file: 0,
+                base: 0,
+                map: None,
+            },
+        )
+        .unwrap();
+        read_document(&n, true)
+    }
+
+    #[test]
+    fn statements_as_object_or_list() {
+        let one = doc(
+            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}}"#,
+        );
+        assert_eq!(one.statements.len(), 1);
+        assert!(one.grammar.is_empty(), "{:?}", one.grammar);
+        let two = doc(r#"{"Version":"2012-10-17","Statement":[
+            {"Sid":"A","Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":["s3:PutObject"],"Resource":"*"},
+            {"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::1:root"},"NotAction":"s3:*","Resource":"*"}]}"#);
+        assert_eq!(two.statements.len(), 2);
+        assert_eq!(two.statements[0].label(), "A");
+        assert_eq!(two.statements[1].label(), "#1");
+        assert!(two.statements[1].is_deny());
+        assert!(two.statements[1].action.as_ref().unwrap().negated);
+    }
+
+    #[test]
+    fn conditions_read_operator_key_and_values() {
+        let d = doc(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*",
+            "Action":"s3:PutObject","Resource":"*",
+            "Condition":{"StringEqualsIfExists":{"aws:SourceAccount":["1","2"]}}}]}"#,
+        );
+        let c = &d.statements[0].conditions[0];
+        assert!(c.key_is("AWS:SOURCEACCOUNT"));
+        assert_eq!(c.values.len(), 2);
+        assert!(!d.statements[0].conditions_open);
+    }
+
+    #[test]
+    fn grammar_violations_are_reported() {
+        // No Effect; a bucket policy without a principal; an unknown Version.
+        let d = doc(r#"{"Version":"2013-01-01","Statement":[{"Action":"s3:*","Resource":"*"}]}"#);
+        assert!(d.grammar.len() >= 2, "{:?}", d.grammar);
+        assert_eq!(d.statements[0].effect, None);
+        let not_object = doc(r#"["Statement"]"#);
+        assert_eq!(not_object.grammar.len(), 1);
+    }
+}

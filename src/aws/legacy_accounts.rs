@@ -36,6 +36,11 @@ pub fn is_legacy_account_id(id: &str) -> bool {
     table().iter().any(|r| r.account == id)
 }
 
+/// Whether a known string names a legacy CloudTrail account: its ID, or an ARN in it.
+pub fn names_legacy_account(s: &str) -> bool {
+    is_legacy_account_id(s) || Arn::parse(s).is_some_and(|a| is_legacy_account_id(a.account))
+}
+
 /// Whether a principal value is a legacy CloudTrail account: `arn:PARTITION:iam::ID:root`, a bare
 /// ID, or Terraform's `data.aws_cloudtrail_service_account` (a symbol of that kind, or its ARN).
 pub fn is_legacy_principal(value: &Text) -> bool {

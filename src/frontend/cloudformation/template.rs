@@ -5,9 +5,9 @@
 //! keys, aliases, trails — linked inside the template. Suppressions: `#` comments and a
 //! resource's `Metadata: {trailguard: {ignore: [...]}}`.
 
-use crate::aws::arn::{self, Arn};
+use crate::aws::arn;
 use crate::aws::cloudtrail::trail_arn;
-use crate::aws::legacy_accounts::is_legacy_account_id;
+use crate::aws::legacy_accounts::names_legacy_account;
 use crate::frontend::json_nodes::{OffsetMap, embedded_document, parse_nodes};
 use crate::guard::{Formula, Guard, Kept};
 use crate::value::Truth;
@@ -579,7 +579,7 @@ impl<'a> Cx<'a> {
                 // A mapping of legacy CloudTrail accounts (one per Region) stays one.
                 let legacy = many.iter().all(|v| {
                     v.scalar_text()
-                        .and_then(|t| t.as_str().map(legacy_form))
+                        .and_then(|t| t.as_str().map(names_legacy_account))
                         .unwrap_or(false)
                 });
                 if legacy {
@@ -597,10 +597,6 @@ impl<'a> Cx<'a> {
             }
         }
     }
-}
-
-fn legacy_form(s: &str) -> bool {
-    is_legacy_account_id(s) || Arn::parse(s).is_some_and(|a| is_legacy_account_id(a.account))
 }
 
 fn truth(n: &Node) -> Truth {
@@ -891,4 +887,119 @@ pub fn comment_suppressions(
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::Model;
+    use crate::source::SourceFile;
+    use crate::value::{Kind, Part, Truth};
+
+    fn model_of(yaml: &str) -> Model {
+        let source = SourceFile::new("t.yaml".into(), "t.yaml".into(), yaml.to_string());
+        crate::frontend::cloudformation::read_yaml(0, &source)
+    }
+
+    const HEAD: &str = "AWSTemplateFormatVersion: '2010-09-09'\n";
+
+    #[test]
+    fn join_select_and_split_compute_known_strings() {
+        let m = model_of(&format!(
+            "{HEAD}Resources:
+  Trail:
+    Type: AWS::CloudTrail::Trail
+    Properties:
+      TrailName: main
+      S3BucketName: !Join ['-', [logs, !Select [1, !Split [',', 'a,b,c']]]]
+      S3KeyPrefix: !Sub 'audit/${{AWS::Region}}'
+      IsLogging: true
+"
+        ));
+        let t = &m.trails[0];
+        assert_eq!(t.bucket.as_ref().unwrap().0.as_str(), Some("logs-b"));
+        // A pseudo parameter stays a symbol inside the text.
+        assert!(!t.prefix.is_known());
+        assert!(t.prefix.to_string().starts_with("audit/"));
+        // CloudFormation's defaults.
+        assert_eq!(t.is_org, Truth::No);
+        assert_eq!(t.name.as_str(), Some("main"));
+    }
+
+    #[test]
+    fn fn_if_with_no_value_keeps_the_branch_and_its_condition() {
+        let m = model_of(&format!(
+            "{HEAD}Parameters:
+  Strict: {{Type: String}}
+Conditions:
+  IsStrict: !Equals [!Ref Strict, 'yes']
+Resources:
+  Policy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: logs
+      PolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - !If
+            - IsStrict
+            - Effect: Deny
+              Principal: '*'
+              Action: s3:PutObject
+              Resource: arn:aws:s3:::logs/*
+            - !Ref AWS::NoValue
+"
+        ));
+        let s = &m.policies[0].doc.statements[0];
+        assert!(s.is_deny());
+        assert_ne!(s.guard, crate::guard::Guard::default());
+    }
+
+    #[test]
+    fn a_map_of_legacy_accounts_is_one_legacy_account() {
+        let m = model_of(&format!(
+            "{HEAD}Mappings:
+  Accounts:
+    us-east-1: {{Id: '086441151436'}}
+    us-west-2: {{Id: '113285607260'}}
+Resources:
+  Policy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: logs
+      PolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal:
+              AWS: !FindInMap [Accounts, !Ref AWS::Region, Id]
+            Action: s3:PutObject
+            Resource: arn:aws:s3:::logs/*
+"
+        ));
+        let p = m.policies[0].doc.statements[0].principal.as_ref().unwrap();
+        let item = &p.entries[0].item;
+        assert!(matches!(
+            item.text.parts(),
+            [Part::Sym(s)] if s.kind == Kind::LegacyCloudTrailAccount
+        ));
+    }
+
+    #[test]
+    fn get_att_names_a_key_by_its_arn() {
+        let m = model_of(&format!(
+            "{HEAD}Resources:
+  Key:
+    Type: AWS::KMS::Key
+  Trail:
+    Type: AWS::CloudTrail::Trail
+    Properties:
+      S3BucketName: logs
+      KMSKeyId: !GetAtt Key.Arn
+      IsLogging: true
+"
+        ));
+        let key = &m.trails[0].key.as_ref().unwrap().0;
+        assert!(m.keys[0].idents.contains(key));
+        assert!(key.to_string().contains(":kms:"));
+    }
 }

@@ -1793,3 +1793,133 @@ impl Evaluate for Instance<'_> {
             .unwrap_or_default()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::Model;
+    use crate::source::{SourceFile, SourceMap};
+    use crate::value::Truth;
+
+    /// One `main.tf` evaluated as a root module.
+    fn model_of(text: &str) -> Model {
+        let mut model = Model::default();
+        let body = crate::frontend::terraform::parse(0, text, &mut model).expect("parses");
+        let mut sources = SourceMap::default();
+        sources.files.push(SourceFile::new(
+            "main.tf".into(),
+            "main.tf".into(),
+            text.to_string(),
+        ));
+        use crate::frontend::terraform::units::{TfFile, evaluate_scan};
+        let file = TfFile::Parsed {
+            id: 0,
+            body,
+            is_vars: false,
+        };
+        let tf = evaluate_scan(
+            &sources,
+            &crate::fs::Roots::default(),
+            vec![("unit/main.tf".into(), file)],
+            &Default::default(),
+        );
+        tf.model
+    }
+
+    #[test]
+    fn locals_and_interpolations_are_evaluated() {
+        let m = model_of(
+            r#"
+locals { prefix = "audit" }
+resource "aws_cloudtrail" "t" {
+  name           = "main"
+  s3_bucket_name = "logs-${local.prefix}"
+  s3_key_prefix  = format("%s/%s", local.prefix, "x")
+}
+"#,
+        );
+        let t = &m.trails[0];
+        assert_eq!(t.name.as_str(), Some("main"));
+        assert_eq!(t.prefix.as_str(), Some("audit/x"));
+        assert_eq!(t.bucket.as_ref().unwrap().0.as_str(), Some("logs-audit"));
+        // The provider's default: not an organization trail.
+        assert_eq!(t.is_org, Truth::No);
+        // Partition, Region and account are not known: the ARN holds symbols.
+        assert!(!t.arn.is_known());
+    }
+
+    #[test]
+    fn variables_stay_unknown_and_count_zero_makes_nothing() {
+        let m = model_of(
+            r#"
+variable "prefix" {}
+resource "aws_cloudtrail" "t" {
+  name           = "main"
+  s3_bucket_name = "logs"
+  s3_key_prefix  = var.prefix
+}
+resource "aws_cloudtrail" "off" {
+  count          = 0
+  name           = "off"
+  s3_bucket_name = "logs"
+}
+"#,
+        );
+        assert_eq!(m.trails.len(), 1);
+        assert!(!m.trails[0].prefix.is_known());
+    }
+
+    #[test]
+    fn conditionals_and_for_expressions() {
+        let m = model_of(
+            r#"
+locals {
+  services = ["a", "b"]
+  on       = true
+}
+resource "aws_s3_bucket_policy" "p" {
+  bucket = "logs"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [for s in local.services : {
+      Sid       = s
+      Effect    = local.on ? "Allow" : "Deny"
+      Principal = { Service = "${s}.amazonaws.com" }
+      Action    = "s3:PutObject"
+      Resource  = "arn:aws:s3:::logs/*"
+    }]
+  })
+}
+"#,
+        );
+        let doc = &m.policies[0].doc;
+        assert_eq!(doc.statements.len(), 2);
+        assert_eq!(doc.statements[1].sid.as_deref(), Some("b"));
+        assert!(doc.statements.iter().all(|s| s.is_allow()));
+        assert!(!doc.open);
+    }
+
+    #[test]
+    fn a_statement_under_an_unknown_condition_remembers_it() {
+        let m = model_of(
+            r#"
+variable "strict" {}
+resource "aws_s3_bucket_policy" "p" {
+  bucket = "logs"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = var.strict ? [{
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "s3:PutObject"
+      Resource  = "arn:aws:s3:::logs/*"
+    }] : []
+  })
+}
+"#,
+        );
+        let s = &m.policies[0].doc.statements[0];
+        assert!(s.is_deny());
+        // It exists only when var.strict is true: not unconditionally.
+        assert_ne!(s.guard, crate::guard::Guard::default());
+    }
+}
