@@ -3,11 +3,14 @@
 //! positions in the plan file. Values the plan does not know are omitted there, and are
 //! symbols here.
 
+use super::plan_logs::Planned;
 use crate::aws::arn::Arn;
 use crate::aws::cloudtrail::trail_arn;
 use crate::frontend::json_nodes::embedded_document;
-use crate::model::{Bucket, Key, Model, ParseError, Policy, Trail};
-use crate::policy::{Document, PolicyKind, read_document};
+use crate::frontend::terraform::resources::{self, Target, TrailIds, Values, map};
+use crate::guard::Guard;
+use crate::model::{Model, ParseError, Policy};
+use crate::policy::{Document, read_document};
 use crate::source::{FileId, Span};
 use crate::value::Truth;
 use crate::value::{Kind, Node, NodeKind, Symbol, Text};
@@ -92,37 +95,14 @@ pub fn read(model: &mut Model, file: FileId, text: &str, root: &Node) {
     };
     for r in &resources {
         let Some(v) = r.values else { continue };
-        match r.ty.as_str() {
-            "aws_s3_bucket" => {
-                let name = plan.text_or(v, "bucket", Kind::Bucket, &r.address);
-                model.buckets.push(Bucket::new(
-                    r.address.clone(),
-                    r.node.span,
-                    name.clone(),
-                    Truth::No,
-                ));
-                plan.policy(model, r, PolicyKind::Bucket, Some(name), None, None);
-            }
-            "aws_s3_bucket_policy" => {
-                let bucket = plan.text_or(v, "bucket", Kind::Any, &r.address);
-                plan.policy(model, r, PolicyKind::Bucket, Some(bucket), None, None);
-            }
-            "aws_s3_bucket_ownership_controls" => ownership(model, r, v),
-            "aws_kms_key" => plan.key(model, r, v),
-            "aws_kms_key_policy" => {
-                let key = text_at(v, "key_id").map(|(t, _)| t);
-                plan.policy(model, r, PolicyKind::Key, None, None, key);
-            }
-            "aws_kms_alias" => {
-                if let (Some((name, _)), Some((target, _))) =
-                    (text_at(v, "name"), text_at(v, "target_key_id"))
-                {
-                    let arn = plan.text_or(v, "arn", Kind::Any, &r.address);
-                    model.key_aliases.push((name, arn, target));
-                }
-            }
-            "aws_cloudtrail" => model.trails.push(plan.trail(r, v)),
-            _ => super::plan_logs::read(
+        let planned = PlannedResource {
+            plan: &plan,
+            r,
+            v,
+            values: Planned(v),
+        };
+        if !map(&r.ty, &planned, model) {
+            super::plan_logs::read(
                 model,
                 &r.ty,
                 &r.address,
@@ -131,7 +111,7 @@ pub fn read(model: &mut Model, file: FileId, text: &str, root: &Node) {
                 &format!("plan {file}"),
                 &plan.account,
                 &plan.partition,
-            ),
+            );
         }
     }
 }
@@ -159,15 +139,7 @@ impl Plan<'_> {
     }
 
     /// The resource's `policy`, a JSON string mapped back into the plan file.
-    fn policy(
-        &self,
-        model: &mut Model,
-        r: &Resource<'_>,
-        kind: PolicyKind,
-        bucket: Option<Text>,
-        key: Option<usize>,
-        key_ref: Option<Text>,
-    ) {
+    fn policy(&self, model: &mut Model, r: &Resource<'_>, target: Target) {
         let Some(e) = r.values.and_then(|v| v.get("policy")) else {
             return;
         };
@@ -191,98 +163,118 @@ impl Plan<'_> {
             _ => open,
         };
         model.policies.push(Policy {
-            kind,
-            address: r.address.clone(),
+            kind: target.kind,
+            address: target.address,
             span: e.value.span,
             doc,
-            bucket,
-            key,
+            bucket: target.bucket,
+            key: target.key,
             standalone: false,
-            key_ref,
+            key_ref: target.key_ref,
         });
     }
+}
 
-    /// An `aws_kms_key`: its ID (a symbol when not planned yet) and ARN, and its policy.
-    fn key(&self, model: &mut Model, r: &Resource<'_>, v: &Node) {
-        let mut idents = vec![self.text_or(v, "key_id", Kind::KeyId, &r.address)];
-        if let Some((arn, _)) = text_at(v, "arn") {
+/// A planned resource as the shared mapping reads it.
+struct PlannedResource<'a> {
+    plan: &'a Plan<'a>,
+    r: &'a Resource<'a>,
+    v: &'a Node,
+    values: Planned<'a>,
+}
+
+impl Values for PlannedResource<'_> {
+    fn text(&self, key: &str) -> Option<Text> {
+        self.values.text(key)
+    }
+    fn known(&self, key: &str) -> Option<Option<String>> {
+        self.values.known(key)
+    }
+    fn truth(&self, key: &str) -> Option<Truth> {
+        self.values.truth(key)
+    }
+    fn block<'s>(&'s self, name: &str) -> Option<Box<dyn Values + 's>> {
+        self.values.block(name)
+    }
+    fn blocks<'s>(&'s self, name: &str) -> Vec<Box<dyn Values + 's>> {
+        self.values.blocks(name)
+    }
+    fn spanned(&self, key: &str) -> Option<(Text, Span)> {
+        self.values.spanned(key)
+    }
+    fn value_span(&self, key: &str) -> Option<Span> {
+        self.values.value_span(key)
+    }
+}
+
+impl resources::Resource for PlannedResource<'_> {
+    fn address(&self) -> String {
+        self.r.address.clone()
+    }
+
+    fn span(&self) -> Span {
+        self.r.node.span
+    }
+
+    /// A plan holds the instances that exist: no deploy-time condition.
+    fn guard(&self) -> Guard {
+        Guard::default()
+    }
+
+    fn attach_policy(&self, m: &mut Model, target: Target) {
+        self.plan.policy(m, self.r, target);
+    }
+
+    fn has_policy(&self) -> bool {
+        matches!(self.v.get("policy").map(|e| &e.value.kind), Some(NodeKind::Str(t)) if t.as_str() != Some(""))
+    }
+
+    fn bucket_name(&self) -> Text {
+        self.plan
+            .text_or(self.v, "bucket", Kind::Bucket, &self.r.address)
+    }
+
+    fn policy_bucket(&self) -> Option<Text> {
+        Some(
+            self.plan
+                .text_or(self.v, "bucket", Kind::Any, &self.r.address),
+        )
+    }
+
+    /// Its ID (a symbol when not planned yet), and its ARN when planned.
+    fn key_idents(&self) -> Vec<Text> {
+        let mut idents = vec![
+            self.plan
+                .text_or(self.v, "key_id", Kind::KeyId, &self.r.address),
+        ];
+        if let Some((arn, _)) = text_at(self.v, "arn") {
             idents.push(arn);
         }
-        let has_policy = matches!(v.get("policy").map(|e| &e.value.kind), Some(NodeKind::Str(t)) if t.as_str() != Some(""));
-        let idx = model.keys.len();
-        model.keys.push(Key {
-            address: r.address.clone(),
-            span: r.node.span,
-            idents,
-            has_policy,
-        });
-        self.policy(model, r, PolicyKind::Key, None, Some(idx), None);
+        idents
     }
 
-    /// An `aws_cloudtrail`, its ARN's parts read when the plan knows it.
-    fn trail(&self, r: &Resource<'_>, v: &Node) -> Trail {
-        let name = self.text_or(v, "name", Kind::TrailName, &r.address);
-        let (arn, account, partition) = match text_at(v, "arn").map(|(t, _)| t) {
+    fn alias_arn(&self) -> Option<Text> {
+        Some(self.plan.text_or(self.v, "arn", Kind::Any, &self.r.address))
+    }
+
+    /// The ARN's parts are read when the plan knows it.
+    fn trail_ids(&self) -> TrailIds {
+        let plan = self.plan;
+        let name = plan.text_or(self.v, "name", Kind::TrailName, &self.r.address);
+        let (arn, account, partition) = match text_at(self.v, "arn").map(|(t, _)| t) {
             Some(arn) if let Some(a) = Arn::of_text(&arn) => (arn.clone(), a.account, a.partition),
             _ => (
-                trail_arn(&self.partition, &self.region, &self.account, &name),
-                self.account.clone(),
-                self.partition.clone(),
+                trail_arn(&plan.partition, &plan.region, &plan.account, &name),
+                plan.account.clone(),
+                plan.partition.clone(),
             ),
         };
-        let is_org = match v.get("is_organization_trail").map(|e| &e.value.kind) {
-            Some(NodeKind::Bool(b)) => Truth::from_bool(*b),
-            None | Some(NodeKind::Null) => Truth::No,
-            _ => Truth::Unknown,
-        };
-        let prefix = match v.get("s3_key_prefix").map(|e| &e.value.kind) {
-            Some(NodeKind::Str(t)) => t.clone(),
-            None | Some(NodeKind::Null) => Text::default(),
-            _ => self.sym(Kind::Any, format!("{}.s3_key_prefix", r.address)),
-        };
-        let key = v.get("kms_key_id").and_then(|e| match &e.value.kind {
-            NodeKind::Str(t) if t.as_str() != Some("") => Some((t.clone(), e.value.span)),
-            _ => None,
-        });
-        Trail {
-            address: r.address.clone(),
-            span: r.node.span,
+        TrailIds {
             name,
             arn,
             account,
             partition,
-            org_id: Some(self.sym(Kind::OrgId, "plan.organization_id".into())),
-            is_org,
-            prefix,
-            bucket: text_at(v, "s3_bucket_name"),
-            key,
-            standalone_only: false,
-            no_key: false,
-            guard: Default::default(),
+            org_id: plan.sym(Kind::OrgId, "plan.organization_id".into()),
         }
     }
-}
-
-/// An `aws_s3_bucket_ownership_controls`: whether ACLs are disabled (`BucketOwnerEnforced`).
-fn ownership(model: &mut Model, r: &Resource<'_>, v: &Node) {
-    let Some((bucket, _)) = text_at(v, "bucket") else {
-        return;
-    };
-    let enforced = v
-        .get("rule")
-        .and_then(|e| match &e.value.kind {
-            NodeKind::List(l) => l.first().and_then(|x| text_at(x, "object_ownership")),
-            _ => None,
-        })
-        .map(|(t, _)| Truth::from_bool(t.as_str() == Some("BucketOwnerEnforced")))
-        .unwrap_or(Truth::Unknown);
-    model.settings.push(crate::model::BucketSetting {
-        bucket: bucket.clone(),
-        setting: crate::model::Setting::OwnerEnforced,
-        value: enforced,
-        at: r.node.span,
-        guard: Default::default(),
-        key: None,
-    });
-    model.ownership.push((bucket, enforced, r.node.span));
 }

@@ -109,7 +109,7 @@ pub fn read(
 
 /// A planned resource's values as the shared mapping reads them: a plan states every value it
 /// knows, so a boolean it does not state is false, and an empty string is no value.
-struct Planned<'a>(&'a Node);
+pub(super) struct Planned<'a>(pub(super) &'a Node);
 
 impl Values for Planned<'_> {
     fn text(&self, key: &str) -> Option<Text> {
@@ -126,5 +126,28 @@ impl Values for Planned<'_> {
 
     fn block<'s>(&'s self, name: &str) -> Option<Box<dyn Values + 's>> {
         block(self.0, name).map(|n| Box::new(Planned(n)) as Box<dyn Values + 's>)
+    }
+
+    fn blocks<'s>(&'s self, name: &str) -> Vec<Box<dyn Values + 's>> {
+        match self.0.get(name).map(|e| &e.value.kind) {
+            Some(NodeKind::List(l)) => l
+                .iter()
+                .map(|n| Box::new(Planned(n)) as Box<dyn Values + 's>)
+                .collect(),
+            _ => self.block(name).into_iter().collect(),
+        }
+    }
+
+    /// Any string, the empty one too, at its value.
+    fn spanned(&self, key: &str) -> Option<(Text, Span)> {
+        let e = self.0.get(key)?;
+        match &e.value.kind {
+            NodeKind::Str(t) => Some((t.clone(), e.value.span)),
+            _ => None,
+        }
+    }
+
+    fn value_span(&self, key: &str) -> Option<Span> {
+        self.0.get(key).map(|e| e.value.span)
     }
 }

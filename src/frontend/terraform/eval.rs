@@ -6,6 +6,7 @@
 
 use super::functions::{self, MAX_ITEMS, index, known_str, str_node, text_of, unknown};
 use super::policy_document::Evaluate;
+use super::resources::Target;
 use super::scope::Scope;
 use super::span_of;
 use super::{Module, World};
@@ -13,8 +14,8 @@ use crate::aws::arn;
 use crate::aws::cloudtrail::trail_arn;
 use crate::frontend::json_nodes::{OffsetMap, Placeholder, Slot, parse_nodes, parse_nodes_with};
 use crate::guard::{Formula, Guard, Kept};
-use crate::model::{Bucket, Key, Model, Policy, Trail};
-use crate::policy::{PolicyKind, read_document};
+use crate::model::{Model, Policy};
+use crate::policy::read_document;
 use crate::source::{FileId, Span};
 use crate::value::Truth;
 use crate::value::{Entry, Kind, Node, NodeKind, Symbol, Text};
@@ -27,6 +28,8 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
+#[path = "hcl_values.rs"]
+mod hcl_values;
 #[path = "logs.rs"]
 mod logs;
 
@@ -1468,216 +1471,13 @@ impl<'w> Instance<'w> {
         if self.no_instances(b, file) {
             return;
         }
-        let addr = self.address(ty, name);
-        let span = span_of(file, b.span());
-        let res = Res {
-            name,
-            addr,
-            span,
-            b,
-            file,
-        };
-        match ty {
-            "aws_s3_bucket" => self.s3_bucket(m, res),
-            "aws_s3_bucket_policy" => self.bucket_policy(m, res),
-            "aws_s3_bucket_ownership_controls" => self.ownership_controls(m, res),
-            "aws_kms_key" => self.kms_key(m, res),
-            "aws_kms_key_policy" => self.kms_key_policy(m, res),
-            "aws_kms_alias" => self.kms_alias(m, res),
-            "aws_cloudtrail" => self.cloudtrail(m, res),
-            _ => {
-                self.build_log_resource(m, ty, name, b, file);
+        let hcl = hcl_values::Hcl::new(self, ty, name, b, file);
+        if super::resources::map(ty, &hcl, m) {
+            if ty == "aws_s3_bucket" {
+                self.inline_bucket_settings(m, name, b, file);
             }
-        }
-    }
-
-    /// An `aws_s3_bucket`: the bucket, its in-line settings and policy.
-    fn s3_bucket(&self, m: &mut Model, r: Res<'_>) {
-        let (name, addr, span, b, file) = r.parts();
-        let bucket = self.bucket_name(name);
-        m.buckets
-            .push(Bucket::new(addr.clone(), span, bucket.clone(), Truth::No));
-        self.inline_bucket_settings(m, name, b, file);
-        self.push_policy(m, b, file, "policy", Target::bucket(addr, Some(bucket)));
-    }
-
-    /// An `aws_s3_bucket_policy`.
-    fn bucket_policy(&self, m: &mut Model, r: Res<'_>) {
-        let (_, addr, _, b, file) = r.parts();
-        let bucket = self.attr_text(b, file, "bucket");
-        self.push_policy(m, b, file, "policy", Target::bucket(addr, bucket));
-    }
-
-    /// An `aws_s3_bucket_ownership_controls`: whether ACLs are disabled (`BucketOwnerEnforced`).
-    fn ownership_controls(&self, m: &mut Model, r: Res<'_>) {
-        let (_, _, span, b, file) = r.parts();
-        let Some(bucket) = self.attr_text(b, file, "bucket") else {
-            return;
-        };
-        let mut t = Truth::No;
-        let mut at = span;
-        for r in b.body.blocks().filter(|r| r.ident.as_str() == "rule") {
-            if let Some(a) = r.body.get_attribute("object_ownership") {
-                let v = self.eval(&a.value, file, &Scope::default());
-                let this = match known_str(&v).as_deref() {
-                    Some("BucketOwnerEnforced") => Truth::Yes,
-                    Some(_) => Truth::No,
-                    None => Truth::Unknown,
-                };
-                if this.is_yes() {
-                    at = span_of(file, a.value.span());
-                }
-                t = t.or(this);
-            }
-        }
-        m.settings.push(crate::model::BucketSetting {
-            bucket: bucket.clone(),
-            setting: crate::model::Setting::OwnerEnforced,
-            value: t,
-            at,
-            guard: self.resource_guard(b, file),
-            key: None,
-        });
-        m.ownership.push((bucket, t, at));
-    }
-
-    /// An `aws_kms_key`, with its policy when it has one.
-    fn kms_key(&self, m: &mut Model, r: Res<'_>) {
-        let (name, addr, span, b, file) = r.parts();
-        let idx = m.keys.len();
-        let has_policy = b.body.get_attribute("policy").is_some();
-        m.keys.push(Key {
-            address: addr.clone(),
-            span,
-            idents: vec![self.key_id(name), self.key_arn(name, Some(b))],
-            has_policy,
-        });
-        if has_policy {
-            self.push_policy(m, b, file, "policy", Target::key(addr, Some(idx), None));
-        }
-    }
-
-    /// An `aws_kms_key_policy`.
-    fn kms_key_policy(&self, m: &mut Model, r: Res<'_>) {
-        let (_, addr, _, b, file) = r.parts();
-        let key = self.attr_text(b, file, "key_id");
-        self.push_policy(m, b, file, "policy", Target::key(addr, None, key));
-    }
-
-    /// An `aws_kms_alias`: the alias, its ARN and the key it targets.
-    fn kms_alias(&self, m: &mut Model, r: Res<'_>) {
-        let (name, _, span, b, file) = r.parts();
-        let (Some(alias), Some(target)) = (
-            self.attr_text(b, file, "name"),
-            self.attr_text(b, file, "target_key_id"),
-        ) else {
-            return;
-        };
-        let arn = match self.resource_attr("aws_kms_alias", name, "arn", span).kind {
-            NodeKind::Str(t) => t,
-            _ => return,
-        };
-        m.key_aliases.push((alias, arn, target));
-    }
-
-    /// An `aws_cloudtrail`, with the provider's defaults.
-    fn cloudtrail(&self, m: &mut Model, r: Res<'_>) {
-        let (name, addr, span, b, file) = r.parts();
-        let bucket = b.body.get_attribute("s3_bucket_name").map(|a| {
-            let v = self.eval(&a.value, file, &Scope::default());
-            (
-                text_of(&v).unwrap_or_else(|| Text::unknown(format!("{addr}.s3_bucket_name"))),
-                span_of(file, a.span()),
-            )
-        });
-        let key = b.body.get_attribute("kms_key_id").map(|a| {
-            let v = self.eval(&a.value, file, &Scope::default());
-            (
-                text_of(&v).unwrap_or_else(|| Text::unknown(format!("{addr}.kms_key_id"))),
-                span_of(file, a.span()),
-            )
-        });
-        let prefix = match self.block_attr(b, file, "s3_key_prefix") {
-            None => Text::default(),
-            Some(n) if matches!(n.kind, NodeKind::Null) => Text::default(),
-            Some(n) => {
-                text_of(&n).unwrap_or_else(|| Text::unknown(format!("{addr}.s3_key_prefix")))
-            }
-        };
-        let is_org = match self.block_attr(b, file, "is_organization_trail") {
-            None => Truth::No,
-            Some(v) => truth_of(&v),
-        };
-        let name_t = self.trail_name(name);
-        m.trails.push(Trail {
-            address: addr,
-            span,
-            arn: trail_arn(
-                &self.partition(Some(b)),
-                &self.region(Some(b)),
-                &self.account(Some(b)),
-                &name_t,
-            ),
-            name: name_t,
-            account: self.account(Some(b)),
-            partition: self.partition(Some(b)),
-            org_id: Some(self.provider_sym(Kind::OrgId, "organization_id", Some(b))),
-            is_org,
-            prefix,
-            bucket,
-            key,
-            standalone_only: false,
-            no_key: false,
-            guard: self.resource_guard(b, file),
-        });
-    }
-}
-
-/// A resource block being mapped to the model.
-struct Res<'a> {
-    name: &'a str,
-    addr: String,
-    span: Span,
-    b: &'a Block,
-    file: FileId,
-}
-
-impl<'a> Res<'a> {
-    /// Name, address, span, block and file.
-    fn parts(self) -> (&'a str, String, Span, &'a Block, FileId) {
-        (self.name, self.addr, self.span, self.b, self.file)
-    }
-}
-
-/// Where a policy attaches.
-struct Target {
-    kind: PolicyKind,
-    address: String,
-    bucket: Option<Text>,
-    key: Option<usize>,
-    key_ref: Option<Text>,
-}
-
-impl Target {
-    /// A bucket policy, of the bucket when it is known.
-    fn bucket(address: String, bucket: Option<Text>) -> Target {
-        Target {
-            kind: PolicyKind::Bucket,
-            address,
-            bucket,
-            key: None,
-            key_ref: None,
-        }
-    }
-
-    /// A key policy: of the model's key `key`, or of the key `key_ref` names.
-    fn key(address: String, key: Option<usize>, key_ref: Option<Text>) -> Target {
-        Target {
-            kind: PolicyKind::Key,
-            address,
-            bucket: None,
-            key,
-            key_ref,
+        } else {
+            self.build_log_resource(m, ty, name, b, file);
         }
     }
 }

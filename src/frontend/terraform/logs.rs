@@ -1,8 +1,9 @@
 //! Terraform resources that deliver logs to a bucket (the log sources of TG100–TG105) and the
 //! bucket settings those rules read: default encryption, Object Ownership, the LogDelivery ACL.
 
+use super::hcl_values::Hcl;
 use super::*;
-use crate::frontend::terraform::resources::{Logging, Values, logging};
+use crate::frontend::terraform::resources::{Logging, logging};
 use crate::model::{BucketSetting, LogSource, Setting, SourceKind};
 
 impl Instance<'_> {
@@ -16,14 +17,7 @@ impl Instance<'_> {
         file: FileId,
     ) -> bool {
         let span = span_of(file, b.span());
-        match logging(
-            ty,
-            &Hcl {
-                inst: self,
-                b,
-                file,
-            },
-        ) {
+        match logging(ty, &Hcl::new(self, ty, name, b, file)) {
             Some(Logging::Delivery(d)) => m.sources.push(LogSource {
                 kind: d.kind,
                 address: self.address(ty, name),
@@ -223,39 +217,5 @@ fn log_delivery(acl: &Node) -> Truth {
         Some("log-delivery-write") => Truth::Yes,
         Some(_) => Truth::No,
         None => Truth::Unknown,
-    }
-}
-
-/// A block's values as the shared mapping reads them, evaluated by the module's instance.
-struct Hcl<'a, 'w> {
-    inst: &'a Instance<'w>,
-    b: &'a Block,
-    file: FileId,
-}
-
-impl Values for Hcl<'_, '_> {
-    fn text(&self, key: &str) -> Option<Text> {
-        self.inst.attr_text(self.b, self.file, key)
-    }
-
-    fn known(&self, key: &str) -> Option<Option<String>> {
-        self.inst
-            .block_attr(self.b, self.file, key)
-            .map(|v| known_str(&v))
-    }
-
-    fn truth(&self, key: &str) -> Option<Truth> {
-        self.inst
-            .block_attr(self.b, self.file, key)
-            .map(|v| truth_of(&v))
-    }
-
-    fn block<'s>(&'s self, name: &str) -> Option<Box<dyn Values + 's>> {
-        let b = self.b.body.blocks().find(|x| x.ident.as_str() == name)?;
-        Some(Box::new(Hcl {
-            inst: self.inst,
-            b,
-            file: self.file,
-        }))
     }
 }

@@ -4,7 +4,10 @@
 //! HCL expression's guard, a plan's stated defaults) stays in its [`Values`].
 
 use crate::aws::s3::{bucket_of_arn, bucket_of_domain};
-use crate::model::SourceKind;
+use crate::guard::Guard;
+use crate::model::{Bucket, BucketSetting, Key, Model, Setting, SourceKind, Trail};
+use crate::policy::PolicyKind;
+use crate::source::Span;
 use crate::value::{Text, Truth};
 
 /// A resource's (or a nested block's) values.
@@ -18,6 +21,181 @@ pub trait Values {
     fn truth(&self, key: &str) -> Option<Truth>;
     /// A nested block (the first of its name).
     fn block<'s>(&'s self, name: &str) -> Option<Box<dyn Values + 's>>;
+    /// Every nested block of the name.
+    fn blocks<'s>(&'s self, name: &str) -> Vec<Box<dyn Values + 's>>;
+    /// A string argument with the span findings about the argument point at (a symbol named
+    /// after the argument where the value is not a string); `None` when not set or null.
+    fn spanned(&self, key: &str) -> Option<(Text, Span)>;
+    /// The span of an argument's value.
+    fn value_span(&self, key: &str) -> Option<Span>;
+}
+
+/// A resource: its values, and what only its source can tell (names of values it does not
+/// know, its guard, how its policy document is read).
+pub trait Resource: Values {
+    fn address(&self) -> String;
+    fn span(&self) -> Span;
+    /// The deploy-time condition the resource exists under.
+    fn guard(&self) -> Guard;
+    /// Attaches the document of the `policy` argument, when it holds one.
+    fn attach_policy(&self, m: &mut Model, target: Target);
+    /// Whether the `policy` argument is set.
+    fn has_policy(&self) -> bool;
+    /// An `aws_s3_bucket`'s name (a bucket-name symbol when it is not set).
+    fn bucket_name(&self) -> Text;
+    /// The bucket a bucket policy names.
+    fn policy_bucket(&self) -> Option<Text>;
+    /// A key's identities: its ID and ARN.
+    fn key_idents(&self) -> Vec<Text>;
+    /// An alias's ARN.
+    fn alias_arn(&self) -> Option<Text>;
+    /// A trail's name and ARN, and the account, partition and organization it is in.
+    fn trail_ids(&self) -> TrailIds;
+}
+
+/// What names a trail.
+pub struct TrailIds {
+    pub name: Text,
+    pub arn: Text,
+    pub account: Text,
+    pub partition: Text,
+    pub org_id: Text,
+}
+
+/// Where a policy attaches.
+pub struct Target {
+    pub kind: PolicyKind,
+    pub address: String,
+    pub bucket: Option<Text>,
+    pub key: Option<usize>,
+    pub key_ref: Option<Text>,
+}
+
+impl Target {
+    /// A bucket policy, of the bucket when it is known.
+    pub fn bucket(address: String, bucket: Option<Text>) -> Target {
+        Target {
+            kind: PolicyKind::Bucket,
+            address,
+            bucket,
+            key: None,
+            key_ref: None,
+        }
+    }
+
+    /// A key policy: of the model's key `key`, or of the key `key_ref` names.
+    pub fn key(address: String, key: Option<usize>, key_ref: Option<Text>) -> Target {
+        Target {
+            kind: PolicyKind::Key,
+            address,
+            bucket: None,
+            key,
+            key_ref,
+        }
+    }
+}
+
+/// Maps a bucket, bucket policy, Object Ownership setting, key, key policy, alias or trail to
+/// the model, with the provider's defaults; whether `ty` is one of them.
+pub fn map(ty: &str, r: &dyn Resource, m: &mut Model) -> bool {
+    let address = r.address();
+    match ty {
+        "aws_s3_bucket" => {
+            let name = r.bucket_name();
+            m.buckets.push(Bucket::new(
+                address.clone(),
+                r.span(),
+                name.clone(),
+                Truth::No,
+            ));
+            r.attach_policy(m, Target::bucket(address, Some(name)));
+        }
+        "aws_s3_bucket_policy" => r.attach_policy(m, Target::bucket(address, r.policy_bucket())),
+        "aws_s3_bucket_ownership_controls" => ownership(r, m),
+        "aws_kms_key" => {
+            let idx = m.keys.len();
+            m.keys.push(Key {
+                address: address.clone(),
+                span: r.span(),
+                idents: r.key_idents(),
+                has_policy: r.has_policy(),
+            });
+            r.attach_policy(m, Target::key(address, Some(idx), None));
+        }
+        "aws_kms_key_policy" => r.attach_policy(m, Target::key(address, None, r.text("key_id"))),
+        "aws_kms_alias" => {
+            if let (Some(alias), Some(target), Some(arn)) =
+                (r.text("name"), r.text("target_key_id"), r.alias_arn())
+            {
+                m.key_aliases.push((alias, arn, target));
+            }
+        }
+        "aws_cloudtrail" => m.trails.push(trail(r)),
+        _ => return false,
+    }
+    true
+}
+
+/// Whether a bucket's ACLs are disabled (`BucketOwnerEnforced` in some rule), pointing at that
+/// value.
+fn ownership(r: &dyn Resource, m: &mut Model) {
+    let Some(bucket) = r.text("bucket") else {
+        return;
+    };
+    let mut value = Truth::No;
+    let mut at = r.span();
+    for rule in r.blocks("rule") {
+        let Some(k) = rule.known("object_ownership") else {
+            continue;
+        };
+        let this = match k.as_deref() {
+            Some("BucketOwnerEnforced") => Truth::Yes,
+            Some(_) => Truth::No,
+            None => Truth::Unknown,
+        };
+        if this.is_yes()
+            && let Some(span) = rule.value_span("object_ownership")
+        {
+            at = span;
+        }
+        value = value.or(this);
+    }
+    m.settings.push(BucketSetting {
+        bucket: bucket.clone(),
+        setting: Setting::OwnerEnforced,
+        value,
+        at,
+        guard: r.guard(),
+        key: None,
+    });
+    m.ownership.push((bucket, value, at));
+}
+
+/// A trail with the provider's defaults: no prefix, not an organization trail, no key (an
+/// empty key ID is none).
+fn trail(r: &dyn Resource) -> Trail {
+    let ids = r.trail_ids();
+    Trail {
+        address: r.address(),
+        span: r.span(),
+        name: ids.name,
+        arn: ids.arn,
+        account: ids.account,
+        partition: ids.partition,
+        org_id: Some(ids.org_id),
+        is_org: r.truth("is_organization_trail").unwrap_or(Truth::No),
+        prefix: r
+            .spanned("s3_key_prefix")
+            .map(|(t, _)| t)
+            .unwrap_or_default(),
+        bucket: r.spanned("s3_bucket_name"),
+        key: r
+            .spanned("kms_key_id")
+            .filter(|(t, _)| t.as_str() != Some("")),
+        standalone_only: false,
+        no_key: false,
+        guard: r.guard(),
+    }
 }
 
 /// Where a log source delivers: its kind, bucket and prefix, and for S3 access logs the
@@ -169,6 +347,15 @@ mod tests {
                 .get(name)
                 .map(|b| Box::new(b) as Box<dyn Values + 's>)
         }
+        fn blocks<'s>(&'s self, name: &str) -> Vec<Box<dyn Values + 's>> {
+            self.block(name).into_iter().collect()
+        }
+        fn spanned(&self, key: &str) -> Option<(Text, Span)> {
+            self.text(key).map(|t| (t, Span::new(0, 0, 0)))
+        }
+        fn value_span(&self, key: &str) -> Option<Span> {
+            self.spanned(key).map(|(_, s)| s)
+        }
     }
 
     impl Values for &Table {
@@ -183,6 +370,15 @@ mod tests {
         }
         fn block<'s>(&'s self, name: &str) -> Option<Box<dyn Values + 's>> {
             (*self).block(name)
+        }
+        fn blocks<'s>(&'s self, name: &str) -> Vec<Box<dyn Values + 's>> {
+            (*self).blocks(name)
+        }
+        fn spanned(&self, key: &str) -> Option<(Text, Span)> {
+            (*self).spanned(key)
+        }
+        fn value_span(&self, key: &str) -> Option<Span> {
+            (*self).value_span(key)
         }
     }
 
