@@ -19,10 +19,16 @@ pub fn check_model(model: &Model) {
 
 /// One `.tf` file as a module: parse, evaluate, rules.
 pub fn terraform(text: &str) {
+    if let Some(mut m) = terraform_model(text) {
+        m.resolve();
+        check_model(&m);
+    }
+}
+
+/// The model of one `.tf` file evaluated as a root module (none when it does not parse).
+pub fn terraform_model(text: &str) -> Option<Model> {
     let mut model = Model::default();
-    let Some(body) = crate::frontend::terraform::parse(0, text, &mut model) else {
-        return;
-    };
+    let body = crate::frontend::terraform::parse(0, text, &mut model)?;
     let mut sources = SourceMap::default();
     sources.files.push(SourceFile::new(
         "main.tf".into(),
@@ -35,7 +41,7 @@ pub fn terraform(text: &str) {
         body,
         is_vars: false,
     };
-    // No roots: fuzzed input reads no file.
+    // No roots: the text reads no file.
     let roots = crate::fs::Roots::default();
     let tf = evaluate_scan(
         &sources,
@@ -43,9 +49,7 @@ pub fn terraform(text: &str) {
         vec![("fuzz/main.tf".into(), file)],
         &Default::default(),
     );
-    let mut m = tf.model;
-    m.resolve();
-    check_model(&m);
+    Some(tf.model)
 }
 
 /// One YAML template: parse, evaluate, rules.

@@ -1597,32 +1597,11 @@ impl Evaluate for Instance<'_> {
 #[cfg(test)]
 mod tests {
     use crate::model::Model;
-    use crate::source::{SourceFile, SourceMap};
     use crate::value::Truth;
 
     /// One `main.tf` evaluated as a root module.
     fn model_of(text: &str) -> Model {
-        let mut model = Model::default();
-        let body = crate::frontend::terraform::parse(0, text, &mut model).expect("parses");
-        let mut sources = SourceMap::default();
-        sources.files.push(SourceFile::new(
-            "main.tf".into(),
-            "main.tf".into(),
-            text.to_string(),
-        ));
-        use crate::frontend::terraform::units::{TfFile, evaluate_scan};
-        let file = TfFile::Parsed {
-            id: 0,
-            body,
-            is_vars: false,
-        };
-        let tf = evaluate_scan(
-            &sources,
-            &crate::fs::Roots::default(),
-            vec![("unit/main.tf".into(), file)],
-            &Default::default(),
-        );
-        tf.model
+        crate::fuzzing::terraform_model(text).expect("parses")
     }
 
     #[test]
