@@ -203,13 +203,7 @@ fn link_policy<'m>(
         PolicyKind::Bucket => vec![],
         PolicyKind::Key => policy
             .key
-            .map(|k| {
-                model.keys[k]
-                    .idents
-                    .iter()
-                    .flat_map(|id| ix.trails_by_key.get(id).into_iter().flatten().copied())
-                    .collect()
-            })
+            .map(|k| trails_of_key(model, ix, &model.keys[k]))
             .unwrap_or_default(),
     };
     if policy.standalone {
@@ -275,6 +269,24 @@ fn link_policy<'m>(
         reasons,
         owner_enforced,
     }
+}
+
+/// The trails of the scan that use a key: those naming one of its identities, and those
+/// naming one of its aliases from the same account (an alias name is unique only there).
+fn trails_of_key(model: &Model, ix: &Index<'_>, key: &crate::model::Key) -> Vec<usize> {
+    let by_ident = key
+        .idents
+        .iter()
+        .flat_map(|id| ix.trails_by_key.get(id).into_iter().flatten().copied());
+    let by_alias = key.aliases.iter().flat_map(|(name, account)| {
+        ix.trails_by_key
+            .get(name)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(move |&i| model.trails[i].account == *account)
+    });
+    by_ident.chain(by_alias).collect()
 }
 
 /// A scan trail as the rules see it.

@@ -180,10 +180,26 @@ pub struct LogSource {
 pub struct Key {
     pub address: String,
     pub span: Span,
-    /// Every value that identifies the key: ID, ARN, alias names and alias ARNs.
+    /// Every value that identifies the key: ID, ARN and alias ARNs.
     pub idents: Vec<Text>,
+    /// Its aliases' names, each with the account the alias is in (an alias name is unique
+    /// only within one account and Region: a trail that names it uses this key only when it
+    /// is in the same account).
+    pub aliases: Vec<(Text, Text)>,
     /// Whether a policy is attached (in-line or by a separate resource).
     pub has_policy: bool,
+}
+
+/// A KMS alias, attached to its key when the model is resolved.
+#[derive(Clone, Debug)]
+pub struct KeyAlias {
+    /// `alias/NAME`.
+    pub name: Text,
+    pub arn: Text,
+    /// The account the alias is in, when it can be told.
+    pub account: Option<Text>,
+    /// The key it targets (an ID or ARN).
+    pub target: Text,
 }
 
 /// A parse error or unreadable document (TG012).
@@ -257,8 +273,8 @@ pub struct Model {
     pub parse_errors: Vec<ParseError>,
     pub suppressions: Vec<Suppression>,
     pub notices: Vec<Notice>,
-    /// KMS aliases to attach to keys: alias name, alias ARN, target key reference.
-    pub key_aliases: Vec<(Text, Text, Text)>,
+    /// KMS aliases to attach to keys.
+    pub key_aliases: Vec<KeyAlias>,
     /// Object Ownership settings: bucket reference, whether it is BucketOwnerEnforced, and
     /// where that is written.
     pub ownership: Vec<(Text, Truth, Span)>,
@@ -345,12 +361,13 @@ impl Model {
                 by_ident.entry(id.clone()).or_insert(i);
             }
         }
-        for (name, arn, target) in std::mem::take(&mut self.key_aliases) {
-            if let Some(&i) = by_ident.get(&target) {
-                self.keys[i].idents.push(name.clone());
-                self.keys[i].idents.push(arn.clone());
-                by_ident.entry(name).or_insert(i);
-                by_ident.entry(arn).or_insert(i);
+        for a in std::mem::take(&mut self.key_aliases) {
+            if let Some(&i) = by_ident.get(&a.target) {
+                if let Some(account) = a.account {
+                    self.keys[i].aliases.push((a.name, account));
+                }
+                self.keys[i].idents.push(a.arn.clone());
+                by_ident.entry(a.arn).or_insert(i);
             }
         }
         for p in &mut self.policies {

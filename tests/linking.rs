@@ -187,6 +187,7 @@ fn a_trail_key_without_policy_is_tg006_on_the_key() {
             Text::lit("k1"),
             Text::lit("arn:aws:kms:us-east-1:111111111111:key/k1"),
         ],
+        aliases: vec![],
         has_policy: false,
     });
     let f = run(&m);

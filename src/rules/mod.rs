@@ -153,5 +153,8 @@ pub(crate) fn key_policy_may_exist(model: &crate::model::Model, key: &crate::mod
         .policies
         .iter()
         .any(|p| p.kind == crate::policy::PolicyKind::Key && p.key.is_none() && p.key_ref.is_some())
-        || model.opaque.iter().any(|o| key.idents.contains(o))
+        || model
+            .opaque
+            .iter()
+            .any(|o| key.idents.contains(o) || key.aliases.iter().any(|(name, _)| name == o))
 }

@@ -14,7 +14,7 @@ use crate::value::Truth;
 
 #[path = "logs.rs"]
 mod logs;
-use crate::model::{Bucket, Key, Model, Policy, Suppression, Trail};
+use crate::model::{Bucket, Key, KeyAlias, Model, Policy, Suppression, Trail};
 use crate::policy::{Document, PolicyKind, read_document};
 use crate::source::{FileId, SourceFile, Span};
 use crate::value::{Entry, Kind, Node, NodeKind, Symbol, Text};
@@ -669,6 +669,7 @@ pub fn read(file: FileId, source: &SourceFile, root: &Node, json: bool) -> Model
                     address: addr.clone(),
                     span,
                     idents: vec![cx.key_id(r), cx.key_arn(r)],
+                    aliases: vec![],
                     has_policy: doc.is_some(),
                 });
                 if let Some((doc, pspan)) = doc {
@@ -780,11 +781,15 @@ impl Cx<'_> {
     }
 
     /// An `AWS::KMS::Alias`: its name, ARN and target key.
-    fn key_alias(&self, r: &Entry) -> Option<(Text, Text, Text)> {
+    fn key_alias(&self, r: &Entry) -> Option<KeyAlias> {
         let name = self.prop_text(r, "AliasName")?;
         let target = self.prop_text(r, "TargetKeyId")?;
-        let arn = self.arn_here("kms", &name);
-        Some((name, arn, target))
+        Some(KeyAlias {
+            arn: self.arn_here("kms", &name),
+            account: self.pseudo("AWS::AccountId"),
+            name,
+            target,
+        })
     }
 
     /// An `AWS::CloudTrail::Trail`, with CloudFormation's defaults.

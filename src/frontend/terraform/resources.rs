@@ -3,9 +3,10 @@
 //! get the same model pieces with the provider's defaults. What only one of them can tell (an
 //! HCL expression's guard, a plan's stated defaults) stays in its [`Values`].
 
+use crate::aws::arn::Arn;
 use crate::aws::s3::{bucket_of_arn, bucket_of_domain};
 use crate::guard::Guard;
-use crate::model::{Bucket, BucketSetting, Key, Model, Setting, SourceKind, Trail};
+use crate::model::{Bucket, BucketSetting, Key, KeyAlias, Model, Setting, SourceKind, Trail};
 use crate::policy::PolicyKind;
 use crate::source::Span;
 use crate::value::{Text, Truth};
@@ -118,6 +119,7 @@ pub fn map(ty: &str, r: &dyn Resource, m: &mut Model) -> bool {
                 address: address.clone(),
                 span: r.span(),
                 idents: r.key_idents(),
+                aliases: vec![],
                 has_policy: r.has_policy(),
             });
             r.attach_policy(m, Target::key(address, Some(idx), None));
@@ -127,7 +129,12 @@ pub fn map(ty: &str, r: &dyn Resource, m: &mut Model) -> bool {
             if let (Some(alias), Some(target), Some(arn)) =
                 (r.text("name"), r.text("target_key_id"), r.alias_arn())
             {
-                m.key_aliases.push((alias, arn, target));
+                m.key_aliases.push(KeyAlias {
+                    name: alias,
+                    account: Arn::of_text(&arn).map(|a| a.account),
+                    arn,
+                    target,
+                });
             }
         }
         "aws_cloudtrail" => m.trails.push(trail(r)),
