@@ -5,7 +5,7 @@
 //! — cycles, unknown functions, registry modules — is an unknown value, never an error.
 
 use super::functions::{self, MAX_ITEMS, index, known_str, str_node, text_of, unknown};
-use super::policy_document::Evaluate;
+use super::policy_document::{Evaluate, JsonTemplate};
 use super::resources::Target;
 use super::scope::Scope;
 use super::span_of;
@@ -20,7 +20,10 @@ use crate::source::{FileId, Span};
 use crate::value::Truth;
 use crate::value::{Entry, Kind, Node, NodeKind, Symbol, Text};
 use hcl_edit::Span as _;
-use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
+use hcl_edit::expr::{
+    BinaryOp, BinaryOperator, Conditional, Expression, ForExpr, FuncCall, Object, ObjectKey,
+    TraversalOperator, UnaryOp, UnaryOperator,
+};
 use hcl_edit::structure::{Block, Body};
 use hcl_edit::template::{Element, Template};
 use std::cell::{Cell, RefCell};
@@ -437,7 +440,7 @@ impl<'w> Instance<'w> {
     }
 
     /// An object; unknown when a computed key cannot be read.
-    fn object(&self, o: &hcl_edit::expr::Object, file: FileId, scope: &Scope, span: Span) -> Node {
+    fn object(&self, o: &Object, file: FileId, scope: &Scope, span: Span) -> Node {
         let mut entries = vec![];
         for (k, v) in o.iter() {
             let (key, key_span) = match k {
@@ -463,13 +466,7 @@ impl<'w> Instance<'w> {
 
     /// `c ? t : f`: under an unknown condition, what exists on one side only is judged as
     /// if it exists, and remembers the condition.
-    fn conditional(
-        &self,
-        c: &hcl_edit::expr::Conditional,
-        file: FileId,
-        scope: &Scope,
-        span: Span,
-    ) -> Node {
+    fn conditional(&self, c: &Conditional, file: FileId, scope: &Scope, span: Span) -> Node {
         let cond = self.eval(&c.cond_expr, file, scope);
         match truth_of(&cond) {
             Truth::Yes => self.eval(&c.true_expr, file, scope),
@@ -495,7 +492,7 @@ impl<'w> Instance<'w> {
         }
     }
 
-    fn unary(&self, u: &hcl_edit::expr::UnaryOp, file: FileId, scope: &Scope, span: Span) -> Node {
+    fn unary(&self, u: &UnaryOp, file: FileId, scope: &Scope, span: Span) -> Node {
         let v = self.eval(&u.expr, file, scope);
         match u.operator.value() {
             UnaryOperator::Not => match truth_of(&v) {
@@ -507,13 +504,7 @@ impl<'w> Instance<'w> {
     }
 
     /// `==`, `!=`, `&&` and `||` (other operators are unknown).
-    fn binary(
-        &self,
-        b: &hcl_edit::expr::BinaryOp,
-        file: FileId,
-        scope: &Scope,
-        span: Span,
-    ) -> Node {
+    fn binary(&self, b: &BinaryOp, file: FileId, scope: &Scope, span: Span) -> Node {
         let l = self.eval(&b.lhs_expr, file, scope);
         let r = self.eval(&b.rhs_expr, file, scope);
         let t = match b.operator.value() {
@@ -544,13 +535,7 @@ impl<'w> Instance<'w> {
     }
 
     /// A `for` expression over a known list or map (at most [`MAX_ITEMS`] items).
-    fn for_expr(
-        &self,
-        f: &hcl_edit::expr::ForExpr,
-        file: FileId,
-        scope: &Scope,
-        span: Span,
-    ) -> Node {
+    fn for_expr(&self, f: &ForExpr, file: FileId, scope: &Scope, span: Span) -> Node {
         let coll = self.eval(&f.intro.collection_expr, file, scope);
         let items: Vec<(Node, Node)> = match &coll.kind {
             NodeKind::List(l) => l
@@ -1084,7 +1069,7 @@ impl<'w> Instance<'w> {
 
     /// A function call: `file()`, `templatefile()` and `try()` here, the others in
     /// [`super::functions`].
-    fn call(&self, f: &hcl_edit::expr::FuncCall, file: FileId, scope: &Scope, span: Span) -> Node {
+    fn call(&self, f: &FuncCall, file: FileId, scope: &Scope, span: Span) -> Node {
         let name = f.name.name.as_str();
         match name {
             // Lazily evaluated: only the first argument that works counts.
@@ -1176,7 +1161,13 @@ impl<'w> Instance<'w> {
             return unknown(span);
         };
         let whole = Span::whole(id, &text);
-        match self.json_template(&tpl, id, 0, &text, &scope) {
+        let json = JsonTemplate {
+            tpl: &tpl,
+            file: id,
+            base: 0,
+            text: &text,
+        };
+        match self.json_template(json, &scope) {
             Some(doc) => Node::new(whole, NodeKind::Doc(Box::new(Node::new(whole, doc.kind)))),
             None => unknown(span),
         }
@@ -1514,15 +1505,14 @@ impl Evaluate for Instance<'_> {
     }
 
     /// A template whose text is a JSON document: interpolations are evaluated and substituted,
-    /// positions stay those of the file. `base` is the template's offset in `text`'s file.
-    fn json_template(
-        &self,
-        tpl: &Template,
-        file: FileId,
-        base: usize,
-        text: &str,
-        scope: &Scope,
-    ) -> Option<Node> {
+    /// positions stay those of the file.
+    fn json_template(&self, json: JsonTemplate<'_>, scope: &Scope) -> Option<Node> {
+        let JsonTemplate {
+            tpl,
+            file,
+            base,
+            text,
+        } = json;
         let mut ph = vec![];
         for el in tpl.iter() {
             match el {

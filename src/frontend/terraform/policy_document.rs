@@ -14,20 +14,21 @@ use hcl_edit::expr::Expression;
 use hcl_edit::structure::Block;
 use hcl_edit::template::Template;
 
+/// A template (a heredoc, a file read by `templatefile()`) whose text is a JSON document:
+/// `text` starts at byte `base` of `file`.
+pub struct JsonTemplate<'a> {
+    pub tpl: &'a Template,
+    pub file: FileId,
+    pub base: usize,
+    pub text: &'a str,
+}
+
 /// What rendering a document needs of the module evaluation it happens in.
 pub trait Evaluate {
     /// The value of an expression of `file`.
     fn eval(&self, e: &Expression, file: FileId, scope: &Scope) -> Node;
-    /// The document a heredoc holding JSON stands for, its interpolations evaluated (`text`
-    /// starts at byte `base` of the file).
-    fn json_template(
-        &self,
-        tpl: &Template,
-        file: FileId,
-        base: usize,
-        text: &str,
-        scope: &Scope,
-    ) -> Option<Node>;
+    /// The document a template holding JSON stands for, its interpolations evaluated.
+    fn json_template(&self, json: JsonTemplate<'_>, scope: &Scope) -> Option<Node>;
     /// The text of a file of the scan.
     fn file_text(&self, file: FileId) -> String;
 }
@@ -45,7 +46,15 @@ pub fn policy_of(inst: &dyn Evaluate, e: &Expression, file: FileId) -> (Option<N
                 return (None, span);
             };
             (
-                inst.json_template(&h.template, file, r.start, raw, &Scope::default()),
+                inst.json_template(
+                    JsonTemplate {
+                        tpl: &h.template,
+                        file,
+                        base: r.start,
+                        text: raw,
+                    },
+                    &Scope::default(),
+                ),
                 span,
             )
         }
