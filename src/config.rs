@@ -199,10 +199,7 @@ pub fn load(path: &Path) -> Result<Loaded, String> {
         text: &text,
         dir: path.parent().unwrap_or(Path::new(".")).to_path_buf(),
     };
-    file.rules(&raw, &mut out)?;
-    file.paths(&raw, &mut out)?;
-    file.output(&raw, &mut out)?;
-    file.trails(&raw, &mut out)?;
+    file.check(&raw, &mut out)?;
     out.text = text;
     Ok(out)
 }
@@ -216,14 +213,64 @@ struct File<'a> {
 }
 
 impl File<'_> {
-    /// `select`, `ignore`, `[per-path-ignores]` and `[levels]`: rule IDs or names that exist.
-    fn rules(&self, raw: &FileConfig, out: &mut Loaded) -> Result<(), String> {
+    /// The keys in the order they are checked (the first error is the one reported).
+    fn check(&self, raw: &FileConfig, out: &mut Loaded) -> Result<(), String> {
+        self.selection(raw, out)?;
+        self.fail_on(raw, out)?;
+        self.excludes(raw, out)?;
+        self.per_rule(raw, out)?;
+        self.output(raw, out)?;
+        self.trails(raw, out)
+    }
+
+    /// `select` and `ignore`: rule IDs or names that exist.
+    fn selection(&self, raw: &FileConfig, out: &mut Loaded) -> Result<(), String> {
         if let Some(s) = &raw.select {
             out.select = Some(check_ids(self.path, self.text, s)?);
         }
         if let Some(s) = &raw.ignore {
             out.ignore = check_ids(self.path, self.text, s)?;
         }
+        Ok(())
+    }
+
+    /// `fail-on`: a level, or `never`.
+    fn fail_on(&self, raw: &FileConfig, out: &mut Loaded) -> Result<(), String> {
+        if let Some(f) = &raw.fail_on {
+            if !["error", "warning", "note", "never"].contains(&f.get_ref().as_str()) {
+                return Err(err_at(
+                    self.path,
+                    self.text,
+                    f.span(),
+                    &format!("bad fail-on {:?}", f.get_ref()),
+                    LEVELS_HINT,
+                ));
+            }
+            out.fail_on = Some(f.get_ref().clone());
+        }
+        Ok(())
+    }
+
+    /// `exclude` globs (gitignore syntax).
+    fn excludes(&self, raw: &FileConfig, out: &mut Loaded) -> Result<(), String> {
+        for e in raw.exclude.iter().flatten() {
+            let mut b = GitignoreBuilder::new(&self.dir);
+            b.add_line(None, e.get_ref()).map_err(|err| {
+                err_at(
+                    self.path,
+                    self.text,
+                    e.span(),
+                    &format!("bad exclude glob: {err}"),
+                    "use gitignore syntax, e.g. \"vendor/\" or \"**/*.tpl\"",
+                )
+            })?;
+            out.exclude.push(e.get_ref().clone());
+        }
+        Ok(())
+    }
+
+    /// `[per-path-ignores]` and `[levels]`, of rules that exist.
+    fn per_rule(&self, raw: &FileConfig, out: &mut Loaded) -> Result<(), String> {
         for (glob, rules) in raw.per_path_ignores.iter().flatten() {
             let mut b = GitignoreBuilder::new(&self.dir);
             b.add_line(None, glob).map_err(|e| {
@@ -257,43 +304,13 @@ impl File<'_> {
         Ok(())
     }
 
-    /// `exclude` globs (gitignore syntax) and `baseline`, a file below the configuration's
-    /// directory.
-    fn paths(&self, raw: &FileConfig, out: &mut Loaded) -> Result<(), String> {
-        for e in raw.exclude.iter().flatten() {
-            let mut b = GitignoreBuilder::new(&self.dir);
-            b.add_line(None, e.get_ref()).map_err(|err| {
-                err_at(
-                    self.path,
-                    self.text,
-                    e.span(),
-                    &format!("bad exclude glob: {err}"),
-                    "use gitignore syntax, e.g. \"vendor/\" or \"**/*.tpl\"",
-                )
-            })?;
-            out.exclude.push(e.get_ref().clone());
-        }
+    /// `baseline` and `output`, files below the configuration's directory; `format`, `quiet`,
+    /// `no-color` and `threads`.
+    fn output(&self, raw: &FileConfig, out: &mut Loaded) -> Result<(), String> {
         if let Some(b) = &raw.baseline {
             out.baseline = Some(inside_own_tree(
                 self.path, self.text, &self.dir, "baseline", b,
             )?);
-        }
-        Ok(())
-    }
-
-    /// `fail-on`, `format`, `output`, `quiet`, `no-color` and `threads`.
-    fn output(&self, raw: &FileConfig, out: &mut Loaded) -> Result<(), String> {
-        if let Some(f) = &raw.fail_on {
-            if !["error", "warning", "note", "never"].contains(&f.get_ref().as_str()) {
-                return Err(err_at(
-                    self.path,
-                    self.text,
-                    f.span(),
-                    &format!("bad fail-on {:?}", f.get_ref()),
-                    LEVELS_HINT,
-                ));
-            }
-            out.fail_on = Some(f.get_ref().clone());
         }
         if let Some(f) = &raw.format {
             if !["human", "json", "sarif", "github", "gitlab"].contains(&f.get_ref().as_str()) {

@@ -272,19 +272,26 @@ fn link_policy<'m>(
 }
 
 /// The trails of the scan that use a key: those naming one of its identities, and those
-/// naming one of its aliases from the same account (an alias name is unique only there).
+/// naming one of its literal aliases from the same account (an alias name is unique only
+/// there): the same account value, or one that may be the same within one file (a plan that
+/// knows the trail's account but not the alias's).
 fn trails_of_key(model: &Model, ix: &Index<'_>, key: &crate::model::Key) -> Vec<usize> {
     let by_ident = key
         .idents
         .iter()
         .flat_map(|id| ix.trails_by_key.get(id).into_iter().flatten().copied());
-    let by_alias = key.aliases.iter().flat_map(|(name, account)| {
+    let same_account = move |t: &Trail, account: &Text| {
+        t.account == *account
+            || (t.span.file == key.span.file
+                && !crate::value::glob::text_eq(&t.account, account).is_no())
+    };
+    let by_alias = key.aliases.iter().flat_map(move |(name, account)| {
         ix.trails_by_key
             .get(name)
             .into_iter()
             .flatten()
             .copied()
-            .filter(move |&i| model.trails[i].account == *account)
+            .filter(move |&i| same_account(&model.trails[i], account))
     });
     by_ident.chain(by_alias).collect()
 }

@@ -180,9 +180,10 @@ pub struct LogSource {
 pub struct Key {
     pub address: String,
     pub span: Span,
-    /// Every value that identifies the key: ID, ARN and alias ARNs.
+    /// Every value that identifies the key: ID, ARN, alias ARNs and alias names built from
+    /// symbols (a deployment unit's own).
     pub idents: Vec<Text>,
-    /// Its aliases' names, each with the account the alias is in (an alias name is unique
+    /// Its literal alias names, each with the account the alias is in (such a name is unique
     /// only within one account and Region: a trail that names it uses this key only when it
     /// is in the same account).
     pub aliases: Vec<(Text, Text)>,
@@ -361,21 +362,36 @@ impl Model {
                 by_ident.entry(id.clone()).or_insert(i);
             }
         }
+        // A literal alias name is unique only within one account and Region: it names its
+        // key for a trail of the same account, and for a key policy when no other key of the
+        // scan has an alias of that name. A name built from symbols is the unit's own.
+        let mut literal_aliases: HashMap<Text, Vec<usize>> = HashMap::new();
         for a in std::mem::take(&mut self.key_aliases) {
-            if let Some(&i) = by_ident.get(&a.target) {
+            let Some(&i) = by_ident.get(&a.target) else {
+                continue;
+            };
+            if a.name.is_known() {
                 if let Some(account) = a.account {
-                    self.keys[i].aliases.push((a.name, account));
+                    self.keys[i].aliases.push((a.name.clone(), account));
                 }
-                self.keys[i].idents.push(a.arn.clone());
-                by_ident.entry(a.arn).or_insert(i);
+                literal_aliases.entry(a.name).or_default().push(i);
+            } else {
+                self.keys[i].idents.push(a.name.clone());
+                by_ident.entry(a.name).or_insert(i);
             }
+            self.keys[i].idents.push(a.arn.clone());
+            by_ident.entry(a.arn).or_insert(i);
         }
         for p in &mut self.policies {
             if p.key.is_some() {
                 continue;
             }
             let Some(r) = &p.key_ref else { continue };
-            if let Some(&i) = by_ident.get(r) {
+            let one_alias = || match literal_aliases.get(r).map(Vec::as_slice) {
+                Some([i]) => Some(i),
+                _ => None,
+            };
+            if let Some(&i) = by_ident.get(r).or_else(one_alias) {
                 p.key = Some(i);
                 self.keys[i].has_policy = true;
             }

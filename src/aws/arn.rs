@@ -1,6 +1,8 @@
 //! ARNs, `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`: read from known strings or from texts
 //! holding symbols, and written from texts. Every part of the code that reads or writes one
-//! comes here. Services compare without regard to case, as IAM compares them.
+//! comes here. A service is compared as AWS writes it (lowercase: `arn:aws:IAM::…` is no IAM
+//! principal AWS accepts); a trail ARN is recognised in any case, so that a policy written for
+//! a trail is read as CloudTrail's even with a misspelt service.
 
 use crate::value::{Kind, Text};
 
@@ -31,14 +33,17 @@ impl<'a> Arn<&'a str> {
     }
 
     pub fn is(&self, service: &str) -> bool {
-        self.service.eq_ignore_ascii_case(service)
+        self.service == service
     }
 
-    /// The trail a CloudTrail ARN names (`…:cloudtrail:…:trail/NAME`).
+    /// The trail a CloudTrail ARN names (`…:cloudtrail:…:trail/NAME`; a trail name holds no
+    /// `:`).
     pub fn trail_name(&self) -> Option<&'a str> {
-        self.is("cloudtrail")
+        self.service
+            .eq_ignore_ascii_case("cloudtrail")
             .then(|| self.resource.strip_prefix("trail/"))
             .flatten()
+            .filter(|n| !n.contains(':'))
     }
 
     /// The account of an account's root, `arn:PARTITION:iam::ACCOUNT:root`.
@@ -52,23 +57,40 @@ impl Arn<Text> {
     /// An ARN written with symbols, when it has exactly six parts (no `:` in its resource, and
     /// no symbol standing where a `:` would be).
     pub fn of_text(t: &Text) -> Option<Arn<Text>> {
+        Self::six_parts(t).and_then(|(first, a)| (first.as_str() == Some("arn")).then_some(a))
+    }
+
+    /// The six parts of a value meant as an ARN, whatever its first part says (`ARN:…`).
+    pub fn of_text_loose(t: &Text) -> Option<Arn<Text>> {
+        Self::six_parts(t).map(|(_, a)| a)
+    }
+
+    fn six_parts(t: &Text) -> Option<(Text, Arn<Text>)> {
         let segs = t.split(':');
-        let [arn, partition, service, region, account, resource] =
+        let [first, partition, service, region, account, resource] =
             <[Text; 6]>::try_from(segs).ok()?;
-        (arn.as_str() == Some("arn")).then_some(Arn {
-            partition,
-            service,
-            region,
-            account,
-            resource,
-        })
+        Some((
+            first,
+            Arn {
+                partition,
+                service,
+                region,
+                account,
+                resource,
+            },
+        ))
     }
 
     /// Whether the service is known to be `service`.
     pub fn is(&self, service: &str) -> bool {
+        self.service.as_str() == Some(service)
+    }
+
+    /// Whether the service is CloudTrail's, in any case.
+    pub fn is_cloudtrail(&self) -> bool {
         self.service
             .as_str()
-            .is_some_and(|s| s.eq_ignore_ascii_case(service))
+            .is_some_and(|s| s.eq_ignore_ascii_case("cloudtrail"))
     }
 
     /// The parts, in order.
@@ -123,22 +145,19 @@ pub struct TrailParts {
 
 impl TrailParts {
     pub fn of(arn: Option<&str>, sym: &dyn Fn(Kind, &str) -> Text) -> TrailParts {
-        let arn = arn.and_then(Arn::parse);
-        let part = |s: Option<&str>, kind: Kind, what: &str| match s {
-            Some(s) if !s.is_empty() => Text::lit(s),
+        // Part by part, as far as the value goes (`describe-trails` output is taken as given).
+        let segs: Vec<&str> = arn.map(|a| a.split(':').collect()).unwrap_or_default();
+        let part = |n: usize, kind: Kind, what: &str| match segs.get(n) {
+            Some(s) if !s.is_empty() => Text::lit(*s),
             _ => sym(kind, what),
         };
         TrailParts {
-            partition: part(
-                arn.as_ref().map(|a| a.partition),
-                Kind::Partition,
-                "partition",
-            ),
-            region: part(arn.as_ref().map(|a| a.region), Kind::Region, "region"),
-            account: part(arn.as_ref().map(|a| a.account), Kind::Account, "account"),
-            name: arn
-                .as_ref()
-                .and_then(|a| a.resource.strip_prefix("trail/"))
+            partition: part(1, Kind::Partition, "partition"),
+            region: part(3, Kind::Region, "region"),
+            account: part(4, Kind::Account, "account"),
+            name: segs
+                .get(5)
+                .and_then(|r| r.strip_prefix("trail/"))
                 .map(Text::lit),
         }
     }
@@ -176,6 +195,17 @@ mod tests {
         assert!(Arn::parse("aws:s3:::b").is_none());
         assert!(Arn::parse("arn:aws:s3").is_none());
         assert_eq!(Arn::parse("arn:aws:s3:::b").unwrap().trail_name(), None);
+        // A trail name holds no colon; IAM is written in lowercase.
+        assert_eq!(
+            Arn::parse("arn:aws:cloudtrail:r:1:trail/a:b")
+                .unwrap()
+                .trail_name(),
+            None
+        );
+        assert_eq!(
+            Arn::parse("arn:aws:IAM::1:root").unwrap().root_account(),
+            None
+        );
     }
 
     #[test]
@@ -189,7 +219,7 @@ mod tests {
             &resource("trail/", &Text::lit("main")),
         );
         let a = Arn::of_text(&t).unwrap();
-        assert!(a.is("CLOUDTRAIL"));
+        assert!(a.is("cloudtrail") && !a.is("CloudTrail") && a.is_cloudtrail());
         assert!(!a.partition.is_known());
         assert_eq!(a.resource.as_str(), Some("trail/main"));
         // Seven parts, or no `arn` in front: not an ARN these readers take.

@@ -60,7 +60,7 @@ impl TrailRef {
     /// A stand-in trail for an `aws:SourceArn` value (`wildcards`: the operator takes `*`/`?`).
     /// `None` when the value cannot name a trail.
     pub fn from_source_arn(value: &Text, wildcards: bool, n: usize) -> Option<TrailRef> {
-        let arn = Arn::of_text(value).filter(|a| a.is("cloudtrail"))?;
+        let arn = Arn::of_text(value).filter(|a| a.is_cloudtrail())?;
         let res = &arn.resource;
         res.known_prefix().strip_prefix("trail/")?;
         let has_wild = |t: &Text| {
@@ -361,7 +361,7 @@ pub fn names_trail(s: &Statement) -> bool {
 /// `arn:…:cloudtrail:…:…:trail/…`.
 fn is_trail_arn(t: &Text) -> bool {
     Arn::of_text(t)
-        .is_some_and(|a| a.is("cloudtrail") && a.resource.known_prefix().starts_with("trail/"))
+        .is_some_and(|a| a.is_cloudtrail() && a.resource.known_prefix().starts_with("trail/"))
 }
 
 /// Whether a grant's `aws:SourceArn` values all name CloudTrail Lake resources (event data
@@ -373,10 +373,9 @@ pub fn is_lake_grant(s: &Statement) -> bool {
             continue;
         }
         for v in &c.values {
-            let lake = Arn::of_text(&v.text).is_some_and(|a| {
+            let lake = Arn::of_text_loose(&v.text).is_some_and(|a| {
                 let r = a.resource.known_prefix();
-                a.is("cloudtrail")
-                    && (r.starts_with("eventdatastore/") || r.starts_with("channel/"))
+                a.is_cloudtrail() && (r.starts_with("eventdatastore/") || r.starts_with("channel/"))
             });
             if !lake {
                 return false;

@@ -36,9 +36,13 @@ pub fn is_legacy_account_id(id: &str) -> bool {
     table().iter().any(|r| r.account == id)
 }
 
-/// Whether a known string names a legacy CloudTrail account: its ID, or an ARN in it.
+/// Whether a known string names a legacy CloudTrail account: its ID, or an ARN in it (its
+/// fifth part, whatever follows).
 pub fn names_legacy_account(s: &str) -> bool {
-    is_legacy_account_id(s) || Arn::parse(s).is_some_and(|a| is_legacy_account_id(a.account))
+    is_legacy_account_id(s)
+        || s.strip_prefix("arn:")
+            .and_then(|r| r.split(':').nth(3))
+            .is_some_and(is_legacy_account_id)
 }
 
 /// Whether a principal value is a legacy CloudTrail account: `arn:PARTITION:iam::ID:root`, a bare

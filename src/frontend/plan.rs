@@ -183,9 +183,11 @@ struct PlannedResource<'a> {
     values: Planned<'a>,
 }
 
+/// A resource's own arguments are read as planned, empty strings too; a value of another
+/// type than the argument's stands for what is not known.
 impl Values for PlannedResource<'_> {
     fn text(&self, key: &str) -> Option<Text> {
-        self.values.text(key)
+        text_at(self.v, key).map(|(t, _)| t)
     }
     fn known(&self, key: &str) -> Option<Option<String>> {
         self.values.known(key)
@@ -200,7 +202,16 @@ impl Values for PlannedResource<'_> {
         self.values.blocks(name)
     }
     fn spanned(&self, key: &str) -> Option<(Text, Span)> {
-        self.values.spanned(key)
+        let e = self.v.get(key)?;
+        match &e.value.kind {
+            NodeKind::Str(t) => Some((t.clone(), e.value.span)),
+            NodeKind::Null => None,
+            _ => Some((
+                self.plan
+                    .sym(Kind::Any, format!("{}.{key}", self.r.address)),
+                e.value.span,
+            )),
+        }
     }
     fn value_span(&self, key: &str) -> Option<Span> {
         self.values.value_span(key)
@@ -257,12 +268,18 @@ impl resources::Resource for PlannedResource<'_> {
         Some(self.plan.text_or(self.v, "arn", Kind::Any, &self.r.address))
     }
 
+    fn account(&self) -> Text {
+        self.plan.account.clone()
+    }
+
     /// The ARN's parts are read when the plan knows it.
     fn trail_ids(&self) -> TrailIds {
         let plan = self.plan;
         let name = plan.text_or(self.v, "name", Kind::TrailName, &self.r.address);
         let (arn, account, partition) = match text_at(self.v, "arn").map(|(t, _)| t) {
-            Some(arn) if let Some(a) = Arn::of_text(&arn) => (arn.clone(), a.account, a.partition),
+            Some(arn) if let Some(a) = Arn::of_text_loose(&arn) => {
+                (arn.clone(), a.account, a.partition)
+            }
             _ => (
                 trail_arn(&plan.partition, &plan.region, &plan.account, &name),
                 plan.account.clone(),

@@ -133,6 +133,10 @@ impl Resource for Hcl<'_, '_> {
         }
     }
 
+    fn account(&self) -> Text {
+        self.inst.account(Some(self.b))
+    }
+
     fn trail_ids(&self) -> TrailIds {
         let b = Some(self.b);
         let name = self.inst.trail_name(self.name);

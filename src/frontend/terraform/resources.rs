@@ -50,6 +50,8 @@ pub trait Resource: Values {
     fn key_idents(&self) -> Vec<Text>;
     /// An alias's ARN.
     fn alias_arn(&self) -> Option<Text>;
+    /// The account the resource is in.
+    fn account(&self) -> Text;
     /// A trail's name and ARN, and the account, partition and organization it is in.
     fn trail_ids(&self) -> TrailIds;
 }
@@ -131,7 +133,7 @@ pub fn map(ty: &str, r: &dyn Resource, m: &mut Model) -> bool {
             {
                 m.key_aliases.push(KeyAlias {
                     name: alias,
-                    account: Arn::of_text(&arn).map(|a| a.account),
+                    account: Some(Arn::of_text(&arn).map_or_else(|| r.account(), |a| a.account)),
                     arn,
                     target,
                 });
