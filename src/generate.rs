@@ -347,7 +347,6 @@ impl Destination<'_> {
 /// AWS Config's delivery statements.
 fn config_statements(to: &Destination<'_>) -> Vec<Value> {
     let (bucket_arn, account) = (&to.bucket_arn, to.account);
-    let logs = |tail: &str| to.logs(tail);
     let cond = json!({"StringEquals": {"AWS:SourceAccount": account}});
     vec![
         json!({
@@ -371,7 +370,7 @@ fn config_statements(to: &Destination<'_>) -> Vec<Value> {
             "Effect": "Allow",
             "Principal": {"Service": "config.amazonaws.com"},
             "Action": "s3:PutObject",
-            "Resource": logs("Config/*"),
+            "Resource": to.logs("Config/*"),
             "Condition": {"StringEquals": {
                 "s3:x-amz-acl": "bucket-owner-full-control",
                 "AWS:SourceAccount": account
@@ -383,7 +382,6 @@ fn config_statements(to: &Destination<'_>) -> Vec<Value> {
 /// The ELB account's (or, in newer Regions, the service's) statement for ALB and Classic Load
 /// Balancer logs.
 fn elb_statements(to: &Destination<'_>, region: Option<&str>) -> Result<Vec<Value>, String> {
-    let logs = |tail: &str| to.logs(tail);
     let region = region.ok_or("--region is required for elb: the Region decides who writes ALB and Classic Load Balancer logs")?;
     let row = crate::aws::logdelivery::elb_regions()
         .iter()
@@ -398,7 +396,7 @@ fn elb_statements(to: &Destination<'_>, region: Option<&str>) -> Result<Vec<Valu
         "Effect": "Allow",
         "Principal": principal,
         "Action": "s3:PutObject",
-        "Resource": logs("*")
+        "Resource": to.logs("*")
     })])
 }
 
@@ -409,7 +407,6 @@ fn log_delivery_statements(
     region: Option<&str>,
 ) -> Vec<Value> {
     let (bucket_arn, account) = (&to.bucket_arn, to.account);
-    let logs = |tail: &str| to.logs(tail);
     let source_arn = format!("arn:{partition}:logs:{}:{account}:*", region.unwrap_or("*"));
     vec![
         json!({
@@ -428,7 +425,7 @@ fn log_delivery_statements(
             "Effect": "Allow",
             "Principal": {"Service": "delivery.logs.amazonaws.com"},
             "Action": "s3:PutObject",
-            "Resource": logs("*"),
+            "Resource": to.logs("*"),
             "Condition": {
                 "StringEquals": {
                     "s3:x-amz-acl": "bucket-owner-full-control",

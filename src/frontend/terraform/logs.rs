@@ -7,7 +7,7 @@ use crate::frontend::terraform::resources::{Logging, logging};
 use crate::model::{BucketSetting, LogSource, Setting, SourceKind};
 
 impl Instance<'_> {
-    /// Reads a log source or a bucket setting; whether `ty` was one.
+    /// Reads a log source or a bucket setting, if the resource is one.
     pub(super) fn build_log_resource(
         &self,
         m: &mut Model,
@@ -15,7 +15,7 @@ impl Instance<'_> {
         name: &str,
         b: &Block,
         file: FileId,
-    ) -> bool {
+    ) {
         let span = span_of(file, b.span());
         match logging(ty, &Hcl::new(self, ty, name, b, file)) {
             Some(Logging::Delivery(d)) => m.sources.push(LogSource {
@@ -58,19 +58,8 @@ impl Instance<'_> {
                     });
                 }
             }
-            "aws_lb"
-            | "aws_alb"
-            | "aws_elb"
-            | "aws_s3_bucket_logging"
-            | "aws_redshift_logging"
-            | "aws_redshift_cluster"
-            | "aws_cloudfront_distribution"
-            | "aws_config_delivery_channel"
-            | "aws_config_configuration_recorder"
-            | "aws_flow_log" => {}
-            _ => return false,
+            _ => {}
         }
-        true
     }
 
     /// The settings an `aws_s3_bucket` block holds in-line: `server_side_encryption_configuration`,

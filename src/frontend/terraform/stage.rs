@@ -65,10 +65,20 @@ pub fn read_json_syntax(id: FileId, source: &SourceFile, model: &mut Model) -> O
 /// The Terraform files of the scan, as reading found them.
 #[derive(Default)]
 pub struct Stage {
-    /// `.tf` and tfvars files by their ID in the scan's sources.
-    text: Vec<(FileId, bool)>,
-    /// `.tf.json` files: their path and path as shown, body, text and map.
-    generated: Vec<(PathBuf, String, Body, String, SpanMap)>,
+    /// `.tf` and tfvars files, unparsed.
+    text: Vec<TfFile>,
+    /// `.tf.json` files.
+    generated: Vec<Generated>,
+}
+
+/// A `.tf.json` file read as the HCL it stands for.
+struct Generated {
+    path: PathBuf,
+    /// The path as shown.
+    display: String,
+    body: Body,
+    text: String,
+    map: SpanMap,
 }
 
 /// Where findings in generated files are taken back to: the `.tf.json` file's positions.
@@ -77,8 +87,7 @@ pub type SpanMaps = HashMap<FileId, SpanMap>;
 /// What the rest of the scan hears from the stage.
 pub struct Outcome {
     pub span_maps: SpanMaps,
-    /// Files read by the stage: (path as shown, why it was skipped), to keep off the list of
-    /// skipped files.
+    /// Files read in a module's context (paths as shown): they are not skipped files.
     pub read_in_context: HashSet<String>,
     /// Files with `cloudtrail.amazonaws.com` that were not parsed, with why.
     pub skipped: Vec<(String, String)>,
@@ -88,10 +97,14 @@ impl Stage {
     /// Takes what reading the file `id` (shown as `display`, at `path`) left.
     pub fn add(&mut self, id: FileId, path: PathBuf, display: String, pending: Pending) {
         match pending {
-            Pending::Text { vars } => self.text.push((id, vars)),
-            Pending::Generated { body, text, map } => {
-                self.generated.push((path, display, body, text, map))
-            }
+            Pending::Text { vars } => self.text.push(TfFile::Unparsed { id, is_vars: vars }),
+            Pending::Generated { body, text, map } => self.generated.push(Generated {
+                path,
+                display,
+                body,
+                text,
+                map,
+            }),
         }
     }
 
@@ -104,18 +117,23 @@ impl Stage {
         model: &mut Model,
         reported: &dyn Fn(FileId) -> bool,
     ) -> Outcome {
+        let unparsed: Vec<FileId> = self.text.iter().map(TfFile::id).collect();
         let mut tf_files: Vec<(PathBuf, TfFile)> = self
             .text
-            .iter()
-            .map(|&(id, is_vars)| {
-                let path = sources.get(id).path.clone();
-                (path, TfFile::Unparsed { id, is_vars })
-            })
+            .into_iter()
+            .map(|f| (sources.get(f.id()).path.clone(), f))
             .collect();
         // `.tf.json` files are read as the HCL they stand for, in files of their own after the
         // scanned ones; findings there are taken back to the JSON file.
         let mut span_maps = HashMap::new();
-        for (path, display, body, text, map) in self.generated {
+        for Generated {
+            path,
+            display,
+            body,
+            text,
+            map,
+        } in self.generated
+        {
             let id = sources.files.len() as FileId;
             sources
                 .files
@@ -139,7 +157,7 @@ impl Stage {
             .map(|(i, f)| (crate::fs::lexical_absolute(&f.path), i as FileId))
             .collect();
         let tf = evaluate_scan(sources, roots, tf_files, &files_by_path);
-        outcome.skipped = forget_unparsed(&self.text, &tf.parsed, sources, reported);
+        outcome.skipped = forget_unparsed(&unparsed, &tf.parsed, sources, reported);
         let consumed = tf.found.consumed.into_inner().unwrap_or_default();
         let extra = tf.found.extra.into_inner().unwrap_or_default();
         let refused = tf.found.refused.into_inner().unwrap_or_default();
@@ -172,13 +190,13 @@ impl Stage {
 /// is not needed any more. (Files that were parsed keep it, broken ones too: TG012 points
 /// there.) Reported files that name CloudTrail's principal are listed as skipped, with why.
 fn forget_unparsed(
-    text: &[(FileId, bool)],
+    unparsed: &[FileId],
     parsed: &HashSet<FileId>,
     sources: &mut SourceMap,
     reported: &dyn Fn(FileId) -> bool,
 ) -> Vec<(String, String)> {
     let mut skipped = vec![];
-    for &(id, _) in text {
+    for &id in unparsed {
         if parsed.contains(&id) {
             continue;
         }

@@ -33,7 +33,7 @@ pub enum TfFile {
 }
 
 impl TfFile {
-    fn id(&self) -> FileId {
+    pub fn id(&self) -> FileId {
         match self {
             TfFile::Unparsed { id, .. } | TfFile::Parsed { id, .. } => *id,
         }
