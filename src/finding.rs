@@ -157,13 +157,16 @@ pub fn assign_fingerprints(
     sources: &SourceMap,
     root_relative: &dyn Fn(&std::path::Path) -> Option<String>,
 ) {
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    use rayon::prelude::*;
     let mut names: HashMap<u32, String> = HashMap::new();
-    for f in findings.iter_mut() {
-        let path = names.entry(f.span.file).or_insert_with(|| {
+    for f in findings.iter() {
+        names.entry(f.span.file).or_insert_with(|| {
             let file = sources.get(f.span.file);
             root_relative(&file.path).unwrap_or_else(|| file.display.clone())
         });
+    }
+    // The hashes in parallel; the occurrence counters in order.
+    findings.par_iter_mut().for_each(|f| {
         let text: String = sources
             .slice(f.span)
             .chars()
@@ -171,18 +174,21 @@ pub fn assign_fingerprints(
             .take(4096)
             .collect();
         let mut h = Sha256::new();
-        for part in [f.rule.id, path.as_str(), f.address.as_str(), text.as_str()] {
+        for part in [f.rule.id, &names[&f.span.file], &f.address, &text] {
             h.update(part.as_bytes());
             h.update([0u8]);
         }
-        let base: String = h
+        f.fingerprint = h
             .finalize()
             .iter()
             .take(16)
             .map(|b| format!("{b:02x}"))
             .collect();
-        let n = seen.entry(base.clone()).or_insert(0);
+    });
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for f in findings.iter_mut() {
+        let n = seen.entry(f.fingerprint.clone()).or_insert(0);
         *n += 1;
-        f.fingerprint = format!("{base}:{n}");
+        f.fingerprint = format!("{}:{n}", f.fingerprint);
     }
 }

@@ -62,6 +62,8 @@ pub struct Roots {
     /// Canonical forms of the directories met, shared by clones: a scan resolves each
     /// directory once instead of every component of every file's path.
     dirs: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<PathBuf, PathBuf>>>,
+    /// The repository root of each canonical directory asked about (shared by clones).
+    repositories: std::sync::Arc<std::sync::Mutex<Repositories>>,
     /// Texts that stand for files (by canonical path): a `--fix` or `--diff` run scans its
     /// edits again before anything is written.
     overlay: Option<Overlay>,
@@ -69,6 +71,8 @@ pub struct Roots {
 
 /// Edited texts of files, by canonical path.
 pub type Overlay = std::sync::Arc<std::collections::HashMap<PathBuf, String>>;
+
+type Repositories = std::collections::HashMap<PathBuf, Option<PathBuf>>;
 
 impl Roots {
     /// Reads of these files give these texts instead.
@@ -121,6 +125,7 @@ impl Roots {
             lexical,
             allow_outside,
             dirs: Default::default(),
+            repositories: Default::default(),
             overlay: None,
         }
     }
@@ -132,6 +137,7 @@ impl Roots {
             lexical: vec![lexical_absolute(dir)],
             allow_outside: false,
             dirs: Default::default(),
+            repositories: Default::default(),
             overlay: None,
         }
     }
@@ -159,13 +165,30 @@ impl Roots {
     /// A file's path from the repository root that holds it (the nearest ancestor with
     /// `.git`), with forward slashes; `None` outside a repository.
     pub fn repository_relative(&self, path: &Path) -> Option<String> {
-        let canonical = std::fs::canonicalize(path).ok()?;
-        let root = canonical
-            .ancestors()
-            .skip(1)
-            .find(|d| self.contains(d) && d.join(".git").exists())?;
+        let canonical = self.canonical(path).ok()?;
+        let root = self.repository_of(canonical.parent()?)?;
         let rel = canonical.strip_prefix(root).ok()?;
         Some(rel.to_string_lossy().replace('\\', "/"))
+    }
+
+    /// The nearest directory inside the roots holding `.git`, from a canonical directory up
+    /// (cached per directory).
+    fn repository_of(&self, dir: &Path) -> Option<PathBuf> {
+        let cache = || {
+            self.repositories
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        if let Some(found) = cache().get(dir) {
+            return found.clone();
+        }
+        let found = if self.contains(dir) && dir.join(".git").exists() {
+            Some(dir.to_path_buf())
+        } else {
+            dir.parent().and_then(|p| self.repository_of(p))
+        };
+        cache().insert(dir.to_path_buf(), found.clone());
+        found
     }
 
     /// The roots, canonical.
@@ -224,7 +247,7 @@ impl Roots {
     /// (whatever `--allow-outside-root` lets a scan read).
     pub fn writable(&self, path: &Path) -> bool {
         std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file())
-            && std::fs::canonicalize(path).is_ok_and(|c| self.contains(&c))
+            && self.canonical(path).is_ok_and(|c| self.contains(&c))
     }
 
     /// Reads a file of the scan: inside the roots, regular, at most `limit` bytes.

@@ -331,6 +331,20 @@ impl Model {
             && self.opaque.is_empty()
     }
 
+    /// Room for the pieces of these models, so [`Model::extend`] with each does not copy the
+    /// growing vectors again and again.
+    pub fn reserve_for<'a>(&mut self, models: impl Iterator<Item = &'a Model> + Clone) {
+        let total = |n: fn(&Model) -> usize| models.clone().map(n).sum::<usize>();
+        self.policies.reserve(total(|m| m.policies.len()));
+        self.trails.reserve(total(|m| m.trails.len()));
+        self.buckets.reserve(total(|m| m.buckets.len()));
+        self.keys.reserve(total(|m| m.keys.len()));
+        self.key_aliases.reserve(total(|m| m.key_aliases.len()));
+        self.settings.reserve(total(|m| m.settings.len()));
+        self.sources.reserve(total(|m| m.sources.len()));
+        self.suppressions.reserve(total(|m| m.suppressions.len()));
+    }
+
     pub fn extend(&mut self, other: Model) {
         let key_base = self.keys.len();
         self.policies

@@ -61,7 +61,15 @@ pub struct SourceFile {
     /// or absolute when the file lies outside it.
     pub display: String,
     pub text: String,
-    line_starts: Vec<usize>,
+    /// Where lines start, found the first time a position is asked for (most files of a large
+    /// scan never are).
+    index: std::sync::OnceLock<LineIndex>,
+}
+
+#[derive(Debug)]
+struct LineIndex {
+    /// Byte offsets of line starts (files are at most 256 MiB: 32 bits hold them).
+    line_starts: Vec<u32>,
     /// For a text that is not all ASCII: the number of characters before every
     /// [`MARK_EVERY`]-th byte, so a column in a long line is found without counting the
     /// whole line (one-line plans and `get-bucket-policy` output are megabytes long).
@@ -70,10 +78,10 @@ pub struct SourceFile {
 
 const MARK_EVERY: usize = 4096;
 
-impl SourceFile {
-    pub fn new(path: PathBuf, display: String, text: String) -> SourceFile {
+impl LineIndex {
+    fn of(text: &str) -> LineIndex {
         let mut line_starts = vec![0];
-        line_starts.extend(memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        line_starts.extend(memchr_iter(b'\n', text.as_bytes()).map(|i| (i + 1) as u32));
         let mut char_marks = vec![];
         if !text.is_ascii() {
             let bytes = text.as_bytes();
@@ -84,34 +92,50 @@ impl SourceFile {
                 chars += chunk.iter().filter(|&&b| (b as i8) >= -0x40).count() as u32;
             }
         }
+        LineIndex {
+            line_starts,
+            char_marks,
+        }
+    }
+}
+
+impl SourceFile {
+    pub fn new(path: PathBuf, display: String, text: String) -> SourceFile {
         SourceFile {
             path,
             display,
             text,
-            line_starts,
-            char_marks,
+            index: std::sync::OnceLock::new(),
         }
     }
 
     /// Drops the text of a file nothing points into (memory for large scans).
     pub fn forget_text(&mut self) {
         self.text = String::new();
-        self.line_starts = vec![0];
-        self.char_marks = vec![];
+        self.index = std::sync::OnceLock::new();
+    }
+
+    fn index(&self) -> &LineIndex {
+        self.index.get_or_init(|| LineIndex::of(&self.text))
+    }
+
+    fn line_starts(&self) -> &[u32] {
+        &self.index().line_starts
     }
 
     /// Characters before byte `offset` (a char boundary).
     fn chars_before(&self, offset: usize) -> usize {
-        if self.char_marks.is_empty() {
+        let marks = &self.index().char_marks;
+        if marks.is_empty() {
             return offset;
         }
-        let mark = (offset / MARK_EVERY).min(self.char_marks.len() - 1);
+        let mark = (offset / MARK_EVERY).min(marks.len() - 1);
         let from = mark * MARK_EVERY;
         let counted = self.text.as_bytes()[from..offset]
             .iter()
             .filter(|&&b| (b as i8) >= -0x40)
             .count();
-        self.char_marks[mark] as usize + counted
+        marks[mark] as usize + counted
     }
 
     /// Position of a byte offset (clamped to the text and to a char boundary).
@@ -120,11 +144,8 @@ impl SourceFile {
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let line = match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        };
-        let start = self.line_starts[line];
+        let line = self.line_index_of(offset);
+        let start = self.line_starts()[line] as usize;
         let column = self.chars_before(offset) - self.chars_before(start) + 1;
         Position {
             line: line + 1,
@@ -132,37 +153,42 @@ impl SourceFile {
         }
     }
 
+    /// 0-based index of the line holding byte `offset` (at most the text's length).
+    fn line_index_of(&self, offset: usize) -> usize {
+        match self.line_starts().binary_search(&(offset as u32)) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+
     /// 1-based line number of a byte offset.
     pub fn line_of(&self, offset: usize) -> usize {
-        match self.line_starts.binary_search(&offset.min(self.text.len())) {
-            Ok(i) => i + 1,
-            Err(i) => i,
-        }
+        self.line_index_of(offset.min(self.text.len())) + 1
     }
 
     /// The text of a 1-based line, without its line break.
     pub fn line_text(&self, line: usize) -> &str {
-        if line == 0 || line > self.line_starts.len() {
+        let starts = self.line_starts();
+        if line == 0 || line > starts.len() {
             return "";
         }
-        let start = self.line_starts[line - 1];
-        let end = self
-            .line_starts
+        let start = starts[line - 1] as usize;
+        let end = starts
             .get(line)
-            .copied()
+            .map(|&e| e as usize)
             .unwrap_or(self.text.len());
         self.text[start..end].trim_end_matches(['\n', '\r'])
     }
 
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.line_starts().len()
     }
 
     /// Byte offset where a 1-based line starts.
     pub fn line_start(&self, line: usize) -> usize {
-        self.line_starts
+        self.line_starts()
             .get(line.saturating_sub(1))
-            .copied()
+            .map(|&s| s as usize)
             .unwrap_or(self.text.len())
     }
 

@@ -53,7 +53,9 @@ pub fn parses(path: &std::path::Path, text: &str) -> bool {
     }
     let t = text.trim_start();
     if t.starts_with('{') || t.starts_with('[') {
-        return jsonc_parser::parse_to_value(text, &Default::default()).is_ok();
+        // Strict JSON first (fast, and JSON with comments is a superset of it).
+        return serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
+            || jsonc_parser::parse_to_value(text, &Default::default()).is_ok();
     }
     if name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".template") {
         return crate::frontend::cloudformation::yaml::parse(text, 0).is_ok();

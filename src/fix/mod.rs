@@ -470,15 +470,16 @@ pub struct Facts {
 }
 
 /// Spellings of whole symbols: symbol name and the interpolation that writes it.
-type Spellings = std::rc::Rc<Vec<(String, String)>>;
+type Spellings = std::sync::Arc<Vec<(String, String)>>;
 
 /// What resolving fixes needs of the whole scan, built once: the `.tf` files of each directory.
 #[derive(Default)]
 pub struct Scan {
     tf_by_dir: std::collections::HashMap<std::path::PathBuf, Vec<crate::source::FileId>>,
     /// Provider spellings by directory, found once per directory.
-    names: std::cell::RefCell<std::collections::HashMap<std::path::PathBuf, Spellings>>,
-    facts: std::cell::RefCell<std::collections::HashMap<crate::source::FileId, std::rc::Rc<Facts>>>,
+    names: std::sync::Mutex<std::collections::HashMap<std::path::PathBuf, Spellings>>,
+    facts:
+        std::sync::Mutex<std::collections::HashMap<crate::source::FileId, std::sync::Arc<Facts>>>,
 }
 
 impl Scan {
@@ -502,18 +503,18 @@ impl Scan {
     }
 
     /// A file's facts (found once).
-    fn facts(&self, file: crate::source::FileId, text: &str) -> std::rc::Rc<Facts> {
-        if let Some(f) = self.facts.borrow().get(&file) {
+    fn facts(&self, file: crate::source::FileId, text: &str) -> std::sync::Arc<Facts> {
+        if let Some(f) = lock(&self.facts).get(&file) {
             return f.clone();
         }
-        let f = std::rc::Rc::new(Facts {
+        let f = std::sync::Arc::new(Facts {
             plan: text.contains("\"planned_values\"") || text.contains("\"resource_changes\""),
             short_tags: text.contains("!Sub") || !text.contains("Fn::Sub"),
             crlf: text.contains("\r\n"),
             unit: write::indent_unit(text),
             aliased_anchor: aliased_anchor(text),
         });
-        self.facts.borrow_mut().insert(file, f.clone());
+        lock(&self.facts).insert(file, f.clone());
         f
     }
 
@@ -528,7 +529,7 @@ impl Scan {
         let Some(dir) = path.parent().filter(|_| dialect == Dialect::Terraform) else {
             return Default::default();
         };
-        if let Some(found) = self.names.borrow().get(dir) {
+        if let Some(found) = lock(&self.names).get(dir) {
             return found.clone();
         }
         let texts: Vec<&str> = self
@@ -545,12 +546,15 @@ impl Scan {
             &abs.to_string_lossy(),
             texts.iter().copied(),
         ));
-        let out = std::rc::Rc::new(out);
-        self.names
-            .borrow_mut()
-            .insert(dir.to_path_buf(), out.clone());
+        let out = std::sync::Arc::new(out);
+        lock(&self.names).insert(dir.to_path_buf(), out.clone());
         out
     }
+}
+
+/// A cache's lock (a cache poisoned by a panicking thread is still a valid cache).
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 #[cfg(test)]

@@ -57,7 +57,7 @@ pub struct Speller {
     entries: Vec<(Vec<Atom>, String)>,
     /// Symbols the file's module names directly (a Terraform provider's account, Region and
     /// partition through its data sources).
-    named: std::rc::Rc<Vec<(String, String)>>,
+    named: std::sync::Arc<Vec<(String, String)>>,
 }
 
 /// Longest value aligned (atoms), to keep backtracking small.
@@ -96,7 +96,7 @@ impl Speller {
     }
 
     /// Adds spellings of whole symbols (by symbol name).
-    pub fn naming(mut self, named: std::rc::Rc<Vec<(String, String)>>) -> Speller {
+    pub fn naming(mut self, named: std::sync::Arc<Vec<(String, String)>>) -> Speller {
         self.named = named;
         self
     }

@@ -1,6 +1,7 @@
 //! The pipeline: discover files → frontends build the model → link trails, buckets and keys →
 //! rules → suppressions → fixes and fingerprints → a [`Report`].
 
+mod phases;
 mod read;
 
 pub mod fix_rounds;
@@ -115,9 +116,11 @@ fn reached(
 const RULE_PART: usize = 256;
 
 fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
+    let mut phases = phases::Phases::start();
     let roots =
         fs::Roots::new(paths, config.allow_outside_root).with_overlay(config.overlay.clone());
     let found = find_files(paths, config, &roots)?;
+    phases.end("find");
     let reported_file = |id: FileId| {
         found
             .files
@@ -125,6 +128,7 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
             .is_some_and(|(_, r)| r.reported())
     };
     let mut read = read_files(&found, &roots);
+    phases.end("read");
     for (path, msg) in &found.problems {
         read.model
             .notices
@@ -138,31 +142,40 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
         terraform,
     } = read;
     let tf = terraform.run(&mut sources, &roots, &mut model, &reported_file);
+    phases.end("terraform");
     skipped.extend(tf.skipped);
     skipped.retain(|(p, _)| !tf.read_in_context.contains(p));
     let span_maps = tf.span_maps;
     model.resolve();
+    phases.end("resolve");
     add_config_trails(config, &mut sources, &mut model);
     let linked = link::link(&model);
+    phases.end("link");
     let reach = if config.explain_reach {
         reached(&linked, &sources, &span_maps)
     } else {
         vec![]
     };
     let findings = run_rules(&model, &linked, config);
+    phases.end("rules");
     let findings = place_findings(findings, &sources, &span_maps);
+    phases.end("place");
     let (mut findings, unused) = suppress::apply(findings, &model.suppressions, &sources, &|id| {
         config.is_selected(id)
     });
     if config.is_selected(rules::TG000.id) {
         rules::unused_suppressions(&unused, &mut findings);
     }
+    phases.end("suppress");
     let reported = reported_files(&found, &sources);
     let in_reported = |span: Span| reported.get(span.file as usize).copied().unwrap_or(false);
     let mut findings = configured(findings, config, &sources, &in_reported);
+    phases.end("configured");
     offer_fixes(&mut findings, &sources, &roots, &span_maps, &in_reported);
+    phases.end("fixes");
     sort_findings(&mut findings, &sources);
     finding::assign_fingerprints(&mut findings, &sources, &|p| roots.repository_relative(p));
+    phases.end("fingerprints");
     let before = findings.len();
     findings.retain(|f| !config.baseline.contains(&f.fingerprint));
     Ok(Report {
@@ -216,6 +229,8 @@ fn read_files(found: &discover::Discovered, roots: &fs::Roots) -> Files {
         skipped: vec![],
         terraform: Stage::default(),
     };
+    out.model.reserve_for(read.iter().map(|r| &r.model));
+    out.sources.files.reserve(read.len());
     for (mut r, (_, role)) in read.into_iter().zip(&found.files) {
         // A file read only as context (beside a named file) informs findings, but is neither
         // counted as scanned nor the subject of a notice.
@@ -310,18 +325,23 @@ fn place_findings(
 /// `file()`/`templatefile()` (its text had not been kept) is reported as the scanned file it
 /// is.
 fn reported_files(found: &discover::Discovered, sources: &SourceMap) -> Vec<bool> {
-    let reported_paths: HashSet<PathBuf> = found
-        .files
-        .iter()
-        .filter(|(_, r)| r.reported())
-        .map(|(p, _)| fs::lexical_absolute(p))
-        .collect();
+    let read_again = &sources.files[found.files.len().min(sources.files.len())..];
+    let reported_paths: HashSet<PathBuf> = if read_again.is_empty() {
+        HashSet::new()
+    } else {
+        found
+            .files
+            .iter()
+            .filter(|(_, r)| r.reported())
+            .map(|(p, _)| fs::lexical_absolute(p))
+            .collect()
+    };
     found
         .files
         .iter()
         .map(|(_, r)| r.reported())
         .chain(
-            sources.files[found.files.len().min(sources.files.len())..]
+            read_again
                 .iter()
                 .map(|f| reported_paths.contains(&fs::lexical_absolute(&f.path))),
         )
@@ -340,13 +360,18 @@ fn configured(
         if let Some(Some(level)) = config.levels.get(f.rule.id) {
             f.level = *level;
         }
-        let path = std::path::absolute(&sources.get(f.span.file).path).unwrap_or_default();
-        if config
+        let ignores = config
             .per_path_ignores
             .iter()
-            .any(|pi| pi.rules.iter().any(|r| r == f.rule.id) && pi.matches(&path))
-        {
-            return false;
+            .filter(|pi| pi.rules.iter().any(|r| r == f.rule.id));
+        let mut path = None;
+        for pi in ignores {
+            let path = path.get_or_insert_with(|| {
+                std::path::absolute(&sources.get(f.span.file).path).unwrap_or_default()
+            });
+            if pi.matches(path) {
+                return false;
+            }
         }
         in_reported(f.span) || f.related.iter().any(|r| in_reported(r.span))
     });
@@ -360,10 +385,10 @@ fn offer_fixes(
     sources: &SourceMap,
     roots: &fs::Roots,
     span_maps: &SpanMaps,
-    in_reported: &dyn Fn(Span) -> bool,
+    in_reported: &(dyn Fn(Span) -> bool + Sync),
 ) {
     let fix_scan = fix::Scan::new(sources);
-    for f in findings {
+    findings.par_iter_mut().for_each(|f| {
         if f.pending_fix.as_ref().is_some_and(|i| {
             !in_reported(i.within)
                 || span_maps.contains_key(&i.within.file)
@@ -372,7 +397,7 @@ fn offer_fixes(
             f.pending_fix = None;
         }
         f.write_fix(sources, &fix_scan);
-    }
+    });
 }
 
 fn sort_findings(findings: &mut [Finding], sources: &SourceMap) {

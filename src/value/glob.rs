@@ -171,108 +171,137 @@ fn kind_allows(k: Kind, c: char, opts: MatchOpts) -> bool {
 }
 
 /// One DP pass. `permissive` lets symbols stand for any value of their kind.
+///
+/// Cell `(i, j)` answers whether `p[i..]` covers `s[j..]`; it depends only on cells with a
+/// larger `i + j`. Only the cells reachable from `(0, 0)` are computed, on demand: a pattern
+/// of literals with a wildcard or two reaches a thin band of the table, not all of it.
 fn run(p: &[Tok], s: &[Tok], opts: MatchOpts, permissive: bool) -> bool {
-    let (n, m) = (p.len(), s.len());
-    let w = m + 1;
-    let mut dp = vec![false; (n + 1) * w];
-    let at = |i: usize, j: usize| i * w + j;
-    for i in (0..=n).rev() {
-        for j in (0..=m).rev() {
-            let v = if i == n {
-                j == m
-                    || (permissive
-                        && s[j..]
-                            .iter()
-                            .all(|t| matches!(t, Tok::Sym(x) if x.kind.may_be_empty())))
-            } else {
-                let pi = &p[i];
-                let mut r = false;
-                // A subject symbol that may be empty can be skipped.
-                let aligned = matches!((pi, s.get(j)), (Tok::Sym(a), Some(Tok::Sym(b))) if a == b);
-                if permissive
-                    && !aligned
-                    && j < m
-                    && matches!(&s[j], Tok::Sym(x) if x.kind.may_be_empty())
-                    && dp[at(i, j + 1)]
-                {
-                    r = true;
-                }
-                if !r {
-                    r = step(p, s, i, j, pi, opts, permissive, &dp, w);
-                }
-                r
-            };
-            dp[at(i, j)] = v;
+    let w = s.len() + 1;
+    // 0: not computed yet; 1: false; 2: true.
+    let mut cells = vec![0u8; (p.len() + 1) * w];
+    let mut todo = vec![(0usize, 0usize)];
+    while let Some(&(i, j)) = todo.last() {
+        if cells[i * w + j] != 0 {
+            todo.pop();
+            continue;
+        }
+        let table = Table {
+            cells: &cells,
+            w,
+            p,
+            s,
+            opts,
+            permissive,
+        };
+        match table.cell(i, j) {
+            Ok(v) => {
+                cells[i * w + j] = 1 + u8::from(v);
+                todo.pop();
+            }
+            Err(needed) => todo.push(needed),
         }
     }
-    dp[0]
+    cells[0] == 2
 }
 
-#[allow(clippy::too_many_arguments)]
-fn step(
-    _p: &[Tok],
-    s: &[Tok],
-    i: usize,
-    j: usize,
-    pi: &Tok,
+/// The table of one pass, as far as it is computed. A cell's answer is `Err(cell)` while a
+/// cell it needs is not computed yet.
+struct Table<'a> {
+    cells: &'a [u8],
+    w: usize,
+    p: &'a [Tok],
+    s: &'a [Tok],
     opts: MatchOpts,
     permissive: bool,
-    dp: &[bool],
-    w: usize,
-) -> bool {
-    let m = s.len();
-    let d = |a: usize, b: usize| dp[a * w + b];
-    let sj = s.get(j);
-    match pi {
-        Tok::Star => {
-            if d(i + 1, j) {
-                return true;
-            }
-            let Some(t) = sj else { return false };
-            let absorbable = match t {
-                Tok::Ch(c) => !(opts.arn && *c == ':'),
-                Tok::Quest | Tok::Star => true,
-                Tok::Sym(x) => permissive || !(opts.arn && x.kind.allows(':')),
-            };
-            absorbable && d(i, j + 1)
+}
+
+type Cell = Result<bool, (usize, usize)>;
+
+impl Table<'_> {
+    fn d(&self, i: usize, j: usize) -> Cell {
+        match self.cells[i * self.w + j] {
+            0 => Err((i, j)),
+            v => Ok(v == 2),
         }
-        Tok::Quest => match sj {
-            Some(Tok::Ch(c)) => !(opts.arn && *c == ':') && d(i + 1, j + 1),
-            Some(Tok::Quest) => d(i + 1, j + 1),
-            Some(Tok::Sym(_)) if permissive => d(i + 1, j) || d(i + 1, j + 1),
-            _ => false,
-        },
-        Tok::Ch(c) => match sj {
-            Some(Tok::Ch(x)) => ch_eq(*c, *x, opts) && d(i + 1, j + 1),
-            Some(Tok::Sym(x)) if permissive && kind_allows(x.kind, *c, opts) => {
-                d(i + 1, j) || d(i + 1, j + 1)
-            }
-            _ => false,
-        },
-        Tok::Sym(ps) => {
-            if let Some(Tok::Sym(ss)) = sj
-                && ss == ps
-            {
-                // The same value on both sides lines up with itself.
-                return d(i + 1, j + 1);
-            }
-            if !permissive {
-                return false;
-            }
-            if ps.kind == Kind::Any {
-                // An unknown pattern part may be anything, wildcards included.
-                return d(i + 1, j) || (j < m && d(i, j + 1));
-            }
-            match sj {
-                Some(Tok::Ch(c)) if kind_allows(ps.kind, *c, opts) => {
-                    d(i, j + 1) || d(i + 1, j + 1)
+    }
+
+    fn cell(&self, i: usize, j: usize) -> Cell {
+        let (p, s, permissive) = (self.p, self.s, self.permissive);
+        if i == p.len() {
+            return Ok(j == s.len()
+                || (permissive
+                    && s[j..]
+                        .iter()
+                        .all(|t| matches!(t, Tok::Sym(x) if x.kind.may_be_empty()))));
+        }
+        let pi = &p[i];
+        // A subject symbol that may be empty can be skipped.
+        let aligned = matches!((pi, s.get(j)), (Tok::Sym(a), Some(Tok::Sym(b))) if a == b);
+        if permissive
+            && !aligned
+            && matches!(s.get(j), Some(Tok::Sym(x)) if x.kind.may_be_empty())
+            && self.d(i, j + 1)?
+        {
+            return Ok(true);
+        }
+        self.step(i, j, pi)
+    }
+
+    fn step(&self, i: usize, j: usize, pi: &Tok) -> Cell {
+        let (s, opts, permissive) = (self.s, self.opts, self.permissive);
+        let m = s.len();
+        let sj = s.get(j);
+        Ok(match pi {
+            Tok::Star => {
+                if self.d(i + 1, j)? {
+                    return Ok(true);
                 }
-                Some(Tok::Sym(ss)) if ss.kind == Kind::Any || ss.kind == ps.kind => {
-                    d(i + 1, j + 1) || d(i, j + 1) || d(i + 1, j)
+                let Some(t) = sj else { return Ok(false) };
+                let absorbable = match t {
+                    Tok::Ch(c) => !(opts.arn && *c == ':'),
+                    Tok::Quest | Tok::Star => true,
+                    Tok::Sym(x) => permissive || !(opts.arn && x.kind.allows(':')),
+                };
+                absorbable && self.d(i, j + 1)?
+            }
+            Tok::Quest => match sj {
+                Some(Tok::Ch(c)) => !(opts.arn && *c == ':') && self.d(i + 1, j + 1)?,
+                Some(Tok::Quest) => self.d(i + 1, j + 1)?,
+                Some(Tok::Sym(_)) if permissive => self.d(i + 1, j)? || self.d(i + 1, j + 1)?,
+                _ => false,
+            },
+            Tok::Ch(c) => match sj {
+                Some(Tok::Ch(x)) => ch_eq(*c, *x, opts) && self.d(i + 1, j + 1)?,
+                Some(Tok::Sym(x)) if permissive && kind_allows(x.kind, *c, opts) => {
+                    self.d(i + 1, j)? || self.d(i + 1, j + 1)?
                 }
                 _ => false,
+            },
+            Tok::Sym(ps) => {
+                if let Some(Tok::Sym(ss)) = sj
+                    && ss == ps
+                {
+                    // The same value on both sides lines up with itself.
+                    return self.d(i + 1, j + 1);
+                }
+                if !permissive {
+                    return Ok(false);
+                }
+                if ps.kind == Kind::Any {
+                    // An unknown pattern part may be anything, wildcards included.
+                    return Ok(self.d(i + 1, j)? || (j < m && self.d(i, j + 1)?));
+                }
+                match sj {
+                    Some(Tok::Ch(c)) if kind_allows(ps.kind, *c, opts) => {
+                        self.d(i, j + 1)? || self.d(i + 1, j + 1)?
+                    }
+                    Some(Tok::Sym(ss)) if ss.kind == Kind::Any || ss.kind == ps.kind => {
+                        self.d(i + 1, j + 1)? || self.d(i, j + 1)? || self.d(i + 1, j)?
+                    }
+                    _ => false,
+                }
             }
-        }
+        })
     }
 }
 
@@ -420,50 +449,164 @@ mod tests {
         );
     }
 
-    /// The answer without the literal-ends shortcut: both DP passes over the whole input.
+    /// The answer without the literal-ends shortcut or the on-demand table: both passes over
+    /// the whole table.
     fn reference(p: &[Tok], s: &[Tok], opts: MatchOpts) -> Truth {
         if opts.arn && p == [Tok::Star] {
             return Truth::Yes;
         }
-        if run(p, s, opts, false) {
+        if run_table(p, s, opts, false) {
             Truth::Yes
-        } else if run(p, s, opts, true) {
+        } else if run_table(p, s, opts, true) {
             Truth::Unknown
         } else {
             Truth::No
         }
     }
 
-    #[test]
-    fn trimming_literal_ends_changes_no_answer() {
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: u64| {
+    /// One DP pass over the whole table, bottom-up: the oracle for [`run`].
+    fn run_table(p: &[Tok], s: &[Tok], opts: MatchOpts, permissive: bool) -> bool {
+        let (n, m) = (p.len(), s.len());
+        let w = m + 1;
+        let mut dp = vec![false; (n + 1) * w];
+        let at = |i: usize, j: usize| i * w + j;
+        for i in (0..=n).rev() {
+            for j in (0..=m).rev() {
+                let v = if i == n {
+                    j == m
+                        || (permissive
+                            && s[j..]
+                                .iter()
+                                .all(|t| matches!(t, Tok::Sym(x) if x.kind.may_be_empty())))
+                } else {
+                    let pi = &p[i];
+                    let mut r = false;
+                    // A subject symbol that may be empty can be skipped.
+                    let aligned =
+                        matches!((pi, s.get(j)), (Tok::Sym(a), Some(Tok::Sym(b))) if a == b);
+                    if permissive
+                        && !aligned
+                        && j < m
+                        && matches!(&s[j], Tok::Sym(x) if x.kind.may_be_empty())
+                        && dp[at(i, j + 1)]
+                    {
+                        r = true;
+                    }
+                    if !r {
+                        r = step(p, s, i, j, pi, opts, permissive, &dp, w);
+                    }
+                    r
+                };
+                dp[at(i, j)] = v;
+            }
+        }
+        dp[0]
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn step(
+        _p: &[Tok],
+        s: &[Tok],
+        i: usize,
+        j: usize,
+        pi: &Tok,
+        opts: MatchOpts,
+        permissive: bool,
+        dp: &[bool],
+        w: usize,
+    ) -> bool {
+        let m = s.len();
+        let d = |a: usize, b: usize| dp[a * w + b];
+        let sj = s.get(j);
+        match pi {
+            Tok::Star => {
+                if d(i + 1, j) {
+                    return true;
+                }
+                let Some(t) = sj else { return false };
+                let absorbable = match t {
+                    Tok::Ch(c) => !(opts.arn && *c == ':'),
+                    Tok::Quest | Tok::Star => true,
+                    Tok::Sym(x) => permissive || !(opts.arn && x.kind.allows(':')),
+                };
+                absorbable && d(i, j + 1)
+            }
+            Tok::Quest => match sj {
+                Some(Tok::Ch(c)) => !(opts.arn && *c == ':') && d(i + 1, j + 1),
+                Some(Tok::Quest) => d(i + 1, j + 1),
+                Some(Tok::Sym(_)) if permissive => d(i + 1, j) || d(i + 1, j + 1),
+                _ => false,
+            },
+            Tok::Ch(c) => match sj {
+                Some(Tok::Ch(x)) => ch_eq(*c, *x, opts) && d(i + 1, j + 1),
+                Some(Tok::Sym(x)) if permissive && kind_allows(x.kind, *c, opts) => {
+                    d(i + 1, j) || d(i + 1, j + 1)
+                }
+                _ => false,
+            },
+            Tok::Sym(ps) => {
+                if let Some(Tok::Sym(ss)) = sj
+                    && ss == ps
+                {
+                    // The same value on both sides lines up with itself.
+                    return d(i + 1, j + 1);
+                }
+                if !permissive {
+                    return false;
+                }
+                if ps.kind == Kind::Any {
+                    // An unknown pattern part may be anything, wildcards included.
+                    return d(i + 1, j) || (j < m && d(i, j + 1));
+                }
+                match sj {
+                    Some(Tok::Ch(c)) if kind_allows(ps.kind, *c, opts) => {
+                        d(i, j + 1) || d(i + 1, j + 1)
+                    }
+                    Some(Tok::Sym(ss)) if ss.kind == Kind::Any || ss.kind == ps.kind => {
+                        d(i + 1, j + 1) || d(i, j + 1) || d(i + 1, j)
+                    }
+                    _ => false,
+                }
+            }
+        }
+    }
+
+    /// Random token strings (`wild`: with wildcards) of fewer than `max` tokens, from a seed.
+    fn generator(mut seed: u64) -> impl FnMut(u64, bool) -> Vec<Tok> {
+        let syms = [
+            Symbol::new(Kind::Account, "a"),
+            Symbol::new(Kind::Any, "x"),
+            Symbol::new(Kind::Region, "r"),
+            Symbol::new(Kind::Bucket, "b"),
+        ];
+        let mut next = move |n: u64| {
             seed ^= seed << 13;
             seed ^= seed >> 7;
             seed ^= seed << 17;
             seed % n
         };
-        let syms = [
-            Symbol::new(Kind::Account, "a"),
-            Symbol::new(Kind::Any, "x"),
-            Symbol::new(Kind::Bucket, "b"),
-        ];
+        move |max, wild| {
+            (0..next(max))
+                .map(|_| match next(if wild { 10 } else { 8 }) {
+                    0 | 1 => Tok::Ch('a'),
+                    2 => Tok::Ch('B'),
+                    3 => Tok::Ch(':'),
+                    4 => Tok::Ch('1'),
+                    5 => Tok::Ch('-'),
+                    6 | 7 => Tok::Sym(syms[next(4) as usize].clone()),
+                    8 => Tok::Star,
+                    _ => Tok::Quest,
+                })
+                .collect()
+        }
+    }
+
+    #[test]
+    fn trimming_literal_ends_changes_no_answer() {
+        let mut make = generator(0x2545_f491_4f6c_dd1d);
         for _ in 0..20_000 {
-            let mut make = |wild: bool| -> Vec<Tok> {
-                (0..next(7))
-                    .map(|_| match next(if wild { 8 } else { 6 }) {
-                        0 | 1 => Tok::Ch('a'),
-                        2 => Tok::Ch('B'),
-                        3 => Tok::Ch(':'),
-                        4 => Tok::Ch('1'),
-                        5 => Tok::Sym(syms[next(3) as usize].clone()),
-                        6 => Tok::Star,
-                        _ => Tok::Quest,
-                    })
-                    .collect()
-            };
-            let p = make(true);
-            let s = make(p.len() % 2 == 0);
+            let p = make(7, true);
+            let s = make(7, p.len().is_multiple_of(2));
             for opts in [
                 MatchOpts::default(),
                 arn(),
@@ -477,6 +620,24 @@ mod tests {
                     reference(&p, &s, opts),
                     "{p:?} / {s:?} / {opts:?}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn the_on_demand_table_answers_as_the_whole_table() {
+        let mut make = generator(0x9e37_79b9_7f4a_7c15);
+        for _ in 0..30_000 {
+            let p = make(15, true);
+            let s = make(15, !p.len().is_multiple_of(3));
+            for opts in [MatchOpts::default(), arn()] {
+                for permissive in [false, true] {
+                    assert_eq!(
+                        run(&p, &s, opts, permissive),
+                        run_table(&p, &s, opts, permissive),
+                        "{p:?} / {s:?} / {opts:?} / {permissive}"
+                    );
+                }
             }
         }
     }
