@@ -192,10 +192,7 @@ impl Ignores {
     }
 
     fn ignored(&self, path: &Path, is_dir: bool) -> bool {
-        let Ok(abs) = std::path::absolute(path) else {
-            return false;
-        };
-        let abs = normalize(&abs);
+        let abs = crate::fs::lexical_absolute(path);
         for dir in abs.ancestors().skip(1) {
             let (m, stop) = self.matcher(dir);
             if let Some(m) = m {
@@ -379,6 +376,10 @@ impl Walker {
                 let name = e.file_name().to_string_lossy();
                 let is_dir = e.file_type().is_some_and(|t| t.is_dir());
                 if is_dir && (name == ".terraform" || name == ".git") {
+                    return false;
+                }
+                if !is_dir && format_of(e.path()).is_none() {
+                    // Not read whatever the ignore files say: no need to ask them.
                     return false;
                 }
                 admissible(

@@ -433,7 +433,20 @@ fn stream_target(dest: &Path) -> Option<PathBuf> {
 /// A path made absolute with `..` resolved lexically (symlinks not followed); as given when the
 /// working directory cannot be known.
 pub fn lexical_absolute(p: &Path) -> PathBuf {
-    normalize(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
+    normalize(&absolute(p))
+}
+
+/// `p` made absolute against the working directory (asked once: a scan never changes it),
+/// not normalized. A path that cannot be made absolute stays as it is.
+pub fn absolute(p: &Path) -> PathBuf {
+    static CWD: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    if p.is_absolute() {
+        return p.to_path_buf();
+    }
+    match CWD.get_or_init(|| std::env::current_dir().ok()) {
+        Some(cwd) if !p.as_os_str().is_empty() => cwd.join(p),
+        _ => std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()),
+    }
 }
 
 pub fn normalize(p: &Path) -> PathBuf {

@@ -347,23 +347,25 @@ impl Model {
 
     pub fn extend(&mut self, other: Model) {
         let key_base = self.keys.len();
-        self.policies
-            .extend(other.policies.into_iter().map(|mut p| {
+        let mut policies = other.policies;
+        if key_base > 0 {
+            for p in &mut policies {
                 p.key = p.key.map(|k| k + key_base);
-                p
-            }));
-        self.trails.extend(other.trails);
-        self.buckets.extend(other.buckets);
-        self.keys.extend(other.keys);
-        self.parse_errors.extend(other.parse_errors);
-        self.suppressions.extend(other.suppressions);
-        self.notices.extend(other.notices);
-        self.key_aliases.extend(other.key_aliases);
-        self.ownership.extend(other.ownership);
-        self.settings.extend(other.settings);
-        self.sources.extend(other.sources);
-        self.recorders.extend(other.recorders);
-        self.opaque.extend(other.opaque);
+            }
+        }
+        append(&mut self.policies, policies);
+        append(&mut self.trails, other.trails);
+        append(&mut self.buckets, other.buckets);
+        append(&mut self.keys, other.keys);
+        append(&mut self.parse_errors, other.parse_errors);
+        append(&mut self.suppressions, other.suppressions);
+        append(&mut self.notices, other.notices);
+        append(&mut self.key_aliases, other.key_aliases);
+        append(&mut self.ownership, other.ownership);
+        append(&mut self.settings, other.settings);
+        append(&mut self.sources, other.sources);
+        append(&mut self.recorders, other.recorders);
+        append(&mut self.opaque, other.opaque);
     }
 
     /// Links what the frontends could only name: aliases and separate key policies to their
@@ -471,6 +473,16 @@ impl Model {
     }
 }
 
+/// `to` followed by `more`: an empty vector without room takes `more` whole instead of copying
+/// it.
+fn append<T>(to: &mut Vec<T>, mut more: Vec<T>) {
+    if to.is_empty() && to.capacity() < more.len() {
+        *to = more;
+    } else {
+        to.append(&mut more);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -488,5 +500,28 @@ mod tests {
         );
         assert_eq!(parse("# nothing here"), None);
         assert_eq!(parse("# trailguard:ignore"), None);
+    }
+
+    /// A template with one key and its key policy.
+    fn one_key(file: u32) -> Model {
+        let text = r#"{"Resources": {"K": {"Type": "AWS::KMS::Key", "Properties": {"KeyPolicy":
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+             "Principal": {"Service": "cloudtrail.amazonaws.com"},
+             "Action": "kms:GenerateDataKey*", "Resource": "*"}]}}}}}"#;
+        crate::frontend::json::read_file(file, "t.json", text)
+    }
+
+    #[test]
+    fn extending_renumbers_the_keys_of_key_policies() {
+        let mut all = Model::default();
+        all.extend(one_key(0));
+        all.extend(one_key(1));
+        all.extend(one_key(2));
+        assert_eq!(all.keys.len(), 3);
+        let keys: Vec<Option<usize>> = all.policies.iter().map(|p| p.key).collect();
+        assert_eq!(keys, [Some(0), Some(1), Some(2)]);
+        for (i, p) in all.policies.iter().enumerate() {
+            assert_eq!(p.span.file, i as u32);
+        }
     }
 }

@@ -178,11 +178,16 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
     phases.end("fingerprints");
     let before = findings.len();
     findings.retain(|f| !config.baseline.contains(&f.fingerprint));
+    drop(linked);
+    let notices = std::mem::take(&mut model.notices);
+    // Freeing the model's many small values takes a while: another worker does it while the
+    // report is written.
+    rayon::spawn(move || drop(model));
     Ok(Report {
         sources,
         baselined: before - findings.len(),
         findings,
-        notices: model.notices,
+        notices,
         files_scanned,
         paths: paths.iter().map(|p| discover::display_path(p)).collect(),
         reach,

@@ -125,6 +125,7 @@ pub fn evaluate_scan(
         .map(|(dir, files)| load(sources, roots, dir, files))
         .collect();
     let mut shared: BTreeMap<PathBuf, Module> = installed;
+    out.reserve_for(loaded.iter().map(|l| &l.1));
     for (m, parse_model, ids) in loaded {
         parsed.extend(ids);
         out.extend(parse_model);
@@ -150,6 +151,7 @@ pub fn evaluate_scan(
         .par_iter()
         .map(|d| eval::Instance::root(&world, &shared[*d]).build())
         .collect();
+    out.reserve_for(models.iter());
     for m in models {
         spans.extend(statement_spans(&m));
         out.extend(m);
@@ -278,6 +280,7 @@ fn evaluate_roots(
         called: vec![],
         spans: vec![],
     };
+    done.model.reserve_for(units.iter().map(|u| &u.0));
     for (model, ids, calls, s) in units {
         done.model.extend(model);
         done.parsed.extend(ids);
