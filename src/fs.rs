@@ -97,18 +97,28 @@ impl Roots {
     /// directory's canonical form (cached) joined with the name; anything else is resolved
     /// whole.
     fn canonical(&self, path: &Path) -> std::io::Result<PathBuf> {
+        self.canonical_with_meta(path).map(|(c, _)| c)
+    }
+
+    /// [`Roots::canonical`], with the metadata of what the path names when it is not a
+    /// symlink (read without following one).
+    fn canonical_with_meta(
+        &self,
+        path: &Path,
+    ) -> std::io::Result<(PathBuf, Option<std::fs::Metadata>)> {
         use std::path::Component;
         let Some(Component::Normal(name)) = path.components().next_back() else {
-            return std::fs::canonicalize(path);
+            return Ok((std::fs::canonicalize(path)?, None));
         };
-        if std::fs::symlink_metadata(path)?.file_type().is_symlink() {
-            return std::fs::canonicalize(path);
+        let meta = std::fs::symlink_metadata(path)?;
+        if meta.file_type().is_symlink() {
+            return Ok((std::fs::canonicalize(path)?, None));
         }
         let parent = match path.parent() {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
         };
-        Ok(self.canonical_dir(parent)?.join(name))
+        Ok((self.canonical_dir(parent)?.join(name), Some(meta)))
     }
 
     /// The roots of a scan of `paths`: for each, the nearest ancestor holding `.git` (the path
@@ -212,9 +222,17 @@ impl Roots {
 
     /// The canonical path of `path` when reads may go there.
     pub fn admit(&self, path: &Path) -> Result<PathBuf, ReadError> {
-        let canonical = self.canonical(path).map_err(ReadError::Io)?;
+        self.admit_with_meta(path).map(|(c, _)| c)
+    }
+
+    /// [`Roots::admit`], with the metadata of what the path names when it is not a symlink.
+    fn admit_with_meta(
+        &self,
+        path: &Path,
+    ) -> Result<(PathBuf, Option<std::fs::Metadata>), ReadError> {
+        let (canonical, meta) = self.canonical_with_meta(path).map_err(ReadError::Io)?;
         if self.allow_outside || self.contains(&canonical) {
-            Ok(canonical)
+            Ok((canonical, meta))
         } else {
             Err(ReadError::Outside)
         }
@@ -252,11 +270,18 @@ impl Roots {
 
     /// Reads a file of the scan: inside the roots, regular, at most `limit` bytes.
     pub fn read(&self, path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
-        let canonical = self.admit(path)?;
+        let (canonical, meta) = self.admit_with_meta(path)?;
         if let Some(text) = self.overlay.as_ref().and_then(|o| o.get(&canonical)) {
             return Ok(text.as_bytes().to_vec());
         }
-        read_regular(&canonical, limit)
+        match meta {
+            // Not a symlink: what the path names is known already.
+            Some(meta) => {
+                check_regular(&meta, limit)?;
+                read_opened(&canonical, limit)
+            }
+            None => read_regular(&canonical, limit),
+        }
     }
 
     /// The files of a directory inside the roots whose names end with `suffix`, sorted (a
@@ -334,6 +359,13 @@ pub fn kind_of(t: std::fs::FileType) -> &'static str {
 /// swapped for one in between.
 pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     let meta = std::fs::metadata(path).map_err(ReadError::Io)?;
+    check_regular(&meta, limit)?;
+    read_opened(path, limit)
+}
+
+/// A regular file within the limit, by its metadata (checked before opening: a device is
+/// never opened).
+fn check_regular(meta: &std::fs::Metadata, limit: u64) -> Result<(), ReadError> {
     if !meta.is_file() {
         return Err(ReadError::NotRegular(kind_of(meta.file_type())));
     }
@@ -343,6 +375,13 @@ pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
             size: Some(meta.len()),
         });
     }
+    Ok(())
+}
+
+/// Opens a file checked by [`check_regular`] without blocking, checks the opened file again
+/// (it may have been replaced meanwhile) and reads it: the size the opened file has, or (a
+/// file that says it is empty, such as a kernel's) up to the limit.
+fn read_opened(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     let mut opts = std::fs::OpenOptions::new();
     opts.read(true);
     #[cfg(unix)]
@@ -352,16 +391,23 @@ pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     }
     let file = opts.open(path).map_err(ReadError::Io)?;
     let meta = file.metadata().map_err(ReadError::Io)?;
-    if !meta.is_file() {
-        return Err(ReadError::NotRegular(kind_of(meta.file_type())));
+    check_regular(&meta, limit)?;
+    let size = meta.len();
+    if size == 0 {
+        let mut buf = Vec::new();
+        file.take(limit + 1)
+            .read_to_end(&mut buf)
+            .map_err(ReadError::Io)?;
+        if buf.len() as u64 > limit {
+            return Err(ReadError::TooLarge { limit, size: None });
+        }
+        return Ok(buf);
     }
-    let mut buf = Vec::with_capacity(meta.len().min(limit) as usize);
-    file.take(limit + 1)
+    // The bytes the file has now (one that grows meanwhile is read as it was).
+    let mut buf = Vec::with_capacity(size as usize);
+    file.take(size)
         .read_to_end(&mut buf)
         .map_err(ReadError::Io)?;
-    if buf.len() as u64 > limit {
-        return Err(ReadError::TooLarge { limit, size: None });
-    }
     Ok(buf)
 }
 
