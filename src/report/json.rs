@@ -23,10 +23,11 @@ fn fix_json(s: &crate::source::SourceMap, fix: &crate::fix::Fix) -> Value {
 }
 
 pub fn render(report: &Report) -> String {
+    use rayon::prelude::*;
     let s = &report.sources;
     let findings: Vec<Value> = report
         .findings
-        .iter()
+        .par_iter()
         .map(|f| {
             let start = s.start(f.span);
             let end = s.end(f.span);
