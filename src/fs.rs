@@ -86,7 +86,16 @@ impl Roots {
         if let Some(c) = self.dirs.lock().ok().and_then(|d| d.get(dir).cloned()) {
             return Ok(c);
         }
-        let c = std::fs::canonicalize(dir)?;
+        // A name that is no symlink, below a parent resolved once; anything else whole.
+        let c = match (dir.components().next_back(), dir.parent()) {
+            (Some(std::path::Component::Normal(name)), Some(parent))
+                if !parent.as_os_str().is_empty()
+                    && !std::fs::symlink_metadata(dir)?.file_type().is_symlink() =>
+            {
+                self.canonical_dir(parent)?.join(name)
+            }
+            _ => std::fs::canonicalize(dir)?,
+        };
         if let Ok(mut d) = self.dirs.lock() {
             d.insert(dir.to_path_buf(), c.clone());
         }
