@@ -147,7 +147,13 @@ struct Ignores {
     /// Per directory: its matcher, and whether the search for matches stops there (a root,
     /// or outside the roots).
     cache: Mutex<HashMap<PathBuf, DirIgnores>>,
+    /// Per directory: the matchers that judge its entries, nearest first (each entry asks its
+    /// directory once instead of each of its ancestors).
+    chains: Mutex<HashMap<PathBuf, Chain>>,
 }
+
+/// Matchers, nearest directory first.
+type Chain = Arc<[Arc<Gitignore>]>;
 
 impl Ignores {
     fn matcher(&self, dir: &Path) -> DirIgnores {
@@ -191,19 +197,35 @@ impl Ignores {
         (m, is_root)
     }
 
+    /// The matchers of `dir` and of its ancestors up to where the search stops.
+    fn chain(&self, dir: &Path) -> Chain {
+        let cached =
+            |c: &Mutex<HashMap<PathBuf, Chain>>| c.lock().ok().and_then(|c| c.get(dir).cloned());
+        if let Some(c) = cached(&self.chains) {
+            return c;
+        }
+        let (m, stop) = self.matcher(dir);
+        let mut chain: Vec<Arc<Gitignore>> = m.into_iter().collect();
+        if !stop && let Some(parent) = dir.parent() {
+            chain.extend(self.chain(parent).iter().cloned());
+        }
+        let chain: Chain = chain.into();
+        if let Ok(mut c) = self.chains.lock() {
+            c.insert(dir.to_path_buf(), chain.clone());
+        }
+        chain
+    }
+
     fn ignored(&self, path: &Path, is_dir: bool) -> bool {
         let abs = crate::fs::lexical_absolute(path);
-        for dir in abs.ancestors().skip(1) {
-            let (m, stop) = self.matcher(dir);
-            if let Some(m) = m {
-                match m.matched(&abs, is_dir) {
-                    ignore::Match::Ignore(_) => return true,
-                    ignore::Match::Whitelist(_) => return false,
-                    ignore::Match::None => {}
-                }
-            }
-            if stop {
-                break;
+        let Some(dir) = abs.parent() else {
+            return false;
+        };
+        for m in self.chain(dir).iter() {
+            match m.matched(&abs, is_dir) {
+                ignore::Match::Ignore(_) => return true,
+                ignore::Match::Whitelist(_) => return false,
+                ignore::Match::None => {}
             }
         }
         false
@@ -331,6 +353,7 @@ impl Walker {
                 roots: roots.clone(),
                 problems: problems.clone(),
                 cache: Default::default(),
+                chains: Default::default(),
             })
         };
         Ok(Walker {
@@ -379,7 +402,12 @@ impl Walker {
                     return false;
                 }
                 if !is_dir && format_of(e.path()).is_none() {
-                    // Not read whatever the ignore files say: no need to ask them.
+                    // Not read whatever the ignore files say: no need to ask them, but their
+                    // directory's ignore files are read all the same (a problem with them is
+                    // said whatever the directory holds).
+                    if let Some(dir) = e.path().parent() {
+                        ignores.chain(&crate::fs::lexical_absolute(dir));
+                    }
                     return false;
                 }
                 admissible(

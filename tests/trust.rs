@@ -566,6 +566,11 @@ fn ignore_files_are_read_like_any_other_file() {
     symlink(w.outside.join("secret.json"), w.repo.join(".gitignore")).unwrap();
     symlink("/dev/zero", w.repo.join("zero/.gitignore")).unwrap();
     mkfifo(&w.repo.join("fifo/.gitignore"));
+    // A directory with nothing trailguard reads still has its ignore files read, and said.
+    fs::create_dir_all(w.repo.join("docs")).unwrap();
+    fs::write(w.repo.join("docs/notes.txt"), "notes\n").unwrap();
+    mkfifo(&w.repo.join("docs/.gitignore"));
+    symlink(w.outside.join("secret.json"), w.repo.join("docs/.ignore")).unwrap();
     let before = tree_hash(&w.outside);
     for format in FORMATS {
         let r = run(&w.repo, &["scan", "--format", format, "."]);
@@ -587,6 +592,8 @@ fn ignore_files_are_read_like_any_other_file() {
         (".gitignore", "leaves the scan root"),
         ("zero/.gitignore", "leaves the scan root"),
         ("fifo/.gitignore", "not a regular file (a FIFO)"),
+        ("docs/.gitignore", "not a regular file (a FIFO)"),
+        ("docs/.ignore", "leaves the scan root"),
     ] {
         assert!(
             notices.iter().any(|n| n["path"] == path

@@ -53,8 +53,10 @@ pub fn parses(path: &std::path::Path, text: &str) -> bool {
     }
     let t = text.trim_start();
     if t.starts_with('{') || t.starts_with('[') {
-        // Strict JSON first (fast, and JSON with comments is a superset of it).
-        return serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
+        // Strict JSON first (fast, and JSON with comments is a superset of it); not with a
+        // `\u` escape, whose lone surrogates serde_json lets pass and the frontend does not.
+        return (!text.contains("\\u")
+            && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok())
             || jsonc_parser::parse_to_value(text, &Default::default()).is_ok();
     }
     if name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".template") {

@@ -128,3 +128,14 @@ fn indentation_units_are_read_from_the_file() {
     assert_eq!(write::indent_unit("a {\n\tb = 1\n}\n"), "\t");
     assert_eq!(write::indent_unit("{}"), "  ");
 }
+
+#[test]
+fn an_edited_json_text_parses_as_the_frontend_parses_it() {
+    let p = std::path::Path::new("t.json");
+    assert!(apply::parses(p, r#"{"a": [1, "x\u00e9"]}"#));
+    // JSON with comments and trailing commas, as the frontend reads it.
+    assert!(apply::parses(p, "{\"a\": 1, // note\n}"));
+    // A lone surrogate escape: serde_json lets it pass, the frontend does not.
+    assert!(!apply::parses(p, r#"{"a": "\ud800"}"#));
+    assert!(!apply::parses(p, r#"{"a": 1"#));
+}

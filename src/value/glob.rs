@@ -179,21 +179,31 @@ fn run(p: &[Tok], s: &[Tok], opts: MatchOpts, permissive: bool) -> bool {
     let w = s.len() + 1;
     // 0: not computed yet; 1: false; 2: true.
     let mut cells = vec![0u8; (p.len() + 1) * w];
+    let shape = Shape {
+        w,
+        p,
+        s,
+        opts,
+        permissive,
+    };
+    if p.iter().filter(|t| !matches!(t, Tok::Ch(_))).count() > DENSE {
+        // Many wildcards reach most of the table: compute all of it, each cell once, in an
+        // order where what a cell needs is known before it.
+        for i in (0..=p.len()).rev() {
+            for j in (0..w).rev() {
+                let v = shape.over(&cells).cell(i, j).unwrap_or(false);
+                cells[i * w + j] = 1 + u8::from(v);
+            }
+        }
+        return cells[0] == 2;
+    }
     let mut todo = vec![(0usize, 0usize)];
     while let Some(&(i, j)) = todo.last() {
         if cells[i * w + j] != 0 {
             todo.pop();
             continue;
         }
-        let table = Table {
-            cells: &cells,
-            w,
-            p,
-            s,
-            opts,
-            permissive,
-        };
-        match table.cell(i, j) {
+        match shape.over(&cells).cell(i, j) {
             Ok(v) => {
                 cells[i * w + j] = 1 + u8::from(v);
                 todo.pop();
@@ -202,6 +212,35 @@ fn run(p: &[Tok], s: &[Tok], opts: MatchOpts, permissive: bool) -> bool {
         }
     }
     cells[0] == 2
+}
+
+/// Above this many wildcards and symbols in a pattern, [`run`] computes the whole table.
+const DENSE: usize = 8;
+
+/// What one pass compares: the table's width, pattern, subject and options.
+#[derive(Clone, Copy)]
+struct Shape<'a> {
+    w: usize,
+    p: &'a [Tok],
+    s: &'a [Tok],
+    opts: MatchOpts,
+    permissive: bool,
+}
+
+impl<'a> Shape<'a> {
+    fn over<'c>(self, cells: &'c [u8]) -> Table<'c>
+    where
+        'a: 'c,
+    {
+        Table {
+            cells,
+            w: self.w,
+            p: self.p,
+            s: self.s,
+            opts: self.opts,
+            permissive: self.permissive,
+        }
+    }
 }
 
 /// The table of one pass, as far as it is computed. A cell's answer is `Err(cell)` while a
@@ -218,6 +257,7 @@ struct Table<'a> {
 type Cell = Result<bool, (usize, usize)>;
 
 impl Table<'_> {
+    #[inline(always)]
     fn d(&self, i: usize, j: usize) -> Cell {
         match self.cells[i * self.w + j] {
             0 => Err((i, j)),
@@ -225,6 +265,7 @@ impl Table<'_> {
         }
     }
 
+    #[inline(always)]
     fn cell(&self, i: usize, j: usize) -> Cell {
         let (p, s, permissive) = (self.p, self.s, self.permissive);
         if i == p.len() {
@@ -247,6 +288,7 @@ impl Table<'_> {
         self.step(i, j, pi)
     }
 
+    #[inline(always)]
     fn step(&self, i: usize, j: usize, pi: &Tok) -> Cell {
         let (s, opts, permissive) = (self.s, self.opts, self.permissive);
         let m = s.len();
