@@ -3,6 +3,7 @@
 reading the same tree.
 
 Usage: python3 benches/run.py [SHAPE ...]      (default: every shape)
+       TRAILGUARD_BENCH_BIN=PATH python3 benches/run.py ...   (another build, to compare)
 
 Shapes: `corpus` (examples/gen_corpus.rs, 1,000 and 10,000 files) and those of
 benches/shapes.py, an independent generator: default, cfn-heavy, shared-names, one-module,
@@ -25,7 +26,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 os.chdir(ROOT)
-BIN = os.path.join(ROOT, "target/release/trailguard")
+BIN = os.environ.get("TRAILGUARD_BENCH_BIN") or os.path.join(ROOT, "target/release/trailguard")
 OUT = os.path.join(ROOT, "target/bench")
 SHAPES = ["corpus", "default", "cfn-heavy", "shared-names", "one-module", "flat", "plan", "noise"]
 
