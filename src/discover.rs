@@ -4,10 +4,9 @@
 //! inside the scan roots ([`crate::fs::Roots`]); one that leaves them, and an ignore file that is
 //! not a regular file inside them, is a notice and is not read.
 
-use crate::fs::{Roots, lexical_absolute, normalize};
+use crate::fs::{DirMemo, Roots, lexical_absolute, normalize};
 use ignore::WalkBuilder;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -146,10 +145,10 @@ struct Ignores {
     problems: Problems,
     /// Per directory: its matcher, and whether the search for matches stops there (a root,
     /// or outside the roots).
-    cache: Mutex<HashMap<PathBuf, DirIgnores>>,
+    cache: DirMemo<DirIgnores>,
     /// Per directory: the matchers that judge its entries, nearest first (each entry asks its
     /// directory once instead of each of its ancestors).
-    chains: Mutex<HashMap<PathBuf, Chain>>,
+    chains: DirMemo<Chain>,
 }
 
 /// Matchers, nearest directory first.
@@ -157,7 +156,7 @@ type Chain = Arc<[Arc<Gitignore>]>;
 
 impl Ignores {
     fn matcher(&self, dir: &Path) -> DirIgnores {
-        if let Some(m) = self.cache.lock().ok().and_then(|c| c.get(dir).cloned()) {
+        if let Some(m) = self.cache.get(dir) {
             return m;
         }
         let (inside, is_root) = self.roots.place_of(dir);
@@ -191,17 +190,13 @@ impl Ignores {
         } else {
             None
         };
-        if let Ok(mut c) = self.cache.lock() {
-            c.insert(dir.to_path_buf(), (m.clone(), is_root));
-        }
+        self.cache.put(dir, (m.clone(), is_root));
         (m, is_root)
     }
 
     /// The matchers of `dir` and of its ancestors up to where the search stops.
     fn chain(&self, dir: &Path) -> Chain {
-        let cached =
-            |c: &Mutex<HashMap<PathBuf, Chain>>| c.lock().ok().and_then(|c| c.get(dir).cloned());
-        if let Some(c) = cached(&self.chains) {
+        if let Some(c) = self.chains.get(dir) {
             return c;
         }
         let (m, stop) = self.matcher(dir);
@@ -210,14 +205,12 @@ impl Ignores {
             chain.extend(self.chain(parent).iter().cloned());
         }
         let chain: Chain = chain.into();
-        if let Ok(mut c) = self.chains.lock() {
-            c.insert(dir.to_path_buf(), chain.clone());
-        }
+        self.chains.put(dir, chain.clone());
         chain
     }
 
     fn ignored(&self, path: &Path, is_dir: bool) -> bool {
-        let abs = crate::fs::lexical_absolute(path);
+        let abs = lexical_absolute(path);
         let Some(dir) = abs.parent() else {
             return false;
         };
@@ -406,7 +399,7 @@ impl Walker {
                     // directory's ignore files are read all the same (a problem with them is
                     // said whatever the directory holds).
                     if let Some(dir) = e.path().parent() {
-                        ignores.chain(&crate::fs::lexical_absolute(dir));
+                        ignores.chain(&lexical_absolute(dir));
                     }
                     return false;
                 }
@@ -541,13 +534,9 @@ pub fn display_path(p: &Path) -> String {
             .to_string_lossy()
             .replace('\\', "/");
     }
-    // Asked once per file: the working directory (which the scan never changes) is asked once.
-    static CWD: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
-    let cwd = CWD.get_or_init(|| std::env::current_dir().ok().map(|c| normalize(&c)));
     let abs = normalize(p);
-    let rel = cwd
-        .as_ref()
-        .and_then(|c| abs.strip_prefix(c).ok().map(Path::to_path_buf));
+    let rel =
+        crate::fs::working_dir().and_then(|c| abs.strip_prefix(c).ok().map(Path::to_path_buf));
     let shown = rel.unwrap_or(abs);
     shown.to_string_lossy().replace('\\', "/")
 }

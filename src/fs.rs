@@ -61,9 +61,9 @@ pub struct Roots {
     allow_outside: bool,
     /// Canonical forms of the directories met, shared by clones: a scan resolves each
     /// directory once instead of every component of every file's path.
-    dirs: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<PathBuf, PathBuf>>>,
+    dirs: std::sync::Arc<DirMemo<PathBuf>>,
     /// The repository root of each canonical directory asked about (shared by clones).
-    repositories: std::sync::Arc<std::sync::Mutex<Repositories>>,
+    repositories: std::sync::Arc<DirMemo<Option<PathBuf>>>,
     /// Texts that stand for files (by canonical path): a `--fix` or `--diff` run scans its
     /// edits again before anything is written.
     overlay: Option<Overlay>,
@@ -72,7 +72,32 @@ pub struct Roots {
 /// Edited texts of files, by canonical path.
 pub type Overlay = std::sync::Arc<std::collections::HashMap<PathBuf, String>>;
 
-type Repositories = std::collections::HashMap<PathBuf, Option<PathBuf>>;
+/// What was found out about each directory, shared by the threads of a scan.
+#[derive(Debug)]
+pub struct DirMemo<V>(std::sync::Mutex<std::collections::HashMap<PathBuf, V>>);
+
+impl<V> Default for DirMemo<V> {
+    fn default() -> Self {
+        DirMemo(Default::default())
+    }
+}
+
+impl<V: Clone> DirMemo<V> {
+    pub fn get(&self, dir: &Path) -> Option<V> {
+        self.lock().get(dir).cloned()
+    }
+
+    pub fn put(&self, dir: &Path, v: V) {
+        self.lock().insert(dir.to_path_buf(), v);
+    }
+
+    /// The memo's lock (one poisoned by a panicking thread is still a valid memo).
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<PathBuf, V>> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
 
 impl Roots {
     /// Reads of these files give these texts instead.
@@ -83,22 +108,11 @@ impl Roots {
 
     /// The canonical form of a directory (cached).
     fn canonical_dir(&self, dir: &Path) -> std::io::Result<PathBuf> {
-        if let Some(c) = self.dirs.lock().ok().and_then(|d| d.get(dir).cloned()) {
+        if let Some(c) = self.dirs.get(dir) {
             return Ok(c);
         }
-        // A name that is no symlink, below a parent resolved once; anything else whole.
-        let c = match (dir.components().next_back(), dir.parent()) {
-            (Some(std::path::Component::Normal(name)), Some(parent))
-                if !parent.as_os_str().is_empty()
-                    && !std::fs::symlink_metadata(dir)?.file_type().is_symlink() =>
-            {
-                self.canonical_dir(parent)?.join(name)
-            }
-            _ => std::fs::canonicalize(dir)?,
-        };
-        if let Ok(mut d) = self.dirs.lock() {
-            d.insert(dir.to_path_buf(), c.clone());
-        }
+        let c = self.canonical(dir)?;
+        self.dirs.put(dir, c.clone());
         Ok(c)
     }
 
@@ -193,20 +207,15 @@ impl Roots {
     /// The nearest directory inside the roots holding `.git`, from a canonical directory up
     /// (cached per directory).
     fn repository_of(&self, dir: &Path) -> Option<PathBuf> {
-        let cache = || {
-            self.repositories
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-        };
-        if let Some(found) = cache().get(dir) {
-            return found.clone();
+        if let Some(found) = self.repositories.get(dir) {
+            return found;
         }
         let found = if self.contains(dir) && dir.join(".git").exists() {
             Some(dir.to_path_buf())
         } else {
             dir.parent().and_then(|p| self.repository_of(p))
         };
-        cache().insert(dir.to_path_buf(), found.clone());
+        self.repositories.put(dir, found.clone());
         found
     }
 
@@ -401,22 +410,16 @@ fn read_opened(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     let file = opts.open(path).map_err(ReadError::Io)?;
     let meta = file.metadata().map_err(ReadError::Io)?;
     check_regular(&meta, limit)?;
+    // The bytes the file has now (one that grows meanwhile is read as it was); one that says
+    // it is empty, up to the limit and one byte more, to tell one over it.
     let size = meta.len();
-    if size == 0 {
-        let mut buf = Vec::new();
-        file.take(limit + 1)
-            .read_to_end(&mut buf)
-            .map_err(ReadError::Io)?;
-        if buf.len() as u64 > limit {
-            return Err(ReadError::TooLarge { limit, size: None });
-        }
-        return Ok(buf);
-    }
-    // The bytes the file has now (one that grows meanwhile is read as it was).
     let mut buf = Vec::with_capacity(size as usize);
-    file.take(size)
+    file.take(if size == 0 { limit + 1 } else { size })
         .read_to_end(&mut buf)
         .map_err(ReadError::Io)?;
+    if buf.len() as u64 > limit {
+        return Err(ReadError::TooLarge { limit, size: None });
+    }
     Ok(buf)
 }
 
@@ -493,15 +496,21 @@ pub fn lexical_absolute(p: &Path) -> PathBuf {
 
 /// `p` made absolute against the working directory (asked once: a scan never changes it),
 /// not normalized. A path that cannot be made absolute stays as it is.
-pub fn absolute(p: &Path) -> PathBuf {
-    static CWD: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+fn absolute(p: &Path) -> PathBuf {
     if p.is_absolute() {
         return p.to_path_buf();
     }
-    match CWD.get_or_init(|| std::env::current_dir().ok()) {
+    match working_dir() {
         Some(cwd) if !p.as_os_str().is_empty() => cwd.join(p),
         _ => std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()),
     }
+}
+
+/// The working directory, normalized; asked once (a scan never changes it).
+pub fn working_dir() -> Option<&'static Path> {
+    static CWD: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    CWD.get_or_init(|| std::env::current_dir().ok().map(|c| normalize(&c)))
+        .as_deref()
 }
 
 pub fn normalize(p: &Path) -> PathBuf {
