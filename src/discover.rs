@@ -350,7 +350,7 @@ impl Walker {
             })
         };
         Ok(Walker {
-            cwd: normalize(&std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"))),
+            cwd: crate::fs::working_dir().map_or_else(|| PathBuf::from("/"), Path::to_path_buf),
             matchers,
             said: ignores(&problems),
             unsaid: ignores(&quiet),

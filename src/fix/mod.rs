@@ -477,7 +477,7 @@ type Spellings = std::sync::Arc<Vec<(String, String)>>;
 pub struct Scan {
     tf_by_dir: std::collections::HashMap<std::path::PathBuf, Vec<crate::source::FileId>>,
     /// Provider spellings by directory, found once per directory.
-    names: std::sync::Mutex<std::collections::HashMap<std::path::PathBuf, Spellings>>,
+    names: crate::fs::DirMemo<Spellings>,
     facts:
         std::sync::Mutex<std::collections::HashMap<crate::source::FileId, std::sync::Arc<Facts>>>,
 }
@@ -529,8 +529,8 @@ impl Scan {
         let Some(dir) = path.parent().filter(|_| dialect == Dialect::Terraform) else {
             return Default::default();
         };
-        if let Some(found) = lock(&self.names).get(dir) {
-            return found.clone();
+        if let Some(found) = self.names.get(dir) {
+            return found;
         }
         let texts: Vec<&str> = self
             .tf_by_dir
@@ -547,7 +547,7 @@ impl Scan {
             texts.iter().copied(),
         ));
         let out = std::sync::Arc::new(out);
-        lock(&self.names).insert(dir.to_path_buf(), out.clone());
+        self.names.put(dir, out.clone());
         out
     }
 }

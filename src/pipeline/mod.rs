@@ -15,7 +15,7 @@ use crate::{config, discover, fix, fs, link, policy, rules, suppress};
 use rayon::prelude::*;
 use read::{Read, read_one};
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// What to report.
 #[derive(Clone, Debug, Default)]
@@ -204,7 +204,7 @@ fn find_files(
     config: &Config,
     roots: &fs::Roots,
 ) -> Result<discover::Discovered, String> {
-    let cwd = fs::normalize(&std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")));
+    let cwd = fs::working_dir().map_or_else(|| PathBuf::from("/"), Path::to_path_buf);
     let mut excludes = vec![(cwd, config.exclude.clone())];
     excludes.extend(config.config_exclude.clone());
     discover::discover(paths, &excludes, roots)

@@ -179,7 +179,7 @@ fn run(p: &[Tok], s: &[Tok], opts: MatchOpts, permissive: bool) -> bool {
     let w = s.len() + 1;
     // 0: not computed yet; 1: false; 2: true.
     let mut cells = vec![0u8; (p.len() + 1) * w];
-    let shape = Shape {
+    let pass = Pass {
         w,
         p,
         s,
@@ -191,7 +191,7 @@ fn run(p: &[Tok], s: &[Tok], opts: MatchOpts, permissive: bool) -> bool {
         // order where what a cell needs is known before it.
         for i in (0..=p.len()).rev() {
             for j in (0..w).rev() {
-                let v = shape.over(&cells).cell(i, j).unwrap_or(false);
+                let v = pass.cell(&cells, i, j).unwrap_or(false);
                 cells[i * w + j] = 1 + u8::from(v);
             }
         }
@@ -203,7 +203,7 @@ fn run(p: &[Tok], s: &[Tok], opts: MatchOpts, permissive: bool) -> bool {
             todo.pop();
             continue;
         }
-        match shape.over(&cells).cell(i, j) {
+        match pass.cell(&cells, i, j) {
             Ok(v) => {
                 cells[i * w + j] = 1 + u8::from(v);
                 todo.pop();
@@ -217,36 +217,10 @@ fn run(p: &[Tok], s: &[Tok], opts: MatchOpts, permissive: bool) -> bool {
 /// Above this many wildcards and symbols in a pattern, [`run`] computes the whole table.
 const DENSE: usize = 8;
 
-/// What one pass compares: the table's width, pattern, subject and options.
+/// What one pass compares: the table's width, pattern, subject and options. A cell's answer,
+/// from the cells computed so far, is `Err(cell)` while a cell it needs is not computed yet.
 #[derive(Clone, Copy)]
-struct Shape<'a> {
-    w: usize,
-    p: &'a [Tok],
-    s: &'a [Tok],
-    opts: MatchOpts,
-    permissive: bool,
-}
-
-impl<'a> Shape<'a> {
-    fn over<'c>(self, cells: &'c [u8]) -> Table<'c>
-    where
-        'a: 'c,
-    {
-        Table {
-            cells,
-            w: self.w,
-            p: self.p,
-            s: self.s,
-            opts: self.opts,
-            permissive: self.permissive,
-        }
-    }
-}
-
-/// The table of one pass, as far as it is computed. A cell's answer is `Err(cell)` while a
-/// cell it needs is not computed yet.
-struct Table<'a> {
-    cells: &'a [u8],
+struct Pass<'a> {
     w: usize,
     p: &'a [Tok],
     s: &'a [Tok],
@@ -256,17 +230,17 @@ struct Table<'a> {
 
 type Cell = Result<bool, (usize, usize)>;
 
-impl Table<'_> {
+impl Pass<'_> {
     #[inline(always)]
-    fn d(&self, i: usize, j: usize) -> Cell {
-        match self.cells[i * self.w + j] {
+    fn d(&self, cells: &[u8], i: usize, j: usize) -> Cell {
+        match cells[i * self.w + j] {
             0 => Err((i, j)),
             v => Ok(v == 2),
         }
     }
 
     #[inline(always)]
-    fn cell(&self, i: usize, j: usize) -> Cell {
+    fn cell(&self, cells: &[u8], i: usize, j: usize) -> Cell {
         let (p, s, permissive) = (self.p, self.s, self.permissive);
         if i == p.len() {
             return Ok(j == s.len()
@@ -281,21 +255,21 @@ impl Table<'_> {
         if permissive
             && !aligned
             && matches!(s.get(j), Some(Tok::Sym(x)) if x.kind.may_be_empty())
-            && self.d(i, j + 1)?
+            && self.d(cells, i, j + 1)?
         {
             return Ok(true);
         }
-        self.step(i, j, pi)
+        self.step(cells, i, j, pi)
     }
 
     #[inline(always)]
-    fn step(&self, i: usize, j: usize, pi: &Tok) -> Cell {
+    fn step(&self, cells: &[u8], i: usize, j: usize, pi: &Tok) -> Cell {
         let (s, opts, permissive) = (self.s, self.opts, self.permissive);
         let m = s.len();
         let sj = s.get(j);
         Ok(match pi {
             Tok::Star => {
-                if self.d(i + 1, j)? {
+                if self.d(cells, i + 1, j)? {
                     return Ok(true);
                 }
                 let Some(t) = sj else { return Ok(false) };
@@ -304,18 +278,20 @@ impl Table<'_> {
                     Tok::Quest | Tok::Star => true,
                     Tok::Sym(x) => permissive || !(opts.arn && x.kind.allows(':')),
                 };
-                absorbable && self.d(i, j + 1)?
+                absorbable && self.d(cells, i, j + 1)?
             }
             Tok::Quest => match sj {
-                Some(Tok::Ch(c)) => !(opts.arn && *c == ':') && self.d(i + 1, j + 1)?,
-                Some(Tok::Quest) => self.d(i + 1, j + 1)?,
-                Some(Tok::Sym(_)) if permissive => self.d(i + 1, j)? || self.d(i + 1, j + 1)?,
+                Some(Tok::Ch(c)) => !(opts.arn && *c == ':') && self.d(cells, i + 1, j + 1)?,
+                Some(Tok::Quest) => self.d(cells, i + 1, j + 1)?,
+                Some(Tok::Sym(_)) if permissive => {
+                    self.d(cells, i + 1, j)? || self.d(cells, i + 1, j + 1)?
+                }
                 _ => false,
             },
             Tok::Ch(c) => match sj {
-                Some(Tok::Ch(x)) => ch_eq(*c, *x, opts) && self.d(i + 1, j + 1)?,
+                Some(Tok::Ch(x)) => ch_eq(*c, *x, opts) && self.d(cells, i + 1, j + 1)?,
                 Some(Tok::Sym(x)) if permissive && kind_allows(x.kind, *c, opts) => {
-                    self.d(i + 1, j)? || self.d(i + 1, j + 1)?
+                    self.d(cells, i + 1, j)? || self.d(cells, i + 1, j + 1)?
                 }
                 _ => false,
             },
@@ -324,21 +300,23 @@ impl Table<'_> {
                     && ss == ps
                 {
                     // The same value on both sides lines up with itself.
-                    return self.d(i + 1, j + 1);
+                    return self.d(cells, i + 1, j + 1);
                 }
                 if !permissive {
                     return Ok(false);
                 }
                 if ps.kind == Kind::Any {
                     // An unknown pattern part may be anything, wildcards included.
-                    return Ok(self.d(i + 1, j)? || (j < m && self.d(i, j + 1)?));
+                    return Ok(self.d(cells, i + 1, j)? || (j < m && self.d(cells, i, j + 1)?));
                 }
                 match sj {
                     Some(Tok::Ch(c)) if kind_allows(ps.kind, *c, opts) => {
-                        self.d(i, j + 1)? || self.d(i + 1, j + 1)?
+                        self.d(cells, i, j + 1)? || self.d(cells, i + 1, j + 1)?
                     }
                     Some(Tok::Sym(ss)) if ss.kind == Kind::Any || ss.kind == ps.kind => {
-                        self.d(i + 1, j + 1)? || self.d(i, j + 1)? || self.d(i + 1, j)?
+                        self.d(cells, i + 1, j + 1)?
+                            || self.d(cells, i, j + 1)?
+                            || self.d(cells, i + 1, j)?
                     }
                     _ => false,
                 }
