@@ -577,3 +577,64 @@ fn explain_reach_lists_every_policy_and_every_skipped_look_alike() {
         .unwrap();
     assert!(quiet.stderr.is_empty());
 }
+
+/// A policy a module reads with `file()` from a file that is no Terraform of its own (a `.tf`
+/// holding only JSON, a tfvars file in a directory nothing else matters in): findings point at
+/// the statement in that file, with its text, not at an emptied file's first line.
+#[test]
+fn findings_in_a_file_read_by_file_keep_its_text() {
+    const MAIN: &str = r#"resource "aws_s3_bucket" "b" {
+  bucket = "my-trail-bucket"
+}
+resource "aws_cloudtrail" "t" {
+  name           = "t"
+  s3_bucket_name = aws_s3_bucket.b.id
+}
+resource "aws_s3_bucket_policy" "p" {
+  bucket = aws_s3_bucket.b.id
+  policy = file("${path.module}/POLICY")
+}
+"#;
+    const POLICY: &str = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:GetBucketAcl", "Resource": "arn:aws:s3:::my-trail-bucket"},
+    {"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:PutObject", "Resource": "arn:aws:s3:::my-trail-bucket/AWSLogs/*"}
+  ]
+}
+"#;
+    for policy_path in ["doc.tf", "../shared/doc.tfvars"] {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("live")).unwrap();
+        fs::create_dir_all(dir.path().join("shared")).unwrap();
+        fs::write(
+            dir.path().join("live/main.tf"),
+            MAIN.replace("POLICY", policy_path),
+        )
+        .unwrap();
+        fs::write(dir.path().join("live").join(policy_path), POLICY).unwrap();
+        let out = tg()
+            .current_dir(dir.path())
+            .args(["scan", "--format", "json", "."])
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let findings = v["findings"].as_array().unwrap();
+        assert!(!findings.is_empty(), "{policy_path}: {v}");
+        for f in findings {
+            assert!(
+                f["path"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with(&policy_path[policy_path.len() - 6..]),
+                "{f}"
+            );
+            // The PutObject statement, on line 5, column 5.
+            assert_eq!(
+                (f["start"]["line"].as_u64(), f["start"]["column"].as_u64()),
+                (Some(5), Some(5)),
+                "{policy_path}: {f}"
+            );
+        }
+    }
+}

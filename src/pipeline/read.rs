@@ -100,8 +100,16 @@ pub(super) fn read_one(roots: &fs::Roots, id: u32, path: &Path, explicit: bool) 
         Some(Format::Terraform | Format::TerraformVars) => {
             // Parsed later, and only in directories that can hold what the rules read.
             let vars = format == Some(Format::TerraformVars);
+            let facts = frontend::terraform::TextFacts::of(&text);
+            // A `.tf` file that cannot inform its module is never parsed: its text goes now
+            // (`file()` reads it again should a module ask).
+            let text = if vars || facts.informs {
+                text
+            } else {
+                String::new()
+            };
             Read {
-                terraform: Some(Pending::Text { vars }),
+                terraform: Some(Pending::Text { vars, facts }),
                 ..Read::done(source(text), Model::default(), true, None)
             }
         }

@@ -85,39 +85,65 @@ fn too_deep(text: &str) -> Option<usize> {
     None
 }
 
-/// Whether a file can matter: it names a resource or data source the rules read, or calls a
-/// local module (whose files may). A cheap byte search, before any parsing.
-pub fn worth_parsing(text: &str) -> bool {
-    const WORDS: [&str; 12] = [
-        "aws_s3_bucket",
-        "aws_kms_",
-        "aws_cloudtrail",
-        "aws_iam_policy_document",
-        "aws_organizations_organization",
-        // Log sources (TG100–TG105).
-        "aws_lb\"",
-        "aws_alb\"",
-        "aws_elb\"",
-        "aws_cloudfront_distribution",
-        "aws_config_delivery_channel",
-        "aws_flow_log",
-        "aws_redshift_",
-    ];
-    WORDS.iter().any(|w| text.contains(w))
-        || (text.contains("module") && (text.contains("\"./") || text.contains("\"../")))
-        || (text.contains("module") && text.contains("policy"))
+/// The words that make a file worth parsing ([`TextFacts::worth`]): a resource or data source
+/// the rules read.
+const WORDS: [&str; 12] = [
+    "aws_s3_bucket",
+    "aws_kms_",
+    "aws_cloudtrail",
+    "aws_iam_policy_document",
+    "aws_organizations_organization",
+    // Log sources (TG100–TG105).
+    "aws_lb\"",
+    "aws_alb\"",
+    "aws_elb\"",
+    "aws_cloudfront_distribution",
+    "aws_config_delivery_channel",
+    "aws_flow_log",
+    "aws_redshift_",
+];
+
+/// What the Terraform stage needs to know of a `.tf` or tfvars file before parsing it, found
+/// as the file is read (in parallel).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TextFacts {
+    /// Whether the file can matter: it names a resource or data source the rules read, or
+    /// calls a local module (whose files may).
+    pub worth: bool,
+    /// Whether a `.tf` file of a module that matters can inform its evaluation. One that
+    /// holds nothing but `resource` blocks of types no rule reads (instances, networks,
+    /// functions…) and names nothing `worth` looks for cannot: its values could only reach a
+    /// policy through a reference, which then stays unknown, and an unknown never makes a
+    /// finding. Any line that opens another kind of block (`locals`, `variable`, `output`,
+    /// `data`, `module`, `provider`, `terraform`, …), wherever it stands, keeps the file.
+    pub informs: bool,
+    /// [`units::textual_sources`], the local module sources it may call.
+    pub sources: Vec<String>,
+    /// It names CloudTrail's service principal.
+    pub principal: bool,
 }
 
-/// Whether a `.tf` file of a module that matters can inform its evaluation. One that holds
-/// nothing but `resource` blocks of types no rule reads (instances, networks, functions…) and
-/// names nothing [`worth_parsing`] looks for cannot: its values could only reach a policy
-/// through a reference, which then stays unknown, and an unknown never makes a finding. Any
-/// line that opens another kind of block (`locals`, `variable`, `output`, `data`, `module`,
-/// `provider`, `terraform`, …), wherever it stands, keeps the file.
-pub fn may_inform(text: &str) -> bool {
-    if worth_parsing(text) {
-        return true;
+impl TextFacts {
+    pub fn of(text: &str) -> TextFacts {
+        // `str::contains` is a SIMD search: a pass per word is faster than one automaton.
+        let module = text.contains("module");
+        let worth = WORDS.iter().any(|w| text.contains(w))
+            || (module && (text.contains("\"./") || text.contains("\"../")))
+            || (module && text.contains("policy"));
+        TextFacts {
+            worth,
+            informs: worth || opens_other_block(text),
+            sources: units::textual_sources(text)
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+            principal: text.contains("cloudtrail.amazonaws.com"),
+        }
     }
+}
+
+/// Whether a line opens a top-level block other than `resource`.
+fn opens_other_block(text: &str) -> bool {
     text.lines().any(|line| {
         let line = line.trim_start();
         let word_end = line
@@ -135,6 +161,7 @@ pub fn may_inform(text: &str) -> bool {
 fn only_files_of_unread_resources_are_left_out() {
     let filler =
         "resource \"aws_instance\" \"a\" {\n  ami = \"x\"\n  tags = {\n    Name = \"y\"\n  }\n}\n";
+    let may_inform = |text: &str| TextFacts::of(text).informs;
     assert!(!may_inform(filler));
     for keep in [
         "locals {\n  a = 1\n}\n",

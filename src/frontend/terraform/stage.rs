@@ -3,6 +3,7 @@
 //! module ([`super::units::evaluate_scan`]); files read in a module's context replace their
 //! standalone reading, and files nothing can matter in drop their text.
 
+use super::TextFacts;
 use super::json_syntax::SpanMap;
 use super::units::{TfFile, evaluate_scan};
 use crate::frontend::json::has_trigger_word;
@@ -16,8 +17,10 @@ use std::path::PathBuf;
 
 /// What reading a file left for this stage.
 pub enum Pending {
-    /// A `.tf` (`vars: false`) or tfvars (`vars: true`) file, read but not parsed yet.
-    Text { vars: bool },
+    /// A `.tf` (`vars: false`) or tfvars (`vars: true`) file, read but not parsed yet, and
+    /// what its text says before parsing. A `.tf` file that cannot inform its module keeps
+    /// no text.
+    Text { vars: bool, facts: TextFacts },
     /// A `.tf.json` file: the HCL it stands for, parsed, and the map of that text back to the
     /// file.
     Generated {
@@ -97,7 +100,11 @@ impl Stage {
     /// Takes what reading the file `id` (shown as `display`, at `path`) left.
     pub fn add(&mut self, id: FileId, path: PathBuf, display: String, pending: Pending) {
         match pending {
-            Pending::Text { vars } => self.text.push(TfFile::Unparsed { id, is_vars: vars }),
+            Pending::Text { vars, facts } => self.text.push(TfFile::Unparsed {
+                id,
+                is_vars: vars,
+                facts,
+            }),
             Pending::Generated { body, text, map } => self.generated.push(Generated {
                 path,
                 display,
@@ -117,7 +124,14 @@ impl Stage {
         model: &mut Model,
         reported: &dyn Fn(FileId) -> bool,
     ) -> Outcome {
-        let unparsed: Vec<FileId> = self.text.iter().map(TfFile::id).collect();
+        let unparsed: Vec<(FileId, bool)> = self
+            .text
+            .iter()
+            .map(|f| match f {
+                TfFile::Unparsed { id, facts, .. } => (*id, facts.principal),
+                TfFile::Parsed { id, .. } => (*id, false),
+            })
+            .collect();
         let mut tf_files: Vec<(PathBuf, TfFile)> = self
             .text
             .into_iter()
@@ -157,8 +171,8 @@ impl Stage {
             .map(|(i, f)| (crate::fs::lexical_absolute(&f.path), i as FileId))
             .collect();
         let tf = evaluate_scan(sources, roots, tf_files, &files_by_path);
-        outcome.skipped = forget_unparsed(&unparsed, &tf.parsed, sources, reported);
         let consumed = tf.found.consumed.into_inner().unwrap_or_default();
+        outcome.skipped = forget_unparsed(&unparsed, &tf.parsed, &consumed, sources, reported);
         let extra = tf.found.extra.into_inner().unwrap_or_default();
         let refused = tf.found.refused.into_inner().unwrap_or_default();
         // A file read in a module's context: that result replaces the standalone one.
@@ -188,20 +202,22 @@ impl Stage {
 
 /// Terraform files that were not parsed (nothing in their directories can matter): their text
 /// is not needed any more. (Files that were parsed keep it, broken ones too: TG012 points
-/// there.) Reported files that name CloudTrail's principal are listed as skipped, with why.
+/// there; so do files a module read with `file()`: findings may point there.) Reported files
+/// that name CloudTrail's principal are listed as skipped, with why.
 fn forget_unparsed(
-    unparsed: &[FileId],
+    unparsed: &[(FileId, bool)],
     parsed: &HashSet<FileId>,
+    consumed: &HashSet<FileId>,
     sources: &mut SourceMap,
     reported: &dyn Fn(FileId) -> bool,
 ) -> Vec<(String, String)> {
     let mut skipped = vec![];
-    for &id in unparsed {
-        if parsed.contains(&id) {
+    for &(id, principal) in unparsed {
+        if parsed.contains(&id) || consumed.contains(&id) {
             continue;
         }
         let file = &mut sources.files[id as usize];
-        if reported(id) && file.text.contains("cloudtrail.amazonaws.com") {
+        if reported(id) && principal {
             skipped.push((
                 file.display.clone(),
                 "Terraform not parsed: nothing in its directory is a bucket, key, trail or policy document, or calls a local module".into(),

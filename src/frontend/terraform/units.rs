@@ -9,7 +9,7 @@
 //! every call is known exactly, those no module calls are evaluated as roots too, as are those
 //! only reachable through a cycle.
 
-use super::{Found, Module, World, eval, may_inform, parse, suppressions, worth_parsing};
+use super::{Found, Module, TextFacts, World, eval, parse, suppressions};
 use crate::fs::Roots;
 use crate::fs::normalize;
 use crate::model::{Model, Notice};
@@ -24,6 +24,7 @@ pub enum TfFile {
     Unparsed {
         id: FileId,
         is_vars: bool,
+        facts: TextFacts,
     },
     Parsed {
         id: FileId,
@@ -87,7 +88,7 @@ pub fn evaluate_scan(
     for (path, f) in files {
         by_dir.entry(dir_of(&path)).or_default().push((path, f));
     }
-    let scanned = scan_dirs(sources, &by_dir);
+    let scanned = scan_dirs(&by_dir);
     let (shared_dirs, sure_roots) = dirs_to_read(&scanned, &by_dir, roots);
     let mut take = |dirs: &[PathBuf]| -> Vec<(PathBuf, Vec<(PathBuf, TfFile)>)> {
         dirs.iter()
@@ -168,7 +169,6 @@ pub fn evaluate_scan(
 
 /// What each directory's text may call, and whether anything in it matters on its own.
 fn scan_dirs(
-    sources: &SourceMap,
     by_dir: &BTreeMap<PathBuf, Vec<(PathBuf, TfFile)>>,
 ) -> Vec<(PathBuf, bool, Vec<PathBuf>)> {
     by_dir
@@ -178,14 +178,9 @@ fn scan_dirs(
             let mut calls = vec![];
             for (_, f) in files {
                 match f {
-                    TfFile::Unparsed { id, .. } => {
-                        let text = &sources.get(*id).text;
-                        worth |= worth_parsing(text);
-                        calls.extend(
-                            textual_sources(text)
-                                .iter()
-                                .map(|s| normalize(&dir.join(s))),
-                        );
+                    TfFile::Unparsed { facts, .. } => {
+                        worth |= facts.worth;
+                        calls.extend(facts.sources.iter().map(|s| normalize(&dir.join(s))));
                     }
                     TfFile::Parsed { body, .. } => {
                         worth = true;
@@ -488,48 +483,84 @@ fn load(
     dir: PathBuf,
     files: Vec<(PathBuf, TfFile)>,
 ) -> (Module, Model, Vec<FileId>) {
+    // Each file on its own, in parallel (one directory may hold thousands), then gathered in
+    // order.
+    let tried: Vec<Option<Tried>> = files
+        .into_par_iter()
+        .with_min_len(16)
+        .map(|(path, f)| load_file(sources, roots, &dir, path, f))
+        .collect();
     let mut model = Model::default();
     let mut parsed = vec![];
     let mut ids = vec![];
-    for (path, f) in files {
-        let id = f.id();
-        let (body, is_vars) = match f {
-            TfFile::Parsed { body, is_vars, .. } => {
-                ids.push(id);
-                (body, is_vars)
-            }
-            TfFile::Unparsed { id, is_vars } => {
-                let text = &sources.get(id).text;
-                if !is_vars && !may_inform(text) {
-                    continue;
-                }
-                ids.push(id);
-                match parse(id, text, &mut model) {
-                    Some(body) => (body, is_vars),
-                    None => continue,
-                }
-            }
-        };
-        for (src, range) in eval::local_sources(&body) {
-            if !roots.admits_dir(&normalize(&dir.join(&src))) {
-                // Never read: the module is unknown, and the user hears why.
-                let source = sources.get(id);
-                model.notices.push(Notice {
-                    path: source.display.clone(),
-                    message: format!(
-                        "module source {src:?} not read: it leaves the scan root (use --allow-outside-root to read it anyway)"
-                    ),
-                    at: Some(source.position(range.map_or(0, |r| r.start))),
-                });
-            }
+    for Tried { id, body, model: m } in tried.into_iter().flatten() {
+        ids.push(id);
+        model.extend(m);
+        if let Some((path, body, is_vars)) = body {
+            parsed.push((id, path, body, is_vars));
         }
-        parsed.push((id, path, body, is_vars));
     }
     let module = super::group(parsed).remove(&dir).unwrap_or_else(|| Module {
         dir,
         ..Default::default()
     });
     (module, model, ids)
+}
+
+/// A file [`load`] tried: its id, its path, body and whether it is a tfvars file when it
+/// parses, and its parse errors and notices.
+struct Tried {
+    id: FileId,
+    body: Option<(PathBuf, Body, bool)>,
+    model: Model,
+}
+
+/// One file of [`load`]: `None` when it cannot matter (not tried).
+fn load_file(
+    sources: &SourceMap,
+    roots: &Roots,
+    dir: &Path,
+    path: PathBuf,
+    f: TfFile,
+) -> Option<Tried> {
+    let mut model = Model::default();
+    let id = f.id();
+    let (body, is_vars) = match f {
+        TfFile::Parsed { body, is_vars, .. } => (body, is_vars),
+        TfFile::Unparsed { id, is_vars, facts } => {
+            if !is_vars && !facts.informs {
+                return None;
+            }
+            match parse(id, &sources.get(id).text, &mut model) {
+                Some(body) => (body, is_vars),
+                None => {
+                    return Some(Tried {
+                        id,
+                        body: None,
+                        model,
+                    });
+                }
+            }
+        }
+    };
+    for (src, range) in eval::local_sources(&body) {
+        if !roots.admits_dir(&normalize(&dir.join(&src))) {
+            // Never read: the module is unknown, and the user hears why.
+            let source = sources.get(id);
+            model.notices.push(Notice {
+                path: source.display.clone(),
+                message: format!(
+                    "module source {src:?} not read: it leaves the scan root (use --allow-outside-root to read it anyway)"
+                ),
+                at: Some(source.position(range.map_or(0, |r| r.start))),
+            });
+        }
+    }
+    Some(Tried {
+        id,
+        body: Some((path, body, is_vars)),
+        model,
+    })
 }
 
 #[cfg(test)]
