@@ -4,7 +4,8 @@ examples/gen_corpus.rs (other naming, other proportions), so the numbers are not
 generator's habits.
 
 Usage: python3 benches/shapes.py SHAPE SCALE OUT
-  SHAPE: default | cfn-heavy | shared-names | one-module | flat | plan | noise
+  SHAPE: default | cfn-heavy | shared-names | one-module | flat | plan | noise | statements |
+         template
   SCALE: 1 (about 1,000 files, or the shape's small size) or 10 (ten times that)
 
 Shapes:
@@ -18,6 +19,9 @@ Shapes:
   flat          one folder of 500 * SCALE .tf files, one Terraform module
   plan          one `terraform show -json` plan of 2,000 * SCALE resources (5 MB * SCALE)
   noise         20 MB * SCALE of Kubernetes manifests and package locks around 10 * SCALE policies
+  statements    one bucket policy of 200 * SCALE statements, each a finding with a fix
+  template      one CloudFormation template of 50 * SCALE buckets, policies and trails, each
+                policy a finding with fixes
 """
 import json
 import os
@@ -495,6 +499,37 @@ spec:
         write(os.path.join(root, f"security/policies/p{k}.json"), json.dumps(pol, indent=2))
 
 
+def shape_statements(root, scale, r):
+    statements = [{"Sid": f"S{i}", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                   "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::big/p{i}/AWSLogs/{r.choice(ACCOUNTS)}/*"}
+                  for i in range(200 * scale)]
+    write(os.path.join(root, "policies/big.json"),
+          json.dumps({"Version": "2012-10-17", "Statement": statements}, indent=2))
+
+
+def shape_template(root, scale, r):
+    out = ['AWSTemplateFormatVersion: "2010-09-09"', "Resources:"]
+    for i in range(50 * scale):
+        out.append(f"""  Bucket{i}:
+    Type: AWS::S3::Bucket
+  Policy{i}:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref Bucket{i}
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {{Service: cloudtrail.amazonaws.com}}
+            Action: s3:PutObject
+            Resource: !Sub "arn:${{AWS::Partition}}:s3:::${{Bucket{i}}}/AWSLogs/${{AWS::AccountId}}/*"
+  Trail{i}:
+    Type: AWS::CloudTrail::Trail
+    Properties:
+      S3BucketName: !Ref Bucket{i}
+      IsLogging: true""")
+    write(os.path.join(root, "stacks/big.yaml"), "\n".join(out) + "\n")
+
+
 SHAPES = {
     "default": shape_default,
     "cfn-heavy": shape_cfn_heavy,
@@ -503,6 +538,8 @@ SHAPES = {
     "flat": shape_flat,
     "plan": shape_plan,
     "noise": shape_noise,
+    "statements": shape_statements,
+    "template": shape_template,
 }
 
 

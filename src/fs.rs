@@ -13,6 +13,9 @@ use std::fmt;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
+/// Scanned files larger than this are skipped with a notice.
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
 /// Why a file was not read. The messages never quote the file's content.
 #[derive(Debug)]
 pub enum ReadError {

@@ -35,9 +35,23 @@ pub struct PolicyCx<'m> {
     pub reasons: Vec<Guard>,
     /// The bucket's Object Ownership is BucketOwnerEnforced.
     pub owner_enforced: bool,
+    /// The policy's values with their spans, for its fixes ([`PolicyCx::known`]).
+    known: std::sync::OnceLock<Known>,
 }
 
+/// A policy's values with their spans, shared by the fixes offered on it.
+pub type Known = std::sync::Arc<[(crate::source::Span, Text)]>;
+
 impl PolicyCx<'_> {
+    /// The policy's values with their spans (how its files spell symbols), found once and
+    /// shared by every fix offered on the policy: a policy of thousands of statements with a
+    /// finding on each holds one copy, not one per finding.
+    pub fn known(&self) -> Known {
+        self.known
+            .get_or_init(|| self.policy.doc.values().into())
+            .clone()
+    }
+
     /// A bucket policy CloudTrail delivers through (spec: "CloudTrail log-bucket policy").
     pub fn is_log_bucket_policy(&self) -> bool {
         self.policy.kind == PolicyKind::Bucket
@@ -268,6 +282,7 @@ fn link_policy<'m>(
         names_cloudtrail,
         reasons,
         owner_enforced,
+        known: Default::default(),
     }
 }
 

@@ -173,6 +173,27 @@ pub struct Document {
     pub grammar: Vec<GrammarError>,
 }
 
+impl Document {
+    /// Every value of its statements' actions, resources, principals and condition values,
+    /// with its span (how a file spells what these evaluated to).
+    pub fn values(&self) -> Vec<(Span, crate::value::Text)> {
+        let mut out = vec![];
+        for s in &self.statements {
+            let elements = s.action.iter().chain(&s.resource);
+            for it in elements.flat_map(|e| &e.items) {
+                out.push((it.span, it.text.clone()));
+            }
+            if let Some(p) = &s.principal {
+                out.extend(p.entries.iter().map(|e| (e.item.span, e.item.text.clone())));
+            }
+            for c in &s.conditions {
+                out.extend(c.values.iter().map(|v| (v.span, v.text.clone())));
+            }
+        }
+        out
+    }
+}
+
 const VERSIONS: [&str; 2] = ["2012-10-17", "2008-10-17"];
 
 /// Reads a policy document. `needs_principal`: bucket and key policies must name a principal.

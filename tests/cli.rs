@@ -579,10 +579,13 @@ fn explain_reach_lists_every_policy_and_every_skipped_look_alike() {
 }
 
 /// A policy a module reads with `file()` from a file that is no Terraform of its own (a `.tf`
-/// holding only JSON, a tfvars file in a directory nothing else matters in): findings point at
-/// the statement in that file, with its text, not at an emptied file's first line.
+/// holding only JSON, a tfvars file in a directory nothing else matters in, statements in a
+/// JSON file that is no policy on its own, one over `file()`'s own 16 MB limit but within the
+/// scan's): findings point at the statement in that file, with its text (not at an emptied
+/// file's first line), under the path as the scan shows it (also when the scanned tree is not
+/// below the working directory), and the file is not listed as one not read.
 #[test]
-fn findings_in_a_file_read_by_file_keep_its_text() {
+fn findings_in_a_file_read_by_file_keep_its_text_and_path() {
     const MAIN: &str = r#"resource "aws_s3_bucket" "b" {
   bucket = "my-trail-bucket"
 }
@@ -592,48 +595,74 @@ resource "aws_cloudtrail" "t" {
 }
 resource "aws_s3_bucket_policy" "p" {
   bucket = aws_s3_bucket.b.id
-  policy = file("${path.module}/POLICY")
+  policy = POLICY
 }
 "#;
-    const POLICY: &str = r#"{
-  "Version": "2012-10-17",
-  "Statement": [
+    const STATEMENTS: &str = r#"[
     {"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:GetBucketAcl", "Resource": "arn:aws:s3:::my-trail-bucket"},
     {"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:PutObject", "Resource": "arn:aws:s3:::my-trail-bucket/AWSLogs/*"}
-  ]
-}
-"#;
-    for policy_path in ["doc.tf", "../shared/doc.tfvars"] {
+  ]"#;
+    let document =
+        format!("{{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": {STATEMENTS}\n}}\n");
+    let big = format!("{document}{}", " ".repeat(17 << 20));
+    // (file, its text, the expression that reads it, the PutObject statement's line)
+    let cases = [
+        (
+            "live/doc.tf",
+            document.clone(),
+            r#"file("${path.module}/doc.tf")"#,
+            5,
+        ),
+        (
+            "shared/doc.tfvars",
+            document.clone(),
+            r#"file("${path.module}/../shared/doc.tfvars")"#,
+            5,
+        ),
+        (
+            "live/stmts.json",
+            format!("{STATEMENTS}\n"),
+            r#"jsonencode({ Version = "2012-10-17", Statement = jsondecode(file("${path.module}/stmts.json")) })"#,
+            3,
+        ),
+        ("live/big.tf", big, r#"file("${path.module}/big.tf")"#, 5),
+    ];
+    for (file, text, read, line) in cases {
         let dir = tempfile::tempdir().unwrap();
-        fs::create_dir_all(dir.path().join("live")).unwrap();
-        fs::create_dir_all(dir.path().join("shared")).unwrap();
-        fs::write(
-            dir.path().join("live/main.tf"),
-            MAIN.replace("POLICY", policy_path),
-        )
-        .unwrap();
-        fs::write(dir.path().join("live").join(policy_path), POLICY).unwrap();
-        let out = tg()
-            .current_dir(dir.path())
-            .args(["scan", "--format", "json", "."])
-            .output()
-            .unwrap();
-        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        let findings = v["findings"].as_array().unwrap();
-        assert!(!findings.is_empty(), "{policy_path}: {v}");
-        for f in findings {
+        let tree = dir.path().join("tree");
+        fs::create_dir_all(tree.join("live")).unwrap();
+        fs::create_dir_all(tree.join("shared")).unwrap();
+        fs::create_dir_all(dir.path().join("elsewhere")).unwrap();
+        fs::write(tree.join("live/main.tf"), MAIN.replace("POLICY", read)).unwrap();
+        fs::write(tree.join(file), &text).unwrap();
+        for (cwd, arg, shown) in [
+            (tree.clone(), ".", file.to_string()),
+            (
+                dir.path().join("elsewhere"),
+                "../tree",
+                format!("../tree/{file}"),
+            ),
+        ] {
+            let out = tg()
+                .current_dir(&cwd)
+                .args(["scan", "--format", "json", "--explain-reach", arg])
+                .output()
+                .unwrap();
+            let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            let findings = v["findings"].as_array().unwrap();
+            assert_eq!(findings.len(), 2, "{file} from {arg}: {v}");
+            for f in findings {
+                assert_eq!(f["path"], shown.as_str(), "{f}");
+                assert_eq!(
+                    (f["start"]["line"].as_u64(), f["start"]["column"].as_u64()),
+                    (Some(line), Some(5)),
+                    "{file} from {arg}: {f}"
+                );
+            }
+            let err = String::from_utf8_lossy(&out.stderr);
             assert!(
-                f["path"]
-                    .as_str()
-                    .unwrap()
-                    .ends_with(&policy_path[policy_path.len() - 6..]),
-                "{f}"
-            );
-            // The PutObject statement, on line 5, column 5.
-            assert_eq!(
-                (f["start"]["line"].as_u64(), f["start"]["column"].as_u64()),
-                (Some(5), Some(5)),
-                "{policy_path}: {f}"
+                err.contains("not read, though they look like policies: 0"),
+                "{file} from {arg}: {err}"
             );
         }
     }

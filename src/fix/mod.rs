@@ -8,7 +8,7 @@ pub mod spell;
 pub mod write;
 
 use crate::hint::{Syntax, syntax_of};
-use crate::model::Policy;
+
 use crate::policy::Shape;
 use crate::source::{SourceMap, Span};
 use crate::value::Text;
@@ -99,8 +99,9 @@ pub struct Intent {
     /// The statement the change is in (its text tells the syntax).
     pub within: Span,
     pub change: Change,
-    /// The policy's values in this file with their spans: how the file spells symbols.
-    known: Vec<(Span, Text)>,
+    /// The policy's values with their spans: how its files spell symbols (shared by the
+    /// policy's fixes).
+    known: crate::link::Known,
     standalone: bool,
     address: String,
     /// The change is the same wherever the policy is used (a constant, a typo): it may be made
@@ -116,32 +117,18 @@ impl Intent {
     pub fn new(
         title: impl Into<String>,
         applicability: Applicability,
-        policy: &Policy,
+        policy: &crate::link::PolicyCx<'_>,
         within: Span,
         change: Change,
     ) -> Intent {
-        let mut known = vec![];
-        for s in &policy.doc.statements {
-            let elements = s.action.iter().chain(&s.resource);
-            for it in elements.flat_map(|e| &e.items) {
-                known.push((it.span, it.text.clone()));
-            }
-            if let Some(p) = &s.principal {
-                known.extend(p.entries.iter().map(|e| (e.item.span, e.item.text.clone())));
-            }
-            for c in &s.conditions {
-                known.extend(c.values.iter().map(|v| (v.span, v.text.clone())));
-            }
-        }
-        known.retain(|(s, _)| s.file == within.file);
         Intent {
             title: title.into(),
             applicability,
             within,
             change,
-            known,
-            standalone: policy.standalone,
-            address: policy.address.clone(),
+            known: policy.known(),
+            standalone: policy.policy.standalone,
+            address: policy.policy.address.clone(),
             portable: false,
             from_attributes: vec![],
         }
@@ -189,12 +176,6 @@ impl Intent {
         if !self.certain(sources, scan, syntax, dialect) {
             return None;
         }
-        let known: Vec<(&str, &Text)> = self
-            .known
-            .iter()
-            .filter(|(s, _)| (s.end as usize) <= text.len())
-            .map(|(s, t)| (&text[s.range()], t))
-            .collect();
         let place = Place {
             text,
             syntax,
@@ -203,18 +184,30 @@ impl Intent {
             unit: facts.unit.clone(),
             short_tags: facts.short_tags,
             crlf: facts.crlf,
-            speller: Speller::new(dialect, self.within.file, &known)
-                .naming(scan.provider_names(sources, &file.path, dialect)),
+            speller: scan.speller(&self.known, self.within.file, dialect, || {
+                let known: Vec<(&str, &Text)> = self
+                    .known
+                    .iter()
+                    .filter(|(s, _)| s.file == self.within.file && (s.end as usize) <= text.len())
+                    .map(|(s, t)| (&text[s.range()], t))
+                    .collect();
+                Speller::new(dialect, self.within.file, &known)
+                    .naming(scan.provider_names(sources, &file.path, dialect))
+            }),
         };
         let edits: Vec<Edit> = self
             .edits(&place)?
             .into_iter()
             .map(|e| place.line_breaks(e))
             .collect();
-        // Not offered when the file would no longer parse (a large file, such as a plan, is
-        // checked once per round by `--fix` instead of once per fix here).
+        // Not offered when the file would no longer parse (a large file, such as a plan, or
+        // one with so many fixes that checking each would parse it too often, is checked once
+        // per round by `--fix` instead of once per fix here).
         let refs: Vec<&Edit> = edits.iter().collect();
-        if text.len() <= MAX_CHECKED && !apply::parses(&file.path, &apply::apply(text, &refs)) {
+        if text.len() <= MAX_CHECKED
+            && !scan.crowded.contains(&self.within.file)
+            && !apply::parses(&file.path, &apply::apply(text, &refs))
+        {
             return None;
         }
         Some(Fix {
@@ -454,6 +447,9 @@ fn aliased_anchor(text: &str) -> bool {
 
 /// Files larger than this are not parsed again for each fix offered.
 const MAX_CHECKED: usize = 256 * 1024;
+/// Nor are files whose fixes would have them parsed again more than this many bytes in all
+/// (a template of a thousand policies, each with its fix): the checks would take quadratic time.
+const MAX_CHECKED_PER_FILE: usize = 16 * MAX_CHECKED;
 
 /// What fixes need to know of a whole file, found once per file.
 #[derive(Clone, Debug)]
@@ -480,10 +476,21 @@ pub struct Scan {
     names: crate::fs::DirMemo<Spellings>,
     facts:
         std::sync::Mutex<std::collections::HashMap<crate::source::FileId, std::sync::Arc<Facts>>>,
+    /// Files whose fixes are not each checked to parse ([`MAX_CHECKED_PER_FILE`]).
+    crowded: std::collections::HashSet<crate::source::FileId>,
+    /// Spellers by policy (its shared values, by address), file and dialect: built once, not
+    /// once per fix.
+    spellers: std::sync::Mutex<std::collections::HashMap<SpellerKey, std::sync::Arc<Speller>>>,
 }
 
+type SpellerKey = (usize, crate::source::FileId, Dialect);
+
 impl Scan {
-    pub fn new(sources: &SourceMap) -> Scan {
+    /// `fixes`: how many fixes each file is to be offered.
+    pub fn new(
+        sources: &SourceMap,
+        fixes: &std::collections::HashMap<crate::source::FileId, usize>,
+    ) -> Scan {
         let mut tf_by_dir: std::collections::HashMap<_, Vec<_>> = Default::default();
         for (i, f) in sources.files.iter().enumerate() {
             if f.path.extension().is_some_and(|e| e == "tf")
@@ -495,11 +502,41 @@ impl Scan {
                     .push(i as u32);
             }
         }
+        let crowded = fixes
+            .iter()
+            .filter(|&(&file, &n)| {
+                n.saturating_mul(sources.get(file).text.len()) > MAX_CHECKED_PER_FILE
+            })
+            .map(|(&file, _)| file)
+            .collect();
         Scan {
             tf_by_dir,
             names: Default::default(),
             facts: Default::default(),
+            crowded,
+            spellers: Default::default(),
         }
+    }
+
+    /// The speller of a policy's values (`known`, kept alive by the fixes that share it) in
+    /// `file` and `dialect`, built by `build` the first time.
+    fn speller(
+        &self,
+        known: &crate::link::Known,
+        file: crate::source::FileId,
+        dialect: Dialect,
+        build: impl FnOnce() -> Speller,
+    ) -> std::sync::Arc<Speller> {
+        let key = (
+            std::sync::Arc::as_ptr(known) as *const () as usize,
+            file,
+            dialect,
+        );
+        if let Some(s) = lock(&self.spellers).get(&key) {
+            return s.clone();
+        }
+        let built = std::sync::Arc::new(build());
+        lock(&self.spellers).entry(key).or_insert(built).clone()
     }
 
     /// A file's facts (found once).

@@ -7,7 +7,7 @@ use crate::source::FileId;
 use crate::value::{Part, Symbol, Text};
 
 /// How a file spells symbols inside strings.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Dialect {
     /// Terraform strings (and files `templatefile()` reads): `${expression}`.
     Terraform,

@@ -38,7 +38,7 @@ fn place(text: &str, syntax: crate::hint::Syntax, escaped: bool) -> write::Place
         unit: write::indent_unit(text),
         short_tags: true,
         crlf: text.contains("\r\n"),
-        speller: Speller::new(Dialect::Plain, 0, &[]),
+        speller: std::sync::Arc::new(Speller::new(Dialect::Plain, 0, &[])),
     }
 }
 
@@ -138,4 +138,26 @@ fn an_edited_json_text_parses_as_the_frontend_parses_it() {
     // A lone surrogate escape: serde_json lets it pass, the frontend does not.
     assert!(!apply::parses(p, r#"{"a": "\ud800"}"#));
     assert!(!apply::parses(p, r#"{"a": 1"#));
+}
+
+#[test]
+fn a_file_whose_fixes_would_parse_it_too_often_is_checked_by_fix_rounds_instead() {
+    let file = |kb: usize| {
+        crate::source::SourceFile::new(
+            std::path::PathBuf::from(format!("t{kb}.yaml")),
+            format!("t{kb}.yaml"),
+            " ".repeat(kb * 1024),
+        )
+    };
+    let sources = SourceMap {
+        files: vec![file(100), file(100), file(10)],
+    };
+    // 40 fixes in 100 KB: 4 MB of parsing, the most allowed; 41 are one too many. 400 fixes
+    // in 10 KB are as many bytes.
+    let fixes = std::collections::HashMap::from([(0, 41), (1, 40), (2, 400)]);
+    let scan = Scan::new(&sources, &fixes);
+    assert!(scan.crowded.contains(&0));
+    assert!(!scan.crowded.contains(&1));
+    assert!(!scan.crowded.contains(&2));
+    assert_eq!(MAX_CHECKED_PER_FILE, 4 * 1024 * 1024);
 }

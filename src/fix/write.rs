@@ -32,7 +32,7 @@ pub struct Place<'a> {
     pub short_tags: bool,
     /// The file breaks lines with CRLF.
     pub crlf: bool,
-    pub speller: Speller,
+    pub speller: std::sync::Arc<Speller>,
 }
 
 /// A replacement of a byte range.

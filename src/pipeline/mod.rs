@@ -14,7 +14,7 @@ use crate::source::{FileId, SourceFile, SourceMap, Span};
 use crate::{config, discover, fix, fs, link, policy, rules, suppress};
 use rayon::prelude::*;
 use read::{Read, read_one};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// What to report.
@@ -392,7 +392,6 @@ fn offer_fixes(
     span_maps: &SpanMaps,
     in_reported: &(dyn Fn(Span) -> bool + Sync),
 ) {
-    let fix_scan = fix::Scan::new(sources);
     findings.par_iter_mut().for_each(|f| {
         if f.pending_fix.as_ref().is_some_and(|i| {
             !in_reported(i.within)
@@ -401,8 +400,15 @@ fn offer_fixes(
         }) {
             f.pending_fix = None;
         }
-        f.write_fix(sources, &fix_scan);
     });
+    let mut per_file: HashMap<FileId, usize> = HashMap::new();
+    for i in findings.iter().filter_map(|f| f.pending_fix.as_ref()) {
+        *per_file.entry(i.within.file).or_default() += 1;
+    }
+    let fix_scan = fix::Scan::new(sources, &per_file);
+    findings
+        .par_iter_mut()
+        .for_each(|f| f.write_fix(sources, &fix_scan));
 }
 
 fn sort_findings(findings: &mut [Finding], sources: &SourceMap) {

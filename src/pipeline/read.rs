@@ -7,8 +7,7 @@ use crate::source::SourceFile;
 use crate::{frontend, fs};
 use std::path::Path;
 
-/// Files larger than this are skipped with a notice.
-pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+use crate::fs::MAX_FILE_BYTES;
 
 /// One file read: its source (empty when skipped), its model pieces, whether it was scanned,
 /// and what it leaves for the Terraform stage.

@@ -81,7 +81,7 @@ pub(crate) fn source_arn_fix(
         Intent::new(
             format!("require aws:SourceArn = the ARN of trail {}", t.label),
             Applicability::Unsafe,
-            p.policy,
+            p,
             g.span,
             Change::add_condition(g, "StringEquals", "aws:SourceArn", vec![t.arn.clone()]),
         )
@@ -112,7 +112,7 @@ pub(crate) fn add_statement_fix(
     Some(Intent::new(
         title,
         Applicability::Unsafe,
-        p.policy,
+        p,
         last.span,
         Change::AddStatement {
             list,

@@ -214,7 +214,7 @@ fn fix_for(p: &PolicyCx<'_>, g: &Statement, t: &TrailRef, action: &str) -> Optio
     let intent = Intent::new(
         format!("cover what trail {} writes", t.label),
         Applicability::Safe,
-        p.policy,
+        p,
         g.span,
         change,
     );

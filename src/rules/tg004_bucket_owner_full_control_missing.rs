@@ -7,8 +7,7 @@ use crate::aws::conditions::{Operator, value_matches};
 use crate::finding::{Finding, Level};
 use crate::fix::{Applicability, Change, Intent};
 use crate::hint::Hint;
-use crate::link::{Analysis, cloudtrail_grants};
-use crate::model::Policy;
+use crate::link::{Analysis, PolicyCx, cloudtrail_grants};
 use crate::policy::Statement;
 use crate::value::Text;
 
@@ -49,7 +48,7 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
                     })
             });
             if !has {
-                let fix = fix_for(p.policy, g);
+                let fix = fix_for(p, g);
                 out.push(
                     Finding::new(
                         &META,
@@ -77,7 +76,7 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
 
 /// Adds `s3:x-amz-acl` = `bucket-owner-full-control` under `StringEquals` (to the values the
 /// key already has there). Not when another operator tests the key: both would have to hold.
-fn fix_for(policy: &Policy, g: &Statement) -> Option<Intent> {
+fn fix_for(p: &PolicyCx<'_>, g: &Statement) -> Option<Intent> {
     // A statement that also grants s3:GetBucketAcl (whose requests carry no ACL header) would
     // stop granting it: that one wants splitting, not a condition.
     if !crate::link::covers_action(g, crate::aws::cloudtrail::GET_BUCKET_ACL).is_no() {
@@ -104,7 +103,7 @@ fn fix_for(policy: &Policy, g: &Statement) -> Option<Intent> {
         Intent::new(
             "require s3:x-amz-acl = bucket-owner-full-control",
             Applicability::Safe,
-            policy,
+            p,
             g.span,
             change,
         )

@@ -62,7 +62,7 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
                         Intent::new(
                             "replace the legacy account by the service principal cloudtrail.amazonaws.com",
                             Applicability::Unsafe,
-                            p.policy,
+                            p,
                             s.span,
                             Change::ServicePrincipal {
                                 value: pr.value_span,

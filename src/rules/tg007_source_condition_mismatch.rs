@@ -188,7 +188,7 @@ fn fix_for(
         None => None,
     };
     let intent = |title: String, change: Change| {
-        Intent::new(title, Applicability::Safe, p.policy, s.span, change)
+        Intent::new(title, Applicability::Safe, p, s.span, change)
     };
     // A wildcard pattern compared literally: the Like operator, when nothing else under the
     // operator changes meaning.

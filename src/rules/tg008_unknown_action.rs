@@ -51,7 +51,7 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
                             Intent::new(
                                 format!("replace by {real}"),
                                 Applicability::Safe,
-                                p.policy,
+                                p,
                                 s.span,
                                 Change::Replace {
                                     at: it.span,

@@ -242,7 +242,7 @@ impl<'a> World<'a> {
     pub fn load(&self, path: &Path, reference: &str, at: Span) -> Option<(FileId, String)> {
         let abs = crate::fs::normalize(&std::path::absolute(path).ok()?);
         // Refused reads are said; a file that does not exist is just an unknown value.
-        let read = |abs: &Path| match self.roots.read_text(abs, MAX_LOADED_BYTES) {
+        let read = |abs: &Path, limit: u64| match self.roots.read_text(abs, limit) {
             Ok(text) => text,
             Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => {
@@ -253,24 +253,27 @@ impl<'a> World<'a> {
             }
         };
         if let Some(&id) = self.files_by_path.get(&abs) {
-            // A file of the scan (the walk admitted it): its text, or read again when it was
-            // not kept (nothing in it on its own).
-            let mut text = self.sources.get(id).text.clone();
+            // A file of the scan (the walk admitted it): its text, or, when it was not kept
+            // (nothing in it on its own), read again under the scan's own size limit and kept
+            // beside the scan's files, shown as the scan shows it.
+            let source = self.sources.get(id);
+            let mut text = source.text.clone();
             if text.is_empty() {
-                text = read(&abs)?;
+                text = read(&abs, crate::fs::MAX_FILE_BYTES)?;
+                self.found.consumed.lock().ok()?.insert(id);
                 if !text.is_empty() {
-                    return self.load_extra(&abs, text);
+                    return self.load_extra(&abs, &source.display, text);
                 }
             }
             self.found.consumed.lock().ok()?.insert(id);
             return Some((id, text));
         }
-        let text = read(&abs)?;
-        self.load_extra(&abs, text)
+        let text = read(&abs, MAX_LOADED_BYTES)?;
+        self.load_extra(&abs, &crate::discover::display_path(&abs), text)
     }
 
     /// A file read for a module, kept beside the scan's own.
-    fn load_extra(&self, abs: &Path, text: String) -> Option<(FileId, String)> {
+    fn load_extra(&self, abs: &Path, display: &str, text: String) -> Option<(FileId, String)> {
         let mut extra = self.found.extra.lock().ok()?;
         let base = self.sources.files.len() as u32;
         if let Some(i) = extra.iter().position(|f| f.path == abs) {
@@ -280,7 +283,7 @@ impl<'a> World<'a> {
         let id = base + extra.len() as u32;
         extra.push(SourceFile::new(
             abs.clone(),
-            crate::discover::display_path(&abs),
+            display.to_string(),
             text.clone(),
         ));
         Some((id, text))
