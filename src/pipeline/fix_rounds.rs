@@ -103,15 +103,26 @@ impl State {
             };
             let source = report.sources.get(file);
             let text = source.text.as_str();
-            let taken = compatible(fixes.iter().map(|(f, _)| *f));
+            let compatible = compatible(fixes.iter().map(|(f, _)| *f));
+            // A fix that breaks the file (one not checked alone: a large or crowded file) is
+            // left out, not the whole round.
+            let taken = parsing(&source.path, text, &compatible);
             let edits: Vec<_> = taken.iter().flat_map(|f| &f.edits).collect();
             let new = apply(text, &edits);
-            let prints: Vec<String> = fixes
-                .iter()
-                .filter(|(f, _)| taken.iter().any(|t| std::ptr::eq(*t, *f)))
-                .map(|(_, p)| p.to_string())
-                .collect();
-            if new == text || !crate::fix::apply::parses(&source.path, &new) {
+            let print_of = |fix: &Fix| {
+                fixes
+                    .iter()
+                    .find(|(f, _)| std::ptr::eq(*f, fix))
+                    .map(|(_, p)| p.to_string())
+            };
+            let prints: Vec<String> = taken.iter().filter_map(|f| print_of(f)).collect();
+            self.refused.extend(
+                compatible
+                    .iter()
+                    .filter(|c| !taken.iter().any(|t| std::ptr::eq(*t, **c)))
+                    .filter_map(|f| print_of(f)),
+            );
+            if new == text {
                 self.refused.extend(prints);
                 continue;
             }
@@ -125,6 +136,32 @@ impl State {
             changed = true;
         }
         changed
+    }
+}
+
+/// The most of `fixes` whose edits together leave `text` parsing, found by halves: all of them
+/// when they do (one parse), else the parsing parts of each half, joined when the join parses
+/// (else the larger part). A few parses per fix that breaks the file, not one per fix.
+fn parsing<'f>(path: &std::path::Path, text: &str, fixes: &[&'f Fix]) -> Vec<&'f Fix> {
+    let parses = |set: &[&Fix]| {
+        let edits: Vec<_> = set.iter().flat_map(|f| &f.edits).collect();
+        crate::fix::apply::parses(path, &apply(text, &edits))
+    };
+    if fixes.is_empty() || parses(fixes) {
+        return fixes.to_vec();
+    }
+    if fixes.len() == 1 {
+        return vec![];
+    }
+    let (left, right) = fixes.split_at(fixes.len() / 2);
+    let (left, right) = (parsing(path, text, left), parsing(path, text, right));
+    let joined: Vec<&Fix> = left.iter().chain(&right).copied().collect();
+    if left.is_empty() || right.is_empty() || parses(&joined) {
+        joined
+    } else if left.len() >= right.len() {
+        left
+    } else {
+        right
     }
 }
 
@@ -192,4 +229,41 @@ fn invalid_counts(report: &Report, canonical: &[Option<PathBuf>]) -> HashMap<Pat
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parsing;
+    use crate::fix::{Applicability, Edit, Fix};
+    use crate::source::Span;
+
+    fn fix(start: usize, end: usize, text: &str) -> Fix {
+        Fix {
+            title: "t".into(),
+            applicability: Applicability::Safe,
+            edits: vec![Edit {
+                span: Span::new(0, start, end),
+                text: text.into(),
+            }],
+        }
+    }
+
+    #[test]
+    fn a_fix_that_breaks_the_file_is_left_out_not_the_round() {
+        let path = std::path::Path::new("p.json");
+        let text = r#"{"a": 1, "b": 2, "c": 3, "d": 4, "e": 5}"#;
+        let at = |s: &str| text.find(s).unwrap();
+        let fixes: Vec<Fix> = ["1", "2", "3", "4", "5"]
+            .iter()
+            .map(|v| fix(at(v), at(v) + 1, "9"))
+            .chain([fix(1, 1, ",,")])
+            .collect();
+        let all: Vec<&Fix> = fixes.iter().collect();
+        let kept = parsing(path, text, &all);
+        assert_eq!(kept.len(), 5);
+        assert!(kept.iter().all(|f| f.edits[0].text == "9"));
+        // All good: all kept; all bad: none.
+        assert_eq!(parsing(path, text, &all[..5]).len(), 5);
+        assert!(parsing(path, text, &all[5..]).is_empty());
+    }
 }

@@ -297,6 +297,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_long_run_of_comments_where_a_value_is_awaited_parses() {
+        // granit-parser with its `comments` feature stopped at 97 comments buffered while
+        // looking ahead ("too many buffered comments"): a commented-out block of old resources
+        // under `Resources:` was TG012.
+        let old: String = (0..200).map(|i| format!("#  Old{i}: x\n")).collect();
+        let text = format!("Resources:\n{old}  B:\n    Type: AWS::S3::Bucket\n");
+        let root = parse(&text, 0).expect("parses");
+        let resources = root.get("Resources").expect("Resources");
+        assert!(matches!(&resources.value.kind, NodeKind::Map(m) if m.len() == 1));
+    }
+
+    #[test]
     fn a_mapping_item_starts_at_its_dash_even_alone_on_its_line() {
         let text = "Statement:\n  -\n    Effect: Allow\n  - Effect: Deny\n  - x: a-\n";
         let root = parse(text, 0).unwrap();
