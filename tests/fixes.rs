@@ -658,6 +658,30 @@ fn fixes_keep_flow_style_and_line_breaks() {
         text.contains(r#", Condition: {StringEquals: {"s3:x-amz-acl": bucket-owner-full-control"#),
         "{text}"
     );
+    // Also when the flow mapping carries a tag (its span starts at the tag): not a block
+    // member after the closing brace, which would not parse.
+    let (root, case) = copy_case("fix-guard-yaml-flow");
+    let text = fs::read_to_string(case.join("template.yml")).unwrap();
+    let tagged = text.replace(
+        "          - {Sid: AWSCloudTrailWrite",
+        "          - !!map {Sid: AWSCloudTrailWrite",
+    );
+    assert_ne!(tagged, text);
+    fs::write(case.join("template.yml"), &tagged).unwrap();
+    tg(root.path())
+        .args(["scan", "--fix", "-q", "case"])
+        .output()
+        .unwrap();
+    let text = fs::read_to_string(case.join("template.yml")).unwrap();
+    assert!(
+        text.contains(
+            r#"/*", Condition: {StringEquals: {"s3:x-amz-acl": bucket-owner-full-control}}}"#
+        ),
+        "{text}"
+    );
+    let v = json(root.path(), &[]);
+    assert_eq!(count_rule(&v, "TG012"), BTreeMap::new(), "{v}");
+    assert_eq!(count_rule(&v, "TG004"), BTreeMap::new(), "{v}");
     let (root, case) = copy_case("fix-guard-crlf");
     let before = fs::read_to_string(case.join("template.json")).unwrap();
     tg(root.path())

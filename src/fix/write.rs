@@ -192,8 +192,12 @@ impl<'a> Place<'a> {
         let last = *shape.members.last()?;
         let t = self.text;
         let start = shape.span.start as usize;
-        // A sequence item's span may start at its dash.
-        let object = t[start..].trim_start_matches('-').trim_start();
+        // A sequence item's span may start at its dash, and a YAML node's at its tag or anchor.
+        let mut object = t[start..].trim_start_matches('-').trim_start();
+        while self.syntax == Syntax::Yaml && object.starts_with(['!', '&']) {
+            let end = object.find(char::is_whitespace).unwrap_or(object.len());
+            object = object[end..].trim_start();
+        }
         let flow_yaml = self.syntax == Syntax::Yaml && object.starts_with('{');
         let block_yaml = self.syntax == Syntax::Yaml && !flow_yaml;
         let multi_line = !self.escaped
