@@ -271,7 +271,8 @@ impl Roots {
         let abs = normalize(&abs);
         let mut existing = abs.as_path();
         loop {
-            if let Ok(c) = std::fs::canonicalize(existing) {
+            // Through the per-directory cache: module sources are asked about once per call.
+            if let Ok(c) = self.canonical_dir(existing) {
                 let rest = abs.strip_prefix(existing).unwrap_or(Path::new(""));
                 return self.contains(&normalize(&c.join(rest)));
             }
