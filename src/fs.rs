@@ -75,27 +75,38 @@ pub struct Roots {
 /// Edited texts of files, by canonical path.
 pub type Overlay = std::sync::Arc<std::collections::HashMap<PathBuf, String>>;
 
-/// What was found out about each directory, shared by the threads of a scan.
+/// What was found out about each key (a directory, a file, …), shared by the threads of a
+/// scan.
 #[derive(Debug)]
-pub struct DirMemo<V>(std::sync::Mutex<std::collections::HashMap<PathBuf, V>>);
+pub struct Memo<K, V>(std::sync::Mutex<std::collections::HashMap<K, V>>);
 
-impl<V> Default for DirMemo<V> {
+/// What was found out about each directory.
+pub type DirMemo<V> = Memo<PathBuf, V>;
+
+impl<K, V> Default for Memo<K, V> {
     fn default() -> Self {
-        DirMemo(Default::default())
+        Memo(Default::default())
     }
 }
 
-impl<V: Clone> DirMemo<V> {
-    pub fn get(&self, dir: &Path) -> Option<V> {
-        self.lock().get(dir).cloned()
+impl<K: std::hash::Hash + Eq, V: Clone> Memo<K, V> {
+    pub fn get<Q>(&self, key: &Q) -> Option<V>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: std::hash::Hash + Eq + ?Sized,
+    {
+        self.lock().get(key).cloned()
     }
 
-    pub fn put(&self, dir: &Path, v: V) {
-        self.lock().insert(dir.to_path_buf(), v);
+    pub fn put<Q>(&self, key: &Q, v: V)
+    where
+        Q: ToOwned<Owned = K> + ?Sized,
+    {
+        self.lock().insert(key.to_owned(), v);
     }
 
     /// The memo's lock (one poisoned by a panicking thread is still a valid memo).
-    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<PathBuf, V>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<K, V>> {
         self.0
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)

@@ -8,7 +8,6 @@ pub mod spell;
 pub mod write;
 
 use crate::hint::{Syntax, syntax_of};
-
 use crate::policy::Shape;
 use crate::source::{SourceMap, Span};
 use crate::value::Text;
@@ -474,13 +473,12 @@ pub struct Scan {
     tf_by_dir: std::collections::HashMap<std::path::PathBuf, Vec<crate::source::FileId>>,
     /// Provider spellings by directory, found once per directory.
     names: crate::fs::DirMemo<Spellings>,
-    facts:
-        std::sync::Mutex<std::collections::HashMap<crate::source::FileId, std::sync::Arc<Facts>>>,
+    facts: crate::fs::Memo<crate::source::FileId, std::sync::Arc<Facts>>,
     /// Files whose fixes are not each checked to parse ([`MAX_CHECKED_PER_FILE`]).
     crowded: std::collections::HashSet<crate::source::FileId>,
     /// Spellers by policy (its shared values, by address), file and dialect: built once, not
     /// once per fix.
-    spellers: std::sync::Mutex<std::collections::HashMap<SpellerKey, std::sync::Arc<Speller>>>,
+    spellers: crate::fs::Memo<SpellerKey, std::sync::Arc<Speller>>,
 }
 
 type SpellerKey = (usize, crate::source::FileId, Dialect);
@@ -532,17 +530,18 @@ impl Scan {
             file,
             dialect,
         );
-        if let Some(s) = lock(&self.spellers).get(&key) {
-            return s.clone();
+        if let Some(s) = self.spellers.get(&key) {
+            return s;
         }
         let built = std::sync::Arc::new(build());
-        lock(&self.spellers).entry(key).or_insert(built).clone()
+        self.spellers.put(&key, built.clone());
+        built
     }
 
     /// A file's facts (found once).
     fn facts(&self, file: crate::source::FileId, text: &str) -> std::sync::Arc<Facts> {
-        if let Some(f) = lock(&self.facts).get(&file) {
-            return f.clone();
+        if let Some(f) = self.facts.get(&file) {
+            return f;
         }
         let f = std::sync::Arc::new(Facts {
             plan: text.contains("\"planned_values\"") || text.contains("\"resource_changes\""),
@@ -551,7 +550,7 @@ impl Scan {
             unit: write::indent_unit(text),
             aliased_anchor: aliased_anchor(text),
         });
-        lock(&self.facts).insert(file, f.clone());
+        self.facts.put(&file, f.clone());
         f
     }
 
@@ -590,9 +589,5 @@ impl Scan {
 }
 
 /// A cache's lock (a cache poisoned by a panicking thread is still a valid cache).
-fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
 #[cfg(test)]
 mod tests;

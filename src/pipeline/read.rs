@@ -2,12 +2,11 @@
 
 use crate::discover::{self, Format};
 use crate::frontend::terraform::stage::Pending;
+use crate::fs::MAX_FILE_BYTES;
 use crate::model::{Model, Notice};
 use crate::source::SourceFile;
 use crate::{frontend, fs};
 use std::path::Path;
-
-use crate::fs::MAX_FILE_BYTES;
 
 /// One file read: its source (empty when skipped), its model pieces, whether it was scanned,
 /// and what it leaves for the Terraform stage.

@@ -257,16 +257,17 @@ impl<'a> World<'a> {
             // (nothing in it on its own), read again under the scan's own size limit and kept
             // beside the scan's files, shown as the scan shows it.
             let source = self.sources.get(id);
-            let mut text = source.text.clone();
-            if text.is_empty() {
-                text = read(&abs, crate::fs::MAX_FILE_BYTES)?;
-                self.found.consumed.lock().ok()?.insert(id);
-                if !text.is_empty() {
-                    return self.load_extra(&abs, &source.display, text);
-                }
-            }
+            let kept = !source.text.is_empty();
+            let text = if kept {
+                source.text.clone()
+            } else {
+                read(&abs, crate::fs::MAX_FILE_BYTES)?
+            };
             self.found.consumed.lock().ok()?.insert(id);
-            return Some((id, text));
+            if kept || text.is_empty() {
+                return Some((id, text));
+            }
+            return self.load_extra(&abs, &source.display, text);
         }
         let text = read(&abs, MAX_LOADED_BYTES)?;
         self.load_extra(&abs, &crate::discover::display_path(&abs), text)
