@@ -155,16 +155,21 @@ impl Finding {
 pub fn assign_fingerprints(
     findings: &mut [Finding],
     sources: &SourceMap,
-    root_relative: &dyn Fn(&std::path::Path) -> Option<String>,
+    root_relative: &(dyn Fn(&std::path::Path) -> Option<String> + Sync),
 ) {
     use rayon::prelude::*;
-    let mut names: HashMap<u32, String> = HashMap::new();
-    for f in findings.iter() {
-        names.entry(f.span.file).or_insert_with(|| {
-            let file = sources.get(f.span.file);
-            root_relative(&file.path).unwrap_or_else(|| file.display.clone())
-        });
-    }
+    // Each file's repository-relative name (a few metadata calls each), in parallel.
+    let mut files: Vec<u32> = findings.iter().map(|f| f.span.file).collect();
+    files.sort_unstable();
+    files.dedup();
+    let names: HashMap<u32, String> = files
+        .into_par_iter()
+        .map(|id| {
+            let file = sources.get(id);
+            let name = root_relative(&file.path).unwrap_or_else(|| file.display.clone());
+            (id, name)
+        })
+        .collect();
     // The hashes in parallel; the occurrence counters in order.
     findings.par_iter_mut().for_each(|f| {
         let text: String = sources

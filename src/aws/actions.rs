@@ -34,6 +34,16 @@ const ACTION_OPTS: MatchOpts = MatchOpts {
 
 /// Does a policy's action value (`s3:Put*`, `*`, `${var}`) cover `action` (`s3:PutObject`)?
 pub fn action_covers(pattern: &Text, action: &str) -> Truth {
+    // A plain ASCII action (the usual case) is the action it names, whatever its case: what
+    // matching would find, without building tokens.
+    if let Some(p) = pattern.as_str()
+        && p.len() <= 256
+        && p.is_ascii()
+        && action.is_ascii()
+        && !p.contains(['*', '?'])
+    {
+        return Truth::from_bool(p.eq_ignore_ascii_case(action));
+    }
     matches(&tokens(pattern, true), &lit_tokens(action), ACTION_OPTS)
 }
 
@@ -90,6 +100,39 @@ pub fn closest_action(action: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shortcut for plain actions answers what matching answers.
+    #[test]
+    fn plain_actions_cover_as_matching_says() {
+        let patterns = [
+            "s3:PutObject",
+            "S3:PUTOBJECT",
+            "s3:putobject",
+            "s3:PutObjects",
+            "s3:PutObjec",
+            "s3:GetBucketAcl",
+            "",
+            "kms:GenerateDataKey",
+            "s3:PutObject ",
+            "s3:Put\u{212a}",
+            "s3:\u{e9}",
+        ];
+        for p in patterns {
+            for a in [
+                "s3:PutObject",
+                "s3:GetBucketAcl",
+                "kms:GenerateDataKey",
+                "s3:Putk",
+            ] {
+                let t = Text::lit(p);
+                assert_eq!(
+                    action_covers(&t, a),
+                    matches(&tokens(&t, true), &lit_tokens(a), ACTION_OPTS),
+                    "{p:?} covers {a:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn the_one_close_action_is_found() {

@@ -373,10 +373,20 @@ pub fn is_lake_grant(s: &Statement) -> bool {
             continue;
         }
         for v in &c.values {
-            let lake = Arn::of_text_loose(&v.text).is_some_and(|a| {
-                let r = a.resource.known_prefix();
-                a.is_cloudtrail() && (r.starts_with("eventdatastore/") || r.starts_with("channel/"))
+            // A Lake resource's known prefix is literal text of the value: without it, no ARN
+            // needs reading.
+            let may_be_lake = v.text.parts().iter().any(|p| match p {
+                crate::value::Part::Lit(l) => {
+                    l.contains("eventdatastore/") || l.contains("channel/")
+                }
+                crate::value::Part::Sym(_) => false,
             });
+            let lake = may_be_lake
+                && Arn::of_text_loose(&v.text).is_some_and(|a| {
+                    let r = a.resource.known_prefix();
+                    a.is_cloudtrail()
+                        && (r.starts_with("eventdatastore/") || r.starts_with("channel/"))
+                });
             if !lake {
                 return false;
             }

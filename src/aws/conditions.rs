@@ -6,7 +6,7 @@
 use crate::policy::{Condition, Statement};
 use crate::value::Text;
 use crate::value::Truth;
-use crate::value::glob::{MatchOpts, matches, tokens};
+use crate::value::glob::{MatchOpts, Tok, matches, tokens};
 
 /// What a request carries for one condition key.
 #[derive(Clone, Debug, PartialEq)]
@@ -19,34 +19,44 @@ pub enum KeyValue {
 /// The request context a condition block is evaluated against.
 #[derive(Clone, Debug, Default)]
 pub struct Request {
-    /// Lowercased key → value. Keys not listed are unknown.
-    values: Vec<(String, KeyValue)>,
-    /// Lowercased key prefixes that are absent (`aws:principaltag/`).
-    absent_prefixes: Vec<String>,
+    /// Key → value (keys compare without regard to case). Keys not listed are unknown.
+    values: Vec<(&'static str, KeyValue)>,
+    /// Key prefixes that are absent (`aws:PrincipalTag/`), compared without regard to case.
+    absent_prefixes: Vec<&'static str>,
 }
 
+static ABSENT: KeyValue = KeyValue::Absent;
+static UNKNOWN: KeyValue = KeyValue::Unknown;
+
 impl Request {
-    pub fn set(&mut self, key: &str, v: KeyValue) -> &mut Self {
-        let key = key.to_ascii_lowercase();
-        self.values.retain(|(k, _)| *k != key);
+    pub fn set(&mut self, key: &'static str, v: KeyValue) -> &mut Self {
+        self.values.retain(|(k, _)| !k.eq_ignore_ascii_case(key));
         self.values.push((key, v));
         self
     }
 
-    pub fn absent_prefix(&mut self, prefix: &str) -> &mut Self {
-        self.absent_prefixes.push(prefix.to_ascii_lowercase());
+    pub fn absent_prefix(&mut self, prefix: &'static str) -> &mut Self {
+        self.absent_prefixes.push(prefix);
         self
     }
 
-    pub fn get(&self, key: &str) -> KeyValue {
-        let key = key.to_ascii_lowercase();
-        if let Some((_, v)) = self.values.iter().find(|(k, _)| *k == key) {
-            return v.clone();
+    pub fn get(&self, key: &str) -> &KeyValue {
+        if let Some((_, v)) = self
+            .values
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+        {
+            return v;
         }
-        if self.absent_prefixes.iter().any(|p| key.starts_with(p)) {
-            return KeyValue::Absent;
+        let has_prefix = |p: &str| {
+            key.as_bytes()
+                .get(..p.len())
+                .is_some_and(|b| b.eq_ignore_ascii_case(p.as_bytes()))
+        };
+        if self.absent_prefixes.iter().any(|p| has_prefix(p)) {
+            return &ABSENT;
         }
-        KeyValue::Unknown
+        &UNKNOWN
     }
 }
 
@@ -151,13 +161,18 @@ pub fn pins_source(c: &Condition) -> bool {
 
 /// Does one value of a positive comparison match the request's value?
 pub fn value_matches(op: &Operator, pattern: &Text, actual: &Text) -> Truth {
+    matches_tokens(op, pattern, &tokens(actual, false))
+}
+
+/// [`value_matches`] with the request's value already split into tokens.
+fn matches_tokens(op: &Operator, pattern: &Text, actual: &[Tok]) -> Truth {
     let arn = op.base.starts_with("arn");
     let wildcards = arn || op.base.contains("like");
     let opts = MatchOpts {
         ignore_case: op.base.contains("ignorecase") || op.base == "bool",
         arn,
     };
-    matches(&tokens(pattern, wildcards), &tokens(actual, false), opts)
+    matches(&tokens(pattern, wildcards), actual, opts)
 }
 
 /// Evaluates one condition test against a request.
@@ -200,10 +215,11 @@ pub fn eval_condition(c: &Condition, req: &Request) -> Truth {
                 base: op.base.replace("not", ""),
                 ..op.clone()
             };
+            let actual = tokens(actual, false);
             let any = Truth::any(
                 c.values
                     .iter()
-                    .map(|v| value_matches(&positive_op, &v.text, &actual)),
+                    .map(|v| matches_tokens(&positive_op, &v.text, &actual)),
             );
             if op.is_negated() { any.not() } else { any }
         }

@@ -127,8 +127,8 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
             .get(id as usize)
             .is_some_and(|(_, r)| r.reported())
     };
-    let mut read = read_files(&found, &roots);
-    phases.end("read");
+    let mut read = read_files(&found, &roots, &mut phases);
+    phases.end("merge");
     for (path, msg) in &found.problems {
         read.model
             .notices
@@ -220,13 +220,18 @@ struct Files {
     terraform: Stage,
 }
 
-fn read_files(found: &discover::Discovered, roots: &fs::Roots) -> Files {
+fn read_files(
+    found: &discover::Discovered,
+    roots: &fs::Roots,
+    phases: &mut phases::Phases,
+) -> Files {
     let read: Vec<Read> = found
         .files
         .par_iter()
         .enumerate()
         .map(|(i, (path, role))| read_one(roots, i as u32, path, *role == discover::Role::Named))
         .collect();
+    phases.end("read");
     let mut out = Files {
         sources: SourceMap::default(),
         model: Model::default(),
