@@ -126,7 +126,7 @@ pub enum Part {
 /// A string value, possibly with unknown parts: `arn:${AWS::Partition}:s3:::logs/*`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
 pub struct Text {
-    parts: Vec<Part>,
+    parts: smallvec::SmallVec<[Part; 1]>,
 }
 
 impl Text {
@@ -136,13 +136,13 @@ impl Text {
             return Text::default();
         }
         Text {
-            parts: vec![Part::Lit(s)],
+            parts: smallvec::smallvec![Part::Lit(s)],
         }
     }
 
     pub fn sym(sym: Symbol) -> Text {
         Text {
-            parts: vec![Part::Sym(sym)],
+            parts: smallvec::smallvec![Part::Sym(sym)],
         }
     }
 
