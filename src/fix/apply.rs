@@ -60,7 +60,7 @@ pub fn parses(path: &std::path::Path, text: &str) -> bool {
             || jsonc_parser::parse_to_value(text, &Default::default()).is_ok();
     }
     if name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".template") {
-        return crate::frontend::cloudformation::yaml::parse(text, 0).is_ok();
+        return crate::frontend::cloudformation::yaml::check(text);
     }
     true
 }

@@ -635,7 +635,8 @@ pub fn indent_unit(t: &str) -> String {
         end -= 1;
     }
     let t = &t[..end];
-    let mut counts = std::collections::HashMap::<usize, usize>::new();
+    // (step, count): a text has few distinct steps, so a short list beats a hash map.
+    let mut counts: Vec<(usize, usize)> = Vec::new();
     let mut prev: Option<usize> = None;
     let mut tabs = false;
     for line in t.lines().take(400) {
@@ -647,7 +648,10 @@ pub fn indent_unit(t: &str) -> String {
         if let Some(p) = prev
             && n > p
         {
-            *counts.entry(n - p).or_default() += 1;
+            match counts.iter_mut().find(|(step, _)| *step == n - p) {
+                Some((_, c)) => *c += 1,
+                None => counts.push((n - p, 1)),
+            }
         }
         prev = Some(n);
     }

@@ -142,6 +142,94 @@ pub fn parse(text: &str, file: FileId) -> Result<Node, (Span, String)> {
     ))
 }
 
+/// Whether [`parse`] accepts `text`, found from the parser's events without building the tree
+/// (a fix's edited text is checked this way). It refuses exactly what `parse` refuses: a
+/// scanner or parser error in the first document, nesting deeper than [`MAX_DEPTH`], an alias
+/// of no anchor met (anchors count once their node is complete), more than [`MAX_NODES`] nodes
+/// (an alias counted as the nodes of its anchor's tree, as `count` counts them: a mapping's
+/// values but not its keys, and the wrapper a short-form tag becomes), and no document.
+pub fn check(text: &str) -> bool {
+    /// An open collection: `count`'s total so far, whether it is a mapping awaiting a value
+    /// (else a key, or a sequence), its anchor and whether a short-form tag wraps it.
+    struct Open {
+        mapping: bool,
+        value_next: bool,
+        total: usize,
+        anchor: usize,
+        wrapped: bool,
+    }
+    let mut stack: Vec<Open> = vec![];
+    let mut anchors: HashMap<usize, usize> = HashMap::new();
+    let mut nodes = 0usize;
+    let mut root = false;
+    for item in Parser::new_from_str(text) {
+        let Ok((ev, _)) = item else {
+            return false;
+        };
+        let wraps = |t: &Option<std::borrow::Cow<'_, granit_parser::Tag>>| {
+            t.as_ref()
+                .is_some_and(|t| long_form(&t.to_string()).is_some())
+        };
+        let mapping = matches!(ev, Event::MappingStart(..));
+        // A finished node: its `count` and its anchor.
+        let finished: Option<(usize, usize)> = match ev {
+            Event::StreamStart | Event::StreamEnd | Event::DocumentStart(..) => None,
+            Event::DocumentEnd => break,
+            Event::Scalar(_, _, anchor, tag) => Some((1 + usize::from(wraps(&tag)), anchor)),
+            Event::SequenceStart(_, anchor, tag) | Event::MappingStart(_, anchor, tag) => {
+                if stack.len() >= MAX_DEPTH {
+                    return false;
+                }
+                stack.push(Open {
+                    mapping,
+                    value_next: false,
+                    total: 1,
+                    anchor,
+                    wrapped: wraps(&tag),
+                });
+                None
+            }
+            Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
+                Some(o) => Some((o.total + usize::from(o.wrapped), o.anchor)),
+                None => return false,
+            },
+            Event::Alias(id) => {
+                let Some(&n) = anchors.get(&id) else {
+                    return false;
+                };
+                nodes += n;
+                if nodes > MAX_NODES {
+                    return false;
+                }
+                Some((n, 0))
+            }
+            _ => None,
+        };
+        let Some((n, anchor)) = finished else {
+            continue;
+        };
+        nodes += 1;
+        if nodes > MAX_NODES {
+            return false;
+        }
+        if anchor != 0 {
+            anchors.insert(anchor, n);
+        }
+        match stack.last_mut() {
+            None => root = true,
+            Some(o) if o.mapping => {
+                // A mapping's keys are not counted, its values are.
+                if o.value_next {
+                    o.total += n;
+                }
+                o.value_next = !o.value_next;
+            }
+            Some(o) => o.total += n,
+        }
+    }
+    root
+}
+
 /// The tree being built from the parser's events: the collections still open, the anchors
 /// met, and how many nodes there are (aliases counted as expanded).
 struct Tree<'t> {
@@ -345,5 +433,121 @@ mod tests {
         }
         let e = parse(&s, 0).unwrap_err();
         assert!(e.1.contains("too many nodes"), "{}", e.1);
+        assert!(!check(&s));
+    }
+
+    /// `check` answers what `parse` answers, on every YAML file of the repository's fixtures
+    /// and examples, on many edits of each (cut short, a YAML indicator slipped in, a stretch
+    /// taken out), and on texts made for each refusal.
+    #[test]
+    fn check_agrees_with_parse() {
+        let mut texts: Vec<String> = vec![
+            String::new(),
+            "---\n...\n".into(),
+            "a: 1\n---\nb: [\n".into(),
+            "a: *nowhere\n".into(),
+            "a: &x [1, *x]\n".into(),
+            "a: &x !Sub \"s\"\nb: *x\nc: [*x, *x]\n".into(),
+            "a: &m {k: !Ref v, l: [1, 2]}\nb: *m\n".into(),
+            "? [a, b]\n: c\n? &k {x: 1}\n: *k\n".into(),
+            "- !GetAtt A.B\n- !Unknown x\n- !If [c, !Ref a, !Ref b]\n".into(),
+            format!("{}{}", "[".repeat(255), "]".repeat(255)),
+            format!("{}{}", "[".repeat(256), "]".repeat(256)),
+            format!("{}{}", "[".repeat(257), "]".repeat(257)),
+            format!("{}{}", "[".repeat(300), "]".repeat(300)),
+        ];
+        // Around the node limit: 10,005 + 10,002 m nodes (m aliases of a list of 10,000).
+        for m in [198, 199] {
+            let items = vec!["x"; 10_000].join(", ");
+            let aliases = vec!["*x"; m].join(", ");
+            texts.push(format!("a: &x [{items}]\nb: [{aliases}]\n"));
+        }
+        // Refused only because a short-form tag's wrapper counts: 2,000,987 nodes (1,998,993
+        // without it).
+        let items = vec!["x"; 1000].join(", ");
+        let aliases = vec!["*x"; 1994].join(", ");
+        texts.push(format!("a: &x !GetAtt [{items}]\nb: [{aliases}]\n"));
+        // Accepted only because a mapping's keys do not count: 1,996,985 nodes.
+        let members: Vec<String> = (0..1000).map(|i| format!("k{i}: v")).collect();
+        let aliases = vec!["*x"; 1990].join(", ");
+        texts.push(format!(
+            "a: &x {{{}}}\nb: [{aliases}]\n",
+            members.join(", ")
+        ));
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = vec![];
+        for dir in ["testdata", "examples"] {
+            for e in ignore::WalkBuilder::new(root.join(dir))
+                .standard_filters(false)
+                .build()
+            {
+                let p = e.unwrap().into_path();
+                let name = p.to_string_lossy().to_string();
+                if [".yaml", ".yml", ".template"]
+                    .iter()
+                    .any(|x| name.ends_with(x))
+                {
+                    files.push(std::fs::read_to_string(&p).unwrap_or_default());
+                }
+            }
+        }
+        assert!(files.len() > 20, "only {} YAML fixtures found", files.len());
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n.max(1) as u64) as usize
+        };
+        let bits = [
+            ":",
+            "- ",
+            " ",
+            "\n",
+            "'",
+            "\"",
+            "&a ",
+            "*a ",
+            "!Ref ",
+            "!Sub ",
+            "{",
+            "[",
+            "]",
+            "}",
+            "#",
+            "\t",
+            "? ",
+            "&b [",
+            "*b",
+            "---\n",
+            "...\n",
+            "|\n",
+            "%YAML 1.2\n",
+        ];
+        for f in &files {
+            texts.push(f.clone());
+            let boundary = |t: &str, mut i: usize| {
+                while !t.is_char_boundary(i) {
+                    i -= 1;
+                }
+                i
+            };
+            for _ in 0..12 {
+                let at = boundary(f, next(f.len() + 1));
+                texts.push(f[..at].to_string());
+                let bit = bits[next(bits.len())];
+                texts.push(format!("{}{bit}{}", &f[..at], &f[at..]));
+                let to = boundary(f, (at + next(40)).min(f.len()));
+                texts.push(format!("{}{}", &f[..at], &f[to..]));
+            }
+        }
+        let (mut ok, mut refused) = (0, 0);
+        for t in &texts {
+            let parsed = parse(t, 0).is_ok();
+            assert_eq!(check(t), parsed, "check and parse disagree on:\n{t}");
+            if parsed { ok += 1 } else { refused += 1 }
+        }
+        // Both answers are exercised many times.
+        assert!(ok > 100 && refused > 100, "{ok} parsed, {refused} refused");
     }
 }
