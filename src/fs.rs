@@ -528,6 +528,24 @@ pub fn working_dir() -> Option<&'static Path> {
         .as_deref()
 }
 
+/// The order of `Path`'s `Ord` on normalized absolute paths (component by component), found
+/// by comparing bytes with the separator below every other byte: as exact, several times faster.
+pub fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let (x, y) = (a.as_os_str().as_bytes(), b.as_os_str().as_bytes());
+        let common = x.iter().zip(y).take_while(|(c, d)| c == d).count();
+        let rank = |c: u8| if c == b'/' { 0 } else { u16::from(c) + 1 };
+        match (x.get(common), y.get(common)) {
+            (Some(&c), Some(&d)) => rank(c).cmp(&rank(d)),
+            _ => x.len().cmp(&y.len()),
+        }
+    }
+    #[cfg(not(unix))]
+    a.cmp(b)
+}
+
 pub fn normalize(p: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in p.components() {
@@ -545,6 +563,31 @@ pub fn normalize(p: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte order used to sort discovered files and directories is `Path`'s order on normalized absolute
+    /// paths, over names built from bytes that sort around the separator (`-`, `.`, `0`, `a`,
+    /// non-ASCII).
+    #[test]
+    fn path_order_is_the_order_of_paths() {
+        let atoms = ["a", "a-b", "a.b", "ab", "b", "a0", "\u{e9}", "A", "a b"];
+        let mut paths = vec![PathBuf::from("/")];
+        for x in atoms {
+            paths.push(Path::new("/").join(x));
+            for y in atoms {
+                paths.push(Path::new("/").join(x).join(y));
+                paths.push(Path::new("/").join(format!("{x}{y}")).join(x));
+            }
+        }
+        for a in &paths {
+            for b in &paths {
+                assert_eq!(path_order(a, b), a.cmp(b), "{a:?} vs {b:?}");
+            }
+        }
+        let mut mine = paths.clone();
+        mine.sort_by(|a, b| path_order(a, b));
+        paths.sort();
+        assert_eq!(mine, paths);
+    }
 
     #[test]
     fn reads_stop_at_the_limit_whatever_the_reported_size() {
