@@ -358,11 +358,20 @@ fn installed_modules<'a>(
     const MAX_MANIFEST: u64 = 4 * 1024 * 1024;
     let mut registry = HashMap::new();
     let mut modules: BTreeMap<PathBuf, Module> = BTreeMap::new();
-    for root in dirs {
-        let manifest = root.join(".terraform/modules/modules.json");
-        let Ok(Some(text)) = roots.read_text(&manifest, MAX_MANIFEST) else {
-            continue;
-        };
+    // Looked for in parallel (most directories have none: one failing `statx` each), read
+    // in order.
+    let dirs: Vec<&PathBuf> = dirs.collect();
+    let manifests: Vec<(&PathBuf, PathBuf, String)> = dirs
+        .into_par_iter()
+        .filter_map(|root| {
+            let manifest = root.join(".terraform/modules/modules.json");
+            let Ok(Some(text)) = roots.read_text(&manifest, MAX_MANIFEST) else {
+                return None;
+            };
+            Some((root, manifest, text))
+        })
+        .collect();
+    for (root, manifest, text) in manifests {
         let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else {
             continue;
         };
