@@ -12,6 +12,7 @@ use crate::fs::Roots;
 use crate::model::{Model, Notice, ParseError};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use hcl_edit::structure::Body;
+use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
@@ -166,7 +167,7 @@ impl Stage {
         }
         let files_by_path: HashMap<PathBuf, FileId> = sources
             .files
-            .iter()
+            .par_iter()
             .enumerate()
             .map(|(i, f)| (crate::fs::lexical_absolute(&f.path), i as FileId))
             .collect();
