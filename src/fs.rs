@@ -564,9 +564,9 @@ pub fn normalize(p: &Path) -> PathBuf {
 mod tests {
     use super::*;
 
-    /// The byte order used to sort discovered files and directories is `Path`'s order on normalized absolute
-    /// paths, over names built from bytes that sort around the separator (`-`, `.`, `0`, `a`,
-    /// non-ASCII).
+    /// The byte order used to sort discovered files and directories is `Path`'s order on
+    /// normalized absolute paths, over names built from bytes that sort around the separator
+    /// (`-`, `.`, `0`, `a`, non-ASCII).
     #[test]
     fn path_order_is_the_order_of_paths() {
         let atoms = ["a", "a-b", "a.b", "ab", "b", "a0", "\u{e9}", "A", "a b"];

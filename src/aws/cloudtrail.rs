@@ -364,6 +364,9 @@ fn is_trail_arn(t: &Text) -> bool {
         .is_some_and(|a| a.is_cloudtrail() && a.resource.known_prefix().starts_with("trail/"))
 }
 
+/// How CloudTrail Lake resources (event data stores, channels) begin.
+const LAKE_RESOURCES: [&str; 2] = ["eventdatastore/", "channel/"];
+
 /// Whether a grant's `aws:SourceArn` values all name CloudTrail Lake resources (event data
 /// stores, channels): such a grant is for Lake query results, not trail delivery.
 pub fn is_lake_grant(s: &Statement) -> bool {
@@ -376,16 +379,13 @@ pub fn is_lake_grant(s: &Statement) -> bool {
             // A Lake resource's known prefix is literal text of the value: without it, no ARN
             // needs reading.
             let may_be_lake = v.text.parts().iter().any(|p| match p {
-                crate::value::Part::Lit(l) => {
-                    l.contains("eventdatastore/") || l.contains("channel/")
-                }
+                crate::value::Part::Lit(l) => LAKE_RESOURCES.iter().any(|r| l.contains(r)),
                 crate::value::Part::Sym(_) => false,
             });
             let lake = may_be_lake
                 && Arn::of_text_loose(&v.text).is_some_and(|a| {
                     let r = a.resource.known_prefix();
-                    a.is_cloudtrail()
-                        && (r.starts_with("eventdatastore/") || r.starts_with("channel/"))
+                    a.is_cloudtrail() && LAKE_RESOURCES.iter().any(|l| r.starts_with(l))
                 });
             if !lake {
                 return false;

@@ -588,6 +588,5 @@ impl Scan {
     }
 }
 
-/// A cache's lock (a cache poisoned by a panicking thread is still a valid cache).
 #[cfg(test)]
 mod tests;
