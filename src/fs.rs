@@ -317,6 +317,40 @@ impl Roots {
         }
     }
 
+    /// [`Roots::read`] for a file the walk found as a regular file (a directory's entry, not a
+    /// path the command line names), in fewer system calls: its canonical path is its
+    /// directory's (known) joined with its name, and it is opened without following a symlink
+    /// and without blocking, then checked as [`Roots::read`] checks it. A file that is a
+    /// symlink now, lies outside the roots by that path or cannot be opened so takes the
+    /// general way, which decides.
+    pub fn read_walked(&self, path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+        use std::path::Component;
+        let (Some(Component::Normal(name)), Some(parent)) =
+            (path.components().next_back(), path.parent())
+        else {
+            return self.read(path, limit);
+        };
+        let parent = if parent.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            parent
+        };
+        let Ok(dir) = self.canonical_dir(parent) else {
+            return self.read(path, limit);
+        };
+        let canonical = dir.join(name);
+        if !(self.allow_outside || self.contains(&canonical)) {
+            return self.read(path, limit);
+        }
+        if let Some(text) = self.overlay.as_ref().and_then(|o| o.get(&canonical)) {
+            return Ok(text.as_bytes().to_vec());
+        }
+        match open_for_reading(&canonical, true) {
+            Ok(file) => read_file(file, limit),
+            Err(_) => self.read(path, limit),
+        }
+    }
+
     /// The files of a directory inside the roots whose names end with `suffix`, sorted (a
     /// directory outside them, or unreadable, has none).
     pub fn files_in(&self, dir: &Path, suffix: &str) -> Vec<PathBuf> {
@@ -415,14 +449,27 @@ fn check_regular(meta: &std::fs::Metadata, limit: u64) -> Result<(), ReadError> 
 /// (it may have been replaced meanwhile) and reads it: the size the opened file has, or (a
 /// file that says it is empty, such as a kernel's) up to the limit.
 fn read_opened(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    read_file(open_for_reading(path, false).map_err(ReadError::Io)?, limit)
+}
+
+/// Opens a file for reading without blocking (a FIFO swapped in is not waited on), and, when
+/// `no_follow`, refusing a symlink as the last component.
+fn open_for_reading(path: &Path, no_follow: bool) -> std::io::Result<std::fs::File> {
     let mut opts = std::fs::OpenOptions::new();
     opts.read(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        opts.custom_flags(libc::O_NONBLOCK);
+        let follow = if no_follow { libc::O_NOFOLLOW } else { 0 };
+        opts.custom_flags(libc::O_NONBLOCK | follow);
     }
-    let file = opts.open(path).map_err(ReadError::Io)?;
+    #[cfg(not(unix))]
+    let _ = no_follow;
+    opts.open(path)
+}
+
+/// Reads an opened file after checking it is regular and within the limit.
+fn read_file(file: std::fs::File, limit: u64) -> Result<Vec<u8>, ReadError> {
     let meta = file.metadata().map_err(ReadError::Io)?;
     check_regular(&meta, limit)?;
     // The bytes the file has now (one that grows meanwhile is read as it was); one that says
@@ -649,6 +696,80 @@ mod tests {
             lifted.read(&dir.path().join("out.json"), 10).unwrap(),
             b"secret"
         );
+    }
+
+    /// The walk's shortcut reads what the general read reads and refuses what it refuses:
+    /// symlinks in and out of the roots, a symlinked directory, a FIFO, a directory, a file
+    /// over the limit, a missing file, an overlay's text.
+    #[test]
+    fn walked_reads_agree_with_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = dir.path().join("repo");
+        std::fs::create_dir_all(repo.join(".git")).unwrap();
+        std::fs::create_dir_all(repo.join("sub/dir.json")).unwrap();
+        std::fs::write(repo.join("sub/in.json"), "inside").unwrap();
+        std::fs::write(repo.join("sub/big.json"), "x".repeat(20)).unwrap();
+        std::fs::write(repo.join("sub/edited.json"), "on disk").unwrap();
+        std::fs::create_dir_all(dir.path().join("away")).unwrap();
+        std::fs::write(dir.path().join("away/out.json"), "secret").unwrap();
+        let mut names = vec![
+            "sub/in.json",
+            "sub/big.json",
+            "sub/edited.json",
+            "sub/dir.json",
+            "sub/missing.json",
+            "sub/../sub/in.json",
+        ];
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::symlink;
+            symlink(repo.join("sub/in.json"), repo.join("sub/link-in.json")).unwrap();
+            symlink(
+                dir.path().join("away/out.json"),
+                repo.join("sub/link-out.json"),
+            )
+            .unwrap();
+            symlink(dir.path().join("away"), repo.join("away")).unwrap();
+            symlink(repo.join("sub"), dir.path().join("away/back")).unwrap();
+            let fifo =
+                std::ffi::CString::new(repo.join("sub/fifo.json").to_str().unwrap()).unwrap();
+            // SAFETY: a valid C string.
+            assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+            names.extend([
+                "sub/link-in.json",
+                "sub/link-out.json",
+                "away/out.json",
+                "away/back/in.json",
+                "sub/fifo.json",
+            ]);
+        }
+        let edited = std::fs::canonicalize(repo.join("sub/edited.json")).unwrap();
+        let overlay = std::sync::Arc::new(std::collections::HashMap::from([(
+            edited,
+            "edited".to_string(),
+        )]));
+        for allow_outside in [false, true] {
+            let roots = Roots::new(std::slice::from_ref(&repo), allow_outside)
+                .with_overlay(Some(overlay.clone()));
+            for name in &names {
+                let path = repo.join(name);
+                let show = |r: Result<Vec<u8>, ReadError>| match r {
+                    Ok(b) => format!("ok {}", String::from_utf8_lossy(&b)),
+                    Err(e) => format!("error {e}"),
+                };
+                let general = show(roots.read(&path, 10));
+                assert_eq!(show(roots.read_walked(&path, 10)), general, "{name}");
+                if *name == "sub/in.json" {
+                    assert_eq!(general, "ok inside");
+                }
+                if *name == "sub/edited.json" {
+                    assert_eq!(general, "ok edited");
+                }
+                if *name == "sub/link-out.json" && !allow_outside {
+                    assert!(general.contains("leaves the scan root"), "{general}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -1,10 +1,24 @@
-//! Phase timings for the benchmark (`--features timings`): each phase's wall time and the
-//! resident memory at its end, printed to standard error. Without the feature, nothing.
+//! Phase timings for the benchmark (`--features timings`): each phase's wall time, CPU time
+//! (all threads) and the resident memory at its end, printed to standard error. Without the feature, nothing.
 
 /// The clock of one scan.
 pub(super) struct Phases {
     #[cfg(feature = "timings")]
     last: std::time::Instant,
+    #[cfg(feature = "timings")]
+    last_cpu: f64,
+}
+
+/// The process's CPU time (all threads), in seconds.
+#[cfg(feature = "timings")]
+fn cpu_seconds() -> f64 {
+    let mut t = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `t` is a valid timespec to write into.
+    unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut t) };
+    t.tv_sec as f64 + t.tv_nsec as f64 / 1e9
 }
 
 impl Phases {
@@ -12,6 +26,8 @@ impl Phases {
         Phases {
             #[cfg(feature = "timings")]
             last: std::time::Instant::now(),
+            #[cfg(feature = "timings")]
+            last_cpu: cpu_seconds(),
         }
     }
 
@@ -23,11 +39,14 @@ impl Phases {
             .ok()
             .and_then(|s| s.split(' ').nth(1)?.parse::<u64>().ok())
             .map_or(0, |pages| pages * 4096 / (1 << 20));
+        let cpu = cpu_seconds();
         eprintln!(
-            "phase {name:<12} {:>8.1} ms {rss_mb:>5} MB",
-            (now - self.last).as_secs_f64() * 1000.0
+            "phase {name:<12} {:>8.1} ms {:>8.1} ms cpu {rss_mb:>5} MB",
+            (now - self.last).as_secs_f64() * 1000.0,
+            (cpu - self.last_cpu) * 1000.0
         );
         self.last = now;
+        self.last_cpu = cpu;
     }
 
     #[cfg(not(feature = "timings"))]

@@ -21,7 +21,8 @@ pub(super) struct Read {
 
 impl Read {
     /// A file its frontend has read completely (nothing left for the Terraform stage).
-    fn done(source: SourceFile, model: Model, scanned: bool, skipped: Option<String>) -> Read {
+    fn done(source: SourceFile, mut model: Model, scanned: bool, skipped: Option<String>) -> Read {
+        model.shrink_to_fit();
         Read {
             source,
             model,
@@ -76,7 +77,7 @@ fn policy_looking(text: &str) -> bool {
 /// Reads one file and runs its frontend.
 pub(super) fn read_one(roots: &fs::Roots, id: u32, path: &Path, explicit: bool) -> Read {
     let display = discover::display_path(path);
-    let text = match read_text(roots, path) {
+    let text = match read_text(roots, path, explicit) {
         Ok(t) => t,
         Err(message) => {
             let mut model = Model::default();
@@ -135,10 +136,13 @@ pub(super) fn read_one(roots: &fs::Roots, id: u32, path: &Path, explicit: bool) 
 }
 
 /// A file's text, or why it is skipped.
-fn read_text(roots: &fs::Roots, path: &Path) -> Result<String, String> {
-    let bytes = roots
-        .read(path, MAX_FILE_BYTES)
-        .map_err(|e| format!("skipped: {e}"))?;
+fn read_text(roots: &fs::Roots, path: &Path, explicit: bool) -> Result<String, String> {
+    let bytes = if explicit {
+        roots.read(path, MAX_FILE_BYTES)
+    } else {
+        roots.read_walked(path, MAX_FILE_BYTES)
+    }
+    .map_err(|e| format!("skipped: {e}"))?;
     if bytes[..bytes.len().min(8192)].contains(&0) {
         return Err("skipped: binary file (it contains NUL bytes)".into());
     }
