@@ -345,6 +345,24 @@ impl Model {
         self.suppressions.reserve(total(|m| m.suppressions.len()));
     }
 
+    /// Gives back the room its vectors grew into: a file's model is kept until every file is
+    /// read, and a vector grown to four trails for one is most of that model's memory.
+    pub fn shrink_to_fit(&mut self) {
+        self.policies.shrink_to_fit();
+        self.trails.shrink_to_fit();
+        self.buckets.shrink_to_fit();
+        self.keys.shrink_to_fit();
+        self.parse_errors.shrink_to_fit();
+        self.suppressions.shrink_to_fit();
+        self.notices.shrink_to_fit();
+        self.key_aliases.shrink_to_fit();
+        self.ownership.shrink_to_fit();
+        self.settings.shrink_to_fit();
+        self.sources.shrink_to_fit();
+        self.recorders.shrink_to_fit();
+        self.opaque.shrink_to_fit();
+    }
+
     pub fn extend(&mut self, other: Model) {
         let key_base = self.keys.len();
         let mut policies = other.policies;

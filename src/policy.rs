@@ -249,6 +249,7 @@ pub fn read_document(doc: &Node, needs_principal: bool) -> Document {
             vec![]
         }
     };
+    d.statements.reserve_exact(nodes.len());
     for (index, node) in nodes.into_iter().enumerate() {
         match &node.kind {
             NodeKind::Map(_) => {
@@ -383,15 +384,19 @@ fn element(negated: bool, e: &crate::value::Entry) -> Element {
 
 fn principal_entries(v: &Node) -> Vec<PrincipalEntry> {
     match &v.kind {
-        NodeKind::Map(entries) => entries
-            .iter()
-            .flat_map(|e| {
-                items(&e.value).into_iter().map(|item| PrincipalEntry {
-                    ptype: e.key.clone(),
-                    item,
+        NodeKind::Map(entries) => {
+            let mut out: Vec<PrincipalEntry> = entries
+                .iter()
+                .flat_map(|e| {
+                    items(&e.value).into_iter().map(|item| PrincipalEntry {
+                        ptype: e.key.clone(),
+                        item,
+                    })
                 })
-            })
-            .collect(),
+                .collect();
+            out.shrink_to_fit();
+            out
+        }
         _ => vec![PrincipalEntry {
             ptype: "*".into(),
             item: item(v),
@@ -404,9 +409,18 @@ fn read_conditions(v: &Node) -> (Vec<Condition>, bool, Vec<(String, Shape)>) {
     let NodeKind::Map(ops) = &v.kind else {
         return (vec![], true, vec![]);
     };
-    let mut out = vec![];
+    // Exactly the room needed: a policy's statements are kept for the whole scan.
+    let keys = |op: &crate::value::Entry| match &op.value.kind {
+        NodeKind::Map(keys) => keys.len(),
+        _ => 0,
+    };
+    let mut out = Vec::with_capacity(ops.iter().map(keys).sum());
     let mut open = false;
-    let mut shapes = vec![];
+    let mut shapes = Vec::with_capacity(
+        ops.iter()
+            .filter(|op| matches!(op.value.kind, NodeKind::Map(_)))
+            .count(),
+    );
     for op in ops {
         let NodeKind::Map(keys) = &op.value.kind else {
             open = true;
