@@ -164,6 +164,7 @@ pub fn assign_fingerprints(
     files.dedup();
     let names: HashMap<u32, String> = files
         .into_par_iter()
+        .with_max_len(crate::pipeline::PAR_CHUNK)
         .map(|id| {
             let file = sources.get(id);
             let name = root_relative(&file.path).unwrap_or_else(|| file.display.clone());

@@ -102,6 +102,8 @@ pub fn link(model: &Model) -> Vec<PolicyCx<'_>> {
     model
         .policies
         .par_iter()
+        // A policy many trails deliver to links slowly: small jobs keep both threads busy.
+        .with_max_len(crate::pipeline::PAR_CHUNK)
         .enumerate()
         .map(|(index, policy)| link_policy(model, &ix, index, policy))
         .collect()

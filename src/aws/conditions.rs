@@ -30,8 +30,20 @@ static UNKNOWN: KeyValue = KeyValue::Unknown;
 
 impl Request {
     pub fn set(&mut self, key: &'static str, v: KeyValue) -> &mut Self {
-        self.values.retain(|(k, _)| !k.eq_ignore_ascii_case(key));
-        self.values.push((key, v));
+        match self
+            .values
+            .iter_mut()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+        {
+            Some(slot) => *slot = (key, v),
+            None => {
+                // A request has a score of keys: room for them at once.
+                if self.values.capacity() == 0 {
+                    self.values.reserve_exact(24);
+                }
+                self.values.push((key, v));
+            }
+        }
         self
     }
 

@@ -115,6 +115,10 @@ fn reached(
 /// Policies per part the rules run over in parallel.
 const RULE_PART: usize = 256;
 
+/// At most this many items per parallel job where items cost unevenly: rayon otherwise splits
+/// a list into a few long runs, and a thread that finishes early waits for the others.
+pub(crate) const PAR_CHUNK: usize = 32;
+
 fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
     let mut phases = phases::Phases::start();
     let roots =
@@ -228,6 +232,9 @@ fn read_files(
     let read: Vec<Read> = found
         .files
         .par_iter()
+        // Files in path order cost unevenly (a folder of templates, then one of small `.tf`
+        // files): small chunks let an idle thread take work from a busy one.
+        .with_max_len(PAR_CHUNK)
         .enumerate()
         .map(|(i, (path, role))| read_one(roots, i as u32, path, *role == discover::Role::Named))
         .collect();
@@ -413,6 +420,7 @@ fn offer_fixes(
     let fix_scan = fix::Scan::new(sources, &per_file);
     findings
         .par_iter_mut()
+        .with_max_len(PAR_CHUNK)
         .for_each(|f| f.write_fix(sources, &fix_scan));
 }
 

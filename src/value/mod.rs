@@ -151,6 +151,19 @@ impl Text {
         Text::sym(Symbol::new(Kind::Any, name))
     }
 
+    /// The text itself when it is one literal (or empty), without copying it; else the text.
+    pub fn into_literal(self) -> Result<String, Text> {
+        let mut parts = self.parts;
+        match (parts.len(), parts.pop()) {
+            (0, _) => Ok(String::new()),
+            (1, Some(Part::Lit(s))) => Ok(s),
+            (_, last) => {
+                parts.extend(last);
+                Err(Text { parts })
+            }
+        }
+    }
+
     pub fn parts(&self) -> &[Part] {
         &self.parts
     }
@@ -382,5 +395,13 @@ mod tests {
         assert!(!segs[1].is_known());
         assert_eq!(segs[5].as_str(), Some("b/x"));
         assert_eq!(t.to_string(), "arn:${AWS::Partition}:s3:::b/x");
+        assert_eq!(
+            t.clone().into_literal().map_err(|t| t.to_string()),
+            Err("arn:${AWS::Partition}:s3:::b/x".to_string())
+        );
+        assert_eq!(Text::lit("b/x").into_literal(), Ok("b/x".to_string()));
+        assert_eq!(Text::lit("").into_literal(), Ok(String::new()));
+        let sym = Text::sym(Symbol::new(Kind::Partition, "AWS::Partition"));
+        assert_eq!(sym.clone().into_literal(), Err(sym));
     }
 }

@@ -119,7 +119,7 @@ pub fn parse(text: &str, file: FileId) -> Result<Node, (Span, String)> {
             Event::Scalar(value, _style, anchor, tag) => {
                 let node = Node::new(
                     Span::new(file, range.start, range.end),
-                    NodeKind::Str(Text::lit(value.to_string())),
+                    NodeKind::Str(Text::lit(value.into_owned())),
                 );
                 Some((tagged(node, tag_of(&tag), file), anchor))
             }
@@ -363,11 +363,12 @@ impl Tree<'_> {
             }
             Some(Frame::Map { entries, key, .. }) => match key.take() {
                 None => {
-                    let k = match &node.kind {
-                        NodeKind::Str(t) => t.to_string(),
-                        _ => format!("?{}", node.span.start),
+                    let span = node.span;
+                    let k = match node.kind {
+                        NodeKind::Str(t) => t.into_literal().unwrap_or_else(|t| t.to_string()),
+                        _ => format!("?{}", span.start),
                     };
-                    *key = Some((k, node.span));
+                    *key = Some((k, span));
                 }
                 Some((k, key_span)) => entries.push(Entry {
                     key: k,

@@ -129,6 +129,8 @@ pub fn evaluate_scan(
     // The modules that may be called: parsed and kept.
     let loaded: Vec<(Module, Model, Vec<FileId>)> = shared_files
         .into_par_iter()
+        // Modules differ in size: one per job, so no thread waits on another's long run.
+        .with_max_len(1)
         .map(|(dir, files)| load(sources, roots, dir, files))
         .collect();
     let mut shared: BTreeMap<PathBuf, Module> = installed;
@@ -156,6 +158,7 @@ pub fn evaluate_scan(
     let shared_roots = uncalled(&shared, &registry, roots_done.called);
     let models: Vec<Model> = shared_roots
         .par_iter()
+        .with_max_len(1)
         .map(|d| eval::Instance::root(&world, &shared[*d]).build())
         .collect();
     out.reserve_for(models.iter());
@@ -257,6 +260,8 @@ fn evaluate_roots(
     let (sources, roots) = (world.sources, world.roots);
     let units: Vec<Unit> = root_files
         .into_par_iter()
+        // Root modules differ in size: one per job, so no thread waits on another's long run.
+        .with_max_len(1)
         .map(|(dir, files)| {
             let (m, mut model, ids) = load(sources, roots, dir, files);
             let calls = eval::local_module_dirs(&m);
