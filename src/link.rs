@@ -500,27 +500,46 @@ pub fn covers_action(s: &Statement, action: &str) -> Truth {
 
 /// Does a statement's Resource/NotResource cover every resource in `subject`?
 pub fn covers_resource(s: &Statement, subject: &[Tok]) -> Truth {
-    let Some(r) = &s.resource else {
-        return Truth::Unknown;
-    };
-    let opts = MatchOpts {
-        arn: true,
-        ..MatchOpts::default()
-    };
-    let any = Truth::any(
-        r.items
-            .iter()
-            .map(|i| matches(&tokens(&i.text, true), subject, opts)),
-    );
-    if r.negated {
-        // Everything but the listed resources: certain only when a listed one covers it.
-        if any.is_yes() {
-            Truth::No
-        } else {
-            Truth::Unknown
+    Resources::of(s).covers(subject)
+}
+
+/// A statement's Resource/NotResource as patterns, tokenized once for a rule that asks about
+/// many subjects.
+pub struct Resources {
+    /// `None` when the statement has neither (then coverage is unknown).
+    patterns: Option<(bool, Vec<Vec<Tok>>)>,
+}
+
+impl Resources {
+    pub fn of(s: &Statement) -> Resources {
+        Resources {
+            patterns: s.resource.as_ref().map(|r| {
+                let items = r.items.iter().map(|i| tokens(&i.text, true)).collect();
+                (r.negated, items)
+            }),
         }
-    } else {
-        any
+    }
+
+    /// As [`covers_resource`].
+    pub fn covers(&self, subject: &[Tok]) -> Truth {
+        let Some((negated, items)) = &self.patterns else {
+            return Truth::Unknown;
+        };
+        let opts = MatchOpts {
+            arn: true,
+            ..MatchOpts::default()
+        };
+        let any = Truth::any(items.iter().map(|p| matches(p, subject, opts)));
+        if *negated {
+            // Everything but the listed resources: certain only when a listed one covers it.
+            if any.is_yes() {
+                Truth::No
+            } else {
+                Truth::Unknown
+            }
+        } else {
+            any
+        }
     }
 }
 

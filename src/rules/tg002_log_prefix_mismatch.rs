@@ -6,7 +6,7 @@ use super::{Rule, RuleMeta};
 use crate::aws::cloudtrail::{GET_BUCKET_ACL, PUT_OBJECT, TrailRef, bucket_arn_tokens};
 use crate::finding::{Finding, Level};
 use crate::fix::{Applicability, Change, Intent};
-use crate::link::{Analysis, PolicyCx, cloudtrail_grants, covers_resource};
+use crate::link::{Analysis, PolicyCx, Resources, cloudtrail_grants};
 use crate::policy::Statement;
 use crate::value::Truth;
 use crate::value::glob::{MatchOpts, Tok, matches, shown, text_of, tokens};
@@ -77,17 +77,18 @@ fn uncovered<'a>(
         let (missing, trail) = without_trails(p, grants, action)?;
         return Some((missing, trail, grants.first()?));
     }
+    // Each grant's resources tokenized once, for every trail.
+    let resources: Vec<Resources> = grants.iter().map(|g| Resources::of(g)).collect();
     for t in &p.trails {
-        let grants: Vec<&Statement> = grants
-            .iter()
-            .copied()
-            .filter(|g| g.guard.compatible(&t.guard))
+        let compatible: Vec<usize> = (0..grants.len())
+            .filter(|&i| grants[i].guard.compatible(&t.guard))
             .collect();
-        let Some(&first) = grants.first() else {
+        let Some(&first) = compatible.first().map(|&i| &grants[i]) else {
             continue;
         };
-        let covered =
-            |subject: &[Tok]| Truth::any(grants.iter().map(|g| covers_resource(g, subject)));
+        let covered = |subject: &[Tok]| {
+            Truth::any(compatible.iter().map(|&i| resources[i].covers(subject)))
+        };
         if action == GET_BUCKET_ACL {
             let subject = bucket_arn_tokens(&t.partition, &p.bucket);
             if covered(&subject).is_no() {

@@ -10,9 +10,10 @@ use crate::aws::cloudtrail::{
 use crate::aws::conditions::{eval_condition, pins_source};
 use crate::finding::{Finding, Level};
 use crate::fix::{Applicability, Change, Intent};
-use crate::link::{Analysis, PolicyCx, cloudtrail_grants, covers_resource};
+use crate::link::{Analysis, PolicyCx, Resources, cloudtrail_grants};
 use crate::policy::{Condition, PolicyKind, Statement};
 use crate::source::Span;
+use crate::value::glob::Tok;
 use std::collections::HashSet;
 
 pub static META: RuleMeta = RuleMeta {
@@ -36,6 +37,10 @@ fn source_conditions(s: &Statement) -> impl Iterator<Item = &Condition> {
 }
 
 pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
+    // The requests of a trail of no particular name, account or Region, built once.
+    let any_trail = TrailRef::generic();
+    let generic_s3 = [GET_BUCKET_ACL, PUT_OBJECT].map(|action| s3_request(action, &any_trail));
+    let generic_kms = kms_request(&any_trail);
     for p in a.policies {
         let applies = match p.policy.kind {
             PolicyKind::Bucket => p.is_log_bucket_policy(),
@@ -68,12 +73,14 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
             out.push(f);
         };
         // Values that can match no trail at all.
-        let any_trail = TrailRef::generic();
-        for &action in actions {
-            let req = request(p, action, &any_trail);
+        for (i, &action) in actions.iter().enumerate() {
+            let req = match p.policy.kind {
+                PolicyKind::Bucket => &generic_s3[i],
+                PolicyKind::Key => &generic_kms,
+            };
             for g in cloudtrail_grants(p.statements(), action, true) {
                 for c in source_conditions(g) {
-                    if eval_condition(c, &req).is_no() {
+                    if eval_condition(c, req).is_no() {
                         report(
                             c,
                             g,
@@ -90,9 +97,22 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
         }
         // Values that exclude a trail that delivers here (judged over all grants: not when part
         // of the policy is unknown).
+        // Each action's grants, with their resources tokenized once for every trail.
+        let per_action: Vec<(Vec<&Statement>, Vec<Resources>)> = if p.policy.doc.open {
+            vec![]
+        } else {
+            actions
+                .iter()
+                .map(|&action| {
+                    let grants = cloudtrail_grants(p.statements(), action, true);
+                    let resources = grants.iter().map(|g| Resources::of(g)).collect();
+                    (grants, resources)
+                })
+                .collect()
+        };
         for t in p.trails.iter().filter(|_| !p.policy.doc.open) {
-            for &action in actions {
-                let grants = relevant_grants(p, action, t);
+            for (&action, (grants, resources)) in actions.iter().zip(&per_action) {
+                let grants = relevant_grants(p, action, t, grants, resources);
                 if grants.is_empty() {
                     continue;
                 }
@@ -132,28 +152,33 @@ fn request(p: &PolicyCx<'_>, action: &str, t: &TrailRef) -> crate::aws::conditio
     }
 }
 
-/// The grants of `action` that may serve trail `t` (their resources may cover its path).
-fn relevant_grants<'a>(p: &'a PolicyCx<'_>, action: &str, t: &TrailRef) -> Vec<&'a Statement> {
-    let grants: Vec<&Statement> = cloudtrail_grants(p.statements(), action, true)
-        .into_iter()
-        .filter(|g| g.guard.compatible(&t.guard))
-        .collect();
+/// The grants of `action` (`grants`, with their `resources`) that may serve trail `t`: those
+/// that can exist with it and whose resources may cover its path.
+fn relevant_grants<'a>(
+    p: &PolicyCx<'_>,
+    action: &str,
+    t: &TrailRef,
+    grants: &[&'a Statement],
+    resources: &[Resources],
+) -> Vec<&'a Statement> {
+    let compatible = grants
+        .iter()
+        .zip(resources)
+        .filter(|(g, _)| g.guard.compatible(&t.guard));
     if p.policy.kind == PolicyKind::Key {
-        return grants;
+        return compatible.map(|(g, _)| *g).collect();
     }
-    grants
-        .into_iter()
-        .filter(|g| {
-            if action == GET_BUCKET_ACL {
-                covers_resource(g, &bucket_arn_tokens(&t.partition, &p.bucket)).maybe()
-            } else {
-                t.prefixes.iter().any(|pre| {
-                    t.object_paths(&p.bucket, pre)
-                        .iter()
-                        .any(|path| covers_resource(g, path).maybe())
-                })
-            }
-        })
+    let subjects: Vec<Vec<Tok>> = if action == GET_BUCKET_ACL {
+        vec![bucket_arn_tokens(&t.partition, &p.bucket)]
+    } else {
+        t.prefixes
+            .iter()
+            .flat_map(|pre| t.object_paths(&p.bucket, pre))
+            .collect()
+    };
+    compatible
+        .filter(|(_, r)| subjects.iter().any(|path| r.covers(path).maybe()))
+        .map(|(g, _)| *g)
         .collect()
 }
 
