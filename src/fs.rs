@@ -241,7 +241,7 @@ impl Roots {
     /// Whether a directory lies inside the roots (ignoring `--allow-outside-root`), and
     /// whether it is one of them.
     pub fn place_of(&self, dir: &Path) -> (bool, bool) {
-        match self.canonical(dir) {
+        match self.canonical_dir(dir) {
             Ok(c) => (self.contains(&c), self.roots.contains(&c)),
             Err(_) => (false, false),
         }
@@ -330,10 +330,20 @@ impl Roots {
         else {
             return self.read(path, limit);
         };
+        // The directory by its absolute name, as the walk's ignore-file lookups ask for it (one
+        // resolution serves both), unless it climbs with `..`, which only the file system
+        // resolves right.
+        let absolute;
         let parent = if parent.as_os_str().is_empty() {
             Path::new(".")
-        } else {
+        } else if parent
+            .components()
+            .any(|c| c == std::path::Component::ParentDir)
+        {
             parent
+        } else {
+            absolute = lexical_absolute(parent);
+            &absolute
         };
         let Ok(dir) = self.canonical_dir(parent) else {
             return self.read(path, limit);
