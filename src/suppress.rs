@@ -24,12 +24,23 @@ pub fn apply<'a>(
     for (u, s) in used.iter_mut().zip(suppressions) {
         *u = vec![false; s.rules.len()];
     }
+    // Each finding asks only its own file's suppressions (not every suppression of the scan).
+    let mut by_file: std::collections::HashMap<crate::source::FileId, Vec<usize>> =
+        std::collections::HashMap::new();
+    for (si, s) in suppressions.iter().enumerate() {
+        by_file.entry(s.span.file).or_default().push(si);
+    }
     let mut kept = Vec::with_capacity(findings.len());
     for f in findings {
+        let Some(in_file) = by_file.get(&f.span.file) else {
+            kept.push(f);
+            continue;
+        };
         let line = sources.start(f.span).line;
         let mut hit = false;
-        for (si, s) in suppressions.iter().enumerate() {
-            if s.span.file != f.span.file || !s.lines.iter().any(|&(a, b)| a <= line && line <= b) {
+        for &si in in_file {
+            let s = &suppressions[si];
+            if !s.lines.iter().any(|&(a, b)| a <= line && line <= b) {
                 continue;
             }
             if let Some(ri) = s.rules.iter().position(|r| r == f.rule.id) {

@@ -16,7 +16,7 @@ use crate::model::{Model, Notice};
 use crate::source::{FileId, SourceMap, Span};
 use hcl_edit::structure::Body;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// A Terraform file of the scan: parsed already (a `.tf.json` file read as HCL) or not yet.
@@ -93,9 +93,10 @@ pub fn evaluate_scan(
     }
     let mut gathered: Vec<_> = gathered.into_iter().collect();
     gathered.sort_by(|a, b| crate::fs::path_order(&a.0, &b.0));
-    let mut by_dir: BTreeMap<PathBuf, Vec<(PathBuf, TfFile)>> = gathered.into_iter().collect();
+    let by_dir: BTreeMap<PathBuf, Vec<(PathBuf, TfFile)>> = gathered.into_iter().collect();
     let scanned = scan_dirs(&by_dir);
     let (shared_dirs, sure_roots) = dirs_to_read(&scanned, &by_dir, roots);
+    let mut by_dir: HashMap<PathBuf, Vec<(PathBuf, TfFile)>> = by_dir.into_iter().collect();
     let mut take = |dirs: &[PathBuf]| -> Vec<(PathBuf, Vec<(PathBuf, TfFile)>)> {
         dirs.iter()
             .filter_map(|d| by_dir.remove(d).map(|f| (d.clone(), f)))
@@ -214,16 +215,17 @@ fn dirs_to_read(
     roots: &Roots,
 ) -> (Vec<PathBuf>, Vec<PathBuf>) {
     let calls: HashMap<&PathBuf, &Vec<PathBuf>> = scanned.iter().map(|(d, _, c)| (d, c)).collect();
-    let mut wanted: BTreeSet<PathBuf> = BTreeSet::new();
+    // Sets by hash, ordered once at the end (comparing paths component by component in a
+    // tree took milliseconds on a few thousand directories).
+    let present: HashSet<&PathBuf> = by_dir.keys().collect();
+    let mut wanted: HashSet<PathBuf> = HashSet::new();
     let mut stack: Vec<(PathBuf, bool)> = scanned
         .iter()
         .filter(|(_, worth, _)| *worth)
         .map(|(d, ..)| (d.clone(), false))
         .collect();
     while let Some((d, is_call)) = stack.pop() {
-        if !by_dir.contains_key(&d)
-            || (is_call && !roots.admits_dir(&d))
-            || !wanted.insert(d.clone())
+        if !present.contains(&d) || (is_call && !roots.admits_dir(&d)) || !wanted.insert(d.clone())
         {
             continue;
         }
@@ -240,6 +242,8 @@ fn dirs_to_read(
         .iter()
         .flat_map(|d| calls.get(d).into_iter().copied().flatten())
         .collect();
+    let mut wanted: Vec<PathBuf> = wanted.into_iter().collect();
+    wanted.sort_by(|a, b| crate::fs::path_order(a, b));
     wanted.into_iter().partition(|d| maybe_called.contains(d))
 }
 
