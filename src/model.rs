@@ -434,27 +434,38 @@ impl Model {
         for (i, b) in self.buckets.iter().enumerate() {
             by_name.entry(b.name.clone()).or_default().push(i);
         }
-        self.buckets_by_name = by_name.clone();
+        self.buckets_by_name = by_name;
+        let by_name = &self.buckets_by_name;
         for (bucket, enforced, _) in std::mem::take(&mut self.ownership) {
             for &i in by_name.get(&bucket).into_iter().flatten() {
                 let b = &mut self.buckets[i];
                 b.owner_enforced = b.owner_enforced.or(enforced);
             }
         }
+        // Whether each unit's recorders use the service-linked role: all of them (Yes), any
+        // not (No), else Unknown; a unit without one, Unknown.
+        let mut recorders: HashMap<&str, Truth> = HashMap::new();
+        for (unit, x) in &self.recorders {
+            recorders
+                .entry(unit.as_str())
+                .and_modify(|t| {
+                    *t = match (*t, *x) {
+                        (Truth::Yes, Truth::Yes) => Truth::Yes,
+                        (Truth::No, _) | (_, Truth::No) => Truth::No,
+                        _ => Truth::Unknown,
+                    }
+                })
+                .or_insert(*x);
+        }
         for s in self
             .sources
             .iter_mut()
             .filter(|s| s.kind == SourceKind::Config)
         {
-            let mut unit = self.recorders.iter().filter(|(u, _)| *u == s.unit);
-            s.service_linked = match unit.next() {
-                None => Truth::Unknown,
-                Some((_, first)) => unit.fold(*first, |t, (_, x)| match (t, *x) {
-                    (Truth::Yes, Truth::Yes) => Truth::Yes,
-                    (Truth::No, _) | (_, Truth::No) => Truth::No,
-                    _ => Truth::Unknown,
-                }),
-            };
+            s.service_linked = recorders
+                .get(s.unit.as_str())
+                .copied()
+                .unwrap_or(Truth::Unknown);
         }
         self.sources_by_bucket.clear();
         for (i, s) in self.sources.iter().enumerate() {

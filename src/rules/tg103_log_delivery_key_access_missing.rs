@@ -40,6 +40,13 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
             keys.entry(id).or_insert(i);
         }
     }
+    // Each key's policy (the first of the scan), by key: not a search of every policy per key.
+    let mut key_policies: HashMap<usize, &crate::link::PolicyCx<'_>> = HashMap::new();
+    for p in a.all {
+        if let Some(ki) = p.policy.key {
+            key_policies.entry(ki).or_insert(p);
+        }
+    }
     let mut seen = std::collections::HashSet::new();
     for s in a.model.sources.iter().filter(|s| {
         matches!(
@@ -72,7 +79,7 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
                 continue;
             }
             let key = &a.model.keys[ki];
-            let policy = a.all.iter().find(|p| p.policy.key == Some(ki));
+            let policy = key_policies.get(&ki).copied();
             let at = match policy {
                 // Its grants, judged together (an Effect that is unknown may be Allow).
                 Some(p) if !p.policy.doc.open => {
