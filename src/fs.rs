@@ -54,6 +54,9 @@ impl fmt::Display for ReadError {
     }
 }
 
+/// Up to this many roots are compared one by one; more are looked up by ancestor.
+const FEW_ROOTS: usize = 8;
+
 /// The scan roots: reads inside them are allowed.
 #[derive(Clone, Debug, Default)]
 pub struct Roots {
@@ -242,14 +245,26 @@ impl Roots {
     /// whether it is one of them.
     pub fn place_of(&self, dir: &Path) -> (bool, bool) {
         match self.canonical_dir(dir) {
-            Ok(c) => (self.contains(&c), self.roots.contains(&c)),
+            Ok(c) => (self.contains(&c), self.is_root(&c)),
             Err(_) => (false, false),
         }
     }
 
     /// Whether a canonical path lies inside a root.
     fn contains(&self, canonical: &Path) -> bool {
-        self.roots.iter().any(|r| canonical.starts_with(r))
+        if self.roots.len() <= FEW_ROOTS {
+            return self.roots.iter().any(|r| canonical.starts_with(r));
+        }
+        // Many roots (many paths named outside a repository): the path's ancestors are looked
+        // up instead of every root compared.
+        canonical.ancestors().any(|a| self.is_root(a))
+    }
+
+    /// Whether a canonical path is one of the roots (sorted: found by binary search).
+    fn is_root(&self, canonical: &Path) -> bool {
+        self.roots
+            .binary_search_by(|r| r.as_path().cmp(canonical))
+            .is_ok()
     }
 
     /// The canonical path of `path` when reads may go there.
@@ -706,6 +721,39 @@ mod tests {
             lifted.read(&dir.path().join("out.json"), 10).unwrap(),
             b"secret"
         );
+    }
+
+    /// With many roots (each a folder named outside any repository), a path is inside exactly
+    /// when some root is an ancestor of it, as with a few.
+    #[test]
+    fn many_roots_contain_what_a_few_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = std::fs::canonicalize(dir.path()).unwrap();
+        let named: Vec<PathBuf> = (0..20).map(|i| base.join(format!("d{i}"))).collect();
+        for d in &named {
+            std::fs::create_dir_all(d.join("sub")).unwrap();
+        }
+        let many = Roots::new(&named, false);
+        assert!(many.roots.len() > FEW_ROOTS);
+        let few = Roots::new(&named[..3], false);
+        for probe in [
+            base.join("d0/sub/x.json"),
+            base.join("d19/x.json"),
+            base.join("d1"),
+            base.join("d2x/x.json"),
+            base.join("d20/x.json"),
+            base.clone(),
+            PathBuf::from("/"),
+        ] {
+            let linear = many.roots.iter().any(|r| probe.starts_with(r));
+            assert_eq!(many.contains(&probe), linear, "{probe:?}");
+            let linear = few.roots.iter().any(|r| probe.starts_with(r));
+            assert_eq!(few.contains(&probe), linear, "{probe:?}");
+        }
+        assert!(many.contains(&base.join("d7/sub/a.tf")));
+        assert!(!many.contains(&base.join("d7x/a.tf")));
+        assert_eq!(many.place_of(&base.join("d7")), (true, true));
+        assert_eq!(many.place_of(&base.join("d7/sub")), (true, false));
     }
 
     /// The walk's shortcut reads what the general read reads and refuses what it refuses:

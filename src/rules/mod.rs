@@ -146,15 +146,32 @@ pub(crate) fn literal_alias(key_ref: &crate::value::Text) -> bool {
         .is_some_and(|r| r.starts_with("alias/") || r.contains(":alias/"))
 }
 
-/// Whether a key without a policy in the scan may still get one: a key-policy resource whose
-/// key is unknown, or code the scan cannot see that is handed the key.
-pub(crate) fn key_policy_may_exist(model: &crate::model::Model, key: &crate::model::Key) -> bool {
-    model
-        .policies
-        .iter()
-        .any(|p| p.kind == crate::policy::PolicyKind::Key && p.key.is_none() && p.key_ref.is_some())
-        || model
-            .opaque
-            .iter()
-            .any(|o| key.idents.contains(o) || key.aliases.iter().any(|(name, _)| name == o))
+/// What tells whether a key without a policy in the scan may still get one, found once per
+/// scan: a key-policy resource whose key is unknown, or the values handed to code the scan
+/// cannot see.
+pub(crate) struct KeyPolicyElsewhere<'m> {
+    unresolved_policy: bool,
+    opaque: std::collections::HashSet<&'m crate::value::Text>,
+}
+
+impl<'m> KeyPolicyElsewhere<'m> {
+    pub(crate) fn new(model: &'m crate::model::Model) -> Self {
+        KeyPolicyElsewhere {
+            unresolved_policy: model.policies.iter().any(|p| {
+                p.kind == crate::policy::PolicyKind::Key && p.key.is_none() && p.key_ref.is_some()
+            }),
+            opaque: model.opaque.iter().collect(),
+        }
+    }
+
+    /// Whether `key` may get a policy the scan does not attach to it: some key policy names
+    /// an unknown key, or invisible code is handed one of the key's names.
+    pub(crate) fn may_exist(&self, key: &crate::model::Key) -> bool {
+        self.unresolved_policy
+            || key.idents.iter().any(|id| self.opaque.contains(id))
+            || key
+                .aliases
+                .iter()
+                .any(|(name, _)| self.opaque.contains(name))
+    }
 }

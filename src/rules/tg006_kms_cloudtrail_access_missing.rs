@@ -86,9 +86,10 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
             by_key.entry(k).or_insert(i);
         }
     }
+    let elsewhere = super::KeyPolicyElsewhere::new(a.model);
     for key in &a.model.keys {
         // A key whose policy may be attached elsewhere is not certainly without one.
-        if key.has_policy || super::key_policy_may_exist(a.model, key) {
+        if key.has_policy || elsewhere.may_exist(key) {
             continue;
         }
         let first_user = key.idents.iter().filter_map(|id| by_key.get(id)).min();

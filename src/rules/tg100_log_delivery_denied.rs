@@ -10,7 +10,7 @@
 use super::{Rule, RuleMeta};
 use crate::aws::logdelivery::principal_writes;
 use crate::finding::{Finding, Level};
-use crate::link::{Analysis, PolicyCx, covers_action, covers_resource, is_allow};
+use crate::link::{Analysis, PolicyCx, Resources, covers_action, is_allow};
 use crate::model::{LogSource, SourceKind};
 use crate::policy::Statement;
 use crate::value::Truth;
@@ -41,6 +41,8 @@ fn writes(g: &Statement, s: &LogSource) -> Truth {
 pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
     for p in a.log_bucket_policies().filter(|p| !p.policy.doc.open)
     {
+        // Each statement's resources tokenized once for every source delivering here.
+        let mut resources: Option<Vec<Resources>> = None;
         for s in a.model.sources_to(&p.bucket) {
             // S3 server access logs may be granted by the bucket's ACL instead: judged only
             // when the scan defines the bucket, and its ACL certainly grants nothing.
@@ -51,21 +53,28 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
                     continue;
                 }
             }
-            check_source(p, s, out);
+            let resources =
+                resources.get_or_insert_with(|| p.statements().iter().map(Resources::of).collect());
+            check_source(p, s, resources, out);
         }
     }
 }
 
-fn check_source(p: &PolicyCx<'_>, s: &LogSource, out: &mut Vec<Finding>) {
+fn check_source(p: &PolicyCx<'_>, s: &LogSource, resources: &[Resources], out: &mut Vec<Finding>) {
     let stmts = p.statements();
     for (action, paths) in crate::aws::logdelivery::needs(s, &p.bucket) {
-        // An Effect that is unknown may be Allow.
-        let granted = Truth::any(stmts.iter().flat_map(|g| {
+        // An Effect that is unknown may be Allow. The resources are compared only for a
+        // statement that may grant the action to the service at all.
+        let granted = Truth::any(stmts.iter().zip(resources).flat_map(|(g, r)| {
+            let may = is_allow(g)
+                .and(writes(g, s))
+                .and(covers_action(g, action));
             paths.iter().map(move |path| {
-                is_allow(g)
-                    .and(writes(g, s))
-                    .and(covers_action(g, action))
-                    .and(covers_resource(g, path))
+                if may.is_no() {
+                    Truth::No
+                } else {
+                    may.and(r.covers(path))
+                }
             })
         }));
         if granted.is_no() {
@@ -110,7 +119,7 @@ fn check_source(p: &PolicyCx<'_>, s: &LogSource, out: &mut Vec<Finding>) {
             );
         }
         // A Deny without conditions that matches the delivery blocks it.
-        for d in stmts.iter().filter(|d| {
+        for (d, _) in stmts.iter().zip(resources).filter(|(d, r)| {
             d.is_deny()
                 && d.guard.compatible(&s.guard)
                 && d.conditions.is_empty()
@@ -118,7 +127,7 @@ fn check_source(p: &PolicyCx<'_>, s: &LogSource, out: &mut Vec<Finding>) {
                 && d.guard.is_always()
                 && writes(d, s).is_yes()
                 && covers_action(d, action).is_yes()
-                && paths.iter().any(|path| covers_resource(d, path).is_yes())
+                && paths.iter().any(|path| r.covers(path).is_yes())
         }) {
             out.push(
                 Finding::new(

@@ -8,7 +8,7 @@ use super::{Rule, RuleMeta};
 use crate::aws::conditions::{eval_condition, pins_source};
 use crate::aws::logdelivery::{names_service, service_principal};
 use crate::finding::{Finding, Level};
-use crate::link::{Analysis, covers_action, covers_resource};
+use crate::link::{Analysis, Resources, covers_action};
 use crate::model::SourceKind;
 
 pub static META: RuleMeta = RuleMeta {
@@ -32,6 +32,10 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
     let any = crate::aws::logdelivery::any_request();
     for p in a.log_bucket_policies().filter(|p| !p.policy.doc.open)
     {
+        // Each statement's resources tokenized once for every source delivering here, and
+        // each service's literal-mismatch check done once.
+        let mut resources: Option<Vec<Resources>> = None;
+        let mut services_done: Vec<&str> = vec![];
         for s in a.model.sources_to(&p.bucket) {
             let (Some(svc), Some(req)) = (
                 service_principal(s.kind),
@@ -40,10 +44,13 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
                 continue;
             };
             let related = format!("{} delivers its {} here", s.address, s.kind.describe());
-            let grants: Vec<&crate::policy::Statement> = p
+            let resources =
+                resources.get_or_insert_with(|| p.statements().iter().map(Resources::of).collect());
+            let grants: Vec<(&crate::policy::Statement, &Resources)> = p
                 .statements()
                 .iter()
-                .filter(|g| {
+                .zip(resources.iter())
+                .filter(|(g, _)| {
                     g.is_allow()
                         && !g.conditions_open
                         && g.principal
@@ -51,8 +58,12 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
                             .is_some_and(|pr| names_service(pr, svc).is_yes())
                 })
                 .collect();
-            // Values no source can match.
-            for g in &grants {
+            // Values no source can match (the same for every source of this service).
+            let first_of_service = !services_done.contains(&svc);
+            if first_of_service {
+                services_done.push(svc);
+            }
+            for (g, _) in grants.iter().filter(|_| first_of_service) {
                 for c in g.conditions.iter().filter(|c| pins_source(c)) {
                     if eval_condition(c, &any).is_no() && seen.insert(c.value_span) {
                         out.push(
@@ -74,12 +85,13 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
             // Values that exclude this source, judged over the grants that cover what it
             // writes: each of them must exclude it (grants add up).
             for (action, paths) in crate::aws::logdelivery::needs(s, &p.bucket) {
-                let covering: Vec<&&crate::policy::Statement> = grants
+                let covering: Vec<&crate::policy::Statement> = grants
                     .iter()
-                    .filter(|g| {
+                    .filter(|(g, r)| {
                         covers_action(g, action).is_yes()
-                            && paths.iter().any(|path| covers_resource(g, path).maybe())
+                            && paths.iter().any(|path| r.covers(path).maybe())
                     })
+                    .map(|(g, _)| *g)
                     .collect();
                 let failing: Vec<Option<&crate::policy::Condition>> = covering
                     .iter()

@@ -47,6 +47,7 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
             key_policies.entry(ki).or_insert(p);
         }
     }
+    let elsewhere = super::KeyPolicyElsewhere::new(a.model);
     let mut seen = std::collections::HashSet::new();
     for s in a.model.sources.iter().filter(|s| {
         matches!(
@@ -99,7 +100,7 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
                 }
                 Some(_) => continue,
                 // Not when its policy may be attached elsewhere.
-                None if !key.has_policy && !super::key_policy_may_exist(a.model, key) => key.span,
+                None if !key.has_policy && !elsewhere.may_exist(key) => key.span,
                 None => continue,
             };
             out.push(

@@ -218,6 +218,8 @@ pub struct World<'a> {
 pub struct Found {
     /// Files read by `file()`/`templatefile()` that the scan did not hold.
     pub extra: Mutex<Vec<SourceFile>>,
+    /// Where each of `extra` is, by path (locked after `extra`, and only with it).
+    extra_index: Mutex<HashMap<PathBuf, usize>>,
     /// Files read in a module's context: their standalone result is replaced.
     pub consumed: Mutex<HashSet<FileId>>,
     /// References that were not read (outside the scan roots, not a regular file, too large),
@@ -276,11 +278,13 @@ impl<'a> World<'a> {
     /// A file read for a module, kept beside the scan's own.
     fn load_extra(&self, abs: &Path, display: &str, text: String) -> Option<(FileId, String)> {
         let mut extra = self.found.extra.lock().ok()?;
+        let mut index = self.found.extra_index.lock().ok()?;
         let base = self.sources.files.len() as u32;
-        if let Some(i) = extra.iter().position(|f| f.path == abs) {
+        if let Some(&i) = index.get(abs) {
             return Some((base + i as u32, extra[i].text.clone()));
         }
         let abs = abs.to_path_buf();
+        index.insert(abs.clone(), extra.len());
         let id = base + extra.len() as u32;
         extra.push(SourceFile::new(
             abs.clone(),

@@ -338,12 +338,19 @@ fn shared_suppressions(
     spans: &[Span],
     out: &mut Model,
 ) {
+    // The statement spans by file, once (each file with a suppression comment looked through
+    // every span of the scan).
+    let mut by_file: HashMap<FileId, Vec<Span>> = HashMap::new();
+    for s in spans {
+        by_file.entry(s.file).or_default().push(*s);
+    }
     for m in shared.values() {
         for (id, body) in m
             .files
             .iter()
             .filter(|(id, _)| sources.files.len() > *id as usize)
         {
+            let spans = by_file.get(id).map_or(&[][..], Vec::as_slice);
             out.suppressions
                 .extend(suppressions(*id, sources.get(*id), body, spans));
         }
