@@ -404,11 +404,23 @@ fn offer_fixes(
     span_maps: &SpanMaps,
     in_reported: &(dyn Fn(Span) -> bool + Sync),
 ) {
+    // Whether `--fix` may write each file with a fix (asked once per file, in parallel).
+    let mut with_fixes: Vec<FileId> = findings
+        .iter()
+        .filter_map(|f| f.pending_fix.as_ref().map(|i| i.within.file))
+        .collect();
+    with_fixes.sort_unstable();
+    with_fixes.dedup();
+    let writable: std::collections::HashSet<FileId> = with_fixes
+        .into_par_iter()
+        .with_max_len(PAR_CHUNK)
+        .filter(|&id| roots.writable(&sources.get(id).path))
+        .collect();
     findings.par_iter_mut().for_each(|f| {
         if f.pending_fix.as_ref().is_some_and(|i| {
             !in_reported(i.within)
                 || span_maps.contains_key(&i.within.file)
-                || !roots.writable(&sources.get(i.within.file).path)
+                || !writable.contains(&i.within.file)
         }) {
             f.pending_fix = None;
         }
