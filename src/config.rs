@@ -160,6 +160,19 @@ fn inside_own_tree(
     let joined = crate::fs::normalize(&dir.join(v));
     let lexical_ok = !v.is_absolute() && joined.starts_with(&dir) && joined != dir;
     if lexical_ok && crate::fs::Roots::at(&dir).admits_dir(&joined) {
+        // A FIFO or device the repository holds is never written into (only one the command
+        // line names): the write would block on a FIFO, or reach whatever the device is.
+        if let Some(kind) = crate::fs::special_file(&joined).filter(|_| key == "output") {
+            return Err(err_at(
+                path,
+                text,
+                value.span(),
+                &format!("{key} {:?} is {kind}, not a file", value.get_ref()),
+                &format!(
+                    "a configuration file may only name a file to write; pass --{key} on the command line to write into a device or FIFO"
+                ),
+            ));
+        }
         return Ok(joined);
     }
     Err(err_at(

@@ -21,7 +21,9 @@ pub enum Format {
 }
 
 pub fn format_of(path: &Path) -> Option<Format> {
-    let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+    // A name that is not UTF-8 is judged by its readable part (a repository must not hide a
+    // policy from the walk by a stray byte in its name).
+    let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
     if is_jinja_name(&name) {
         // A Jinja/Nunjucks template of a template or policy: YAML unless it says JSON.
         return match format_of(Path::new(jinja_inner_name(&name))) {

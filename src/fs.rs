@@ -150,6 +150,12 @@ impl Roots {
         let Some(Component::Normal(name)) = path.components().next_back() else {
             return Ok((std::fs::canonicalize(path)?, None));
         };
+        // `link/` and `link/.` name what a symlink leads to (the system follows it), though
+        // their last component reads as the link's name: resolved whole.
+        let raw = path.as_os_str().as_encoded_bytes();
+        if raw.ends_with(b"/") || raw.ends_with(b"/.") {
+            return Ok((std::fs::canonicalize(path)?, None));
+        }
         let meta = std::fs::symlink_metadata(path)?;
         if meta.file_type().is_symlink() {
             return Ok((std::fs::canonicalize(path)?, None));
@@ -422,6 +428,13 @@ fn scan_root(path: &Path) -> Option<(PathBuf, PathBuf)> {
         abs.parent()?
     };
     Some((std::fs::canonicalize(base).ok()?, base.to_path_buf()))
+}
+
+/// What `path` is when it is a FIFO, device or socket (not followed if a symlink); `None`
+/// for a regular file, a directory, a symlink or nothing.
+pub fn special_file(path: &Path) -> Option<&'static str> {
+    let t = std::fs::symlink_metadata(path).ok()?.file_type();
+    (!t.is_file() && !t.is_dir() && !t.is_symlink()).then(|| kind_of(t))
 }
 
 /// What a file that is not a regular one is, for messages.

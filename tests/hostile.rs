@@ -54,6 +54,26 @@ fn with_canary(files: &[(&str, Vec<u8>)]) -> (tempfile::TempDir, serde_json::Val
     (dir, v)
 }
 
+/// A file whose name is not UTF-8 is still read: a repository cannot hide a policy from the
+/// walk by a stray byte in its name.
+#[cfg(unix)]
+#[test]
+fn a_name_that_is_not_utf8_does_not_hide_a_file() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let name = std::ffi::OsStr::from_bytes(b"hidden\xff.json");
+    fs::write(dir.path().join(name), CANARY).unwrap();
+    let v = scan_json(dir.path());
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["path"].as_str().unwrap().starts_with("hidden"))
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["TG001"], "{v}");
+}
+
 #[test]
 fn non_utf8_is_a_notice() {
     let (_d, v) = with_canary(&[("latin1.json", b"{\"Statement\": \"caf\xe9\"}".to_vec())]);

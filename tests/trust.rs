@@ -401,6 +401,27 @@ fn a_configuration_may_not_write_or_read_outside_its_tree() {
             .unwrap()
             .contains("\"notices\"")
     );
+    // A FIFO the repository holds at its configured output is refused, never opened (the write
+    // would wait for a reader forever).
+    mkfifo(&w.repo.join("out/fifo.json"));
+    fs::write(
+        w.repo.join(".trailguard.toml"),
+        "output = \"out/fifo.json\"\nformat = \"json\"\n",
+    )
+    .unwrap();
+    let r = run(&w.repo, &["scan", "."]);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("output \"out/fifo.json\" is a FIFO, not a file"),
+        "{}",
+        r.stderr
+    );
+    fs::write(
+        w.repo.join(".trailguard.toml"),
+        "output = \"out/r.json\"\nformat = \"json\"\n",
+    )
+    .unwrap();
     // `--output -` puts the report back on stdout whatever the configuration says.
     let r = run(&w.repo, &["scan", "--output", "-", "."]);
     assert!(r.stdout.contains("\"notices\""));
@@ -652,6 +673,18 @@ fn a_scanned_path_that_is_a_symlink_out_of_the_repository_is_not_read() {
         "{}",
         v["notices"]
     );
+    // Nor when the path ends with `/` or `/.` (the system follows the link then): nothing
+    // under it is listed either.
+    fs::write(other.join("listed.json"), "{}").unwrap();
+    for path in ["infra/", "infra/.", "infra/./"] {
+        let r = run(&w.repo, &["scan", "--format", "json", path]);
+        assert!(
+            r.stdout.contains("not scanned: it leaves the scan root"),
+            "{path}: {}",
+            r.stdout
+        );
+        assert!(!r.stdout.contains("listed.json"), "{path}: {}", r.stdout);
+    }
     assert_eq!(
         fs::read_to_string(other.join("victim.txt")).unwrap(),
         "precious\n"
