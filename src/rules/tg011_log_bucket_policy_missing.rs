@@ -6,7 +6,7 @@ use crate::finding::{Finding, Level};
 use crate::link::Analysis;
 use crate::policy::PolicyKind;
 use crate::value::Text;
-use crate::value::glob::text_eq;
+use crate::value::glob::{MatchOpts, Tok, matches, tokens};
 use std::collections::{HashMap, HashSet};
 
 pub static META: RuleMeta = RuleMeta {
@@ -52,6 +52,17 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
     // compared pattern by pattern.
     let exact: HashSet<&Text> = symbolic.iter().copied().collect();
     let opaque = opaque_values(a);
+    // The policies' names as tokens, made once (when some trail needs them) instead of once
+    // per trail and name.
+    let names: std::cell::OnceCell<(Patterns, Patterns)> = std::cell::OnceCell::new();
+    let names_tokens = || {
+        names.get_or_init(|| {
+            (
+                literal.iter().map(|l| tokens(&Text::lit(*l), false)).collect(),
+                symbolic.iter().map(|p| tokens(p, false)).collect(),
+            )
+        })
+    };
     for t in &a.model.trails {
         let Some((bucket, span)) = &t.bucket else {
             continue;
@@ -62,12 +73,14 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
         let maybe_policy = bucket.as_str().is_some_and(|s| literal.contains(s))
             || exact.contains(bucket)
             || handed_to_opaque_code(&opaque, bucket)
-            || (!bucket.is_known()
-                && !literal.is_empty()
-                && literal
-                    .iter()
-                    .any(|l| text_eq(&Text::lit(*l), bucket).maybe()))
-            || symbolic.iter().any(|p| text_eq(p, bucket).maybe());
+            || {
+                // As `text_eq` of each name with the bucket, the names tokenized once.
+                let (lits, syms) = names_tokens();
+                let b = tokens(bucket, false);
+                let eq = |name: &Vec<Tok>| matches(name, &b, MatchOpts::default()).maybe();
+                (!bucket.is_known() && !literal.is_empty() && lits.iter().any(eq))
+                    || syms.iter().any(eq)
+            };
         if !maybe_policy {
             out.push(
                 Finding::new(
@@ -82,6 +95,9 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
         }
     }
 }
+
+/// Names as tokens, one list per name.
+type Patterns = Vec<Vec<Tok>>;
 
 /// Whether the bucket's name (or ARN) is handed to code the scan cannot see — a registry or git
 /// module, a nested stack — which may attach its policy.
