@@ -448,13 +448,7 @@ impl Model {
         for (unit, x) in &self.recorders {
             recorders
                 .entry(unit.as_str())
-                .and_modify(|t| {
-                    *t = match (*t, *x) {
-                        (Truth::Yes, Truth::Yes) => Truth::Yes,
-                        (Truth::No, _) | (_, Truth::No) => Truth::No,
-                        _ => Truth::Unknown,
-                    }
-                })
+                .and_modify(|t| *t = t.and(*x))
                 .or_insert(*x);
         }
         for s in self

@@ -6,7 +6,7 @@ use crate::finding::{Finding, Level};
 use crate::link::Analysis;
 use crate::policy::PolicyKind;
 use crate::value::Text;
-use crate::value::glob::{MatchOpts, Tok, matches, tokens};
+use crate::value::glob::{Tok, tokens, tokens_eq};
 use std::collections::{HashMap, HashSet};
 
 pub static META: RuleMeta = RuleMeta {
@@ -74,10 +74,10 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
             || exact.contains(bucket)
             || handed_to_opaque_code(&opaque, bucket)
             || {
-                // As `text_eq` of each name with the bucket, the names tokenized once.
+                // `text_eq` of each name with the bucket, the names tokenized once.
                 let (lits, syms) = names_tokens();
                 let b = tokens(bucket, false);
-                let eq = |name: &Vec<Tok>| matches(name, &b, MatchOpts::default()).maybe();
+                let eq = |name: &Vec<Tok>| tokens_eq(name, &b).maybe();
                 (!bucket.is_known() && !literal.is_empty() && lits.iter().any(eq))
                     || syms.iter().any(eq)
             };

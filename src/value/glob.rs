@@ -149,7 +149,12 @@ pub fn matches(pattern: &[Tok], subject: &[Tok], opts: MatchOpts) -> Truth {
 
 /// Equality of two texts (no wildcards on either side).
 pub fn text_eq(a: &Text, b: &Text) -> Truth {
-    matches(&tokens(a, false), &tokens(b, false), MatchOpts::default())
+    tokens_eq(&tokens(a, false), &tokens(b, false))
+}
+
+/// [`text_eq`] of texts already tokenized without wildcards.
+pub fn tokens_eq(a: &[Tok], b: &[Tok]) -> Truth {
+    matches(a, b, MatchOpts::default())
 }
 
 fn ch_eq(a: char, b: char, opts: MatchOpts) -> bool {
