@@ -61,6 +61,10 @@ pub struct SourceFile {
     /// or absolute when the file lies outside it.
     pub display: String,
     pub text: String,
+    /// The text parsed as YAML and is line-shaped
+    /// ([`crate::frontend::cloudformation::yaml::parse_lined`]): a one-line fix's edit can be
+    /// judged from its line.
+    pub yaml_lined: bool,
     /// Where lines start, found the first time a position is asked for (most files of a large
     /// scan never are).
     index: std::sync::OnceLock<LineIndex>,
@@ -105,6 +109,7 @@ impl SourceFile {
             path,
             display,
             text,
+            yaml_lined: false,
             index: std::sync::OnceLock::new(),
         }
     }
@@ -112,6 +117,7 @@ impl SourceFile {
     /// Drops the text of a file nothing points into (memory for large scans).
     pub fn forget_text(&mut self) {
         self.text = String::new();
+        self.yaml_lined = false;
         self.index = std::sync::OnceLock::new();
     }
 

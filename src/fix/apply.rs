@@ -45,22 +45,60 @@ pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
         .to_string()
 }
 
+/// Whether `text` with `edits` applied still parses as its kind of file. `yaml_lined`: `text`
+/// is line-shaped YAML ([`crate::source::SourceFile::yaml_lined`]), so that one edit of it can
+/// be judged from its line instead of parsing the edited text again. (Such an edit keeps the
+/// first character that is not white space, so the edited text is of the same kind.)
+pub fn still_parses(path: &std::path::Path, text: &str, edits: &[&Edit], yaml_lined: bool) -> bool {
+    if let [e] = edits
+        && yaml_lined
+        && kind(path, text) == Kind::Yaml
+        && crate::frontend::cloudformation::yaml::line_edit_keeps_parse(
+            text,
+            e.span.start as usize,
+            e.span.end as usize,
+            &e.text,
+        )
+    {
+        return true;
+    }
+    parses(path, &apply(text, edits))
+}
+
+/// How a text is checked to parse.
+#[derive(PartialEq)]
+enum Kind {
+    Hcl,
+    Json,
+    Yaml,
+    Other,
+}
+
+fn kind(path: &std::path::Path, text: &str) -> Kind {
+    let name = path.to_string_lossy().to_ascii_lowercase();
+    let t = text.trim_start();
+    if name.ends_with(".tf") || name.ends_with(".hcl") || name.ends_with(".tfvars") {
+        Kind::Hcl
+    } else if t.starts_with('{') || t.starts_with('[') {
+        Kind::Json
+    } else if name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".template") {
+        Kind::Yaml
+    } else {
+        Kind::Other
+    }
+}
+
 /// Whether an edited text still parses as its kind of file.
 pub fn parses(path: &std::path::Path, text: &str) -> bool {
-    let name = path.to_string_lossy().to_ascii_lowercase();
-    if name.ends_with(".tf") || name.ends_with(".hcl") || name.ends_with(".tfvars") {
-        return hcl_edit::parser::parse_body(text).is_ok();
-    }
-    let t = text.trim_start();
-    if t.starts_with('{') || t.starts_with('[') {
+    match kind(path, text) {
+        Kind::Hcl => hcl_edit::parser::parse_body(text).is_ok(),
         // Strict JSON first (fast, and JSON with comments is a superset of it); not with a
         // `\u` escape, whose lone surrogates serde_json lets pass and the frontend does not.
-        return (!text.contains("\\u")
-            && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok())
-            || jsonc_parser::parse_to_value(text, &Default::default()).is_ok();
+        Kind::Json => {
+            (!text.contains("\\u") && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok())
+                || jsonc_parser::parse_to_value(text, &Default::default()).is_ok()
+        }
+        Kind::Yaml => crate::frontend::cloudformation::yaml::check(text),
+        Kind::Other => true,
     }
-    if name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".template") {
-        return crate::frontend::cloudformation::yaml::check(text);
-    }
-    true
 }

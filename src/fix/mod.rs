@@ -205,7 +205,7 @@ impl Intent {
         let refs: Vec<&Edit> = edits.iter().collect();
         if text.len() <= MAX_CHECKED
             && !scan.crowded.contains(&self.within.file)
-            && !apply::parses(&file.path, &apply::apply(text, &refs))
+            && !apply::still_parses(&file.path, text, &refs, file.yaml_lined)
         {
             return None;
         }

@@ -176,7 +176,8 @@ fn read_json(id: u32, path: &Path, display: String, text: String) -> Read {
 
 /// A YAML file: a CloudFormation template; another YAML file keeps no text.
 fn read_yaml(id: u32, mut source: SourceFile) -> Read {
-    let model = frontend::cloudformation::read_yaml(id, &source);
+    let (model, lined) = frontend::cloudformation::read_yaml_lined(id, &source);
+    source.yaml_lined = lined;
     let mut skipped = None;
     if model.is_empty() {
         if policy_looking(&source.text) {

@@ -10,7 +10,12 @@ use crate::source::{FileId, SourceFile};
 /// Reads a YAML file: a CloudFormation template becomes model pieces; other YAML is skipped
 /// without a word; a file that does not parse is TG012 when it names CloudFormation things.
 pub fn read_yaml(file: FileId, source: &SourceFile) -> Model {
-    read_yaml_masked(file, source, None)
+    read_yaml_lined(file, source).0
+}
+
+/// [`read_yaml`], and whether the text parsed and is line-shaped ([`yaml::parse_lined`]).
+pub fn read_yaml_lined(file: FileId, source: &SourceFile) -> (Model, bool) {
+    read(file, source, None)
 }
 
 /// [`read_yaml`] of a prepared Jinja template: strings touching the expressions (ranges of
@@ -20,25 +25,33 @@ pub fn read_yaml_masked(
     source: &SourceFile,
     masked: Option<(&[std::ops::Range<usize>], &str)>,
 ) -> Model {
+    read(file, source, masked).0
+}
+
+fn read(
+    file: FileId,
+    source: &SourceFile,
+    masked: Option<(&[std::ops::Range<usize>], &str)>,
+) -> (Model, bool) {
     // A template names `AWSTemplateFormatVersion` or an `AWS::` type; without those (or the
     // words that make a parse error worth reporting, or an escape that could spell them) the
     // YAML (Kubernetes manifests, CI files…) is not parsed at all.
     let text = &source.text;
     if !has_trigger_word(text) && !text.contains("\\") {
-        return Model::default();
+        return (Model::default(), false);
     }
-    match yaml::parse(&source.text, file) {
-        Ok(mut root) => {
+    match yaml::parse_lined(&source.text, file) {
+        Ok((mut root, lined)) => {
             if let Some((exprs, original)) = masked {
                 crate::frontend::jinja::mask(&mut root, exprs, original);
             }
             if !template::is_template(&root) {
-                return Model::default();
+                return (Model::default(), lined);
             }
             let mut m = template::read(file, source, &root, false);
             let sup = template::comment_suppressions(file, source, &root, &m);
             m.suppressions.extend(sup);
-            m
+            (m, lined)
         }
         Err((span, message)) => {
             let mut m = Model::default();
@@ -48,7 +61,7 @@ pub fn read_yaml_masked(
                     message: format!("the file cannot be parsed as YAML: {message}"),
                 });
             }
-            m
+            (m, false)
         }
     }
 }

@@ -6,7 +6,7 @@
 
 use crate::source::{FileId, Span};
 use crate::value::{Entry, Node, NodeKind, Text};
-use granit_parser::{Event, Parser};
+use granit_parser::{Event, Parser, ScalarStyle, StructureStyle};
 use std::collections::HashMap;
 
 /// Most nodes a document may expand to (aliases included).
@@ -87,6 +87,22 @@ fn tagged(node: Node, tag: Option<(String, usize)>, file: FileId) -> Node {
 
 /// Parses the first YAML document of `text`. Errors carry a span and a message.
 pub fn parse(text: &str, file: FileId) -> Result<Node, (Span, String)> {
+    parse_lined(text, file).map(|(root, _)| root)
+}
+
+/// [`parse`], and whether the text is *line-shaped*: one document (nothing after it but
+/// comments), no plain or quoted scalar and no flow collection running over a line break, no
+/// alias, and room for a few more nodes. Every line of such a text starts in block context or inside a
+/// block scalar, so [`line_edit_keeps_parse`] can judge a one-line edit from its line.
+pub fn parse_lined(text: &str, file: FileId) -> Result<(Node, bool), (Span, String)> {
+    let breaks = |r: &std::ops::Range<usize>| {
+        text.as_bytes()
+            .get(r.clone())
+            .is_none_or(|b| b.iter().any(|&c| c == b'\n' || c == b'\r'))
+    };
+    let mut lined = true;
+    // Per open collection: where it starts when it is a flow collection.
+    let mut flows: Vec<Option<usize>> = vec![];
     let mut tree = Tree {
         text,
         file,
@@ -116,30 +132,54 @@ pub fn parse(text: &str, file: FileId) -> Result<Node, (Span, String)> {
         let finished: Option<(Node, usize)> = match ev {
             Event::StreamStart | Event::StreamEnd | Event::DocumentStart(..) => None,
             Event::DocumentEnd => break,
-            Event::Scalar(value, _style, anchor, tag) => {
+            Event::Scalar(value, style, anchor, tag) => {
+                if !matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) && breaks(&range) {
+                    lined = false;
+                }
                 let node = Node::new(
                     Span::new(file, range.start, range.end),
                     NodeKind::Str(Text::lit(value.into_owned())),
                 );
                 Some((tagged(node, tag_of(&tag), file), anchor))
             }
-            Event::SequenceStart(_, anchor, tag) | Event::MappingStart(_, anchor, tag) => {
+            Event::SequenceStart(style, anchor, tag) | Event::MappingStart(style, anchor, tag) => {
                 let start = tag_start.unwrap_or(range.start).min(range.start);
+                flows.push((style == StructureStyle::Flow).then_some(range.start));
                 tree.open(is_sequence, start, tag_of(&tag), anchor, range.start)?;
                 None
             }
-            Event::SequenceEnd | Event::MappingEnd => Some(tree.close(&range)?),
-            Event::Alias(id) => Some((tree.alias(id, range.start)?, 0)),
+            Event::SequenceEnd | Event::MappingEnd => {
+                if let Some(Some(start)) = flows.pop()
+                    && breaks(&(start..range.end.max(start)))
+                {
+                    lined = false;
+                }
+                Some(tree.close(&range)?)
+            }
+            Event::Alias(id) => {
+                // (An entry added inside an anchored node would count once per alias.)
+                lined = false;
+                Some((tree.alias(id, range.start)?, 0))
+            }
             _ => None,
         };
         if let Some((node, anchor)) = finished {
             tree.add(node, anchor, range.start)?;
         }
     }
-    tree.root.ok_or((
+    let root = tree.root.ok_or((
         Span::new(file, 0, 0),
-        "the file holds no YAML document".into(),
-    ))
+        "the file holds no YAML document".to_string(),
+    ))?;
+    // After the document: only comments and blank lines (no end marker, no other document).
+    let after = text.get(root.span.end as usize..).unwrap_or("");
+    lined &= after.split(['\n', '\r']).all(|l| {
+        matches!(
+            l.trim_start_matches([' ', '\t']).bytes().next(),
+            None | Some(b'#')
+        )
+    }) && tree.nodes + 16 <= MAX_NODES;
+    Ok((root, lined))
 }
 
 /// Whether [`parse`] accepts `text`, found from the parser's events without building the tree
@@ -228,6 +268,155 @@ pub fn check(text: &str) -> bool {
         }
     }
     root
+}
+
+/// Whether replacing `text[start..end]` by `new` leaves a text [`check`] accepts, judged from
+/// the edit's line alone. `text` must be one [`parse_lined`] found line-shaped; then every line
+/// starts in block context or inside a block scalar. Two edits are judged (any other: `false`,
+/// check the whole text):
+/// - a quoted scalar, after an optional short tag, that ends its line (a comment may follow)
+///   and follows `- ` items and a `KEY: ` (or nothing) on it, replaced by another quoted
+///   scalar with the same quotes and tag: in block context one single-line scalar token
+///   becomes another that is not a key either; in a block scalar, content stays content;
+/// - a line `KEY: VALUE` (a plain or quoted scalar, optionally tagged) added just after a line
+///   `[- …]KEY: VALUE` that ends there, at the column of that line's key, when the next line
+///   that is not blank or a comment is indented no deeper: one more entry of the same block
+///   mapping (or more content of a block scalar).
+///
+/// Quoted text is printable ASCII without quotes or backslashes, keys and plain values are
+/// words of `A-Za-z0-9_./:-`: nothing to escape, nothing that ends a scalar early, no
+/// anchor, alias, tag handle or indicator. The node count grows by at most two (room for
+/// which line-shaped texts have), and the nesting not at all.
+pub fn line_edit_keeps_parse(text: &str, start: usize, end: usize, new: &str) -> bool {
+    let bytes = text.as_bytes();
+    if start > end || end > text.len() || !text.is_char_boundary(start) {
+        return false;
+    }
+    let is_break = |b: u8| b == b'\n' || b == b'\r';
+    let line_start = bytes[..start]
+        .iter()
+        .rposition(|&b| is_break(b))
+        .map_or(0, |i| i + 1);
+    let line_end = bytes[end..]
+        .iter()
+        .position(|&b| is_break(b))
+        .map_or(text.len(), |i| i + end);
+    if start < end {
+        // A quoted scalar replaced.
+        let (Some((old_tag, old)), Some((new_tag, new))) =
+            (tagged_word(&text[start..end]), tagged_word(new))
+        else {
+            return false;
+        };
+        let suffix = &text[end..line_end];
+        let rest = suffix.trim_start_matches(' ');
+        old_tag == new_tag
+            && quoted(old).is_some()
+            && quoted(old) == quoted(new)
+            && (rest.is_empty() || (rest.starts_with('#') && rest.len() < suffix.len()))
+            && value_prefix(&text[line_start..start])
+    } else {
+        // A `KEY: VALUE` line added after one.
+        let Some(line) = new
+            .strip_prefix("\r\n")
+            .or_else(|| new.strip_prefix('\n'))
+            .filter(|l| !l.bytes().any(is_break))
+        else {
+            return false;
+        };
+        let Some((column, value)) = entry(&text[line_start..start]) else {
+            return false;
+        };
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let added = &line[indent..];
+        let Some((key, added_value)) = added.split_once(": ") else {
+            return false;
+        };
+        if line_end != start
+            || indent != column
+            || !word(key)
+            || !scalar(value.trim_end_matches(' '))
+            || !scalar(added_value)
+        {
+            return false;
+        }
+        // The next line with content is indented no deeper than the key (and not by a tab).
+        text[line_end..]
+            .split(['\n', '\r'])
+            .map(|l| {
+                (
+                    l.len() - l.trim_start_matches(' ').len(),
+                    l.trim_start_matches(' '),
+                )
+            })
+            .find(|(_, l)| !l.is_empty() && !l.starts_with('#'))
+            .is_none_or(|(n, l)| n <= column && !l.starts_with('\t'))
+    }
+}
+
+/// A word of a key or plain value: `A-Za-z0-9_./:-`, starting with a letter or digit, not
+/// ending with `:`.
+fn word(s: &str) -> bool {
+    s.len() <= 256
+        && s.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
+        && !s.ends_with(':')
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_./:-".contains(&b))
+}
+
+/// A quoted scalar's quote, when it is one quoted scalar of printable ASCII with no quote
+/// or backslash inside.
+fn quoted(s: &str) -> Option<u8> {
+    let b = s.as_bytes();
+    let q = *b.first()?;
+    (b.len() >= 2
+        && (q == b'"' || q == b'\'')
+        && b[b.len() - 1] == q
+        && b[1..b.len() - 1]
+            .iter()
+            .all(|&c| (0x20..=0x7e).contains(&c) && !b"\"'\\".contains(&c)))
+    .then_some(q)
+}
+
+/// A short tag (`!Sub `, letters and digits) and the rest, or no tag and all of it.
+fn tagged_word(s: &str) -> Option<(&str, &str)> {
+    match s.strip_prefix('!') {
+        None => Some(("", s)),
+        Some(r) => {
+            let (name, rest) = r.split_once(' ')?;
+            (!name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric()))
+                .then(|| (&s[..name.len() + 1], rest))
+        }
+    }
+}
+
+/// A plain word or a quoted scalar, optionally after a short tag.
+fn scalar(s: &str) -> bool {
+    tagged_word(s).is_some_and(|(_, v)| word(v) || quoted(v).is_some())
+}
+
+/// Spaces and `- ` items, then `KEY: ` or nothing: what may come before a value on its line.
+fn value_prefix(p: &str) -> bool {
+    let mut rest = p.trim_start_matches(' ');
+    while let Some(r) = rest.strip_prefix("- ") {
+        rest = r.trim_start_matches(' ');
+    }
+    rest.is_empty()
+        || rest
+            .trim_end_matches(' ')
+            .strip_suffix(':')
+            .is_some_and(|k| word(k) && rest.ends_with(' '))
+}
+
+/// A line `[spaces][- …]KEY: VALUE`: the key's column and the value.
+fn entry(line: &str) -> Option<(usize, &str)> {
+    let mut rest = line.trim_start_matches(' ');
+    while let Some(r) = rest.strip_prefix("- ") {
+        rest = r.trim_start_matches(' ');
+    }
+    let column = line.len() - rest.len();
+    let (key, value) = rest.split_once(": ")?;
+    word(key).then_some((column, value.trim_start_matches(' ')))
 }
 
 /// The tree being built from the parser's events: the collections still open, the anchors
@@ -550,5 +739,277 @@ mod tests {
         }
         // Both answers are exercised many times.
         assert!(ok > 100 && refused > 100, "{ok} parsed, {refused} refused");
+    }
+
+    /// A small deterministic generator (xorshift), for texts and edits.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n.max(1) as u64) as usize
+        }
+        fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+            xs[self.below(xs.len())]
+        }
+    }
+
+    /// Text for scalars: mostly safe, sometimes what ends or changes a scalar.
+    fn chunk(r: &mut Rng) -> String {
+        (0..r.below(6))
+            .map(|_| {
+                if r.below(4) > 0 {
+                    r.pick(&[
+                        "arn",
+                        ":",
+                        "${AWS::AccountId}",
+                        "/",
+                        "*",
+                        "AWSLogs",
+                        "x-y",
+                        ".",
+                    ])
+                } else {
+                    r.pick(&[
+                        " ", "a b", "#", " #c", ": ", "\"", "'", "\\", "\\n", "{", "}", "[", "]",
+                        ",", "\t", "é", "&a", "*a", "!", "|", ">", "%", "@", "`", "-", "? ", "\n",
+                        "\r",
+                    ])
+                }
+            })
+            .collect()
+    }
+
+    fn quoted_value(r: &mut Rng) -> String {
+        let tag = r.pick(&["", "", "!Sub ", "!Ref ", "!!str ", "! ", "!Sub  "]);
+        let q = r.pick(&["\"", "'", "\"", "", "'"]);
+        let end = if r.below(12) == 0 { "" } else { q };
+        format!("{tag}{q}{}{end}", chunk(r))
+    }
+
+    fn value(r: &mut Rng, depth: usize, indent: usize, out: &mut String) {
+        let pad = " ".repeat(indent + 2);
+        match r.below(if depth > 2 { 5 } else { 11 }) {
+            0 => out.push_str(&format!(
+                " {}\n",
+                r.pick(&[
+                    "word",
+                    "a.b/c",
+                    "s3:x-amz-acl",
+                    "v:",
+                    "foo \"x\"",
+                    "a 'b'",
+                    "[a, \"b\"]"
+                ])
+            )),
+            1 | 2 => out.push_str(&format!(" {}\n", quoted_value(r))),
+            3 => out.push_str(&format!(" {} # note\n", quoted_value(r))),
+            // A block scalar whose lines look like entries and items.
+            4 => {
+                out.push_str(&format!(" {}\n", r.pick(&["|", ">", "|-", "|2"])));
+                for _ in 0..1 + r.below(3) {
+                    out.push_str(&format!(
+                        "{pad}{}{}: {}\n",
+                        r.pick(&["", "- ", "  "]),
+                        r.pick(&["k", "Resource", "aws:SourceArn"]),
+                        quoted_value(r)
+                    ));
+                }
+            }
+            // Scalars and flow collections over several lines.
+            5 => out.push_str(&format!(
+                " \"first\n{pad}k: {}\n{pad}last\"\n",
+                quoted_value(r)
+            )),
+            6 => out.push_str(&format!(
+                " 'first\n{pad}- {}\n{pad}last'\n",
+                quoted_value(r)
+            )),
+            7 => out.push_str(&format!(" [a,\n{pad}{}\n{pad}]\n", quoted_value(r))),
+            8 => out.push_str(&format!(" {{k: {},\n{pad}l: m}}\n", quoted_value(r))),
+            9 => {
+                out.push('\n');
+                mapping(r, depth + 1, indent + 2, out);
+            }
+            _ => {
+                out.push('\n');
+                for _ in 0..1 + r.below(3) {
+                    out.push_str(&format!("{pad}-"));
+                    if r.below(2) == 0 {
+                        out.push_str(&format!(" {}\n", quoted_value(r)));
+                    } else {
+                        out.push_str(&format!(" k{}:", r.below(3)));
+                        value(r, depth + 1, indent + 4, out);
+                    }
+                }
+            }
+        }
+    }
+
+    fn mapping(r: &mut Rng, depth: usize, indent: usize, out: &mut String) {
+        for i in 0..1 + r.below(4) {
+            if r.below(8) == 0 {
+                out.push_str(&format!("{}# a comment\n", " ".repeat(r.below(6))));
+            }
+            out.push_str(&format!(
+                "{}{}{i}:",
+                " ".repeat(indent),
+                r.pick(&["Key", "s3:k", "a.b"])
+            ));
+            value(r, depth, indent, out);
+        }
+    }
+
+    /// Every one-line edit [`line_edit_keeps_parse`] vouches for leaves a text [`check`] accepts,
+    /// over generated texts (block scalars, comments, flow collections and scalars over several
+    /// lines, tags) and edits (quotes, escapes, indicators, breaks, wrong indentation).
+    #[test]
+    fn line_edits_vouched_for_parse() {
+        let mut r = Rng(0x9e37_79b9_7f4a_7c15);
+        let (mut vouched, mut declined, mut texts_lined) = ([0, 0], 0, 0);
+        for _ in 0..30_000 {
+            let mut text = String::from(r.pick(&["", "---\n", "# top\n"]));
+            mapping(&mut r, 0, 0, &mut text);
+            text.push_str(r.pick(&["", "", "...\n", "---\nb: [\n", "# end\n"]));
+            let Ok((_, lined)) = parse_lined(&text, 0) else {
+                continue;
+            };
+            if !lined {
+                continue;
+            }
+            texts_lined += 1;
+            // Edits: scalars replaced (at their spans, or a little off), lines added after
+            // line ends (at the columns of keys nearby, or others).
+            let mut edits: Vec<(usize, usize, String)> = vec![];
+            let mut spans = vec![];
+            let mut stack = vec![parse(&text, 0).unwrap()];
+            while let Some(n) = stack.pop() {
+                spans.push((n.span.start as usize, n.span.end as usize));
+                match n.kind {
+                    NodeKind::List(l) => stack.extend(l),
+                    NodeKind::Map(m) => stack.extend(m.into_iter().map(|e| e.value)),
+                    _ => {}
+                }
+            }
+            for (s, e) in spans {
+                let (s, e) = match r.below(8) {
+                    0 => (s.saturating_sub(1), e),
+                    1 => (s, (e + 1).min(text.len())),
+                    2 => (s, e.saturating_sub(1).max(s)),
+                    _ => (s, e),
+                };
+                if !text.is_char_boundary(s) || !text.is_char_boundary(e) || s == e {
+                    continue;
+                }
+                // Mostly the same tag and quotes with other text, else anything.
+                let old = &text[s..e];
+                let head = old.find(['"', '\'']).map_or(0, |q| q + 1);
+                let new = if r.below(3) > 0 && head > 0 {
+                    format!("{}{}{}", &old[..head], chunk(&mut r), &old[head - 1..head])
+                } else {
+                    quoted_value(&mut r)
+                };
+                edits.push((s, e, new));
+            }
+            // And from each quote to the next one (inside other scalars too).
+            for (i, c) in text.char_indices() {
+                if let Some(j) = (c == '"' || c == '\'')
+                    .then(|| text[i + 1..].find(c))
+                    .flatten()
+                {
+                    let new = format!("{c}{}{c}", chunk(&mut r));
+                    edits.push((i, i + j + 2, new));
+                }
+            }
+            let mut line_start = 0;
+            for (i, c) in text.char_indices() {
+                if c != '\n' {
+                    continue;
+                }
+                let line = &text[line_start..i];
+                let key_at = line.len() - line.trim_start_matches([' ', '-']).len();
+                line_start = i + 1;
+                let key = r.pick(&["aws:SourceArn", "k", "k", "k", "-k", "a b", "s3:x", "k:"]);
+                let indent = match r.below(4) {
+                    0 => r.below(10),
+                    1 => (key_at + 2).saturating_sub(r.below(5)),
+                    _ => key_at,
+                };
+                let value = match r.below(4) {
+                    0 => chunk(&mut r),
+                    1 => r.pick(&["word", "v:", "a.b/c-d"]).to_string(),
+                    _ => quoted_value(&mut r),
+                };
+                let brk = r.pick(&["\n", "\r\n", "\n", "\n", "\n", "\n\n", ""]);
+                let at = if r.below(6) == 0 {
+                    i.saturating_sub(1)
+                } else {
+                    i
+                };
+                if text.is_char_boundary(at) {
+                    edits.push((at, at, format!("{brk}{}{key}: {value}", " ".repeat(indent))));
+                }
+            }
+            for (start, end, new) in edits {
+                if line_edit_keeps_parse(&text, start, end, &new) {
+                    vouched[usize::from(start == end)] += 1;
+                    let edited = format!("{}{new}{}", &text[..start], &text[end..]);
+                    assert!(
+                        check(&edited),
+                        "vouched for, but does not parse:\n{edited}\n(from)\n{text}"
+                    );
+                } else {
+                    declined += 1;
+                }
+            }
+        }
+        // Many texts, and both kinds of edits vouched for many times.
+        assert!(texts_lined > 2000, "{texts_lined} line-shaped texts");
+        assert!(
+            vouched[0] > 1000 && vouched[1] > 100 && declined > 10_000,
+            "{vouched:?} vouched (replaced, added), {declined} declined"
+        );
+    }
+
+    #[test]
+    fn line_shapes_and_line_edits() {
+        let lined = |t: &str| parse_lined(t, 0).map(|(_, l)| l).unwrap_or(false);
+        let template = "Resources:\n  P:\n    Properties:\n      Resource: !Sub \"${B.Arn}/x/*\"\n      Condition:\n        StringEquals:\n          s3:x-amz-acl: bucket-owner-full-control\n  T:\n    Type: X\n";
+        assert!(lined(template));
+        // Not line-shaped: a scalar or flow collection over lines, an alias, a second document.
+        assert!(!lined("a: \"x\n  y\"\n"));
+        assert!(!lined("a: x\n  y\n"));
+        assert!(!lined("a: [1,\n  2]\n"));
+        assert!(!lined("a: &x 1\nb: *x\n"));
+        assert!(!lined("a: 1\n---\nb: 2\n"));
+        assert!(lined("a: |\n  x: \"y\n  z\n"));
+        let at = |s: &str| template.find(s).unwrap();
+        let r = at("!Sub");
+        let r_end = r + "!Sub \"${B.Arn}/x/*\"".len();
+        let keeps = |s: usize, e: usize, new: &str| line_edit_keeps_parse(template, s, e, new);
+        assert!(keeps(r, r_end, "!Sub \"${B.Arn}/y/AWSLogs/*\""));
+        // Another tag, other quotes, a quote or backslash inside, a line break: not judged.
+        assert!(!keeps(r, r_end, "!GetAtt \"B.Arn\""));
+        assert!(!keeps(r, r_end, "!Sub '${B.Arn}/y/*'"));
+        assert!(!keeps(r, r_end, "!Sub \"a\"b\""));
+        assert!(!keeps(r, r_end, "!Sub \"a\\\"b\""));
+        assert!(!keeps(r, r_end, "!Sub \"a\nb\""));
+        let i = at("bucket-owner-full-control") + "bucket-owner-full-control".len();
+        let line = "\n          aws:SourceArn: !Sub \"arn:${AWS::Partition}:cloudtrail:x\"";
+        assert!(keeps(i, i, line));
+        assert!(keeps(
+            i,
+            i,
+            "\r\n          aws:SourceAccount: '111122223333'"
+        ));
+        // At another column, or not at a line's end, or two lines: not judged.
+        assert!(!keeps(i, i, &line.replacen("          ", "        ", 1)));
+        assert!(!keeps(i - 1, i - 1, line));
+        assert!(!keeps(i, i, &format!("{line}{line}")));
+        // After a key whose value is on the next lines: not judged.
+        let c = at("StringEquals:") + "StringEquals:".len();
+        assert!(!keeps(c, c, "\n        aws:SourceArn: x"));
     }
 }
