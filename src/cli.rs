@@ -623,11 +623,15 @@ fn configure(args: &ScanArgs) -> Result<(Config, Option<Level>, Output), String>
     ))
 }
 
-fn run_scan(args: ScanArgs) -> Result<i32, String> {
+fn run_scan(mut args: ScanArgs) -> Result<i32, String> {
     for p in &args.paths {
         if !p.exists() {
             return Err(format!("{} does not exist", p.display()));
         }
+    }
+    // `repo/link/..` is scanned as the directory it is, not as `repo`.
+    for p in &mut args.paths {
+        *p = crate::fs::as_the_system_reads(p);
     }
     let (config, fail_on, out) = configure(&args)?;
     let mut report = if args.fix || args.diff {

@@ -588,6 +588,28 @@ fn stream_target(dest: &Path) -> Option<PathBuf> {
     (t.is_symlink() && in_dev().is_some_and(|p| p.starts_with("/dev"))).then(|| dest.to_path_buf())
 }
 
+/// A path named on the command line, as the system reads it: one whose `..` follows a symlink
+/// that stays inside the scan root (`repo/link/..`, the parent of the link's target) becomes
+/// its canonical form, so that the walk, ignore files and reported names are those of the
+/// directory actually read. Any other path is kept as given: a `..` that means the same
+/// either way, and one through a symlink that leaves the root (judged as written, it is a
+/// notice: "leaves the scan root").
+pub fn as_the_system_reads(p: &Path) -> PathBuf {
+    if !p.components().any(|c| c == std::path::Component::ParentDir) {
+        return p.to_path_buf();
+    }
+    let (Ok(physical), Some((root, _))) = (std::fs::canonicalize(p), scan_root(p)) else {
+        return p.to_path_buf();
+    };
+    if physical.starts_with(&root)
+        && std::fs::canonicalize(lexical_absolute(p)).ok().as_ref() != Some(&physical)
+    {
+        physical
+    } else {
+        p.to_path_buf()
+    }
+}
+
 /// A path made absolute with `..` resolved lexically (symlinks not followed); as given when the
 /// working directory cannot be known.
 pub fn lexical_absolute(p: &Path) -> PathBuf {

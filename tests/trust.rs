@@ -676,7 +676,7 @@ fn a_scanned_path_that_is_a_symlink_out_of_the_repository_is_not_read() {
     // Nor when the path ends with `/` or `/.` (the system follows the link then): nothing
     // under it is listed either.
     fs::write(other.join("listed.json"), "{}").unwrap();
-    for path in ["infra/", "infra/.", "infra/./"] {
+    for path in ["infra/", "infra/.", "infra/./", "infra/.."] {
         let r = run(&w.repo, &["scan", "--format", "json", path]);
         assert!(
             r.stdout.contains("not scanned: it leaves the scan root"),
@@ -691,6 +691,38 @@ fn a_scanned_path_that_is_a_symlink_out_of_the_repository_is_not_read() {
     );
     fs::write(other.join(".trailguard.toml"), "").unwrap();
     assert_ne!(before, tree_hash(&w.outside), "the hash sees changes");
+}
+
+#[test]
+fn a_scanned_path_through_a_symlink_and_up_is_the_directory_the_system_reads() {
+    // `l/..` where `l -> a/b` is `a` to the system (and to `ls`), not the repository root: its
+    // files are reported under `a/`, and `a`'s ignore file applies.
+    let w = hostile();
+    let policy = r#"{"Statement": [{"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:GetBucketAcl", "Resource": "arn:aws:s3:::b"}]}"#;
+    fs::create_dir_all(w.repo.join("a/b")).unwrap();
+    fs::write(w.repo.join("a/.gitignore"), "ignored.json\n").unwrap();
+    fs::write(w.repo.join("a/ignored.json"), policy).unwrap();
+    fs::write(w.repo.join("a/kept.json"), policy).unwrap();
+    fs::write(w.repo.join("top.json"), policy).unwrap();
+    symlink("a/b", w.repo.join("l")).unwrap();
+    let paths = |r: &Run| -> Vec<String> {
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        let mut p: Vec<String> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["path"].as_str().unwrap().to_string())
+            .collect();
+        p.dedup();
+        p
+    };
+    let r = run(&w.repo, &["scan", "--format", "json", "l/.."]);
+    assert_eq!(paths(&r), ["a/kept.json"], "{}", r.stdout);
+    let r = run(&w.repo, &["scan", "--format", "json", "l/../kept.json"]);
+    assert_eq!(paths(&r), ["a/kept.json"], "{}", r.stdout);
+    // A `..` that means the same either way is kept as written.
+    let r = run(&w.repo, &["scan", "--format", "json", "a/b/../.."]);
+    assert_eq!(paths(&r), ["a/kept.json", "top.json"], "{}", r.stdout);
 }
 
 #[test]
