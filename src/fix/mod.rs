@@ -180,7 +180,7 @@ impl Intent {
             syntax,
             dialect,
             escaped,
-            unit: facts.unit.clone(),
+            unit: std::borrow::Cow::Borrowed(&facts.unit),
             short_tags: facts.short_tags,
             crlf: facts.crlf,
             speller: scan.speller(&self.known, self.within.file, dialect, || {
@@ -458,8 +458,8 @@ pub struct Facts {
     /// The template writes `!Sub` (else `Fn::Sub`).
     short_tags: bool,
     crlf: bool,
-    /// One level of indentation.
-    unit: String,
+    /// One level of indentation (found when a fix first needs it).
+    unit: std::sync::OnceLock<String>,
     /// A YAML anchor that an alias uses.
     aliased_anchor: bool,
 }
@@ -547,7 +547,7 @@ impl Scan {
             plan: text.contains("\"planned_values\"") || text.contains("\"resource_changes\""),
             short_tags: text.contains("!Sub") || !text.contains("Fn::Sub"),
             crlf: text.contains("\r\n"),
-            unit: write::indent_unit(text),
+            unit: std::sync::OnceLock::new(),
             aliased_anchor: aliased_anchor(text),
         });
         self.facts.put(&file, f.clone());

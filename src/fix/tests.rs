@@ -35,7 +35,7 @@ fn place(text: &str, syntax: crate::hint::Syntax, escaped: bool) -> write::Place
         syntax,
         dialect: Dialect::Plain,
         escaped,
-        unit: write::indent_unit(text),
+        unit: Default::default(),
         short_tags: true,
         crlf: text.contains("\r\n"),
         speller: std::sync::Arc::new(Speller::new(Dialect::Plain, 0, &[])),

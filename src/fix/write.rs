@@ -26,8 +26,9 @@ pub struct Place<'a> {
     pub dialect: Dialect,
     /// The policy is a JSON string inside another document.
     pub escaped: bool,
-    /// One level of indentation in this file.
-    pub unit: String,
+    /// One level of indentation in this file, found when an edit first needs it
+    /// ([`Place::unit`]): most fixes replace a value and never do.
+    pub unit: std::borrow::Cow<'a, std::sync::OnceLock<String>>,
     /// The template writes `!Sub` (else `Fn::Sub`).
     pub short_tags: bool,
     /// The file breaks lines with CRLF.
@@ -43,6 +44,11 @@ pub struct Edit {
 }
 
 impl<'a> Place<'a> {
+    /// One level of indentation in this file.
+    pub fn unit(&self) -> &str {
+        self.unit.get_or_init(|| indent_unit(self.text))
+    }
+
     /// A scalar in this syntax (`None` when a symbol has no spelling here).
     pub fn scalar(&self, t: &Text) -> Option<String> {
         let segs = self.speller.spell(t)?;
@@ -94,7 +100,7 @@ impl<'a> Place<'a> {
 
     /// A value, laid out at `indent` (`compact`: on one line).
     pub fn render(&self, v: &V, indent: &str, compact: bool) -> Option<String> {
-        let inner = format!("{indent}{}", self.unit);
+        let inner = format!("{indent}{}", self.unit());
         Some(match v {
             V::Raw(r) => r.clone(),
             V::Str(t) => self.scalar(t)?,
@@ -406,8 +412,8 @@ impl<'a> Place<'a> {
     /// A statement as an `aws_iam_policy_document` `statement` block.
     fn document_statement(&self, v: &V, indent: &str) -> Option<String> {
         let V::Map(members) = v else { return None };
-        let inner = format!("{indent}{}", self.unit);
-        let inner2 = format!("{inner}{}", self.unit);
+        let inner = format!("{indent}{}", self.unit());
+        let inner2 = format!("{inner}{}", self.unit());
         let list = |v: &V| -> Option<String> {
             match v {
                 V::List(items) => {
@@ -464,7 +470,7 @@ impl<'a> Place<'a> {
             return None;
         }
         let indent = member_indent(self.text, at.start as usize);
-        let inner = format!("{indent}{}", self.unit);
+        let inner = format!("{indent}{}", self.unit());
         Some(Edit {
             span: at,
             text: format!(
@@ -489,7 +495,7 @@ impl<'a> Place<'a> {
             return None;
         }
         let indent = member_indent(t, last.start as usize);
-        let inner = format!("{indent}{}", self.unit);
+        let inner = format!("{indent}{}", self.unit());
         let vals: Option<Vec<String>> = values
             .iter()
             .map(|v| self.render(v, &inner, true))
