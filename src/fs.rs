@@ -654,7 +654,7 @@ pub fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
 }
 
 pub fn normalize(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
+    let mut out = PathBuf::with_capacity(p.as_os_str().len());
     for c in p.components() {
         match c {
             std::path::Component::CurDir => {}
