@@ -289,7 +289,11 @@ pub fn check(text: &str) -> bool {
 /// which line-shaped texts have), and the nesting not at all.
 pub fn line_edit_keeps_parse(text: &str, start: usize, end: usize, new: &str) -> bool {
     let bytes = text.as_bytes();
-    if start > end || end > text.len() || !text.is_char_boundary(start) {
+    if start > end
+        || end > text.len()
+        || !text.is_char_boundary(start)
+        || !text.is_char_boundary(end)
+    {
         return false;
     }
     let is_break = |b: u8| b == b'\n' || b == b'\r';
@@ -870,7 +874,14 @@ mod tests {
         let mut r = Rng(0x9e37_79b9_7f4a_7c15);
         let (mut vouched, mut declined, mut texts_lined) = ([0, 0], 0, 0);
         for _ in 0..30_000 {
-            let mut text = String::from(r.pick(&["", "---\n", "# top\n"]));
+            let mut text = String::from(r.pick(&[
+                "",
+                "---\n",
+                "# top\n",
+                "%YAML 1.2\n---\n",
+                "\u{feff}",
+                "--- # c\n",
+            ]));
             mapping(&mut r, 0, 0, &mut text);
             text.push_str(r.pick(&["", "", "...\n", "---\nb: [\n", "# end\n"]));
             let Ok((_, lined)) = parse_lined(&text, 0) else {
@@ -1011,5 +1022,17 @@ mod tests {
         // After a key whose value is on the next lines: not judged.
         let c = at("StringEquals:") + "StringEquals:".len();
         assert!(!keeps(c, c, "\n        aws:SourceArn: x"));
+        // A span that ends inside a character is no edit (and no panic).
+        let t = "k: \"\u{e9}\"\n";
+        assert!(lined(t) && !line_edit_keeps_parse(t, 3, 5, "\"y\""));
+        // Lone CR line breaks: judged the same way, and right.
+        let t = "a:\r  k: \"x\"\r  l: v\r";
+        assert!(lined(t));
+        let k = t.find("\"x\"").unwrap();
+        assert!(line_edit_keeps_parse(t, k, k + 3, "\"y\""));
+        assert!(check("a:\r  k: \"y\"\r  l: v\r"));
+        let e = k + 3;
+        assert!(line_edit_keeps_parse(t, e, e, "\n  m: \"z\""));
+        assert!(check("a:\r  k: \"x\"\n  m: \"z\"\r  l: v\r"));
     }
 }
