@@ -318,8 +318,10 @@ impl Roots {
     /// Whether `--fix` may write `path`: a regular file, not a symlink, inside the roots
     /// (whatever `--allow-outside-root` lets a scan read).
     pub fn writable(&self, path: &Path) -> bool {
-        std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file())
-            && self.canonical(path).is_ok_and(|c| self.contains(&c))
+        // (No metadata: a symlink, or a path the system resolves whole, such as `dir/.`.)
+        self.canonical_with_meta(path).is_ok_and(|(c, meta)| {
+            meta.is_some_and(|m| m.file_type().is_file()) && self.contains(&c)
+        })
     }
 
     /// Reads a file of the scan: inside the roots, regular, at most `limit` bytes.
