@@ -399,12 +399,18 @@ fn scalar(s: &str) -> bool {
     tagged_word(s).is_some_and(|(_, v)| word(v) || quoted(v).is_some())
 }
 
-/// Spaces and `- ` items, then `KEY: ` or nothing: what may come before a value on its line.
-fn value_prefix(p: &str) -> bool {
-    let mut rest = p.trim_start_matches(' ');
+/// A line's text after its indentation and `- ` items.
+fn after_items(line: &str) -> &str {
+    let mut rest = line.trim_start_matches(' ');
     while let Some(r) = rest.strip_prefix("- ") {
         rest = r.trim_start_matches(' ');
     }
+    rest
+}
+
+/// Spaces and `- ` items, then `KEY: ` or nothing: what may come before a value on its line.
+fn value_prefix(p: &str) -> bool {
+    let rest = after_items(p);
     rest.is_empty()
         || rest
             .trim_end_matches(' ')
@@ -414,10 +420,7 @@ fn value_prefix(p: &str) -> bool {
 
 /// A line `[spaces][- …]KEY: VALUE`: the key's column and the value.
 fn entry(line: &str) -> Option<(usize, &str)> {
-    let mut rest = line.trim_start_matches(' ');
-    while let Some(r) = rest.strip_prefix("- ") {
-        rest = r.trim_start_matches(' ');
-    }
+    let rest = after_items(line);
     let column = line.len() - rest.len();
     let (key, value) = rest.split_once(": ")?;
     word(key).then_some((column, value.trim_start_matches(' ')))
