@@ -277,7 +277,7 @@ pub fn discover(
             }
             continue;
         }
-        walker.walk(root, None, Role::Walked, &mut out);
+        walker.walk(std::slice::from_ref(root), None, Role::Walked, &mut out);
     }
     // Ignored directories are walked again only for `cdk.out` below them (what is not ignored
     // has been walked already).
@@ -292,8 +292,8 @@ pub fn discover(
     }
     context.sort();
     context.dedup();
-    for dir in context {
-        walker.walk(&dir, Some(1), Role::Context, &mut out);
+    if !context.is_empty() {
+        walker.walk(&context, Some(1), Role::Context, &mut out);
     }
     if let Ok(mut p) = walker.problems.lock() {
         out.problems.append(&mut p);
@@ -376,8 +376,13 @@ impl Walker {
         })
     }
 
-    /// Walks `root` (to `depth`) for the files trailguard reads, in the given role.
-    fn walk(&self, root: &Path, depth: Option<usize>, role: Role, out: &mut Discovered) {
+    /// Walks `roots` (to `depth`) for the files trailguard reads, in the given role. Several
+    /// roots are walked together only for context, whose problems are not said (a problem is
+    /// otherwise labelled with the first root).
+    fn walk(&self, roots: &[PathBuf], depth: Option<usize>, role: Role, out: &mut Discovered) {
+        let Some((root, more)) = roots.split_first() else {
+            return;
+        };
         let problems_before = out.problems.len();
         let ignores = if role == Role::Context {
             self.unsaid.clone()
@@ -385,6 +390,9 @@ impl Walker {
             self.said.clone()
         };
         let mut wb = WalkBuilder::new(root);
+        for r in more {
+            wb.add(r);
+        }
         // Context walks (a named file's directory) look for nothing else.
         let skipped = (role != Role::Context).then(|| self.ignored_dirs.clone());
         wb.standard_filters(false)
@@ -413,31 +421,30 @@ impl Walker {
                     skipped.as_deref(),
                 )
             });
-        if depth.is_none() {
-            // A whole tree: walked by as many threads as the scan has (the order does not
-            // matter: files are sorted afterwards).
-            let sink = Mutex::new(Discovered::default());
-            wb.threads(rayon::current_num_threads())
-                .build_parallel()
-                .run(|| {
-                    Box::new(|entry| {
-                        let mut one = Discovered::default();
-                        self.take(root, role, entry, &mut one);
-                        if let Ok(mut s) = sink.lock() {
-                            s.files.append(&mut one.files);
-                            s.problems.append(&mut one.problems);
-                        }
-                        ignore::WalkState::Continue
-                    })
-                });
-            let mut got = sink.into_inner().unwrap_or_else(|e| e.into_inner());
-            out.files.append(&mut got.files);
-            out.problems.append(&mut got.problems);
+        // Walked by the parallel walker even to a depth: the sequential one opens every
+        // directory it meets, those at the depth limit too (a context walk of a folder of
+        // 3,000 stacks opened all 3,000). The order does not matter: files are sorted
+        // afterwards.
+        let threads = if depth.is_none() {
+            rayon::current_num_threads()
         } else {
-            for entry in wb.build() {
-                self.take(root, role, entry, out);
-            }
-        }
+            1
+        };
+        let sink = Mutex::new(Discovered::default());
+        wb.threads(threads).build_parallel().run(|| {
+            Box::new(|entry| {
+                let mut one = Discovered::default();
+                self.take(root, role, entry, &mut one);
+                if let Ok(mut s) = sink.lock() {
+                    s.files.append(&mut one.files);
+                    s.problems.append(&mut one.problems);
+                }
+                ignore::WalkState::Continue
+            })
+        });
+        let mut got = sink.into_inner().unwrap_or_else(|e| e.into_inner());
+        out.files.append(&mut got.files);
+        out.problems.append(&mut got.problems);
         if role == Role::Context {
             out.problems.truncate(problems_before);
         }
