@@ -24,6 +24,8 @@ pub mod report;
 pub mod rules;
 pub mod source;
 pub mod suppress;
+#[cfg(test)]
+mod testing;
 pub mod value;
 
 pub use pipeline::{Config, scan};

@@ -31,16 +31,55 @@ pub fn has_trigger_word(text: &str) -> bool {
 /// file too. Package locks and other tools' JSON are not parsed at all.
 pub fn may_matter(text: &str, display: &str) -> bool {
     has_trigger_word(text)
-        || [
-            "\"planned_values\"",
-            "\"Policy\"",
-            "\"TrailARN\"",
-            "\\u",
-            "%{",
-        ]
-        .iter()
-        .any(|w| text.contains(w))
+        || MARKS.iter().any(|w| text.contains(w))
         || crate::discover::is_template_name(display)
+}
+
+/// What makes a JSON file worth parsing besides a trigger word.
+const MARKS: [&str; 5] = [
+    "\"planned_values\"",
+    "\"Policy\"",
+    "\"TrailARN\"",
+    "\\u",
+    "%{",
+];
+
+/// Whether a JSON file that [`may_matter`] gives the rules nothing once it parses, so that
+/// only its syntax is worth checking (a file that does not parse is still reported): its only
+/// reason to be read is `Statement`, and no statement can name a principal (no `Principal` in
+/// its text, no escape that could spell one, no placeholder). Such a document is an identity
+/// policy (see [`standalone_kind`]); nothing else the rules read holds a `Statement` without
+/// one of the other words.
+pub fn principal_free_policy(text: &str, display: &str) -> bool {
+    !text.contains("Principal")
+        && !text.contains("${")
+        && TRIGGER_WORDS
+            .iter()
+            .all(|w| *w == "Statement" || !text.contains(w))
+        && MARKS.iter().all(|w| !text.contains(w))
+        && !crate::discover::is_template_name(display)
+}
+
+/// Whether a text is JSON, checked without building it: true only when the full parse
+/// ([`parse_nodes`]) succeeds too; false may be wrong, so false means "parse it". This check
+/// takes any depth and lone surrogate escapes (`\uD800`), both of which the full parse
+/// refuses (past 512 levels): a text with a `\u` escape, or with more brackets than that
+/// depth (bracket count bounds depth), is not judged here.
+fn surely_parses(text: &str) -> bool {
+    let openers = text.bytes().filter(|&b| b == b'[' || b == b'{').count();
+    openers <= 256
+        && !text.contains("\\u")
+        && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
+}
+
+/// A JSON file's model as [`read_file`] gives it, without reading what cannot matter: a file
+/// that [`may_matter`] not is not parsed, and a [`principal_free_policy`] is only checked to
+/// parse (a package lock or identity policy keeps the scan no longer than reading it).
+pub fn read_if_worth(file: FileId, display: &str, text: &str) -> Model {
+    if !may_matter(text, display) || (principal_free_policy(text, display) && surely_parses(text)) {
+        return Model::default();
+    }
+    read_file(file, display, text)
 }
 
 /// What a JSON file holds.
@@ -381,5 +420,194 @@ fn read_cli_policy(model: &mut Model, file: FileId, text: &str, root: &Node) {
             None => {}
         },
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use crate::testing::Rng;
+
+    /// A JSON value, mostly well formed, at times not (what each parser might take alone).
+    fn value(r: &mut Rng, depth: usize, out: &mut String) {
+        let odd = |r: &mut Rng| {
+            r.pick(&[
+                "", ",", ":", "\\", "\"", "\t", "\n", "\u{c}", "\u{0}", "\u{1f}", "\u{a0}",
+                "\u{feff}", "\u{2028}", "//c\n", "/*c*/", "'", "01", "-0", "1.", ".5", "+1", "1e",
+                "1E+2", "-", "NaN", "Infinity", "0x1F", "tru", "nul", "\\x41", "\\/", "\\b",
+                "\\u12", "\\uD800", "]", "}", "é", "\r",
+            ])
+            .to_string()
+        };
+        if r.below(25) == 0 {
+            out.push_str(&odd(r));
+        }
+        let kind = if depth > 140 {
+            2 + r.below(4)
+        } else {
+            r.below(6)
+        };
+        // Deeper down, mostly one member: the values stay small.
+        let members = |r: &mut Rng| {
+            if depth > 3 && r.below(3) > 0 {
+                1
+            } else {
+                r.below(4)
+            }
+        };
+        match kind {
+            0 => {
+                out.push('{');
+                for i in 0..members(r) {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(r.pick(&["", " ", "\n  "]));
+                    out.push('"');
+                    out.push_str(r.pick(&[
+                        "Statement",
+                        "Effect",
+                        "Action",
+                        "Sid",
+                        "a",
+                        "",
+                        "Resource",
+                    ]));
+                    out.push('"');
+                    out.push_str(r.pick(&[":", ": ", " : "]));
+                    value(r, depth + 1, out);
+                }
+                if r.below(30) == 0 {
+                    out.push(',');
+                }
+                out.push('}');
+            }
+            1 => {
+                out.push('[');
+                for i in 0..members(r) {
+                    if i > 0 {
+                        out.push_str(r.pick(&[",", ", ", ",\n"]));
+                    }
+                    value(r, depth + 1, out);
+                }
+                out.push(']');
+            }
+            2 => {
+                out.push('"');
+                for _ in 0..r.below(4) {
+                    out.push_str(r.pick(&[
+                        "s3:GetObject",
+                        "arn:aws:s3:::b/*",
+                        "Allow",
+                        " ",
+                        "\\n",
+                        "\\\"",
+                        "\\/",
+                        "\\u00e9",
+                        "\\ud83d\\ude00",
+                        "é",
+                        "\t",
+                    ]));
+                    if r.below(20) == 0 {
+                        out.push_str(&odd(r));
+                    }
+                }
+                out.push('"');
+            }
+            3 => out.push_str(r.pick(&[
+                "0",
+                "-1",
+                "12.5",
+                "1e400",
+                "-0.0e-7",
+                "123456789012345678901234567890",
+            ])),
+            4 => out.push_str(r.pick(&["true", "false", "null"])),
+            _ => out.push_str(&odd(r)),
+        }
+        if r.below(25) == 0 {
+            out.push_str(&odd(r));
+        }
+    }
+
+    #[test]
+    fn surely_parses_only_what_the_full_parse_takes() {
+        let mut r = Rng(0x2545_f491_4f6c_dd1d);
+        let (mut both, mut neither, mut full_only) = (0, 0, 0);
+        let offsets = OffsetMap {
+            file: 0,
+            base: 0,
+            map: None,
+        };
+        for i in 0..40_000 {
+            let mut text = String::from(r.pick(&["", "", " ", "\n", "\u{feff}"]));
+            if i % 50 == 0 {
+                // Deep nesting, around and past the full parse's limit.
+                let n = [120, 127, 128, 129, 256, 257, 511, 512, 513, 600, 5000][r.below(11)];
+                text.push_str(&"[".repeat(n));
+                text.push_str(&"]".repeat(n + r.below(2)));
+            } else {
+                value(&mut r, 0, &mut text);
+            }
+            text.push_str(r.pick(&["", "", "\n", " ", "x", "{}", "\u{0}"]));
+            let full = parse_nodes(&text, offsets).is_ok();
+            match (surely_parses(&text), full) {
+                (true, true) => both += 1,
+                (true, false) => panic!("taken here, refused by the full parse: {text:?}"),
+                (false, true) => full_only += 1,
+                (false, false) => neither += 1,
+            }
+        }
+        // The generator reaches all three agreeing cases in number.
+        assert!(
+            both > 10_000 && neither > 5_000 && full_only > 50,
+            "{both} {neither} {full_only}"
+        );
+    }
+
+    #[test]
+    fn a_principal_free_policy_is_read_as_the_full_read_reads_it() {
+        let cases = [
+            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#,
+            r#"{"Statement": {"Effect": "Deny", "NotAction": "kms:*", "Resource": "*"}}"#,
+            r#"{"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*",}]}"#,
+            r#"{"Statement": [{"Effect": "Allow" "Action": "s3:*"}]}"#,
+            r#"{"Statement": []"#,
+            "{\"Statement\": [{\"Effect\": \"Allow\"}]}\n// note",
+            "\u{feff}{\"Statement\": []}",
+            r#"{"Statement": [{"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/AWSLogs/1/*"}]}"#,
+            r#"{"Statement": [{"Effect": "Allow", "NotPrincipal": {"AWS": "*"}, "Action": "s3:PutObject", "Resource": "*"}]}"#,
+            r#"{"Statement": [{"Effect": "Allow", "Princip\u0061l": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:PutObject", "Resource": "*"}]}"#,
+        ];
+        let mut skipped = 0;
+        for text in cases {
+            let full = read_file(0, "p.json", text);
+            let worth = read_if_worth(0, "p.json", text);
+            assert_eq!(
+                format!("{:?}", worth.parse_errors),
+                format!("{:?}", full.parse_errors),
+                "{text}"
+            );
+            assert_eq!(worth.policies.len(), full.policies.len(), "{text}");
+            assert_eq!(worth.notices.len(), full.notices.len(), "{text}");
+            if principal_free_policy(text, "p.json") && surely_parses(text) {
+                assert!(full.is_empty(), "{text}");
+                skipped += 1;
+            }
+        }
+        assert_eq!(skipped, 2);
+        // A broken one is still reported.
+        let broken = read_if_worth(0, "p.json", cases[3]);
+        assert_eq!(broken.parse_errors.len(), 1);
+        // Other reasons to read a file keep it read.
+        for text in [
+            r#"{"Statement": [], "Policy": "{}"}"#,
+            r#"{"Statement": [], "x": "${p}"}"#,
+            r#"{"AWSTemplateFormatVersion": "2010-09-09", "Statement": []}"#,
+        ] {
+            assert!(!principal_free_policy(text, "p.json"), "{text}");
+        }
+        assert!(!principal_free_policy(r#"{"Statement": []}"#, "p.json.tpl"));
     }
 }

@@ -154,10 +154,7 @@ fn read_text(roots: &fs::Roots, path: &Path, explicit: bool) -> Result<String, S
 
 /// A JSON file: a policy, template, plan or CLI output; another tool's JSON keeps no text.
 fn read_json(id: u32, path: &Path, display: String, text: String) -> Read {
-    let mut model = Model::default();
-    if frontend::json::may_matter(&text, &display) {
-        model = frontend::json::read_file(id, &display, &text);
-    }
+    let model = frontend::json::read_if_worth(id, &display, &text);
     if model.is_empty() {
         // Nothing here for the rules (another tool's JSON): keep no copy of the text.
         let why = policy_looking(&text).then(|| {

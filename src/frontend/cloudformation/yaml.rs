@@ -749,19 +749,7 @@ mod tests {
     }
 
     /// A small deterministic generator (xorshift), for texts and edits.
-    struct Rng(u64);
-
-    impl Rng {
-        fn below(&mut self, n: usize) -> usize {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            (self.0 % n.max(1) as u64) as usize
-        }
-        fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
-            xs[self.below(xs.len())]
-        }
-    }
+    use crate::testing::Rng;
 
     /// Text for scalars: mostly safe, sometimes what ends or changes a scalar.
     fn chunk(r: &mut Rng) -> String {
