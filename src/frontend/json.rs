@@ -51,7 +51,9 @@ const MARKS: [&str; 5] = [
 /// policy (see [`standalone_kind`]); nothing else the rules read holds a `Statement` without
 /// one of the other words.
 pub fn principal_free_policy(text: &str, display: &str) -> bool {
-    !text.contains("Principal")
+    // A large document is not read but said (`read_file`).
+    text.len() <= MAX_POLICY_BYTES
+        && !text.contains("Principal")
         && !text.contains("${")
         && TRIGGER_WORDS
             .iter()
@@ -609,5 +611,14 @@ mod tests {
             assert!(!principal_free_policy(text, "p.json"), "{text}");
         }
         assert!(!principal_free_policy(r#"{"Statement": []}"#, "p.json.tpl"));
+        // A document too large to analyse is said, principal or not.
+        let large = format!(
+            r#"{{"Statement": [{{"Effect": "Allow", "Action": "s3:GetObject", "Resource": [{}"x"]}}]}}"#,
+            "\"arn:aws:s3:::b/k\", ".repeat(MAX_POLICY_BYTES / 18)
+        );
+        assert!(large.len() > MAX_POLICY_BYTES);
+        let said = read_if_worth(0, "p.json", &large);
+        assert_eq!(said.notices.len(), 1);
+        assert!(said.notices[0].message.starts_with("not analysed"));
     }
 }
