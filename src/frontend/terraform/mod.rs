@@ -127,7 +127,9 @@ impl TextFacts {
     pub fn of(text: &str) -> TextFacts {
         // `str::contains` is a SIMD search: a pass per word is faster than one automaton.
         let module = text.contains("module");
-        let worth = WORDS.iter().any(|w| text.contains(w))
+        // Every word starts with `aws_`: one search for it, each find checked against them.
+        let worth = memchr::memmem::find_iter(text.as_bytes(), "aws_")
+            .any(|at| WORDS.iter().any(|w| text[at..].starts_with(w)))
             || (module && (text.contains("\"./") || text.contains("\"../")))
             || (module && text.contains("policy"));
         TextFacts {
@@ -144,16 +146,46 @@ impl TextFacts {
 
 /// Whether a line opens a top-level block other than `resource`.
 fn opens_other_block(text: &str) -> bool {
-    text.lines().any(|line| {
-        let line = line.trim_start();
-        let word_end = line
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .unwrap_or(line.len());
-        let (word, rest) = line.split_at(word_end);
-        let opens_block =
-            rest.starts_with([' ', '\t', '"', '{']) && !rest.trim_start().starts_with('=');
-        opens_block && !word.is_empty() && word != "resource" && TOP_LEVEL.contains(&word)
-    })
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    // The lines of `str::lines` (a `\r` left at a line's end never decides: see `opens`).
+    memchr::memchr_iter(b'\n', bytes)
+        .chain([bytes.len()])
+        .any(|end| {
+            let line = &text[at..end];
+            at = end + 1;
+            line_opens_other_block(line)
+        })
+}
+
+/// [`opens`], quickly for the lines most are: blank, or starting (after spaces and tabs) with
+/// a visible ASCII character; a line that starts otherwise (other white space, non-ASCII) is
+/// judged by [`opens`] itself.
+fn line_opens_other_block(line: &str) -> bool {
+    let b = line.as_bytes();
+    let start = b
+        .iter()
+        .position(|&c| c != b' ' && c != b'\t')
+        .unwrap_or(b.len());
+    match b.get(start) {
+        None => false,
+        Some(&c) if TOP_LEVEL.iter().any(|w| w.as_bytes()[0] == c) => opens(&line[start..]),
+        Some(c) if c.is_ascii_graphic() => false,
+        Some(_) => opens(line),
+    }
+}
+
+/// Whether a line opens a top-level block other than `resource`: its first word (after white
+/// space) is a block type, followed by a label or `{`, not by `=`.
+fn opens(line: &str) -> bool {
+    let line = line.trim_start();
+    let word_end = line
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(line.len());
+    let (word, rest) = line.split_at(word_end);
+    let opens_block =
+        rest.starts_with([' ', '\t', '"', '{']) && !rest.trim_start().starts_with('=');
+    opens_block && !word.is_empty() && word != "resource" && TOP_LEVEL.contains(&word)
 }
 
 #[cfg(test)]
@@ -179,6 +211,76 @@ fn only_files_of_unread_resources_are_left_out() {
     assert!(!may_inform(
         "resource \"aws_instance\" \"a\" {\n  data = \"x\"\n  provider = aws.east\n}\n"
     ));
+}
+
+/// The quick searches of [`TextFacts::of`] answer as the plain ones they replaced (a pass
+/// per word; `str::lines` with each line judged by [`opens`]) on generated texts: lines of
+/// block types, near misses and attributes, indented with spaces, tabs, other white space or
+/// none, ending in `\n`, `\r\n` or a lone `\r`, with non-ASCII text.
+#[cfg(test)]
+#[test]
+fn text_facts_answer_as_the_plain_searches() {
+    let mut r = crate::testing::Rng(0x51_7cc1_b727_220a);
+    let (mut opened, mut worth) = (0, 0);
+    // Block types, near misses, the words `worth` looks for.
+    let words: Vec<&str> = TOP_LEVEL
+        .iter()
+        .copied()
+        .chain([
+            "resource",
+            "dat",
+            "datas",
+            "local",
+            "Data",
+            "}",
+            "#",
+            "source",
+            "aws_s3_bucket",
+            "aws_kms_key",
+            "aws_lb",
+            "aws_elb\"",
+            "aws_",
+            "aws_alb\"",
+            "aws_redshift_cluster",
+            "aws_flow_log",
+            "ami",
+            "",
+            "_x",
+            "9",
+        ])
+        .collect();
+    for _ in 0..20_000 {
+        let mut text = String::new();
+        for _ in 0..r.below(6) {
+            text.push_str(r.pick(&[
+                "", " ", "  ", "\t", " \t", "\u{b}", "\u{c}", "\r", "\u{a0}", "\u{3000}", "é",
+            ]));
+            text.push_str(r.pick(&words));
+            text.push_str(r.pick(&[
+                " ", "\t", "\"", "{", " {", " = 1", " =", "=", "\r", " \r", "\u{a0}", "",
+                " \"a\" {", ".x",
+            ]));
+            text.push_str(r.pick(&["", "", " = \"./m\"", "\"", "}", "x"]));
+            text.push_str(r.pick(&["\n", "\n", "\r\n", "\r", ""]));
+        }
+        let plain_opens = text.lines().any(opens);
+        let plain_worth = WORDS.iter().any(|w| text.contains(w));
+        assert_eq!(opens_other_block(&text), plain_opens, "{text:?}");
+        let facts = TextFacts::of(&text);
+        assert_eq!(
+            facts.informs,
+            plain_worth || facts.worth || plain_opens,
+            "{text:?}"
+        );
+        if !text.contains("module") {
+            assert_eq!(facts.worth, plain_worth, "{text:?}");
+        }
+        opened += usize::from(plain_opens);
+        worth += usize::from(plain_worth);
+    }
+    // Both answers are reached often.
+    assert!((2_000..18_000).contains(&opened), "{opened}");
+    assert!((2_000..18_000).contains(&worth), "{worth}");
 }
 
 /// Terraform's top-level block types besides `resource`.

@@ -53,7 +53,7 @@ pub struct Evaluated {
 /// The local module sources a file's text may call, as written (`./x`, `../y`).
 pub fn textual_sources(text: &str) -> Vec<&str> {
     let mut out = vec![];
-    for (at, _) in text.match_indices("source") {
+    for at in memchr::memmem::find_iter(text.as_bytes(), "source") {
         let before = text[..at].chars().next_back();
         if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '-') {
             continue;
