@@ -475,6 +475,20 @@ mod tests {
                         "a",
                         "",
                         "Resource",
+                        // What makes other kinds of file, or a resource policy.
+                        "Principal",
+                        "NotPrincipal",
+                        "Service",
+                        "Policy",
+                        "PolicyName",
+                        "planned_values",
+                        "Resources",
+                        "Type",
+                        "trailList",
+                        "Trail",
+                        "TrailARN",
+                        "S3BucketName",
+                        "AWSTemplateFormatVersion",
                     ]));
                     out.push('"');
                     out.push_str(r.pick(&[":", ": ", " : "]));
@@ -510,6 +524,10 @@ mod tests {
                         "\\ud83d\\ude00",
                         "é",
                         "\t",
+                        "AWS::S3::Bucket",
+                        "cloudtrail.amazonaws.com",
+                        "kms:GenerateDataKey*",
+                        "${x}",
                     ]));
                     if r.below(20) == 0 {
                         out.push_str(&odd(r));
@@ -534,9 +552,9 @@ mod tests {
     }
 
     #[test]
-    fn surely_parses_only_what_the_full_parse_takes() {
+    fn generated_texts_read_as_the_full_read_reads_them() {
         let mut r = Rng(0x2545_f491_4f6c_dd1d);
-        let (mut both, mut neither, mut full_only) = (0, 0, 0);
+        let (mut both, mut neither, mut full_only, mut skipped) = (0, 0, 0, 0);
         let offsets = OffsetMap {
             file: 0,
             base: 0,
@@ -549,10 +567,30 @@ mod tests {
                 let n = [120, 127, 128, 129, 256, 257, 511, 512, 513, 600, 5000][r.below(11)];
                 text.push_str(&"[".repeat(n));
                 text.push_str(&"]".repeat(n + r.below(2)));
+            } else if i % 3 == 0 {
+                // A policy document: its statements, other members at times.
+                text.push_str("{\"Statement\": [");
+                value(&mut r, 1, &mut text);
+                text.push_str(r.pick(&["]", "], \"Version\": \"2012-10-17\"", "], \"Id\": "]));
+                if text.ends_with(' ') {
+                    value(&mut r, 1, &mut text);
+                }
+                text.push('}');
             } else {
                 value(&mut r, 0, &mut text);
             }
             text.push_str(r.pick(&["", "", "\n", " ", "x", "{}", "\u{0}"]));
+            // What the file gives the rules is what the full read gives (nothing, for those
+            // taken as principal-free policies).
+            let read = read_file(0, "p.json", &text);
+            assert_eq!(
+                format!("{:?}", read_if_worth(0, "p.json", &text)),
+                format!("{read:?}"),
+                "{text:?}"
+            );
+            if principal_free_policy(&text, "p.json") && surely_parses(&text) {
+                skipped += 1;
+            }
             let full = parse_nodes(&text, offsets).is_ok();
             match (surely_parses(&text), full) {
                 (true, true) => both += 1,
@@ -561,10 +599,10 @@ mod tests {
                 (false, false) => neither += 1,
             }
         }
-        // The generator reaches all three agreeing cases in number.
+        // The generator reaches all three agreeing cases in number, and the shortcut.
         assert!(
-            both > 10_000 && neither > 5_000 && full_only > 50,
-            "{both} {neither} {full_only}"
+            both > 10_000 && neither > 5_000 && full_only > 50 && skipped > 2_000,
+            "{both} {neither} {full_only} {skipped}"
         );
     }
 
@@ -611,6 +649,15 @@ mod tests {
             assert!(!principal_free_policy(text, "p.json"), "{text}");
         }
         assert!(!principal_free_policy(r#"{"Statement": []}"#, "p.json.tpl"));
+        // Files of other kinds with a `Statement` and no principal: read in full.
+        for text in [
+            r#"{"trailList": [{"Name": "t", "TrailARN": "arn:aws:cloudtrail:us-east-1:111111111111:trail/t", "S3BucketName": "b", "Note": "Statement"}]}"#,
+            r#"{"planned_values": {"root_module": {"resources": [{"address": "aws_flow_log.f", "mode": "managed", "type": "aws_flow_log", "name": "f", "values": {"log_destination": "arn:aws:s3:::b", "log_destination_type": "s3", "traffic_type": "ALL"}}]}}, "Note": "Statement"}"#,
+            r#"{"Policy": "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]}"}"#,
+        ] {
+            assert!(!read_file(0, "p.json", text).is_empty(), "{text}");
+            assert!(!read_if_worth(0, "p.json", text).is_empty(), "{text}");
+        }
         // A document too large to analyse is said, principal or not.
         let large = format!(
             r#"{{"Statement": [{{"Effect": "Allow", "Action": "s3:GetObject", "Resource": [{}"x"]}}]}}"#,
