@@ -92,10 +92,10 @@ fn kind(path: &std::path::Path, text: &str) -> Kind {
 pub fn parses(path: &std::path::Path, text: &str) -> bool {
     match kind(path, text) {
         Kind::Hcl => hcl_edit::parser::parse_body(text).is_ok(),
-        // Strict JSON first (fast, and JSON with comments is a superset of it); not with a
-        // `\u` escape, whose lone surrogates serde_json lets pass and the frontend does not.
+        // Strict JSON first (fast, and JSON with comments is a superset of it), where that
+        // check cannot let through what the frontend refuses.
         Kind::Json => {
-            (!text.contains("\\u") && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok())
+            crate::frontend::json::surely_parses(text)
                 || jsonc_parser::parse_to_value(text, &Default::default()).is_ok()
         }
         Kind::Yaml => crate::frontend::cloudformation::yaml::check(text),

@@ -50,7 +50,7 @@ const MARKS: [&str; 5] = [
 /// its text, no escape that could spell one, no placeholder). Such a document is an identity
 /// policy (see [`standalone_kind`]); nothing else the rules read holds a `Statement` without
 /// one of the other words.
-pub fn principal_free_policy(text: &str, display: &str) -> bool {
+fn principal_free_policy(text: &str, display: &str) -> bool {
     // A large document is not read but said (`read_file`).
     text.len() <= MAX_POLICY_BYTES
         && !text.contains("Principal")
@@ -67,7 +67,7 @@ pub fn principal_free_policy(text: &str, display: &str) -> bool {
 /// takes any depth and lone surrogate escapes (`\uD800`), both of which the full parse
 /// refuses (past 512 levels): a text with a `\u` escape, or with more brackets than that
 /// depth (bracket count bounds depth), is not judged here.
-fn surely_parses(text: &str) -> bool {
+pub fn surely_parses(text: &str) -> bool {
     let openers = text.bytes().filter(|&b| b == b'[' || b == b'{').count();
     openers <= 256
         && !text.contains("\\u")

@@ -748,7 +748,6 @@ mod tests {
         assert!(ok > 100 && refused > 100, "{ok} parsed, {refused} refused");
     }
 
-    /// A small deterministic generator (xorshift), for texts and edits.
     use crate::testing::Rng;
 
     /// Text for scalars: mostly safe, sometimes what ends or changes a scalar.

@@ -125,7 +125,7 @@ pub struct TextFacts {
 
 impl TextFacts {
     pub fn of(text: &str) -> TextFacts {
-        // `str::contains` is a SIMD search: a pass per word is faster than one automaton.
+        // Substring searches are SIMD: a pass per word is faster than one automaton.
         let module = text.contains("module");
         // Every word starts with `aws_`: one search for it, each find checked against them.
         let worth = memchr::memmem::find_iter(text.as_bytes(), "aws_")
