@@ -68,6 +68,26 @@ pub struct SourceFile {
     /// Where lines start, found the first time a position is asked for (most files of a large
     /// scan never are).
     index: std::sync::OnceLock<LineIndex>,
+    /// The text was let go once its frontend was done (nothing pointed into it yet): what it
+    /// was, to know a text read again for a finding is the same.
+    released: Option<Seal>,
+}
+
+/// A text's length and hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Seal {
+    len: usize,
+    hash: u64,
+}
+
+impl Seal {
+    fn of(text: &str) -> Seal {
+        use std::hash::BuildHasher;
+        Seal {
+            len: text.len(),
+            hash: foldhash::fast::FixedState::with_seed(0x7472_6169_6c67).hash_one(text.as_bytes()),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -111,6 +131,7 @@ impl SourceFile {
             text,
             yaml_lined: false,
             index: std::sync::OnceLock::new(),
+            released: None,
         }
     }
 
@@ -119,6 +140,38 @@ impl SourceFile {
         self.text = String::new();
         self.yaml_lined = false;
         self.index = std::sync::OnceLock::new();
+    }
+
+    /// Lets the text go while remembering what it was, so that it can be read again when a
+    /// finding points into the file ([`SourceFile::restore_text`]); until then the file has no
+    /// text. Memory for large scans: most modelled files have no finding.
+    pub fn release_text(&mut self) {
+        if self.text.is_empty() {
+            return;
+        }
+        self.released = Some(Seal::of(&self.text));
+        self.text = String::new();
+        self.index = std::sync::OnceLock::new();
+    }
+
+    /// Whether the text was let go by [`SourceFile::release_text`] and not restored.
+    pub fn is_released(&self) -> bool {
+        self.released.is_some()
+    }
+
+    /// Whether `text`, read again, is the text that was let go.
+    pub fn is_released_text(&self, text: &str) -> bool {
+        self.released.is_some_and(|seal| seal == Seal::of(text))
+    }
+
+    /// Takes back the text that was let go; false (and no change) when `text` is not it.
+    pub fn restore_text(&mut self, text: String) -> bool {
+        if !self.is_released_text(&text) {
+            return false;
+        }
+        self.text = text;
+        self.released = None;
+        true
     }
 
     fn index(&self) -> &LineIndex {
@@ -238,6 +291,36 @@ impl SourceMap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_let_go_comes_back_only_as_itself() {
+        let text = "Resources:\n  B:\n    Type: AWS::S3::Bucket\n";
+        let mut f = SourceFile::new("a.yaml".into(), "a.yaml".into(), text.into());
+        f.yaml_lined = true;
+        assert_eq!(f.position(14).line, 2);
+        f.release_text();
+        assert!(f.is_released() && f.text.is_empty());
+        // What it knew of the text stays; what it computed from it goes with it.
+        assert!(f.yaml_lined);
+        assert!(f.index.get().is_none());
+        for other in [
+            "",
+            "Resources:\n  B:\n    Type: AWS::S3::Bucket\n\n",
+            &text.replace('B', "C"),
+        ] {
+            assert!(!f.is_released_text(other));
+            assert!(!f.restore_text(other.to_string()));
+            assert!(f.is_released() && f.text.is_empty());
+        }
+        assert!(f.is_released_text(text));
+        assert!(f.restore_text(text.to_string()));
+        assert!(!f.is_released());
+        assert_eq!((f.text.as_str(), f.position(14).line), (text, 2));
+        // An empty text has nothing to let go.
+        let mut empty = SourceFile::new("e".into(), "e".into(), String::new());
+        empty.release_text();
+        assert!(!empty.is_released());
+    }
 
     #[test]
     fn columns_in_long_lines_match_a_plain_count() {

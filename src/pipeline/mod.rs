@@ -131,7 +131,8 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
             .get(id as usize)
             .is_some_and(|(_, r)| r.reported())
     };
-    let mut read = read_files(&found, &roots, &mut phases);
+    // `--explain-reach` places every policy: it keeps every text.
+    let mut read = read_files(&found, &roots, !config.explain_reach, &mut phases);
     phases.end("merge");
     for (path, msg) in &found.problems {
         read.model
@@ -160,8 +161,11 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
     } else {
         vec![]
     };
-    let findings = run_rules(&model, &linked, config);
+    let mut findings = run_rules(&model, &linked, config);
     phases.end("rules");
+    let (lost, lost_notices) =
+        restore_texts(&mut findings, &model.suppressions, &mut sources, &roots);
+    phases.end("restore");
     let findings = place_findings(findings, &sources, &span_maps);
     phases.end("place");
     let (mut findings, unused) = suppress::apply(findings, &model.suppressions, &sources, &|id| {
@@ -169,6 +173,7 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
     });
     if config.is_selected(rules::TG000.id) {
         rules::unused_suppressions(&unused, &mut findings);
+        findings.retain(|f| !lost.contains(&f.span.file));
     }
     phases.end("suppress");
     let reported = reported_files(&found, &sources);
@@ -183,6 +188,7 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
     let before = findings.len();
     findings.retain(|f| !config.baseline.contains(&f.fingerprint));
     drop(linked);
+    model.notices.extend(lost_notices);
     let notices = std::mem::take(&mut model.notices);
     // Freeing the model's many small values takes a while: another worker does it while the
     // report is written.
@@ -224,9 +230,12 @@ struct Files {
     terraform: Stage,
 }
 
+/// `release`: a file its frontend has read completely lets its text go (see
+/// [`restore_texts`]).
 fn read_files(
     found: &discover::Discovered,
     roots: &fs::Roots,
+    release: bool,
     phases: &mut phases::Phases,
 ) -> Files {
     let read: Vec<Read> = found
@@ -236,7 +245,13 @@ fn read_files(
         // files): small chunks let an idle thread take work from a busy one.
         .with_max_len(PAR_CHUNK)
         .enumerate()
-        .map(|(i, (path, role))| read_one(roots, i as u32, path, *role == discover::Role::Named))
+        .map(|(i, (path, role))| {
+            let mut r = read_one(roots, i as u32, path, *role == discover::Role::Named);
+            if release && r.terraform.is_none() {
+                r.source.release_text();
+            }
+            r
+        })
         .collect();
     phases.end("read");
     let mut out = Files {
@@ -268,6 +283,66 @@ fn read_files(
         out.model.extend(r.model);
     }
     out
+}
+
+/// The texts let go after the read (see [`SourceFile::release_text`]) that findings or
+/// suppressions point into, read again: memory for file text then follows the findings, not
+/// the repository. A file that cannot be read again as the same text (it changed during the
+/// scan) loses its findings here, and its unused suppressions (TG000) later: it is returned,
+/// with a notice saying why.
+fn restore_texts(
+    findings: &mut Vec<Finding>,
+    suppressions: &[crate::model::Suppression],
+    sources: &mut SourceMap,
+    roots: &fs::Roots,
+) -> (HashSet<FileId>, Vec<Notice>) {
+    let files_of = |f: &Finding| {
+        let mut ids = vec![f.span.file];
+        ids.extend(f.related.iter().map(|r| r.span.file));
+        ids.extend(f.pending_hint.iter().map(|(_, at)| at.file));
+        ids.extend(f.pending_fix.iter().map(|i| i.within.file));
+        ids
+    };
+    let mut wanted: Vec<FileId> = findings
+        .iter()
+        .flat_map(files_of)
+        .chain(suppressions.iter().map(|s| s.span.file))
+        .filter(|&id| {
+            sources
+                .files
+                .get(id as usize)
+                .is_some_and(SourceFile::is_released)
+        })
+        .collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let texts: Vec<(FileId, Option<String>)> = wanted
+        .into_par_iter()
+        .with_max_len(PAR_CHUNK)
+        .map(|id| {
+            let text = roots
+                .read(&sources.get(id).path, fs::MAX_FILE_BYTES)
+                .ok()
+                .and_then(|bytes| String::from_utf8(bytes).ok());
+            (id, text)
+        })
+        .collect();
+    let mut lost = HashSet::new();
+    let mut notices = vec![];
+    for (id, text) in texts {
+        let file = &mut sources.files[id as usize];
+        if !text.is_some_and(|t| file.restore_text(t)) {
+            lost.insert(id);
+            notices.push(Notice::new(
+                file.display.clone(),
+                "findings not reported: the file changed while it was scanned",
+            ));
+        }
+    }
+    if !lost.is_empty() {
+        findings.retain(|f| !files_of(f).iter().any(|id| lost.contains(id)));
+    }
+    (lost, notices)
 }
 
 /// The configuration file's expected trails, for standalone policies; findings can point into
@@ -442,4 +517,76 @@ fn sort_findings(findings: &mut [Finding], sources: &SourceMap) {
         let fb = &sources.get(b.span.file).display;
         (fa, a.span.start, a.span.end, a.rule.id).cmp(&(fb, b.span.start, b.span.end, b.rule.id))
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A scan root holding `policy.json`, and a source map whose one file had its text let go.
+    fn released(text: &str) -> (tempfile::TempDir, fs::Roots, SourceMap) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("policy.json");
+        std::fs::write(&path, text).unwrap();
+        let roots = fs::Roots::new(&[dir.path().to_path_buf()], false);
+        let mut file = SourceFile::new(path, "policy.json".into(), text.into());
+        file.release_text();
+        assert!(file.is_released() && file.text.is_empty());
+        (dir, roots, SourceMap { files: vec![file] })
+    }
+
+    fn finding_in(file: FileId) -> Finding {
+        Finding::new(&rules::TG000, Span::new(file, 2, 9), "a finding")
+    }
+
+    #[test]
+    fn a_text_let_go_is_read_again_for_its_findings() {
+        let text = "{\n  \"Statement\": []\n}\n";
+        let (_dir, roots, mut sources) = released(text);
+        let mut findings = vec![finding_in(0)];
+        let (lost, notices) = restore_texts(&mut findings, &[], &mut sources, &roots);
+        assert!(lost.is_empty() && notices.is_empty());
+        assert_eq!(findings.len(), 1);
+        assert_eq!(sources.get(0).text, text);
+        assert!(!sources.get(0).is_released());
+        assert_eq!(sources.start(findings[0].span).line, 2);
+        assert_eq!(sources.slice(findings[0].span), "  \"Stat");
+    }
+
+    #[test]
+    fn a_text_nothing_points_into_stays_let_go() {
+        let (_dir, roots, mut sources) = released("{}\n");
+        let mut findings = vec![];
+        let (lost, _) = restore_texts(&mut findings, &[], &mut sources, &roots);
+        assert!(lost.is_empty());
+        assert!(sources.get(0).is_released());
+    }
+
+    #[test]
+    fn a_file_changed_during_the_scan_loses_its_findings_and_says_so() {
+        let text = "{\n  \"Statement\": []\n}\n";
+        // Changed to the same length, and removed: neither is the text the findings point into.
+        for change in [Some("{\n  \"Statement\": [1]\n}"), None] {
+            let (dir, roots, mut sources) = released(text);
+            let path = dir.path().join("policy.json");
+            match change {
+                Some(t) => std::fs::write(&path, t).unwrap(),
+                None => std::fs::remove_file(&path).unwrap(),
+            }
+            let suppression = crate::model::Suppression {
+                span: Span::new(0, 0, 1),
+                rules: vec!["TG003".into()],
+                lines: vec![(1, 1)],
+            };
+            let mut findings = vec![finding_in(0)];
+            let (lost, notices) =
+                restore_texts(&mut findings, &[suppression], &mut sources, &roots);
+            assert!(findings.is_empty(), "{change:?}");
+            assert!(lost.contains(&0));
+            assert_eq!(notices.len(), 1);
+            assert_eq!(notices[0].path, "policy.json");
+            assert!(notices[0].message.contains("changed while it was scanned"));
+            assert!(sources.get(0).is_released() && sources.get(0).text.is_empty());
+        }
+    }
 }

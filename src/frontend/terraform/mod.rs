@@ -359,10 +359,13 @@ impl<'a> World<'a> {
         if let Some(&id) = self.files_by_path.get(&abs) {
             // A file of the scan (the walk admitted it): its text, or, when it was not kept
             // (nothing in it on its own), read again under the scan's own size limit and kept
-            // beside the scan's files, shown as the scan shows it.
+            // beside the scan's files, shown as the scan shows it. A text let go after its read
+            // is read again as the file it is, when it has not changed since.
             let source = self.sources.get(id);
-            let kept = !source.text.is_empty();
-            let text = if kept {
+            let kept = !source.text.is_empty() || source.is_released();
+            let text = if source.is_released() {
+                read(&abs, crate::fs::MAX_FILE_BYTES).filter(|t| source.is_released_text(t))?
+            } else if kept {
                 source.text.clone()
             } else {
                 read(&abs, crate::fs::MAX_FILE_BYTES)?
