@@ -6,8 +6,9 @@ Usage: python3 benches/run.py [SHAPE ...]      (default: every shape)
        TRAILGUARD_BENCH_BIN=PATH python3 benches/run.py ...   (another build, to compare)
 
 Shapes: `corpus` (examples/gen_corpus.rs, 1,000 and 10,000 files) and those of
-benches/shapes.py, an independent generator: default, cfn-heavy, shared-names, one-module,
-flat, plan, noise, statements, template (each at scale 1 and 10). Needs `rg` on PATH (`cargo install ripgrep`).
+benches/shapes.py, an independent generator: default, cfn-heavy, large-stacks, shared-names,
+one-module, flat, plan, noise, statements, template (each at scale 1 and 10). Needs `rg` on
+PATH (`cargo install ripgrep`).
 
 Builds the release binary, generates each tree under target/bench/ (kept between runs), warms
 the page cache, then prints for each shape and size the median of 5 runs: files, MB, wall
@@ -28,7 +29,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 os.chdir(ROOT)
 BIN = os.environ.get("TRAILGUARD_BENCH_BIN") or os.path.join(ROOT, "target/release/trailguard")
 OUT = os.path.join(ROOT, "target/bench")
-SHAPES = ["corpus", "default", "cfn-heavy", "shared-names", "one-module", "flat", "plan", "noise",
+SHAPES = ["corpus", "default", "cfn-heavy", "large-stacks", "shared-names", "one-module", "flat", "plan", "noise",
           "statements", "template"]
 
 

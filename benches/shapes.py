@@ -4,8 +4,8 @@ examples/gen_corpus.rs (other naming, other proportions), so the numbers are not
 generator's habits.
 
 Usage: python3 benches/shapes.py SHAPE SCALE OUT
-  SHAPE: default | cfn-heavy | shared-names | one-module | flat | plan | noise | statements |
-         template
+  SHAPE: default | cfn-heavy | large-stacks | shared-names | one-module | flat | plan | noise |
+         statements | template
   SCALE: 1 (about 1,000 files, or the shape's small size) or 10 (ten times that)
 
 Shapes:
@@ -14,6 +14,9 @@ Shapes:
                 raw policies, vendored .terraform/ folders
   cfn-heavy     70 % CloudFormation YAML/JSON stacks (trails, buckets, policies, Fn::Sub,
                 conditions), 20 % raw JSON policies, 10 % Terraform
+  large-stacks  CloudFormation stacks of real size (70 % YAML of 18 KB, 30 % JSON of 30 KB): each
+                stack's trail, bucket and policy beside 50 roles, functions, queues, topics,
+                tables, log groups and alarms
   shared-names  300 * SCALE stacks, each a trail + bucket + policy, reusing a dozen logical IDs
   one-module    50 * SCALE root modules, each calling the same local CloudTrail module
   flat          one folder of 500 * SCALE .tf files, one Terraform module
@@ -268,8 +271,57 @@ resource "aws_s3_bucket_policy" "this" {
 '''
 
 
-def cfn_stack(r, path, i, logical, defect, as_json=False):
-    """A CloudFormation stack with a trail, its bucket and the bucket policy."""
+def cfn_filler(r, i, n):
+    """`n` resources a real stack holds beside its audit trail: roles with trust policies,
+    functions, queues, topics, tables, log groups and alarms (none of them a trail's)."""
+    out = {}
+    for k in range(n):
+        kind = k % 7
+        if kind == 0:
+            out[f"Role{k}"] = {"Type": "AWS::IAM::Role", "Properties": {
+                "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                    {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+                     "Action": "sts:AssumeRole"}]},
+                "ManagedPolicyArns": ["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"],
+                "Policies": [{"PolicyName": f"read-{k}", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                    {"Effect": "Allow", "Action": ["dynamodb:GetItem", "dynamodb:Query"],
+                     "Resource": {"Fn::GetAtt": [f"Table{k + 4}", "Arn"]}}]}}]}}
+        elif kind == 1:
+            out[f"Function{k}"] = {"Type": "AWS::Lambda::Function", "Properties": {
+                "Runtime": r.choice(["python3.12", "nodejs20.x"]), "Handler": "index.handler",
+                "Role": {"Fn::GetAtt": [f"Role{k - 1}", "Arn"]}, "Timeout": 30, "MemorySize": 256,
+                "Code": {"S3Bucket": {"Fn::Sub": "artifacts-${AWS::AccountId}"}, "S3Key": f"fn/{i}/{k}.zip"},
+                "Environment": {"Variables": {"TABLE": {"Ref": f"Table{k + 3}"}, "STAGE": {"Ref": "Env"}}}}}
+        elif kind == 2:
+            out[f"Queue{k}"] = {"Type": "AWS::SQS::Queue", "Properties": {
+                "QueueName": f"q-{i}-{k}", "VisibilityTimeout": 60, "MessageRetentionPeriod": 345600}}
+        elif kind == 3:
+            out[f"Topic{k}"] = {"Type": "AWS::SNS::Topic", "Properties": {
+                "TopicName": f"t-{i}-{k}", "Subscription": [
+                    {"Protocol": "sqs", "Endpoint": {"Fn::GetAtt": [f"Queue{k - 1}", "Arn"]}}]}}
+        elif kind == 4:
+            out[f"Table{k}"] = {"Type": "AWS::DynamoDB::Table", "Properties": {
+                "TableName": f"tbl-{i}-{k}", "BillingMode": "PAY_PER_REQUEST",
+                "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"},
+                                         {"AttributeName": "sk", "AttributeType": "S"}],
+                "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
+                              {"AttributeName": "sk", "KeyType": "RANGE"}]}}
+        elif kind == 5:
+            out[f"Logs{k}"] = {"Type": "AWS::Logs::LogGroup", "Properties": {
+                "LogGroupName": {"Fn::Sub": f"/aws/lambda/${{Function{k - 4}}}"}, "RetentionInDays": 30}}
+        else:
+            out[f"Alarm{k}"] = {"Type": "AWS::CloudWatch::Alarm", "Properties": {
+                "AlarmDescription": f"errors of function {k - 5}", "Namespace": "AWS/Lambda",
+                "MetricName": "Errors", "Statistic": "Sum", "Period": 300, "EvaluationPeriods": 1,
+                "Threshold": 1, "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+                "Dimensions": [{"Name": "FunctionName", "Value": {"Ref": f"Function{k - 5}"}}],
+                "AlarmActions": [{"Ref": f"Topic{k - 3}"}]}}
+    return out
+
+
+def cfn_stack(r, path, i, logical, defect, as_json=False, filler=0):
+    """A CloudFormation stack with a trail, its bucket and the bucket policy (and `filler`
+    other resources)."""
     prefix = r.choice(["", "audit", f"stack{i}"])
     wrong = "wrong/" if defect == "prefix" else (prefix + "/" if prefix else "")
     cond = {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control",
@@ -301,6 +353,7 @@ def cfn_stack(r, path, i, logical, defect, as_json=False):
                 "TableName": f"t-{i}", "BillingMode": "PAY_PER_REQUEST",
                 "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
                 "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}]}},
+            **cfn_filler(r, i, filler),
         },
     }
     if as_json:
@@ -382,6 +435,13 @@ def shape_cfn_heavy(root, scale, r):
         else:
             d = os.path.join(root, f"tf/env{i}")
             write(os.path.join(d, "main.tf"), hcl_filler(r, i))
+
+
+def shape_large_stacks(root, scale, r):
+    target = 1000 * scale
+    for i in range(target):
+        ext = "json" if r.random() < 0.3 else "yaml"
+        cfn_stack(r, os.path.join(root, f"stacks/app{i % 100}/stack{i}.{ext}"), i, r.choice(LOGICAL), defect_of(r), ext == "json", 50)
 
 
 def shape_shared_names(root, scale, r):
@@ -533,6 +593,7 @@ def shape_template(root, scale, r):
 SHAPES = {
     "default": shape_default,
     "cfn-heavy": shape_cfn_heavy,
+    "large-stacks": shape_large_stacks,
     "shared-names": shape_shared_names,
     "one-module": shape_one_module,
     "flat": shape_flat,
