@@ -70,22 +70,23 @@ pub struct SourceFile {
     index: std::sync::OnceLock<LineIndex>,
     /// The text was let go once its frontend was done (nothing pointed into it yet): what it
     /// was, to know a text read again for a finding is the same.
-    released: Option<Seal>,
+    released: Option<Box<Seal>>,
 }
 
-/// A text's length and hash.
+/// A text's length and SHA-256: a file swapped for another during the scan cannot be made to
+/// pass for the text that was analysed (a hash without collision resistance could be).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Seal {
     len: usize,
-    hash: u64,
+    hash: [u8; 32],
 }
 
 impl Seal {
     fn of(text: &str) -> Seal {
-        use std::hash::BuildHasher;
+        use sha2::Digest;
         Seal {
             len: text.len(),
-            hash: foldhash::fast::FixedState::with_seed(0x7472_6169_6c67).hash_one(text.as_bytes()),
+            hash: sha2::Sha256::digest(text.as_bytes()).into(),
         }
     }
 }
@@ -142,14 +143,14 @@ impl SourceFile {
         self.index = std::sync::OnceLock::new();
     }
 
-    /// Lets the text go while remembering what it was, so that it can be read again when a
-    /// finding points into the file ([`SourceFile::restore_text`]); until then the file has no
-    /// text. Memory for large scans: most modelled files have no finding.
+    /// Lets the text go while remembering what it was (length and SHA-256), so that it can be
+    /// read again when a finding points into the file ([`SourceFile::restore_text`]); until then
+    /// the file has no text. Memory for large scans: most modelled files have no finding.
     pub fn release_text(&mut self) {
         if self.text.is_empty() {
             return;
         }
-        self.released = Some(Seal::of(&self.text));
+        self.released = Some(Box::new(Seal::of(&self.text)));
         self.text = String::new();
         self.index = std::sync::OnceLock::new();
     }
@@ -161,7 +162,7 @@ impl SourceFile {
 
     /// Whether `text`, read again, is the text that was let go.
     pub fn is_released_text(&self, text: &str) -> bool {
-        self.released.is_some_and(|seal| seal == Seal::of(text))
+        self.released.as_deref() == Some(&Seal::of(text))
     }
 
     /// Takes back the text that was let go; false (and no change) when `text` is not it.

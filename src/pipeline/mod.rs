@@ -163,8 +163,7 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
     };
     let mut findings = run_rules(&model, &linked, config);
     phases.end("rules");
-    let (lost, lost_notices) =
-        restore_texts(&mut findings, &model.suppressions, &mut sources, &roots);
+    let lost = restore_texts(&mut findings, &model.suppressions, &mut sources, &roots);
     phases.end("restore");
     let findings = place_findings(findings, &sources, &span_maps);
     phases.end("place");
@@ -173,12 +172,17 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
     });
     if config.is_selected(rules::TG000.id) {
         rules::unused_suppressions(&unused, &mut findings);
-        findings.retain(|f| !lost.contains(&f.span.file));
+        findings.retain(|f| !lost.files.contains(&f.span.file));
     }
     phases.end("suppress");
     let reported = reported_files(&found, &sources);
     let in_reported = |span: Span| reported.get(span.file as usize).copied().unwrap_or(false);
     let mut findings = configured(findings, config, &sources, &in_reported);
+    // What could not be shown still fails the run as it would have.
+    let unshown = configured(lost.findings, config, &sources, &in_reported)
+        .iter()
+        .map(|f| f.level)
+        .collect();
     phases.end("configured");
     offer_fixes(&mut findings, &sources, &roots, &span_maps, &in_reported);
     phases.end("fixes");
@@ -188,7 +192,12 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
     let before = findings.len();
     findings.retain(|f| !config.baseline.contains(&f.fingerprint));
     drop(linked);
-    model.notices.extend(lost_notices);
+    model.notices.extend(
+        lost.why
+            .into_iter()
+            .filter(|(id, _)| reported_file(*id))
+            .map(|(_, n)| n),
+    );
     let notices = std::mem::take(&mut model.notices);
     // Freeing the model's many small values takes a while: another worker does it while the
     // report is written.
@@ -204,6 +213,7 @@ fn scan_in_pool(paths: &[PathBuf], config: &Config) -> Result<Report, String> {
         skipped,
         fixed: 0,
         unsafe_fixes: false,
+        unshown,
     })
 }
 
@@ -285,27 +295,37 @@ fn read_files(
     out
 }
 
+/// Files whose text was let go and could not be read again as the same text.
+#[derive(Default)]
+struct Lost {
+    files: HashSet<FileId>,
+    /// Findings located in one of them: not shown, but their levels still decide the exit
+    /// status (see [`Report::unshown`]).
+    findings: Vec<Finding>,
+    /// Why, per file: said for the files the scan reports on.
+    why: Vec<(FileId, Notice)>,
+}
+
 /// The texts let go after the read (see [`SourceFile::release_text`]) that findings or
 /// suppressions point into, read again: memory for file text then follows the findings, not
 /// the repository. A file that cannot be read again as the same text (it changed during the
-/// scan) loses its findings here, and its unused suppressions (TG000) later: it is returned,
-/// with a notice saying why.
+/// scan, or now leads out of the scan root) cannot show what points into it: a finding located
+/// there is set aside, and a related location, hint or fix there is dropped from the findings
+/// located elsewhere.
 fn restore_texts(
     findings: &mut Vec<Finding>,
     suppressions: &[crate::model::Suppression],
     sources: &mut SourceMap,
     roots: &fs::Roots,
-) -> (HashSet<FileId>, Vec<Notice>) {
-    let files_of = |f: &Finding| {
-        let mut ids = vec![f.span.file];
-        ids.extend(f.related.iter().map(|r| r.span.file));
-        ids.extend(f.pending_hint.iter().map(|(_, at)| at.file));
-        ids.extend(f.pending_fix.iter().map(|i| i.within.file));
-        ids
-    };
+) -> Lost {
     let mut wanted: Vec<FileId> = findings
         .iter()
-        .flat_map(files_of)
+        .flat_map(|f| {
+            std::iter::once(f.span.file)
+                .chain(f.related.iter().map(|r| r.span.file))
+                .chain(f.pending_hint.iter().map(|(_, at)| at.file))
+                .chain(f.pending_fix.iter().map(|i| i.within.file))
+        })
         .chain(suppressions.iter().map(|s| s.span.file))
         .filter(|&id| {
             sources
@@ -316,33 +336,54 @@ fn restore_texts(
         .collect();
     wanted.sort_unstable();
     wanted.dedup();
-    let texts: Vec<(FileId, Option<String>)> = wanted
+    let texts: Vec<(FileId, Result<String, String>)> = wanted
         .into_par_iter()
         .with_max_len(PAR_CHUNK)
         .map(|id| {
             let text = roots
                 .read(&sources.get(id).path, fs::MAX_FILE_BYTES)
-                .ok()
-                .and_then(|bytes| String::from_utf8(bytes).ok());
+                .map_err(|e| e.to_string())
+                .and_then(|bytes| String::from_utf8(bytes).map_err(|_| "not UTF-8".into()));
             (id, text)
         })
         .collect();
-    let mut lost = HashSet::new();
-    let mut notices = vec![];
+    let mut lost = Lost::default();
     for (id, text) in texts {
         let file = &mut sources.files[id as usize];
-        if !text.is_some_and(|t| file.restore_text(t)) {
-            lost.insert(id);
-            notices.push(Notice::new(
-                file.display.clone(),
-                "findings not reported: the file changed while it was scanned",
-            ));
+        let why = match text {
+            Ok(t) => {
+                if file.restore_text(t) {
+                    continue;
+                }
+                "the file changed while it was scanned".to_string()
+            }
+            Err(e) => format!("the file could not be read again ({e})"),
+        };
+        lost.files.insert(id);
+        lost.why.push((
+            id,
+            Notice::new(file.display.clone(), format!("findings not shown: {why}")),
+        ));
+    }
+    if lost.files.is_empty() {
+        return lost;
+    }
+    let gone = |s: &Span| lost.files.contains(&s.file);
+    let (set_aside, kept): (Vec<Finding>, Vec<Finding>) = std::mem::take(findings)
+        .into_iter()
+        .partition(|f| gone(&f.span));
+    *findings = kept;
+    for f in findings.iter_mut() {
+        f.related.retain(|r| !gone(&r.span));
+        if f.pending_hint.as_ref().is_some_and(|(_, at)| gone(at)) {
+            f.pending_hint = None;
+        }
+        if f.pending_fix.as_ref().is_some_and(|i| gone(&i.within)) {
+            f.pending_fix = None;
         }
     }
-    if !lost.is_empty() {
-        findings.retain(|f| !files_of(f).iter().any(|id| lost.contains(id)));
-    }
-    (lost, notices)
+    lost.findings = set_aside;
+    lost
 }
 
 /// The configuration file's expected trails, for standalone policies; findings can point into
@@ -523,16 +564,21 @@ fn sort_findings(findings: &mut [Finding], sources: &SourceMap) {
 mod tests {
     use super::*;
 
-    /// A scan root holding `policy.json`, and a source map whose one file had its text let go.
+    /// A scan root holding `policy.json` and `other.json`, and a source map of the two whose
+    /// texts were let go.
     fn released(text: &str) -> (tempfile::TempDir, fs::Roots, SourceMap) {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("policy.json");
-        std::fs::write(&path, text).unwrap();
         let roots = fs::Roots::new(&[dir.path().to_path_buf()], false);
-        let mut file = SourceFile::new(path, "policy.json".into(), text.into());
-        file.release_text();
-        assert!(file.is_released() && file.text.is_empty());
-        (dir, roots, SourceMap { files: vec![file] })
+        let mut sources = SourceMap::default();
+        for name in ["policy.json", "other.json"] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            let mut file = SourceFile::new(path, name.into(), text.into());
+            file.release_text();
+            assert!(file.is_released() && file.text.is_empty());
+            sources.files.push(file);
+        }
+        (dir, roots, sources)
     }
 
     fn finding_in(file: FileId) -> Finding {
@@ -544,26 +590,19 @@ mod tests {
         let text = "{\n  \"Statement\": []\n}\n";
         let (_dir, roots, mut sources) = released(text);
         let mut findings = vec![finding_in(0)];
-        let (lost, notices) = restore_texts(&mut findings, &[], &mut sources, &roots);
-        assert!(lost.is_empty() && notices.is_empty());
+        let lost = restore_texts(&mut findings, &[], &mut sources, &roots);
+        assert!(lost.files.is_empty() && lost.why.is_empty() && lost.findings.is_empty());
         assert_eq!(findings.len(), 1);
         assert_eq!(sources.get(0).text, text);
         assert!(!sources.get(0).is_released());
         assert_eq!(sources.start(findings[0].span).line, 2);
         assert_eq!(sources.slice(findings[0].span), "  \"Stat");
+        // Nothing points into the other file: its text stays let go.
+        assert!(sources.get(1).is_released());
     }
 
     #[test]
-    fn a_text_nothing_points_into_stays_let_go() {
-        let (_dir, roots, mut sources) = released("{}\n");
-        let mut findings = vec![];
-        let (lost, _) = restore_texts(&mut findings, &[], &mut sources, &roots);
-        assert!(lost.is_empty());
-        assert!(sources.get(0).is_released());
-    }
-
-    #[test]
-    fn a_file_changed_during_the_scan_loses_its_findings_and_says_so() {
+    fn a_file_changed_during_the_scan_shows_nothing_but_says_so() {
         let text = "{\n  \"Statement\": []\n}\n";
         // Changed to the same length, and removed: neither is the text the findings point into.
         for change in [Some("{\n  \"Statement\": [1]\n}"), None] {
@@ -578,14 +617,35 @@ mod tests {
                 rules: vec!["TG003".into()],
                 lines: vec![(1, 1)],
             };
-            let mut findings = vec![finding_in(0)];
-            let (lost, notices) =
-                restore_texts(&mut findings, &[suppression], &mut sources, &roots);
-            assert!(findings.is_empty(), "{change:?}");
-            assert!(lost.contains(&0));
-            assert_eq!(notices.len(), 1);
-            assert_eq!(notices[0].path, "policy.json");
-            assert!(notices[0].message.contains("changed while it was scanned"));
+            // One finding in the changed file; one in the other file, related to the changed
+            // one and with its fix there.
+            let mut elsewhere = finding_in(1);
+            elsewhere.related.push(finding::Related {
+                span: Span::new(0, 3, 4),
+                message: "there".into(),
+            });
+            elsewhere.related.push(finding::Related {
+                span: Span::new(1, 3, 4),
+                message: "here".into(),
+            });
+            let mut findings = vec![finding_in(0), elsewhere];
+            let lost = restore_texts(&mut findings, &[suppression], &mut sources, &roots);
+            assert_eq!(lost.files, HashSet::from([0]), "{change:?}");
+            assert_eq!(lost.findings.len(), 1);
+            assert_eq!(lost.findings[0].span.file, 0);
+            // The finding located elsewhere stays, without what pointed into the changed file.
+            assert_eq!(findings.len(), 1);
+            assert_eq!(findings[0].span.file, 1);
+            assert_eq!(findings[0].related.len(), 1);
+            assert_eq!(findings[0].related[0].message, "here");
+            assert_eq!(sources.get(1).text, text);
+            let (id, notice) = &lost.why[0];
+            assert_eq!((*id, notice.path.as_str()), (0, "policy.json"));
+            let why = match change {
+                Some(_) => "the file changed while it was scanned",
+                None => "could not be read again",
+            };
+            assert!(notice.message.contains(why), "{}", notice.message);
             assert!(sources.get(0).is_released() && sources.get(0).text.is_empty());
         }
     }

@@ -49,12 +49,17 @@ pub struct Report {
     pub fixed: usize,
     /// Unsafe fixes are applied too (`--unsafe-fixes`).
     pub unsafe_fixes: bool,
+    /// The levels of findings that could not be shown (their file changed during the scan; a
+    /// notice says so): they count for the exit status all the same.
+    pub unshown: Vec<Level>,
 }
 
 impl Report {
     /// Whether any finding is at or above `level`.
     pub fn fails_at(&self, level: Option<Level>) -> bool {
-        level.is_some_and(|l| self.findings.iter().any(|f| f.level >= l))
+        level.is_some_and(|l| {
+            self.findings.iter().any(|f| f.level >= l) || self.unshown.iter().any(|u| *u >= l)
+        })
     }
 
     pub fn count(&self, level: Level) -> usize {
@@ -73,5 +78,23 @@ impl Report {
             }
         }
         (safe, more)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn findings_that_could_not_be_shown_still_fail_the_run() {
+        let report = |unshown: Vec<Level>| Report {
+            unshown,
+            ..Default::default()
+        };
+        assert!(!report(vec![]).fails_at(Some(Level::Note)));
+        assert!(report(vec![Level::Error]).fails_at(Some(Level::Warning)));
+        assert!(report(vec![Level::Warning]).fails_at(Some(Level::Warning)));
+        assert!(!report(vec![Level::Warning]).fails_at(Some(Level::Error)));
+        assert!(!report(vec![Level::Error]).fails_at(None));
     }
 }

@@ -364,7 +364,17 @@ impl<'a> World<'a> {
             let source = self.sources.get(id);
             let kept = !source.text.is_empty() || source.is_released();
             let text = if source.is_released() {
-                read(&abs, crate::fs::MAX_FILE_BYTES).filter(|t| source.is_released_text(t))?
+                let text = read(&abs, crate::fs::MAX_FILE_BYTES)?;
+                if !source.is_released_text(&text) {
+                    if let Ok(mut r) = self.found.refused.lock() {
+                        r.push((
+                            at,
+                            format!("{reference} not read: the file changed while it was scanned"),
+                        ));
+                    }
+                    return None;
+                }
+                text
             } else if kept {
                 source.text.clone()
             } else {
