@@ -115,6 +115,11 @@ fn reached(
 /// Policies per part the rules run over in parallel.
 const RULE_PART: usize = 256;
 
+/// Texts shorter than this are kept when their file is read: reading one again for a finding
+/// (and hashing it twice) costs more than the memory it holds, which is at most 40 MB over
+/// 10,000 files. Longer texts are let go (see [`restore_texts`]).
+const RELEASE_FROM: usize = 4 * 1024;
+
 /// At most this many items per parallel job where items cost unevenly: rayon otherwise splits
 /// a list into a few long runs, and a thread that finishes early waits for the others.
 pub(crate) const PAR_CHUNK: usize = 32;
@@ -240,8 +245,8 @@ struct Files {
     terraform: Stage,
 }
 
-/// `release`: a file its frontend has read completely lets its text go (see
-/// [`restore_texts`]).
+/// `release`: a file its frontend has read completely lets its text go when it is long (see
+/// [`RELEASE_FROM`], [`restore_texts`]).
 fn read_files(
     found: &discover::Discovered,
     roots: &fs::Roots,
@@ -257,7 +262,7 @@ fn read_files(
         .enumerate()
         .map(|(i, (path, role))| {
             let mut r = read_one(roots, i as u32, path, *role == discover::Role::Named);
-            if release && r.terraform.is_none() {
+            if release && r.terraform.is_none() && r.source.text.len() >= RELEASE_FROM {
                 r.source.release_text();
             }
             r
