@@ -2,6 +2,9 @@
 
 use assert_cmd::Command;
 
+#[path = "support/tree.rs"]
+mod tree;
+
 fn output(threads: &str, format: &str) -> Vec<u8> {
     Command::cargo_bin("trailguard")
         .unwrap()
@@ -27,37 +30,25 @@ fn repeated_scans_are_byte_identical() {
     }
 }
 
-/// Copies `from` into `to`, every JSON and YAML file padded past the size from which a file
-/// lets its text go (4 KiB) with what changes no document: trailing white space in JSON,
-/// comment lines in YAML.
-fn padded_copy(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            padded_copy(&entry.path(), &dest);
-            continue;
+/// `text` padded past the size from which a file lets its text go (4 KiB) with what changes no
+/// document, when it is JSON (trailing white space) or YAML (comment lines).
+fn padded(name: &str, mut text: Vec<u8>) -> Vec<u8> {
+    let pad = if name.ends_with(".tf.json") {
+        ""
+    } else if name.ends_with(".json") {
+        " \n"
+    } else if name.ends_with(".yaml") || name.ends_with(".yml") {
+        "# padding\n"
+    } else {
+        ""
+    };
+    if !pad.is_empty() {
+        if !text.ends_with(b"\n") {
+            text.push(b'\n');
         }
-        let mut text = std::fs::read(entry.path()).unwrap();
-        let name = entry.file_name().to_string_lossy().to_string();
-        let pad = if name.ends_with(".tf.json") {
-            ""
-        } else if name.ends_with(".json") {
-            " \n"
-        } else if name.ends_with(".yaml") || name.ends_with(".yml") {
-            "# padding\n"
-        } else {
-            ""
-        };
-        if !pad.is_empty() {
-            if !text.ends_with(b"\n") {
-                text.push(b'\n');
-            }
-            text.extend(pad.repeat(4200 / pad.len() + 1).as_bytes());
-        }
-        std::fs::write(dest, text).unwrap();
+        text.extend(pad.repeat(4200 / pad.len() + 1).as_bytes());
     }
+    text
 }
 
 /// A JSON or YAML file of 4 KiB or more whose frontend is done lets its text go and reads it
@@ -69,7 +60,7 @@ fn padded_copy(from: &std::path::Path, to: &std::path::Path) {
 fn texts_read_again_report_what_kept_texts_report() {
     let dir = tempfile::tempdir().unwrap();
     for tree in ["testdata", "examples"] {
-        padded_copy(std::path::Path::new(tree), &dir.path().join(tree));
+        tree::copy_dir_with(std::path::Path::new(tree), &dir.path().join(tree), &padded);
     }
     let run = |args: &[&str]| {
         let out = Command::cargo_bin("trailguard")

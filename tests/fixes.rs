@@ -10,6 +10,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
+#[path = "support/tree.rs"]
+mod tree;
+use tree::copy_dir;
+
 fn tg(dir: &Path) -> Command {
     let mut c = Command::cargo_bin("trailguard").unwrap();
     c.current_dir(dir);
@@ -18,19 +22,6 @@ fn tg(dir: &Path) -> Command {
 
 fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(from).unwrap().flatten() {
-        let p = e.path();
-        let t = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&p, &t);
-        } else if e.file_type().unwrap().is_file() {
-            fs::copy(&p, &t).unwrap();
-        }
-    }
 }
 
 /// A copy of fixture `name` as `ROOT/case` (a git repository of its own, so nothing outside it
