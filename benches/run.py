@@ -29,8 +29,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 os.chdir(ROOT)
 BIN = os.environ.get("TRAILGUARD_BENCH_BIN") or os.path.join(ROOT, "target/release/trailguard")
 OUT = os.path.join(ROOT, "target/bench")
-SHAPES = ["corpus", "default", "cfn-heavy", "large-stacks", "shared-names", "one-module", "flat", "plan", "noise",
-          "statements", "template"]
+SHAPES = ["corpus", "default", "cfn-heavy", "large-stacks", "shared-names", "one-module", "flat",
+          "plan", "noise", "statements", "template"]
 
 
 def run(cmd):
