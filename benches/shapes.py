@@ -5,7 +5,7 @@ generator's habits.
 
 Usage: python3 benches/shapes.py SHAPE SCALE OUT
   SHAPE: default | cfn-heavy | large-stacks | shared-names | one-module | flat | plan | noise |
-         statements | template
+         statements | template | central
   SCALE: 1 (about 1,000 files, or the shape's small size) or 10 (ten times that)
 
 Shapes:
@@ -25,6 +25,9 @@ Shapes:
   statements    one bucket policy of 200 * SCALE statements, each a finding with a fix
   template      one CloudFormation template of 50 * SCALE buckets, policies and trails, each
                 policy a finding with fixes
+  central       an organization's log archive: one bucket policy granting 150 member accounts
+                (by literal ARN and aws:SourceAccount), and 1,000 * SCALE account roots, each
+                with a trail delivering to that bucket by its literal name
 """
 import json
 import os
@@ -590,6 +593,39 @@ def shape_template(root, scale, r):
     write(os.path.join(root, "stacks/big.yaml"), "\n".join(out) + "\n")
 
 
+def shape_central(root, scale, r):
+    bucket = "org-log-archive"
+    members = [f"{300000000000 + 7919 * k:012d}" for k in range(150)]
+    # The documented policy, its write grant widened to every member account.
+    policy = bucket_policy(bucket, members[0], "", None)
+    grant = policy["Statement"][1]
+    grant["Resource"] = [f"arn:aws:s3:::{bucket}/AWSLogs/{m}/*" for m in members]
+    grant["Condition"]["StringEquals"]["aws:SourceAccount"] = members
+    write(os.path.join(root, "log-archive/main.tf"), f'''resource "aws_s3_bucket" "archive" {{
+  bucket = "{bucket}"
+}}
+
+resource "aws_s3_bucket_policy" "archive" {{
+  bucket = aws_s3_bucket.archive.id
+  policy = <<POLICY
+{json.dumps(policy, indent=2)}
+POLICY
+}}
+''')
+    for i in range(1000 * scale):
+        d = os.path.join(root, f"accounts/ou{i // 100:03d}/member{i:05d}")
+        write(os.path.join(d, "main.tf"), f'''data "aws_caller_identity" "this" {{}}
+
+resource "aws_cloudtrail" "member" {{
+  name                          = "member-{i}"
+  s3_bucket_name                = "{bucket}"
+  s3_key_prefix                 = "{r.choice(['', '', 'cloudtrail'])}"
+  include_global_service_events = true
+  is_multi_region_trail         = true
+}}
+''')
+
+
 SHAPES = {
     "default": shape_default,
     "cfn-heavy": shape_cfn_heavy,
@@ -601,6 +637,7 @@ SHAPES = {
     "noise": shape_noise,
     "statements": shape_statements,
     "template": shape_template,
+    "central": shape_central,
 }
 
 

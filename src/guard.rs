@@ -21,6 +21,27 @@ pub enum Formula {
     Or(Vec<Formula>),
 }
 
+impl Formula {
+    /// How many nodes the formula has, and how deeply they nest.
+    pub fn measure(&self) -> (usize, usize) {
+        let of_all = |fs: &[Formula]| {
+            fs.iter()
+                .map(Formula::measure)
+                .fold((1usize, 1usize), |(n, h), (m, k)| {
+                    (n.saturating_add(m), h.max(k.saturating_add(1)))
+                })
+        };
+        match self {
+            Formula::Const(_) | Formula::Unknown | Formula::Eq(..) => (1, 1),
+            Formula::Not(x) => {
+                let (n, h) = x.measure();
+                (n.saturating_add(1), h.saturating_add(1))
+            }
+            Formula::And(xs) | Formula::Or(xs) => of_all(xs),
+        }
+    }
+}
+
 /// The conjunction of the conditions something exists under; empty: always.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Guard(Vec<Formula>);
@@ -33,6 +54,15 @@ pub struct Kept(std::cell::RefCell<Vec<(crate::source::Span, Formula)>>);
 impl Kept {
     pub fn record(&self, span: crate::source::Span, f: Formula) {
         self.0.borrow_mut().push((span, f));
+    }
+
+    /// [`Kept::record`] unless this condition is recorded at `span` already (a value evaluated
+    /// again, along another path to it, holds nothing new).
+    pub fn record_once(&self, span: crate::source::Span, f: Formula) {
+        let mut kept = self.0.borrow_mut();
+        if !kept.iter().any(|(s, g)| *s == span && *g == f) {
+            kept.push((span, f));
+        }
     }
 
     /// `base` and every condition recorded at `span` (all of them, for nested branches).

@@ -15,6 +15,7 @@ use crate::value::Truth;
 use crate::value::glob::{MatchOpts, Tok, matches, tokens};
 use crate::value::{Kind, Symbol, Text};
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// A policy with what the scan says about it.
 pub struct PolicyCx<'m> {
@@ -27,7 +28,7 @@ pub struct PolicyCx<'m> {
     /// Trails of the scan that certainly deliver to this bucket or encrypt with this key.
     pub scan_trails: Vec<usize>,
     /// The trails rules check against: the scan's, else the stand-ins.
-    pub trails: Vec<TrailRef>,
+    pub trails: Vec<Arc<TrailRef>>,
     /// A statement names CloudTrail's service principal or a legacy CloudTrail account.
     pub names_cloudtrail: bool,
     /// What makes the policy a CloudTrail policy (the trails of the scan that use it, the
@@ -141,6 +142,9 @@ struct Index<'m> {
     /// Configured trails for standalone policies: (index, bucket or none).
     standalone: Vec<(usize, Option<&'m Text>)>,
     enforced: HashSet<&'m Text>,
+    /// Each trail of the scan as rules see it, made once: a trail many policies link to is
+    /// shared by them, not copied into each.
+    trail_refs: Vec<Arc<TrailRef>>,
 }
 
 impl<'m> Index<'m> {
@@ -150,6 +154,11 @@ impl<'m> Index<'m> {
             trails_by_key: HashMap::new(),
             standalone: vec![],
             enforced: HashSet::new(),
+            trail_refs: model
+                .trails
+                .iter()
+                .map(|t| Arc::new(trail_ref(t)))
+                .collect(),
         };
         for (i, t) in model.trails.iter().enumerate() {
             if t.standalone_only {
@@ -267,11 +276,11 @@ fn link_policy<'m>(
     let owner_enforced =
         policy.kind == PolicyKind::Bucket && bucket_known && ix.enforced.contains(&bucket);
     let trails = if scan_trails.is_empty() {
-        stand_ins(policy)
+        stand_ins(policy).into_iter().map(Arc::new).collect()
     } else {
         scan_trails
             .iter()
-            .map(|&i| trail_ref(&model.trails[i]))
+            .map(|&i| ix.trail_refs[i].clone())
             .collect()
     };
     PolicyCx {
@@ -525,11 +534,7 @@ impl Resources {
         let Some((negated, items)) = &self.patterns else {
             return Truth::Unknown;
         };
-        let opts = MatchOpts {
-            arn: true,
-            ..MatchOpts::default()
-        };
-        let any = Truth::any(items.iter().map(|p| matches(p, subject, opts)));
+        let any = Truth::any(items.iter().map(|p| arn_matches(p, subject)));
         if *negated {
             // Everything but the listed resources: certain only when a listed one covers it.
             if any.is_yes() {
@@ -541,6 +546,28 @@ impl Resources {
             any
         }
     }
+
+    /// Whether [`Resources::covers`] is not `No`, stopping at the first resource that may
+    /// cover `subject`.
+    pub fn may_cover(&self, subject: &[Tok]) -> bool {
+        let Some((negated, items)) = &self.patterns else {
+            return true;
+        };
+        if *negated {
+            !items.iter().any(|p| arn_matches(p, subject).is_yes())
+        } else {
+            items.iter().any(|p| arn_matches(p, subject).maybe())
+        }
+    }
+}
+
+/// Whether a Resource pattern matches an ARN.
+fn arn_matches(pattern: &[Tok], subject: &[Tok]) -> Truth {
+    let opts = MatchOpts {
+        arn: true,
+        ..MatchOpts::default()
+    };
+    matches(pattern, subject, opts)
 }
 
 /// The effect is Allow (unknown when missing or unknown).
@@ -577,6 +604,36 @@ pub fn cloudtrail_grants<'a>(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn may_cover_is_covers_not_no() {
+        let mut rng = crate::testing::Rng(0xc0_7e55);
+        let parts = ["a", "b", "*", "?", "/", "AWSLogs"];
+        let text = |rng: &mut crate::testing::Rng| {
+            let mut t = Text::default();
+            for _ in 0..rng.below(5) {
+                if rng.below(6) == 0 {
+                    t.push_text(&Text::sym(Symbol::new(Kind::Account, "acct")));
+                } else {
+                    t.push_str(rng.pick(&parts));
+                }
+            }
+            t
+        };
+        for _ in 0..5000 {
+            let r = Resources {
+                patterns: (rng.below(8) != 0).then(|| {
+                    let items = (0..rng.below(4))
+                        .map(|_| tokens(&text(&mut rng), true))
+                        .collect();
+                    (rng.below(3) == 0, items)
+                }),
+            };
+            let subject = tokens(&text(&mut rng), false);
+            assert_eq!(r.may_cover(&subject), r.covers(&subject).maybe());
+        }
+    }
+
     use super::*;
     use crate::source::SourceFile;
 

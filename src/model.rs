@@ -235,6 +235,29 @@ impl Suppression {
             .collect();
         (!rules.is_empty()).then_some(rules)
     }
+
+    /// The line ranges a comment on each line covers: its own line and the next, and every
+    /// block of `blocks` (first and last line) starting on the next line or the line above, in
+    /// the order of `blocks`. Blocks are looked up by their first line, so a file of many
+    /// comments and blocks costs their number, not its product.
+    pub fn ranges_of_comments(blocks: &[(usize, usize)]) -> impl Fn(usize) -> Vec<(usize, usize)> {
+        let mut starting: std::collections::HashMap<usize, Vec<usize>> = Default::default();
+        for (k, &(a, _)) in blocks.iter().enumerate() {
+            starting.entry(a).or_default().push(k);
+        }
+        move |l| {
+            let mut near: Vec<usize> = [l + 1, l.wrapping_sub(1)]
+                .iter()
+                .filter_map(|a| starting.get(a))
+                .flatten()
+                .copied()
+                .collect();
+            near.sort_unstable();
+            let mut ranges = vec![(l, l + 1)];
+            ranges.extend(near.iter().map(|&k| blocks[k]));
+            ranges
+        }
+    }
 }
 
 /// A file that was skipped, or a reference that was not followed, with a reason the user

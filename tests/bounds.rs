@@ -135,6 +135,52 @@ fn hostile_inputs_stay_within_5_s_and_500_mb() {
     case("cyclic locals", &[("c.tf", b"locals {\n  a = local.b\n  b = \"${local.a}x\"\n}\nresource \"aws_s3_bucket_policy\" \"p\" {\n  bucket = local.a\n  policy = jsonencode({Statement = [{Effect = \"Allow\", Principal = {Service = \"cloudtrail.amazonaws.com\"}, Action = \"s3:PutObject\", Resource = \"arn:aws:s3:::${local.b}/*\"}]})\n}\n".to_vec())]);
     case("module that sources itself", &[("m/main.tf", b"module \"me\" {\n  source = \"./\"\n}\nmodule \"parent\" {\n  source = \"../m\"\n}\nresource \"aws_s3_bucket\" \"b\" {}\n".to_vec())]);
     case("cyclic !Sub", &[("t.yaml", b"AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: !Sub '${B}-${C.Arn}'\n  C:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: !GetAtt B.Arn\n".to_vec())]);
+    // Names reached along many paths: evaluated once each, not once per path (2^40).
+    let head = "AWSTemplateFormatVersion: '2010-09-09'\nParameters:\n  Env: {Type: String}\n";
+    let mut diamond = format!("{head}Conditions:\n  C0: !Equals [!Ref Env, prod]\n");
+    for i in 1..=40 {
+        diamond += &format!(
+            "  C{i}: !And [!Condition C{p}, !Not [!Condition C{p}]]\n",
+            p = i - 1
+        );
+    }
+    let mut chain = format!("{head}Conditions:\n  C0: !Equals [!Ref Env, prod]\n");
+    for i in 1..25_000 {
+        chain += &format!("  C{i}: !Not [!Condition C{}]\n", i - 1);
+    }
+    let mut names = String::from("Resources:\n  B0:\n    Type: AWS::S3::Bucket\n");
+    for i in 1..=40 {
+        names += &format!(
+            "  B{i}:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: !Select [0, [!Ref B{p}, !Ref B{p}]]\n",
+            p = i - 1
+        );
+    }
+    let trail = |cond: &str, bucket: &str| {
+        format!(
+            "  Trail:\n    Type: AWS::CloudTrail::Trail\n    Condition: {cond}\n    Properties:\n      S3BucketName: {bucket}\n      IsLogging: true\n"
+        )
+    };
+    case(
+        "conditions naming conditions twice, 40 deep",
+        &[(
+            "t.yaml",
+            format!("{diamond}Resources:\n{}", trail("C40", "logs")).into_bytes(),
+        )],
+    );
+    case(
+        "a chain of 25,000 conditions",
+        &[(
+            "t.yaml",
+            format!("{chain}Resources:\n{}", trail("C24999", "logs")).into_bytes(),
+        )],
+    );
+    case(
+        "bucket names naming bucket names twice, 40 deep",
+        &[(
+            "t.yaml",
+            format!("{head}{names}{}", trail("C0", "!Ref B40")).into_bytes(),
+        )],
+    );
     #[cfg(unix)]
     {
         let dir = tempfile::tempdir().unwrap();

@@ -667,3 +667,62 @@ resource "aws_s3_bucket_policy" "p" {
         }
     }
 }
+
+#[test]
+fn a_finding_lists_ten_of_the_many_trails_that_deliver_to_its_bucket() {
+    let dir = tempfile::tempdir().unwrap();
+    // Twelve copies of a stack: each bucket policy names the same bucket, and none lets
+    // CloudTrail in. Each TG001 lists ten trails and says how many there are.
+    for i in 0..12 {
+        let stack = dir.path().join(format!("s{i:02}"));
+        fs::create_dir(&stack).unwrap();
+        fs::write(
+            stack.join("t.yaml"),
+            format!(
+                "AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Policy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: central
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {{AWS: arn:aws:iam::111122223333:root}}
+            Action: s3:GetObject
+            Resource: arn:aws:s3:::central/*
+  Trail:
+    Type: AWS::CloudTrail::Trail
+    Properties:
+      TrailName: t{i}
+      S3BucketName: central
+      IsLogging: true
+"
+            ),
+        )
+        .unwrap();
+    }
+    let out = tg()
+        .args(["scan", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let tg001: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "TG001")
+        .collect();
+    assert_eq!(tg001.len(), 24, "two actions for each of 12 policies");
+    for f in tg001 {
+        assert_eq!(f["related"].as_array().unwrap().len(), 10, "{f}");
+        assert!(
+            f["message"]
+                .as_str()
+                .unwrap()
+                .contains("12 trails deliver to this bucket; the first 10 are shown"),
+            "{f}"
+        );
+    }
+}

@@ -27,6 +27,10 @@ pub static RULE: Rule = Rule {
     check: Some(check),
 };
 
+/// Most trails a finding lists as related locations: a bucket many copies of a stack deliver
+/// to would otherwise make each of its policies' findings as long as the scan.
+const SHOWN_TRAILS: usize = 10;
+
 pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
     for p in a.policies.iter().filter(|p| p.is_log_bucket_policy()) {
         if p.policy.doc.open {
@@ -39,16 +43,22 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
                     .and(covers_action(s, action))
             }));
             if granted.is_no() {
+                let delivering = p.trails.iter().filter(|t| t.defined_at.is_some()).count();
+                let more = if delivering > SHOWN_TRAILS {
+                    format!(" ({delivering} trails deliver to this bucket; the first {SHOWN_TRAILS} are shown)")
+                } else {
+                    String::new()
+                };
                 let mut f = Finding::new(
                     &META,
                     p.policy.span,
-                    format!("no statement allows CloudTrail (cloudtrail.amazonaws.com) {action}, so log delivery fails"),
+                    format!("no statement allows CloudTrail (cloudtrail.amazonaws.com) {action}, so log delivery fails{more}"),
                 )
                 .at(p.policy.address.clone())
                 .hint(format!(
                     "add an Allow statement for the service principal cloudtrail.amazonaws.com with {action} (see `trailguard policy`)"
                 ));
-                for t in &p.trails {
+                for t in p.trails.iter().filter(|t| t.defined_at.is_some()).take(SHOWN_TRAILS) {
                     if let Some(at) = t.defined_at {
                         f = f.related(at, format!("trail {} delivers to this bucket", t.label));
                     }

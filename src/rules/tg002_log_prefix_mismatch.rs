@@ -92,7 +92,7 @@ fn uncovered<'a>(
         if action == GET_BUCKET_ACL {
             let subject = bucket_arn_tokens(&t.partition, &p.bucket);
             if covered(&subject).is_no() {
-                return Some((shown(&subject), Some(t.clone()), first));
+                return Some((shown(&subject), Some(TrailRef::clone(t)), first));
             }
         } else {
             // The trail's path (account, or organization for an organization trail; either when
@@ -109,7 +109,7 @@ fn uncovered<'a>(
             if let Some(first_path) = per_prefix.first().and_then(|paths| paths.first())
                 && none_covered
             {
-                return Some((shown(first_path), Some(t.clone()), first));
+                return Some((shown(first_path), Some(TrailRef::clone(t)), first));
             }
         }
     }

@@ -34,7 +34,7 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let trails = if p.trails.is_empty() {
-            vec![TrailRef::generic()]
+            vec![std::sync::Arc::new(TrailRef::generic())]
         } else {
             p.trails.clone()
         };

@@ -14,7 +14,9 @@ use crate::link::{Analysis, PolicyCx, Resources, cloudtrail_grants};
 use crate::policy::{Condition, PolicyKind, Statement};
 use crate::source::Span;
 use crate::value::glob::Tok;
+use rayon::prelude::*;
 use std::collections::HashSet;
+use std::sync::Arc;
 
 pub static META: RuleMeta = RuleMeta {
     id: "TG007",
@@ -110,39 +112,52 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
                 })
                 .collect()
         };
-        for t in p.trails.iter().filter(|_| !p.policy.doc.open) {
-            for (&action, (grants, resources)) in actions.iter().zip(&per_action) {
-                let grants = relevant_grants(p, action, t, grants, resources);
-                if grants.is_empty() {
-                    continue;
-                }
-                let req = request(p, action, t);
-                let failing: Vec<Option<(&Statement, &Condition)>> = grants
-                    .iter()
-                    .map(|g| {
+        // Each trail judged on its own (in parallel when many deliver here), reported in order.
+        let judge = |t: &Arc<TrailRef>| {
+            actions
+                .iter()
+                .zip(&per_action)
+                .filter_map(|(&action, (grants, resources))| {
+                    let grants = relevant_grants(p, action, t, grants, resources);
+                    if grants.is_empty() {
+                        return None;
+                    }
+                    let req = request(p, action, t);
+                    let mut failing = grants.iter().map(|g| {
                         source_conditions(g)
                             .find(|c| eval_condition(c, &req).is_no())
                             .map(|c| (*g, c))
-                    })
-                    .collect();
-                if failing.iter().all(Option::is_some)
-                    && let Some(Some((g, c))) = failing.first()
-                {
-                    report(
-                        c,
-                        g,
-                        format!(
-                            "{} {} excludes trail {}, so CloudTrail is denied {action}",
-                            c.op, c.key, t.label
-                        ),
-                        t.defined_at,
-                        Some(t),
-                    );
-                }
+                    });
+                    let first = failing.next()??;
+                    failing.all(|f| f.is_some()).then_some((action, first))
+                })
+                .collect::<Vec<_>>()
+        };
+        let trails: &[Arc<TrailRef>] = if p.policy.doc.open { &[] } else { &p.trails };
+        let judged: Vec<Vec<(&str, (&Statement, &Condition))>> = if trails.len() > PAR_TRAILS {
+            trails.par_iter().map(judge).collect()
+        } else {
+            trails.iter().map(judge).collect()
+        };
+        for (t, excluded) in trails.iter().zip(judged) {
+            for (action, (g, c)) in excluded {
+                report(
+                    c,
+                    g,
+                    format!(
+                        "{} {} excludes trail {}, so CloudTrail is denied {action}",
+                        c.op, c.key, t.label
+                    ),
+                    t.defined_at,
+                    Some(&**t),
+                );
             }
         }
     }
 }
+
+/// Past this many trails delivering to one policy, they are judged in parallel.
+const PAR_TRAILS: usize = 64;
 
 fn request(p: &PolicyCx<'_>, action: &str, t: &TrailRef) -> crate::aws::conditions::Request {
     if p.policy.kind == PolicyKind::Key {
@@ -177,14 +192,14 @@ fn relevant_grants<'a>(
             .collect()
     };
     compatible
-        .filter(|(_, r)| subjects.iter().any(|path| r.covers(path).maybe()))
+        .filter(|(_, r)| subjects.iter().any(|path| r.may_cover(path)))
         .map(|(g, _)| *g)
         .collect()
 }
 
 /// The trails from the scan that deliver here (not stand-ins a policy's values name).
 fn delivering<'a>(p: &'a PolicyCx<'_>) -> Vec<&'a TrailRef> {
-    p.trails.iter().filter(|t| !t.stand_in).collect()
+    p.trails.iter().filter(|t| !t.stand_in).map(|t| &**t).collect()
 }
 
 /// Whether the condition holds for some trail's request.

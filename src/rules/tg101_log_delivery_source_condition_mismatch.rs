@@ -89,7 +89,7 @@ pub fn check(a: &Analysis<'_>, out: &mut Vec<Finding>) {
                     .iter()
                     .filter(|(g, r)| {
                         covers_action(g, action).is_yes()
-                            && paths.iter().any(|path| r.covers(path).maybe())
+                            && paths.iter().any(|path| r.may_cover(path))
                     })
                     .map(|(g, _)| *g)
                     .collect();

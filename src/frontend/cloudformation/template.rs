@@ -18,10 +18,25 @@ use crate::model::{Bucket, Key, KeyAlias, Model, Policy, Suppression, Trail};
 use crate::policy::{Document, PolicyKind, read_document};
 use crate::source::{FileId, SourceFile, Span};
 use crate::value::{Entry, Kind, Node, NodeKind, Symbol, Text};
-use std::cell::RefCell;
-use std::collections::HashSet;
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, HashSet};
 
 const MAX_DEPTH: usize = 64;
+/// Most formula nodes a named condition read from the top may expand to (conditions naming
+/// conditions): past this, or nested deeper than [`MAX_DEPTH`], it is unknown. Conditions
+/// that share conditions would otherwise grow exponentially with their number.
+const MAX_FORMULA: usize = 4096;
+
+/// The entries of a mapping by key: the first of a repeated key, as [`Node::get`] finds it.
+fn by_key(node: Option<&Node>) -> HashMap<&str, &Entry> {
+    let mut out = HashMap::new();
+    if let Some(NodeKind::Map(entries)) = node.map(|n| &n.kind) {
+        for e in entries {
+            out.entry(e.key.as_str()).or_insert(e);
+        }
+    }
+    out
+}
 
 /// Whether a parsed document is a CloudFormation template.
 pub fn is_template(root: &Node) -> bool {
@@ -42,7 +57,21 @@ pub fn is_template(root: &Node) -> bool {
 struct Cx<'a> {
     file: FileId,
     root: &'a Node,
-    resources: Vec<&'a Entry>,
+    /// The resources by logical ID, and the named conditions (the first of a repeated name,
+    /// as a search in order finds it).
+    by_id: HashMap<&'a str, &'a Entry>,
+    conditions: HashMap<&'a str, &'a Entry>,
+    /// Named conditions, `Ref`s and `Fn::GetAtt`s already evaluated, by their `busy` key, when
+    /// their value did not depend on where they were asked for (see `limits_met`): each is
+    /// evaluated once, not once per path to it (shared names would cost exponential time).
+    read_conditions: RefCell<HashMap<String, Formula>>,
+    resolved: RefCell<HashMap<String, Text>>,
+    /// How many times a value was cut short by what is being evaluated around it: a name met
+    /// again while being evaluated (a cycle), nesting past [`MAX_DEPTH`], the formula budget.
+    limits_met: Cell<usize>,
+    /// Formula nodes left to the condition being read from the top, and the nesting reached.
+    formula_budget: Cell<usize>,
+    formula_depth: Cell<usize>,
     busy: RefCell<HashSet<String>>,
     depth: RefCell<usize>,
     /// The conditions `Fn::If` branches were taken under, by the span of the value kept.
@@ -73,7 +102,7 @@ impl<'a> Cx<'a> {
     }
 
     fn resource(&self, id: &str) -> Option<&'a Entry> {
-        self.resources.iter().copied().find(|r| r.key == id)
+        self.by_id.get(id).copied()
     }
 
     fn rtype(r: &Entry) -> String {
@@ -138,25 +167,69 @@ impl<'a> Cx<'a> {
     /// `Ref` of a name: a parameter, a pseudo parameter or a resource.
     /// A named condition of the template's `Conditions`, as a formula over its parameters.
     fn condition(&self, name: &str) -> Formula {
-        let Some(node) = self
-            .root
-            .get("Conditions")
-            .and_then(|c| c.value.get(name))
-            .map(|e| &e.value)
-        else {
+        let Some(node) = self.conditions.get(name).map(|e| &e.value) else {
             return Formula::Unknown;
         };
+        let top = self.formula_depth.get() == 0;
+        if top {
+            self.formula_budget.set(MAX_FORMULA);
+        }
         let key = format!("Condition {name}");
-        if !self.busy.borrow_mut().insert(key.clone()) {
+        let known = self.read_conditions.borrow().get(&key).cloned();
+        let f = match known {
+            Some(f) => {
+                // As much of the budget, and as deep, as reading it again would take.
+                let (nodes, height) = f.measure();
+                match self.formula_budget.get().checked_sub(nodes) {
+                    Some(rest) if self.formula_depth.get() + height <= MAX_DEPTH => {
+                        self.formula_budget.set(rest);
+                    }
+                    _ => self.cut_short(),
+                }
+                f
+            }
+            None => {
+                if !self.busy.borrow_mut().insert(key.clone()) {
+                    self.limits_met.set(self.limits_met.get() + 1);
+                    return Formula::Unknown;
+                }
+                let met = self.limits_met.get();
+                let f = self.formula(node);
+                self.busy.borrow_mut().remove(&key);
+                if self.limits_met.get() == met {
+                    self.read_conditions.borrow_mut().insert(key, f.clone());
+                }
+                f
+            }
+        };
+        if top && self.formula_budget.get() == 0 {
             return Formula::Unknown;
         }
-        let f = self.formula(node);
-        self.busy.borrow_mut().remove(&key);
+        f
+    }
+
+    /// The formula budget is spent: the condition read from the top is unknown.
+    fn cut_short(&self) {
+        self.formula_budget.set(0);
+        self.limits_met.set(self.limits_met.get() + 1);
+    }
+
+    /// A condition function, within the budget of the condition read from the top.
+    fn formula(&self, n: &Node) -> Formula {
+        let (left, depth) = (self.formula_budget.get(), self.formula_depth.get());
+        if left == 0 || depth >= MAX_DEPTH {
+            self.cut_short();
+            return Formula::Unknown;
+        }
+        self.formula_budget.set(left - 1);
+        self.formula_depth.set(depth + 1);
+        let f = self.formula_of(n);
+        self.formula_depth.set(depth);
         f
     }
 
     /// A condition function (`Fn::Equals`, `Fn::Not`, `Fn::And`, `Fn::Or`, `Condition`).
-    fn formula(&self, n: &Node) -> Formula {
+    fn formula_of(&self, n: &Node) -> Formula {
         let NodeKind::Map(entries) = &n.kind else {
             return match n.scalar_text().and_then(|t| t.as_str().map(str::to_string)) {
                 Some(s) if s.eq_ignore_ascii_case("true") => Formula::Const(true),
@@ -209,26 +282,39 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// The value of a `Ref` or `Fn::GetAtt` by its `busy` key: evaluated once when it does not
+    /// depend on where it is asked for; a name met again while being evaluated is unknown.
+    fn resolve(&self, key: String, value: impl FnOnce(&str) -> Text) -> Text {
+        if let Some(t) = self.resolved.borrow().get(&key) {
+            return t.clone();
+        }
+        if !self.busy.borrow_mut().insert(key.clone()) {
+            self.limits_met.set(self.limits_met.get() + 1);
+            return self.sym(Kind::Any, &key);
+        }
+        let met = self.limits_met.get();
+        let t = value(&key);
+        self.busy.borrow_mut().remove(&key);
+        if self.limits_met.get() == met {
+            self.resolved.borrow_mut().insert(key, t.clone());
+        }
+        t
+    }
+
     fn reference(&self, name: &str) -> Text {
         if let Some(p) = self.pseudo(name) {
             return p;
         }
         if let Some(r) = self.resource(name) {
-            let key = format!("Ref {name}");
-            if !self.busy.borrow_mut().insert(key.clone()) {
-                return self.sym(Kind::Any, &key);
-            }
-            let t = match Self::rtype(r).as_str() {
+            return self.resolve(format!("Ref {name}"), |key| match Self::rtype(r).as_str() {
                 "AWS::S3::Bucket" => self.bucket_name(r),
                 "AWS::KMS::Key" => self.key_id(r),
                 "AWS::CloudTrail::Trail" => self.trail_name(r),
                 "AWS::KMS::Alias" => self
                     .prop_text(r, "AliasName")
-                    .unwrap_or_else(|| self.sym(Kind::Any, &key)),
-                _ => self.sym(Kind::Any, &key),
-            };
-            self.busy.borrow_mut().remove(&key);
-            return t;
+                    .unwrap_or_else(|| self.sym(Kind::Any, key)),
+                _ => self.sym(Kind::Any, key),
+            });
         }
         // A parameter (with or without a Default: stacks override it) or a name we do not know.
         self.sym(Kind::Any, name)
@@ -238,27 +324,23 @@ impl<'a> Cx<'a> {
         let Some(r) = self.resource(res) else {
             return self.sym(Kind::Any, &format!("{res}.{attr}"));
         };
-        let key = format!("GetAtt {res}.{attr}");
-        if !self.busy.borrow_mut().insert(key.clone()) {
-            return self.sym(Kind::Any, &key);
-        }
-        let t = match (Self::rtype(r).as_str(), attr) {
-            ("AWS::S3::Bucket", "Arn") => crate::aws::s3::bucket_arn(
-                &self.pseudo("AWS::Partition").expect("pseudo"),
-                &self.bucket_name(r),
-            ),
-            ("AWS::S3::Bucket", "DomainName") => {
-                let mut t = self.bucket_name(r);
-                t.push_str(".s3.amazonaws.com");
-                t
+        self.resolve(format!("GetAtt {res}.{attr}"), |key| {
+            match (Self::rtype(r).as_str(), attr) {
+                ("AWS::S3::Bucket", "Arn") => crate::aws::s3::bucket_arn(
+                    &self.pseudo("AWS::Partition").expect("pseudo"),
+                    &self.bucket_name(r),
+                ),
+                ("AWS::S3::Bucket", "DomainName") => {
+                    let mut t = self.bucket_name(r);
+                    t.push_str(".s3.amazonaws.com");
+                    t
+                }
+                ("AWS::KMS::Key", "Arn") => self.key_arn(r),
+                ("AWS::KMS::Key", "KeyId") => self.key_id(r),
+                ("AWS::CloudTrail::Trail", "Arn") => self.trail_arn(r),
+                _ => self.sym(Kind::Any, key),
             }
-            ("AWS::KMS::Key", "Arn") => self.key_arn(r),
-            ("AWS::KMS::Key", "KeyId") => self.key_id(r),
-            ("AWS::CloudTrail::Trail", "Arn") => self.trail_arn(r),
-            _ => self.sym(Kind::Any, &key),
-        };
-        self.busy.borrow_mut().remove(&key);
-        t
+        })
     }
 
     fn unknown(&self, span: Span) -> Node {
@@ -270,6 +352,7 @@ impl<'a> Cx<'a> {
         {
             let mut d = self.depth.borrow_mut();
             if *d > MAX_DEPTH {
+                self.limits_met.set(self.limits_met.get() + 1);
                 return self.unknown(n.span);
             }
             *d += 1;
@@ -478,10 +561,11 @@ impl<'a> Cx<'a> {
             None => Formula::Unknown,
         };
         if no_value(&b) || b.is_empty_value() {
-            self.guards.record(a.span, cond());
+            self.guards.record_once(a.span, cond());
             a
         } else if no_value(&a) || a.is_empty_value() {
-            self.guards.record(b.span, Formula::Not(Box::new(cond())));
+            self.guards
+                .record_once(b.span, Formula::Not(Box::new(cond())));
             b
         } else if a.same_value(&b) {
             b
@@ -493,6 +577,8 @@ impl<'a> Cx<'a> {
     fn sub(&self, tpl: &str, vars: Option<&Node>) -> Text {
         let mut t = Text::default();
         let mut rest = tpl;
+        // The variables by name, for templates of many.
+        let by_name = by_key(vars);
         while let Some(i) = rest.find("${") {
             t.push_str(&rest[..i]);
             let after = &rest[i + 2..];
@@ -510,9 +596,7 @@ impl<'a> Cx<'a> {
                 return t;
             };
             let name = after[..end].trim();
-            let from_vars = vars
-                .and_then(|v| v.get(name))
-                .and_then(|e| e.value.scalar_text());
+            let from_vars = by_name.get(name).and_then(|e| e.value.scalar_text());
             let value = match from_vars {
                 Some(v) => v,
                 None => match name.split_once('.') {
@@ -622,7 +706,13 @@ pub fn read(file: FileId, source: &SourceFile, root: &Node, json: bool) -> Model
     let cx = Cx {
         file,
         root,
-        resources: resources.clone(),
+        by_id: by_key(root.get("Resources").map(|e| &e.value)),
+        conditions: by_key(root.get("Conditions").map(|e| &e.value)),
+        read_conditions: RefCell::default(),
+        resolved: RefCell::default(),
+        limits_met: Cell::new(0),
+        formula_budget: Cell::new(0),
+        formula_depth: Cell::new(0),
         busy: RefCell::default(),
         depth: RefCell::new(0),
         guards: Kept::default(),
@@ -865,6 +955,7 @@ pub fn comment_suppressions(
             }
         }
     }
+    let ranges_at = Suppression::ranges_of_comments(&blocks);
     let mut out = vec![];
     for (i, line) in text.lines().enumerate() {
         let Some(at) = line.find("trailguard:ignore") else {
@@ -878,17 +969,10 @@ pub fn comment_suppressions(
         };
         let l = i + 1;
         let start = source.line_start(l) + c;
-        let mut ranges = vec![(l, l + 1)];
-        ranges.extend(
-            blocks
-                .iter()
-                .copied()
-                .filter(|&(a, _)| a == l + 1 || a + 1 == l),
-        );
         out.push(Suppression {
             span: Span::new(file, start, source.line_start(l) + line.len()),
             rules,
-            lines: ranges,
+            lines: ranges_at(l),
         });
     }
     out
@@ -1006,5 +1090,107 @@ Resources:
         let key = &m.trails[0].key.as_ref().unwrap().0;
         assert!(m.keys[0].idents.contains(key));
         assert!(key.to_string().contains(":kms:"));
+    }
+
+    /// A policy statement kept only under the condition `cond` (`Fn::If` with `NoValue`).
+    fn statement_under(cond: &str) -> String {
+        format!(
+            "          - !If
+            - {cond}
+            - Effect: Deny
+              Principal: '*'
+              Action: s3:PutObject
+              Resource: arn:aws:s3:::logs/*
+            - !Ref AWS::NoValue
+"
+        )
+    }
+
+    /// The model of a template with these conditions (over the parameter `Env`) and one bucket
+    /// policy, guarded by `guard` when given, of these statements.
+    fn guarded_policy(conditions: &str, guard: Option<&str>, statements: &[String]) -> Model {
+        let guard = guard
+            .map(|c| format!("    Condition: {c}\n"))
+            .unwrap_or_default();
+        model_of(&format!(
+            "{HEAD}Parameters:
+  Env: {{Type: String}}
+Conditions:
+{conditions}Resources:
+  Policy:
+    Type: AWS::S3::BucketPolicy
+{guard}    Properties:
+      Bucket: logs
+      PolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+{}",
+            statements.concat()
+        ))
+    }
+
+    #[test]
+    fn conditions_sharing_conditions_are_read_once_and_stay_exact() {
+        // C40 names C39 twice, which names C38 twice…: 2^40 nodes when expanded. `Bad`
+        // (C3 and not C0: 9 nodes once expanded) is certainly false.
+        let mut conditions = String::from("  C0: !Equals [!Ref Env, prod]\n");
+        for i in 1..=40 {
+            conditions += &format!(
+                "  C{i}: !And [!Condition C{}, !Condition C{}]\n",
+                i - 1,
+                i - 1
+            );
+        }
+        conditions += "  Bad: !And [!Condition C3, !Not [!Condition C0]]\n";
+        let m = guarded_policy(
+            &conditions,
+            None,
+            &["Bad", "C40", "C3"].map(statement_under),
+        );
+        let st = &m.policies[0].doc.statements;
+        assert_eq!(st.len(), 3);
+        assert!(!st[0].guard.satisfiable(), "Bad can never hold");
+        // Too large to read: it may hold.
+        assert!(st[1].guard.satisfiable());
+        assert!(st[2].guard.satisfiable());
+        assert_ne!(st[1].guard, crate::guard::Guard::default());
+    }
+
+    #[test]
+    fn a_long_chain_of_conditions_is_unknown_not_a_crash() {
+        let mut conditions = String::from("  C0: !Equals [!Ref Env, prod]\n");
+        for i in 1..25_000 {
+            conditions += &format!("  C{i}: !Not [!Condition C{}]\n", i - 1);
+        }
+        let m = guarded_policy(&conditions, Some("C24999"), &[statement_under("C24999")]);
+        assert!(m.policies[0].doc.statements[0].guard.satisfiable());
+    }
+
+    #[test]
+    fn names_reached_along_many_paths_are_evaluated_once() {
+        // B40's name is B39's, reached twice, which is B38's, reached twice…: 2^40
+        // evaluations when each path is followed.
+        let mut buckets = String::from(
+            "  B0:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: logs\n",
+        );
+        for i in 1..=40 {
+            buckets += &format!(
+                "  B{i}:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: !Select [0, [!Ref B{p}, !Ref B{p}]]\n",
+                p = i - 1
+            );
+        }
+        let m = model_of(&format!(
+            "{HEAD}Resources:
+{buckets}  Trail:
+    Type: AWS::CloudTrail::Trail
+    Properties:
+      S3BucketName: !Ref B40
+      IsLogging: true
+"
+        ));
+        assert_eq!(
+            m.trails[0].bucket.as_ref().unwrap().0.as_str(),
+            Some("logs")
+        );
     }
 }

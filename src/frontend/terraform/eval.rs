@@ -1344,11 +1344,27 @@ impl<'w> Instance<'w> {
     fn build_documents(&self, m: &mut Model) {
         // Locals and outputs that can hold a document (by their text: evaluating every value of
         // every module instance would cost more than all the rest).
-        let may_hold = |e: &Expression| {
+        let words = |e: &Expression| {
             let t = e.to_string();
             ["Statement", "policy", "Policy", "templatefile", "file("]
                 .iter()
                 .any(|w| t.contains(w))
+        };
+        // Asked by every instance of the module, worked out once (by file and byte range).
+        let may_hold = |e: &Expression, file: FileId| {
+            let Some(key) = e.span().map(|r| (file, r.start, r.end)) else {
+                return words(e);
+            };
+            let known = self.w.found.may_hold.lock().ok();
+            if let Some(&holds) = known.as_ref().and_then(|k| k.get(&key)) {
+                return holds;
+            }
+            drop(known);
+            let holds = words(e);
+            if let Ok(mut known) = self.w.found.may_hold.lock() {
+                known.insert(key, holds);
+            }
+            holds
         };
         let has_documents = self
             .data
@@ -1357,12 +1373,12 @@ impl<'w> Instance<'w> {
         let mut locals: Vec<_> = self
             .locals
             .iter()
-            .filter(|(_, (e, _))| may_hold(e))
+            .filter(|(_, (e, file))| may_hold(e, *file))
             .collect();
         let mut outputs: Vec<_> = self
             .outputs
             .iter()
-            .filter(|(_, (e, _))| may_hold(e))
+            .filter(|(_, (e, file))| may_hold(e, *file))
             .collect();
         if !has_documents && locals.is_empty() && outputs.is_empty() {
             return;

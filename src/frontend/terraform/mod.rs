@@ -327,6 +327,9 @@ pub struct Found {
     /// References that were not read (outside the scan roots, not a regular file, too large),
     /// with why.
     pub refused: Mutex<Vec<(Span, String)>>,
+    /// Whether a local or output (by file and byte range) may hold a policy document, by its
+    /// text: asked by every instance of its module, worked out once.
+    pub may_hold: Mutex<HashMap<(FileId, usize, usize), bool>>,
 }
 
 /// The largest file `file()` and `templatefile()` read.
@@ -453,6 +456,7 @@ pub fn suppressions(
             source.line_of(s.end as usize),
         ));
     }
+    let ranges_at = crate::model::Suppression::ranges_of_comments(&blocks);
     let mut out = vec![];
     for (i, line) in text.lines().enumerate() {
         let Some(at) = line.find("trailguard:ignore") else {
@@ -468,16 +472,10 @@ pub fn suppressions(
         let l = i + 1;
         let start = source.line_start(l) + c;
         let span = Span::new(file, start, source.line_start(l) + line.len());
-        let mut ranges = vec![(l, l + 1)];
-        for &(a, b) in &blocks {
-            if a == l + 1 || a + 1 == l {
-                ranges.push((a, b));
-            }
-        }
         out.push(crate::model::Suppression {
             span,
             rules,
-            lines: ranges,
+            lines: ranges_at(l),
         });
     }
     out

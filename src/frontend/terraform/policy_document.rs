@@ -131,18 +131,22 @@ pub fn render(inst: &dyn Evaluate, b: &Block, file: FileId) -> Node {
     }
     // Statements by Sid: sources first, then this document's, then overrides.
     let mut statements: Vec<(Option<String>, Node)> = vec![];
+    // Where each Sid's statement is (Sids stay unique in `statements`).
+    let mut by_sid: std::collections::HashMap<String, usize> = Default::default();
     let mut open = false;
-    let merge = |statements: &mut Vec<(Option<String>, Node)>,
-                 incoming: Vec<(Option<String>, Node)>,
-                 replace: bool| {
+    let mut merge = |statements: &mut Vec<(Option<String>, Node)>,
+                     incoming: Vec<(Option<String>, Node)>,
+                     replace: bool| {
         for (sid, st) in incoming {
-            match sid
-                .as_ref()
-                .and_then(|s| statements.iter().position(|(x, _)| x.as_ref() == Some(s)))
-            {
+            match sid.as_ref().and_then(|s| by_sid.get(s).copied()) {
                 Some(i) if replace => statements[i] = (sid, st),
                 Some(_) => {}
-                None => statements.push((sid, st)),
+                None => {
+                    if let Some(s) = &sid {
+                        by_sid.insert(s.clone(), statements.len());
+                    }
+                    statements.push((sid, st));
+                }
             }
         }
     };
