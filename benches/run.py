@@ -7,8 +7,8 @@ Usage: python3 benches/run.py [SHAPE ...]      (default: every shape)
 
 Shapes: `corpus` (examples/gen_corpus.rs, 1,000 and 10,000 files) and those of
 benches/shapes.py, an independent generator: default, cfn-heavy, large-stacks, shared-names,
-one-module, flat, plan, noise, statements, template, central (each at scale 1 and 10). Needs `rg` on
-PATH (`cargo install ripgrep`).
+one-module, flat, plan, noise, statements, template, central, modules (each at scale 1 and
+10). Needs `rg` on PATH (`cargo install ripgrep`).
 
 Builds the release binary, generates each tree under target/bench/ (kept between runs), warms
 the page cache, then prints for each shape and size the median of 5 runs: files, MB, wall
@@ -30,7 +30,7 @@ os.chdir(ROOT)
 BIN = os.environ.get("TRAILGUARD_BENCH_BIN") or os.path.join(ROOT, "target/release/trailguard")
 OUT = os.path.join(ROOT, "target/bench")
 SHAPES = ["corpus", "default", "cfn-heavy", "large-stacks", "shared-names", "one-module", "flat",
-          "plan", "noise", "statements", "template", "central"]
+          "plan", "noise", "statements", "template", "central", "modules"]
 
 
 def run(cmd):

@@ -5,7 +5,7 @@ generator's habits.
 
 Usage: python3 benches/shapes.py SHAPE SCALE OUT
   SHAPE: default | cfn-heavy | large-stacks | shared-names | one-module | flat | plan | noise |
-         statements | template | central
+         statements | template | central | modules
   SCALE: 1 (about 1,000 files, or the shape's small size) or 10 (ten times that)
 
 Shapes:
@@ -28,6 +28,9 @@ Shapes:
   central       an organization's log archive: one bucket policy granting 150 member accounts
                 (by literal ARN and aws:SourceAccount), and 1,000 * SCALE account roots, each
                 with a trail delivering to that bucket by its literal name
+  modules       a terraform-aws-modules style repository: 100 * SCALE modules of nine files
+                (main, variables, outputs, locals, ...; one in seven a CloudTrail module with
+                bucket and key policies) and environment roots calling four modules each
 """
 import json
 import os
@@ -626,6 +629,284 @@ resource "aws_cloudtrail" "member" {{
 ''')
 
 
+MODULE_KINDS = ["cloudtrail", "bucket", "kms", "vpc", "iam", "lambda", "queue"]
+
+MODULE_VARIABLES = [
+    ("create", "bool", "true"), ("tags", "map(string)", "{}"), ("stage", "string", '"prod"'),
+    ("rules", "map(object({ port = number, cidr = string }))",
+     '{ https = { port = 443, cidr = "10.0.0.0/8" }, pg = { port = 5432, cidr = "10.1.0.0/16" } }'),
+    ("extra_statements", "any", "[]"), ("s3_key_prefix", "string", '""'),
+    ("retention_days", "number", "90")]
+
+MODULE_TRAIL = """resource "aws_s3_bucket" "this" {
+  count  = local.create ? 1 : 0
+  bucket = var.bucket_name
+  tags   = local.tags
+}
+
+resource "aws_cloudtrail" "this" {
+  count                         = local.create ? 1 : 0
+  name                          = var.name
+  s3_bucket_name                = aws_s3_bucket.this[0].id
+  s3_key_prefix                 = var.s3_key_prefix
+  kms_key_id                    = aws_kms_key.this[0].arn
+  include_global_service_events = true
+  is_multi_region_trail         = true
+  enable_log_file_validation    = true
+  tags                          = local.tags
+}
+"""
+
+MODULE_POLICY = """locals {
+  trail_arn = "arn:${data.aws_partition.current.partition}:cloudtrail:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:trail/${var.name}"
+}
+
+data "aws_iam_policy_document" "bucket" {
+  count = local.create ? 1 : 0
+  statement {
+    sid       = "AWSCloudTrailAclCheck"
+    actions   = ["s3:GetBucketAcl"]
+    resources = [aws_s3_bucket.this[0].arn]
+    principals {
+      type        = "Service"
+      identifiers = ["cloudtrail.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceArn"
+      values   = [local.trail_arn]
+    }
+  }
+  statement {
+    sid       = "AWSCloudTrailWrite"
+    actions   = ["s3:PutObject"]
+    resources = ["${aws_s3_bucket.this[0].arn}/${local.prefix}AWSLogs/${data.aws_caller_identity.current.account_id}/*"]
+    principals {
+      type        = "Service"
+      identifiers = ["cloudtrail.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "s3:x-amz-acl"
+      values   = ["bucket-owner-full-control"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceArn"
+      values   = [local.trail_arn]
+    }
+  }
+  dynamic "statement" {
+    for_each = var.extra_statements
+    content {
+      sid       = try(statement.value.sid, null)
+      effect    = try(statement.value.effect, "Allow")
+      actions   = statement.value.actions
+      resources = try(statement.value.resources, [aws_s3_bucket.this[0].arn])
+      principals {
+        type        = "AWS"
+        identifiers = try(statement.value.principals, ["arn:aws:iam::${data.aws_caller_identity.current.account_id}:root"])
+      }
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "this" {
+  count  = local.create ? 1 : 0
+  bucket = aws_s3_bucket.this[0].id
+  policy = data.aws_iam_policy_document.bucket[0].json
+}
+"""
+
+MODULE_KMS = """resource "aws_kms_key" "this" {
+  count               = local.create ? 1 : 0
+  description         = "CloudTrail logs of ${var.name}"
+  enable_key_rotation = true
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "EnableRoot"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root" }
+        Action    = "kms:*"
+        Resource  = "*"
+      },
+      {
+        Sid       = "AllowCloudTrailEncrypt"
+        Effect    = "Allow"
+        Principal = { Service = "cloudtrail.amazonaws.com" }
+        Action    = "kms:GenerateDataKey*"
+        Resource  = "*"
+        Condition = {
+          StringLike = {
+            "kms:EncryptionContext:aws:cloudtrail:arn" = "arn:${data.aws_partition.current.partition}:cloudtrail:*:${data.aws_caller_identity.current.account_id}:trail/*"
+          }
+          StringEquals = {
+            "aws:SourceArn" = local.trail_arn
+          }
+        }
+      }
+    ]
+  })
+  tags = local.tags
+}
+"""
+
+
+def module_files(kind, n):
+    """The nine files of a registry-style module (terraform-aws-modules idioms: `create`
+    switches, `for_each` over maps of objects, dynamic blocks, `try`, merged tags)."""
+    variables = MODULE_VARIABLES + [("name", "string", f'"{kind}{n}"'),
+                                    ("bucket_name", "string", f'"{kind}-{n}-logs"')]
+    files = {
+        "versions.tf": 'terraform {\n  required_version = ">= 1.3"\n  required_providers {\n'
+                       '    aws = {\n      source  = "hashicorp/aws"\n      version = ">= 5.0"\n'
+                       '    }\n  }\n}\n',
+        "variables.tf": "".join(f'variable "{v}" {{\n  description = "The {v} of the {kind} module"\n'
+                                f'  type        = {t}\n  default     = {d}\n}}\n\n'
+                                for v, t, d in variables),
+        "locals.tf": f'''locals {{
+  create = var.create && var.stage != "none"
+  tags = merge({{
+    Module    = "{kind}"
+    Name      = var.name
+    Stage     = var.stage
+    Terraform = "true"
+  }}, var.tags)
+  rule_list = [for k, v in var.rules : merge(v, {{ name = k }})]
+  prefix    = var.s3_key_prefix == "" ? "" : "${{var.s3_key_prefix}}/"
+}}
+''',
+        "data.tf": 'data "aws_caller_identity" "current" {}\ndata "aws_partition" "current" {}\n'
+                   'data "aws_region" "current" {}\n',
+        "outputs.tf": "".join(f'output "{o}" {{\n  description = "The {o}"\n'
+                              f'  value       = try(aws_security_group.this[0].{o}, null)\n}}\n\n'
+                              for o in ["id", "arn", "name", "owner_id"]),
+        "iam.tf": f'''data "aws_iam_policy_document" "assume" {{
+  count = local.create ? 1 : 0
+  statement {{
+    actions = ["sts:AssumeRole"]
+    principals {{
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com", "ecs-tasks.amazonaws.com"]
+    }}
+  }}
+}}
+
+resource "aws_iam_role" "this" {{
+  count              = local.create ? 1 : 0
+  name               = "${{var.name}}-{kind}"
+  assume_role_policy = data.aws_iam_policy_document.assume[0].json
+  tags               = local.tags
+}}
+
+resource "aws_iam_role_policy_attachment" "this" {{
+  for_each   = local.create ? toset(["arn:aws:iam::aws:policy/ReadOnlyAccess"]) : toset([])
+  role       = aws_iam_role.this[0].name
+  policy_arn = each.value
+}}
+''',
+        "main.tf": f'''resource "aws_security_group" "this" {{
+  count       = local.create ? 1 : 0
+  name_prefix = "${{var.name}}-"
+  description = "Security group of {kind} {n}"
+  tags        = local.tags
+
+  dynamic "ingress" {{
+    for_each = var.rules
+    content {{
+      from_port   = ingress.value.port
+      to_port     = ingress.value.port
+      protocol    = "tcp"
+      cidr_blocks = [ingress.value.cidr]
+      description = "${{ingress.key}} from ${{ingress.value.cidr}}"
+    }}
+  }}
+
+  lifecycle {{
+    create_before_destroy = true
+  }}
+}}
+
+resource "aws_cloudwatch_log_group" "this" {{
+  count             = local.create ? 1 : 0
+  name              = "/aws/{kind}/${{var.name}}"
+  retention_in_days = var.retention_days
+  tags              = local.tags
+}}
+
+resource "aws_ssm_parameter" "rules" {{
+  for_each = {{ for r in local.rule_list : r.name => r if local.create }}
+  name     = "/${{var.name}}/rules/${{each.key}}"
+  type     = "String"
+  value    = jsonencode(each.value)
+}}
+''',
+    }
+    if kind == "cloudtrail":
+        files["trail.tf"] = MODULE_TRAIL
+        # One CloudTrail module in three forgets the prefix in its write grant: each call
+        # that sets one is a finding in the module's file.
+        files["policy.tf"] = MODULE_POLICY if n % 3 else MODULE_POLICY.replace("${local.prefix}AWSLogs", "AWSLogs")
+        files["kms.tf"] = MODULE_KMS
+    else:
+        for stem in ["alarms", "metrics", "dashboards"]:
+            files[stem + ".tf"] = "".join(f'''resource "aws_cloudwatch_metric_alarm" "{stem}_{j}" {{
+  count               = local.create ? 1 : 0
+  alarm_name          = "${{var.name}}-{stem}-{j}"
+  comparison_operator = "GreaterThanThreshold"
+  evaluation_periods  = {j + 1}
+  metric_name         = "Errors"
+  namespace           = "AWS/{kind.capitalize()}"
+  period              = 300
+  statistic           = "Sum"
+  threshold           = {10 * (j + 1)}
+  dimensions = {{
+    Name = var.name
+  }}
+  tags = local.tags
+}}
+
+''' for j in range(4))
+    return files
+
+
+def shape_modules(root, scale, r):
+    """A terraform-aws-modules style repository: 100 * SCALE modules of nine files each (one
+    in seven a CloudTrail module with its bucket and key policies), and environment roots
+    calling four of them each, until the tree holds 1,000 * SCALE files."""
+    mods = []
+    for n in range(30 * scale):
+        kind = MODULE_KINDS[n % len(MODULE_KINDS)]
+        name = f"m{n:04d}-{kind}"
+        for f, text in module_files(kind, n).items():
+            write(os.path.join(root, "modules", name, f), text)
+        mods.append((name, kind))
+    files = 9 * len(mods)
+    e = 0
+    while files < 1000 * scale:
+        stage = ["dev", "stage", "prod"][e % 3]
+        d = os.path.join(root, f"envs/{stage}/{r.choice(REGIONS)}/svc{e:05d}")
+        calls = []
+        for j, (name, kind) in enumerate(r.sample(mods, 6)):
+            args = [f'  source = "../../../../modules/{name}"', f'  name   = "svc{e}-{j}"',
+                    f'  stage  = "{stage}"', "  tags   = local.tags"]
+            if kind == "cloudtrail":
+                args.append(f'  bucket_name   = "svc{e}-{j}-trail-logs"')
+                args.append(f'  s3_key_prefix = "{r.choice(["", "trail", f"svc{e}"])}"')
+            calls.append(f'module "{kind}_{j}" {{\n' + "\n".join(args) + "\n}\n")
+        write(os.path.join(d, "main.tf"), "\n".join(calls))
+        write(os.path.join(d, "locals.tf"), f'locals {{\n  tags = {{\n    Service = "svc{e}"\n'
+                                            f'    Owner   = "team-{e % 17}"\n  }}\n}}\n')
+        write(os.path.join(d, "providers.tf"), f'provider "aws" {{\n  region = "{r.choice(REGIONS)}"\n}}\n\n'
+                                               f'terraform {{\n  backend "s3" {{\n    bucket = "tfstate-{e % 5}"\n'
+                                               f'    key    = "svc{e}/terraform.tfstate"\n'
+                                               f'    region = "us-east-1"\n  }}\n}}\n')
+        files += 3
+        e += 1
+
+
 SHAPES = {
     "default": shape_default,
     "cfn-heavy": shape_cfn_heavy,
@@ -638,6 +919,7 @@ SHAPES = {
     "statements": shape_statements,
     "template": shape_template,
     "central": shape_central,
+    "modules": shape_modules,
 }
 
 

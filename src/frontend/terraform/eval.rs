@@ -4,6 +4,7 @@
 //! (both branches: certain only where they agree), `for` expressions and splats. Anything else
 //! — cycles, unknown functions, registry modules — is an unknown value, never an error.
 
+use super::decls::Decls;
 use super::functions::{self, MAX_ITEMS, index, known_str, str_node, text_of, unknown};
 use super::policy_document::{Evaluate, JsonTemplate};
 use super::resources::Target;
@@ -166,13 +167,9 @@ pub struct Instance<'w> {
     inputs: HashMap<String, Node>,
     /// Module directories from the root to here.
     stack: Vec<PathBuf>,
-    locals: HashMap<&'w str, (&'w Expression, FileId)>,
-    variables: HashMap<&'w str, (&'w Block, FileId)>,
+    /// What the module declares, shared by its instances.
+    decls: &'w Decls<'w>,
     tfvars: HashMap<String, Node>,
-    resources: HashMap<(&'w str, &'w str), (&'w Block, FileId)>,
-    data: HashMap<(&'w str, &'w str), (&'w Block, FileId)>,
-    calls: HashMap<&'w str, (&'w Block, FileId)>,
-    outputs: HashMap<&'w str, (&'w Expression, FileId)>,
     memo: RefCell<HashMap<String, Node>>,
     busy: RefCell<HashSet<String>>,
     children: RefCell<HashMap<String, Option<Rc<Instance<'w>>>>>,
@@ -184,16 +181,16 @@ pub struct Instance<'w> {
 }
 
 impl<'w> Instance<'w> {
-    pub fn root(w: &'w World<'w>, module: &'w Module) -> Instance<'w> {
+    pub fn root(w: &'w World<'w>, module: (&'w Module, &'w Decls<'w>)) -> Instance<'w> {
         let mut inst = Instance::new(
             w,
             module,
             String::new(),
             HashMap::new(),
-            vec![module.dir.clone()],
+            vec![module.0.dir.clone()],
         );
         let mut tfvars = HashMap::new();
-        for (file, body) in &module.tfvars {
+        for (file, body) in &module.0.tfvars {
             for a in body.attributes() {
                 tfvars.insert(
                     a.key.as_str().to_string(),
@@ -207,64 +204,28 @@ impl<'w> Instance<'w> {
 
     fn new(
         w: &'w World<'w>,
-        module: &'w Module,
+        (module, decls): (&'w Module, &'w Decls<'w>),
         prefix: String,
         inputs: HashMap<String, Node>,
         stack: Vec<PathBuf>,
     ) -> Instance<'w> {
         let scope = format!("{}#{prefix}", module.dir.display());
-        let mut inst = Instance {
+        Instance {
             w,
             module,
             scope,
             prefix,
             inputs,
             stack,
-            locals: HashMap::new(),
-            variables: HashMap::new(),
+            decls,
             tfvars: HashMap::new(),
-            resources: HashMap::new(),
-            data: HashMap::new(),
-            calls: HashMap::new(),
-            outputs: HashMap::new(),
             memo: RefCell::default(),
             busy: RefCell::default(),
             children: RefCell::default(),
             depth: RefCell::new(0),
             budget: Rc::default(),
             guards: Kept::default(),
-        };
-        for (file, body) in &module.files {
-            for b in body.blocks() {
-                match b.ident.as_str() {
-                    "locals" => {
-                        for a in b.body.attributes() {
-                            inst.locals.insert(a.key.as_str(), (&a.value, *file));
-                        }
-                    }
-                    "variable" => {
-                        inst.variables.insert(label(b, 0), (b, *file));
-                    }
-                    "resource" => {
-                        inst.resources
-                            .insert((label(b, 0), label(b, 1)), (b, *file));
-                    }
-                    "data" => {
-                        inst.data.insert((label(b, 0), label(b, 1)), (b, *file));
-                    }
-                    "module" => {
-                        inst.calls.insert(label(b, 0), (b, *file));
-                    }
-                    "output" => {
-                        if let Some(a) = b.body.get_attribute("value") {
-                            inst.outputs.insert(label(b, 0), (&a.value, *file));
-                        }
-                    }
-                    _ => {}
-                }
-            }
         }
-        inst
     }
 
     fn sym(&self, kind: Kind, name: &str) -> Text {
@@ -772,7 +733,7 @@ impl<'w> Instance<'w> {
         if let Some(v) = self.tfvars.get(name) {
             return self.copy(v, span);
         }
-        if let Some((b, file)) = self.variables.get(name)
+        if let Some((b, file)) = self.decls.variables.get(name)
             && let Some(d) = b.body.get_attribute("default")
         {
             let v = self.eval(&d.value, *file, &Scope::default());
@@ -784,12 +745,12 @@ impl<'w> Instance<'w> {
     }
 
     fn local(&self, name: &str, span: Span) -> Node {
-        let found = self.locals.get(name).copied();
+        let found = self.decls.locals.get(name).copied();
         self.memoized(format!("local.{name}"), found, span)
     }
 
     fn output(&self, name: &str, span: Span) -> Node {
-        let found = self.outputs.get(name).copied();
+        let found = self.decls.outputs.get(name).copied();
         self.memoized(format!("output.{name}"), found, span)
     }
 
@@ -825,7 +786,7 @@ impl<'w> Instance<'w> {
     }
 
     fn make_child(&self, name: &str) -> Option<Instance<'w>> {
-        let (b, file) = self.calls.get(name).copied()?;
+        let (b, file) = self.decls.calls.get(name).copied()?;
         if !self.spend(INSTANCE_COST, span_of(file, b.ident.span())) {
             return None;
         }
@@ -887,7 +848,7 @@ impl<'w> Instance<'w> {
 
     /// A bucket's name: its `bucket` argument, else a bucket-name symbol.
     fn bucket_name(&self, name: &str) -> Text {
-        match self.resources.get(&("aws_s3_bucket", name)) {
+        match self.decls.resources.get(&("aws_s3_bucket", name)) {
             Some((b, file)) => match self.attr_text(b, *file, "bucket") {
                 Some(t) => t,
                 None => self.sym(Kind::Bucket, &format!("aws_s3_bucket.{name}.bucket")),
@@ -911,7 +872,7 @@ impl<'w> Instance<'w> {
     }
 
     fn trail_name(&self, name: &str) -> Text {
-        match self.resources.get(&("aws_cloudtrail", name)) {
+        match self.decls.resources.get(&("aws_cloudtrail", name)) {
             Some((b, file)) => self.attr_text(b, *file, "name").unwrap_or_else(|| {
                 self.sym(Kind::TrailName, &format!("aws_cloudtrail.{name}.name"))
             }),
@@ -920,7 +881,7 @@ impl<'w> Instance<'w> {
     }
 
     fn resource_attr(&self, ty: &str, name: &str, attr: &str, span: Span) -> Node {
-        let block = self.resources.get(&(ty, name)).copied();
+        let block = self.decls.resources.get(&(ty, name)).copied();
         let b = block.map(|(b, _)| b);
         let t = match (ty, attr) {
             ("aws_s3_bucket", "id" | "bucket") => self.bucket_name(name),
@@ -998,7 +959,7 @@ impl<'w> Instance<'w> {
     }
 
     fn data_attr(&self, ty: &str, name: &str, attr: &str, span: Span) -> Node {
-        let block = self.data.get(&(ty, name)).copied();
+        let block = self.decls.data.get(&(ty, name)).copied();
         let b = block.map(|(b, _)| b);
         let t = match (ty, attr) {
             ("aws_caller_identity", "account_id" | "id") => self.account(b),
@@ -1250,21 +1211,17 @@ impl<'w> Instance<'w> {
     /// Builds the model of this instance and of the local modules it calls.
     pub fn build(&self) -> Model {
         let mut m = Model::default();
-        let mut names: Vec<_> = self.resources.iter().collect();
-        names.sort_by_key(|(k, _)| **k);
-        for ((ty, name), (b, file)) in names {
-            self.build_resource(&mut m, ty, name, b, *file);
+        for &((ty, name), (b, file)) in &self.decls.resources_sorted {
+            self.build_resource(&mut m, ty, name, b, file);
         }
         self.build_documents(&mut m);
-        let mut calls: Vec<&&str> = self.calls.keys().collect();
-        calls.sort();
-        for c in calls {
+        for c in &self.decls.calls_sorted {
             match self.child(c) {
                 Some(child) => m.extend(child.build()),
                 None => {
                     // A registry or git module (or one not in the scan): it may attach a
                     // policy to any bucket its arguments name.
-                    let (b, file) = self.calls[*c];
+                    let (b, file) = self.decls.calls[*c];
                     for a in b.body.attributes() {
                         let v = self.eval(&a.value, file, &Scope::default());
                         v.scalar_texts(64, &mut m.opaque);
@@ -1342,49 +1299,18 @@ impl<'w> Instance<'w> {
     /// at all is still checked. One that is also attached somewhere is checked there only
     /// (see [`super::units::drop_attached_documents`]).
     fn build_documents(&self, m: &mut Model) {
-        // Locals and outputs that can hold a document (by their text: evaluating every value of
-        // every module instance would cost more than all the rest).
-        let words = |e: &Expression| {
-            let t = e.to_string();
-            ["Statement", "policy", "Policy", "templatefile", "file("]
-                .iter()
-                .any(|w| t.contains(w))
-        };
-        // Asked by every instance of the module, worked out once (by file and byte range).
-        let may_hold = |e: &Expression, file: FileId| {
-            let Some(key) = e.span().map(|r| (file, r.start, r.end)) else {
-                return words(e);
-            };
-            let known = self.w.found.may_hold.lock().ok();
-            if let Some(&holds) = known.as_ref().and_then(|k| k.get(&key)) {
-                return holds;
-            }
-            drop(known);
-            let holds = words(e);
-            if let Ok(mut known) = self.w.found.may_hold.lock() {
-                known.insert(key, holds);
-            }
-            holds
-        };
         let has_documents = self
+            .decls
             .data
             .keys()
             .any(|(ty, _)| *ty == "aws_iam_policy_document");
-        let mut locals: Vec<_> = self
-            .locals
-            .iter()
-            .filter(|(_, (e, file))| may_hold(e, *file))
-            .collect();
-        let mut outputs: Vec<_> = self
-            .outputs
-            .iter()
-            .filter(|(_, (e, file))| may_hold(e, *file))
-            .collect();
+        let (locals, outputs) = self.decls.may_hold();
         if !has_documents && locals.is_empty() && outputs.is_empty() {
             return;
         }
-        let used = self.used_by_resources();
+        let used = self.decls.used();
         let mut docs: Vec<_> = self
+            .decls
             .data
             .iter()
             .filter(|((ty, name), _)| {
@@ -1401,15 +1327,17 @@ impl<'w> Instance<'w> {
             self.push_document(m, format!("{}data.{ty}.{name}", self.prefix), &v);
         }
         // Documents kept in locals and outputs (`jsonencode(…)`, a rendered template).
-        locals.retain(|(name, _)| !used.contains(&format!("local.{name}")));
-        locals.sort_by_key(|(k, _)| **k);
-        for (name, (e, file)) in locals {
-            let v = self.local(name, span_of(*file, e.span()));
+        for name in locals {
+            if used.contains(&format!("local.{name}")) {
+                continue;
+            }
+            let (e, file) = self.decls.locals[name.as_str()];
+            let v = self.local(name, span_of(file, e.span()));
             self.push_document(m, format!("{}local.{name}", self.prefix), &v);
         }
-        outputs.sort_by_key(|(k, _)| **k);
-        for (name, (e, file)) in outputs {
-            let v = self.output(name, span_of(*file, e.span()));
+        for name in outputs {
+            let (e, file) = self.decls.outputs[name.as_str()];
+            let v = self.output(name, span_of(file, e.span()));
             self.push_document(m, format!("{}output.{name}", self.prefix), &v);
         }
     }
@@ -1442,40 +1370,8 @@ impl<'w> Instance<'w> {
         });
     }
 
-    /// The `data.aws_iam_policy_document.NAME` and `local.NAME` references in this module's
-    /// resources, data sources, locals and outputs: what uses a document or feeds it into
-    /// another (`source_policy_documents`, `merge`), which is then checked there. (Module
-    /// arguments are not counted: a module trailguard cannot read hands its arguments on
-    /// unseen, and they are checked as documents themselves.)
-    fn used_by_resources(&self) -> HashSet<String> {
-        let mut used = HashSet::new();
-        let texts = self
-            .resources
-            .values()
-            .chain(self.data.values())
-            .map(|(b, _)| b.body.to_string())
-            .chain(
-                self.locals
-                    .values()
-                    .chain(self.outputs.values())
-                    .map(|(e, _)| e.to_string()),
-            );
-        for text in texts {
-            for marker in ["data.aws_iam_policy_document.", "local."] {
-                for (at, _) in text.match_indices(marker) {
-                    let rest = &text[at + marker.len()..];
-                    let end = rest
-                        .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
-                        .unwrap_or(rest.len());
-                    used.insert(format!("{marker}{}", &rest[..end]));
-                }
-            }
-        }
-        used
-    }
-
     fn build_resource(&self, m: &mut Model, ty: &str, name: &str, b: &Block, file: FileId) {
-        if self.no_instances(b, file) {
+        if !super::resources::is_read(ty) || self.no_instances(b, file) {
             return;
         }
         let hcl = hcl_values::Hcl::new(self, ty, name, b, file);

@@ -2,6 +2,7 @@
 //! evaluated to symbolic values (see [`eval`]); local modules evaluated with their caller's
 //! arguments; the resources that matter turned into model trails, buckets, keys and policies.
 
+pub mod decls;
 pub mod eval;
 pub mod functions;
 pub mod json_syntax;
@@ -16,6 +17,7 @@ pub mod units;
 use crate::fs::{ReadError, Roots};
 use crate::model::{Model, ParseError};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
+use decls::Decls;
 use hcl_edit::structure::Body;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -303,8 +305,10 @@ pub struct World<'a> {
     pub sources: &'a SourceMap,
     /// The modules kept for the whole evaluation (those some module may call).
     pub modules: &'a BTreeMap<PathBuf, Module>,
+    /// What each of `modules` declares.
+    pub decls: &'a HashMap<PathBuf, Decls<'a>>,
     /// A root module evaluated on its own, dropped afterwards: looked up before `modules`.
-    pub local: Option<&'a Module>,
+    pub local: Option<(&'a Module, &'a Decls<'a>)>,
     pub files_by_path: &'a HashMap<PathBuf, FileId>,
     /// Where reads may go.
     pub roots: &'a Roots,
@@ -327,20 +331,17 @@ pub struct Found {
     /// References that were not read (outside the scan roots, not a regular file, too large),
     /// with why.
     pub refused: Mutex<Vec<(Span, String)>>,
-    /// Whether a local or output (by file and byte range) may hold a policy document, by its
-    /// text: asked by every instance of its module, worked out once.
-    pub may_hold: Mutex<HashMap<(FileId, usize, usize), bool>>,
 }
 
 /// The largest file `file()` and `templatefile()` read.
 pub const MAX_LOADED_BYTES: u64 = 16 * 1024 * 1024;
 
 impl<'a> World<'a> {
-    /// The module in `dir`, if the evaluation holds it.
-    pub fn module(&self, dir: &Path) -> Option<&'a Module> {
+    /// The module in `dir` and what it declares, if the evaluation holds it.
+    pub fn module(&self, dir: &Path) -> Option<(&'a Module, &'a Decls<'a>)> {
         match self.local {
-            Some(m) if m.dir == dir => Some(m),
-            _ => self.modules.get(dir),
+            Some((m, d)) if m.dir == dir => Some((m, d)),
+            _ => Some((self.modules.get(dir)?, self.decls.get(dir)?)),
         }
     }
 

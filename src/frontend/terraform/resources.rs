@@ -100,6 +100,36 @@ impl Target {
 
 /// Maps a bucket, bucket policy, Object Ownership setting, key, key policy, alias or trail to
 /// the model, with the provider's defaults; whether `ty` is one of them.
+/// Every resource type the Terraform frontends read: [`map`] and [`logging`] give nothing for
+/// any other, nor do the bucket settings read beside them. A module's resource of another type
+/// is not evaluated at all (not even its `count`: most of a module is neither).
+pub const READ_TYPES: [&str; 19] = [
+    "aws_s3_bucket",
+    "aws_s3_bucket_policy",
+    "aws_s3_bucket_ownership_controls",
+    "aws_kms_key",
+    "aws_kms_key_policy",
+    "aws_kms_alias",
+    "aws_cloudtrail",
+    "aws_lb",
+    "aws_alb",
+    "aws_elb",
+    "aws_s3_bucket_logging",
+    "aws_redshift_logging",
+    "aws_redshift_cluster",
+    "aws_cloudfront_distribution",
+    "aws_config_delivery_channel",
+    "aws_config_configuration_recorder",
+    "aws_flow_log",
+    "aws_s3_bucket_acl",
+    "aws_s3_bucket_server_side_encryption_configuration",
+];
+
+/// Whether a resource of type `ty` can give the model anything (see [`READ_TYPES`]).
+pub fn is_read(ty: &str) -> bool {
+    READ_TYPES.contains(&ty)
+}
+
 pub fn map(ty: &str, r: &dyn Resource, m: &mut Model) -> bool {
     let address = r.address();
     match ty {
@@ -330,6 +360,44 @@ fn load_balancer(ty: &str, v: &dyn Values) -> Option<Delivery> {
 mod tests {
     use super::*;
     use std::collections::HashMap;
+
+    /// The resource types a dispatch names (`"aws_…" =>` or `"aws_…" |`) in the source.
+    fn dispatched(source: &str) -> Vec<String> {
+        let code = source.split("#[cfg(test)]").next().unwrap_or(source);
+        let mut out = vec![];
+        for (at, _) in code.match_indices("\"aws_") {
+            let rest = &code[at + 1..];
+            let Some(end) = rest.find('"') else { continue };
+            let after = rest[end + 1..].trim_start();
+            if after.starts_with("=>") || after.starts_with('|') {
+                out.push(rest[..end].to_string());
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_type_a_dispatch_reads_is_evaluated() {
+        let mut named = dispatched(include_str!("resources.rs"));
+        named.extend(dispatched(include_str!("logs.rs")));
+        assert!(
+            named.len() >= 19,
+            "the dispatches were not found: {named:?}"
+        );
+        for ty in &named {
+            assert!(
+                is_read(ty),
+                "{ty} is read by a dispatch but not in READ_TYPES"
+            );
+        }
+        for ty in READ_TYPES {
+            assert!(
+                named.iter().any(|n| n == ty),
+                "{ty} is in READ_TYPES but read nowhere"
+            );
+        }
+        assert!(!is_read("aws_security_group") && !is_read("aws_s3_bucket_versioning"));
+    }
 
     /// Values from a table: strings, booleans and nested blocks.
     #[derive(Default)]

@@ -9,6 +9,7 @@
 //! every call is known exactly, those no module calls are evaluated as roots too, as are those
 //! only reachable through a cycle.
 
+use super::decls::Decls;
 use super::{Found, Module, TextFacts, World, eval, parse, suppressions};
 use crate::fs::Roots;
 use crate::fs::normalize;
@@ -108,12 +109,14 @@ pub fn evaluate_scan(
     let mut out = Model::default();
     let mut parsed = HashSet::new();
     let no_modules = BTreeMap::new();
+    let no_decls = HashMap::new();
     let no_registry = HashMap::new();
     // Registry and git modules installed by `terraform init` under a root's `.terraform/`
     // (the walk skips it): read through the scan's file access, kept like callable modules.
     let loader = World {
         sources,
         modules: &no_modules,
+        decls: &no_decls,
         local: None,
         files_by_path,
         roots,
@@ -141,9 +144,15 @@ pub fn evaluate_scan(
         out.extend(parse_model);
         shared.insert(m.dir.clone(), m);
     }
+    // What each kept module declares, once for all its instances.
+    let decls: HashMap<PathBuf, Decls> = shared
+        .par_iter()
+        .map(|(dir, m)| (dir.clone(), Decls::of(m)))
+        .collect();
     let world = World {
         sources,
         modules: &shared,
+        decls: &decls,
         local: None,
         files_by_path,
         roots,
@@ -160,7 +169,7 @@ pub fn evaluate_scan(
     let models: Vec<Model> = shared_roots
         .par_iter()
         .with_max_len(1)
-        .map(|d| eval::Instance::root(&world, &shared[*d]).build())
+        .map(|d| eval::Instance::root(&world, (&shared[*d], &decls[*d])).build())
         .collect();
     out.reserve_for(models.iter());
     for m in models {
@@ -168,6 +177,7 @@ pub fn evaluate_scan(
         out.extend(m);
     }
     shared_suppressions(&shared, sources, &spans, &mut out);
+    drop(decls);
     drop(shared);
     drop_attached_documents(&mut out);
     Evaluated {
@@ -269,11 +279,12 @@ fn evaluate_roots(
         .map(|(dir, files)| {
             let (m, mut model, ids) = load(sources, roots, dir, files);
             let calls = eval::local_module_dirs(&m);
+            let decls = Decls::of(&m);
             let w = World {
-                local: Some(&m),
+                local: Some((&m, &decls)),
                 ..*world
             };
-            let unit = eval::Instance::root(&w, &m).build();
+            let unit = eval::Instance::root(&w, (&m, &decls)).build();
             let spans = statement_spans(&unit);
             for (id, body) in &m.files {
                 model
