@@ -28,9 +28,9 @@ Shapes:
   central       an organization's log archive: one bucket policy granting 150 member accounts
                 (by literal ARN and aws:SourceAccount), and 1,000 * SCALE account roots, each
                 with a trail delivering to that bucket by its literal name
-  modules       a terraform-aws-modules style repository: 100 * SCALE modules of nine files
+  modules       a terraform-aws-modules style repository: 30 * SCALE modules of nine files
                 (main, variables, outputs, locals, ...; one in seven a CloudTrail module with
-                bucket and key policies) and environment roots calling four modules each
+                bucket and key policies) and environment roots calling six modules each
 """
 import json
 import os
@@ -873,9 +873,9 @@ resource "aws_ssm_parameter" "rules" {{
 
 
 def shape_modules(root, scale, r):
-    """A terraform-aws-modules style repository: 100 * SCALE modules of nine files each (one
+    """A terraform-aws-modules style repository: 30 * SCALE modules of nine files each (one
     in seven a CloudTrail module with its bucket and key policies), and environment roots
-    calling four of them each, until the tree holds 1,000 * SCALE files."""
+    calling six of them each, until the tree holds 1,000 * SCALE files."""
     mods = []
     for n in range(30 * scale):
         kind = MODULE_KINDS[n % len(MODULE_KINDS)]

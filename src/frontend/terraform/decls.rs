@@ -31,6 +31,9 @@ pub struct Decls<'m> {
     used: OnceLock<HashSet<String>>,
     /// The locals and outputs whose text may hold a policy document, by name, in order.
     may_hold: OnceLock<(Vec<String>, Vec<String>)>,
+    /// Whether every instance of the module builds nothing, whatever its arguments (see
+    /// [`super::World::inert`]).
+    pub inert: OnceLock<bool>,
 }
 
 fn label(b: &Block, i: usize) -> &str {
@@ -109,6 +112,28 @@ impl<'m> Decls<'m> {
             }
             used
         })
+    }
+
+    /// Whether an instance of the module builds nothing of its own, whatever its arguments:
+    /// no resource of a type the frontends read, and no policy document that would be
+    /// checked on its own (an `aws_iam_policy_document` nothing here uses, a local nothing
+    /// uses or an output that may hold one). Its calls are not looked at here.
+    pub fn builds_nothing_itself(&self) -> bool {
+        if self
+            .resources
+            .keys()
+            .any(|(ty, _)| super::resources::is_read(ty))
+        {
+            return false;
+        }
+        let used = self.used();
+        let (locals, outputs) = self.may_hold();
+        outputs.is_empty()
+            && locals.iter().all(|n| used.contains(&format!("local.{n}")))
+            && self.data.keys().all(|(ty, name)| {
+                *ty != "aws_iam_policy_document"
+                    || used.contains(&format!("data.aws_iam_policy_document.{name}"))
+            })
     }
 
     /// The locals and the outputs (names, in order) that can hold a document, by their text:

@@ -130,7 +130,7 @@ pub fn module_key(prefix: &str, name: &str) -> String {
     parts.join(".")
 }
 
-fn local_source(b: &Block) -> Option<String> {
+pub fn local_source(b: &Block) -> Option<String> {
     let a = b.body.get_attribute("source")?;
     let Expression::String(s) = &a.value else {
         return None;
@@ -1216,6 +1216,9 @@ impl<'w> Instance<'w> {
         }
         self.build_documents(&mut m);
         for c in &self.decls.calls_sorted {
+            if self.calls_inert(c) {
+                continue;
+            }
             match self.child(c) {
                 Some(child) => m.extend(child.build()),
                 None => {
@@ -1236,6 +1239,19 @@ impl<'w> Instance<'w> {
             }
         }
         m
+    }
+
+    /// Whether the call `name` would make an instance (a local module of the scan, not on
+    /// the way here, within the depth limit) that builds nothing, whatever its arguments.
+    fn calls_inert(&self, name: &str) -> bool {
+        let Some((b, _)) = self.decls.calls.get(name) else {
+            return false;
+        };
+        let Some(src) = local_source(b) else {
+            return false;
+        };
+        let dir = crate::fs::normalize(&self.module.dir.join(src));
+        !self.stack.contains(&dir) && self.stack.len() < MAX_MODULE_DEPTH && self.w.inert(&dir)
     }
 
     fn address(&self, ty: &str, name: &str) -> String {

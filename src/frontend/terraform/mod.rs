@@ -345,6 +345,40 @@ impl<'a> World<'a> {
         }
     }
 
+    /// Whether every instance of the module in `dir` builds nothing, whatever its arguments:
+    /// it builds nothing itself (see [`Decls::builds_nothing_itself`]) and every module it
+    /// calls is a local module of the scan that is inert too (a registry module, one not in
+    /// the scan or a cycle is not). Its instances are then not made at all when it is called
+    /// (they are still made, lazily, when the caller reads one of their outputs).
+    pub fn inert(&self, dir: &Path) -> bool {
+        self.inert_within(dir, &mut vec![])
+    }
+
+    fn inert_within(&self, dir: &Path, visiting: &mut Vec<PathBuf>) -> bool {
+        let Some((module, decls)) = self.module(dir) else {
+            return false;
+        };
+        if let Some(&known) = decls.inert.get() {
+            return known;
+        }
+        if visiting.iter().any(|d| d == dir) || visiting.len() >= 16 {
+            return false;
+        }
+        visiting.push(dir.to_path_buf());
+        let inert = decls.builds_nothing_itself()
+            && decls.calls.values().all(|(b, _)| {
+                eval::local_source(b).is_some_and(|src| {
+                    self.inert_within(&crate::fs::normalize(&module.dir.join(src)), visiting)
+                })
+            });
+        visiting.pop();
+        // Only an answer reached without meeting a cycle or the depth limit is kept.
+        if visiting.is_empty() || inert {
+            let _ = decls.inert.set(inert);
+        }
+        inert
+    }
+
     /// The text of a file by path, reading it when the scan did not. `reference` (such as
     /// `file("…")`) at `at` names the read in a notice when it is refused.
     pub fn load(&self, path: &Path, reference: &str, at: Span) -> Option<(FileId, String)> {
