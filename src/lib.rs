@@ -29,4 +29,11 @@ mod testing;
 pub mod value;
 
 pub use pipeline::{Config, scan};
+
+/// A hash map by foldhash, randomly seeded per process (as std's SipHash maps are, so a crafted
+/// input cannot choose its collisions), for keys hashed per module instance or per resource,
+/// where SipHash showed in profiles.
+pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+/// A hash set by foldhash (see [`FastMap`]).
+pub type FastSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
 pub use report::{Reached, Report};

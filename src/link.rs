@@ -14,7 +14,6 @@ use crate::policy::{PolicyKind, Statement};
 use crate::value::Truth;
 use crate::value::glob::{MatchOpts, Tok, matches, tokens};
 use crate::value::{Kind, Symbol, Text};
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// A policy with what the scan says about it.
@@ -137,11 +136,11 @@ pub fn parts<'m>(model: &'m Model, linked: &'m [PolicyCx<'m>], size: usize) -> V
 /// are certainly equal exactly when they are the same literal parts and symbols (see
 /// [`Text::certainly_eq`]), so hash maps replace pairwise comparison.
 struct Index<'m> {
-    trails_by_bucket: HashMap<&'m Text, Vec<usize>>,
-    trails_by_key: HashMap<&'m Text, Vec<usize>>,
+    trails_by_bucket: crate::FastMap<&'m Text, Vec<usize>>,
+    trails_by_key: crate::FastMap<&'m Text, Vec<usize>>,
     /// Configured trails for standalone policies: (index, bucket or none).
     standalone: Vec<(usize, Option<&'m Text>)>,
-    enforced: HashSet<&'m Text>,
+    enforced: crate::FastSet<&'m Text>,
     /// Each trail of the scan as rules see it, made once: a trail many policies link to is
     /// shared by them, not copied into each.
     trail_refs: Vec<Arc<TrailRef>>,
@@ -150,10 +149,10 @@ struct Index<'m> {
 impl<'m> Index<'m> {
     fn new(model: &'m Model) -> Index<'m> {
         let mut ix = Index {
-            trails_by_bucket: HashMap::new(),
-            trails_by_key: HashMap::new(),
+            trails_by_bucket: crate::FastMap::default(),
+            trails_by_key: crate::FastMap::default(),
             standalone: vec![],
-            enforced: HashSet::new(),
+            enforced: crate::FastSet::default(),
             trail_refs: model
                 .trails
                 .iter()

@@ -310,9 +310,9 @@ pub struct Model {
     /// service-linked role.
     pub recorders: Vec<(String, Truth)>,
     /// The buckets by name (built by [`Model::resolve`]).
-    pub buckets_by_name: std::collections::HashMap<Text, Vec<usize>>,
+    pub buckets_by_name: crate::FastMap<Text, Vec<usize>>,
     /// The sources by the bucket they deliver to (built by [`Model::resolve`]).
-    pub sources_by_bucket: std::collections::HashMap<Text, Vec<usize>>,
+    pub sources_by_bucket: crate::FastMap<Text, Vec<usize>>,
     /// Values handed to code the scan cannot see (a registry or git module, a nested stack):
     /// it may attach a bucket policy to any bucket they name.
     pub opaque: Vec<Text>,
@@ -413,7 +413,7 @@ impl Model {
     /// keys, Object Ownership settings to their buckets.
     pub fn resolve(&mut self) {
         use std::collections::HashMap;
-        let mut by_ident: HashMap<Text, usize> = HashMap::new();
+        let mut by_ident: crate::FastMap<Text, usize> = crate::FastMap::default();
         for (i, k) in self.keys.iter().enumerate() {
             for id in &k.idents {
                 by_ident.entry(id.clone()).or_insert(i);
@@ -422,7 +422,7 @@ impl Model {
         // A literal alias name is unique only within one account and Region: it names its
         // key for a trail of the same account, and for a key policy when no other key of the
         // scan has an alias of that name. A name built from symbols is the unit's own.
-        let mut literal_aliases: HashMap<Text, Vec<usize>> = HashMap::new();
+        let mut literal_aliases: crate::FastMap<Text, Vec<usize>> = crate::FastMap::default();
         for a in std::mem::take(&mut self.key_aliases) {
             let Some(&i) = by_ident.get(&a.target) else {
                 continue;
@@ -453,7 +453,7 @@ impl Model {
                 self.keys[i].has_policy = true;
             }
         }
-        let mut by_name: HashMap<Text, Vec<usize>> = HashMap::new();
+        let mut by_name: crate::FastMap<Text, Vec<usize>> = crate::FastMap::default();
         for (i, b) in self.buckets.iter().enumerate() {
             by_name.entry(b.name.clone()).or_default().push(i);
         }

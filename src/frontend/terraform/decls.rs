@@ -3,25 +3,31 @@
 //! times).
 
 use super::Module;
+use crate::FastMap;
 use crate::source::FileId;
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::Block;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+use std::path::PathBuf;
 use std::sync::OnceLock;
+
+/// The kept modules' declarations by directory (by hash: comparing paths component by
+/// component in a tree showed in profiles).
+pub type ByDir<'m> = FastMap<PathBuf, Decls<'m>>;
 
 /// A block or expression of the module, with the file it is in.
 pub type In<'m, T> = (&'m T, FileId);
 
 /// The declarations of one module. Later declarations of a name replace earlier ones, as the
 /// evaluation always read them.
-#[derive(Default)]
 pub struct Decls<'m> {
-    pub locals: HashMap<&'m str, In<'m, Expression>>,
-    pub variables: HashMap<&'m str, In<'m, Block>>,
-    pub resources: HashMap<(&'m str, &'m str), In<'m, Block>>,
-    pub data: HashMap<(&'m str, &'m str), In<'m, Block>>,
-    pub calls: HashMap<&'m str, In<'m, Block>>,
-    pub outputs: HashMap<&'m str, In<'m, Expression>>,
+    pub module: &'m Module,
+    pub locals: FastMap<&'m str, In<'m, Expression>>,
+    pub variables: FastMap<&'m str, In<'m, Block>>,
+    pub resources: FastMap<(&'m str, &'m str), In<'m, Block>>,
+    pub data: FastMap<(&'m str, &'m str), In<'m, Block>>,
+    pub calls: FastMap<&'m str, In<'m, Block>>,
+    pub outputs: FastMap<&'m str, In<'m, Expression>>,
     /// `resources` by (type, name), in that order.
     pub resources_sorted: Vec<((&'m str, &'m str), In<'m, Block>)>,
     /// `calls` by name, in that order.
@@ -42,7 +48,20 @@ fn label(b: &Block, i: usize) -> &str {
 
 impl<'m> Decls<'m> {
     pub fn of(module: &'m Module) -> Decls<'m> {
-        let mut d = Decls::default();
+        let mut d = Decls {
+            module,
+            locals: FastMap::default(),
+            variables: FastMap::default(),
+            resources: FastMap::default(),
+            data: FastMap::default(),
+            calls: FastMap::default(),
+            outputs: FastMap::default(),
+            resources_sorted: vec![],
+            calls_sorted: vec![],
+            used: OnceLock::new(),
+            may_hold: OnceLock::new(),
+            inert: OnceLock::new(),
+        };
         for (file, body) in &module.files {
             let file = *file;
             for b in body.blocks() {
@@ -146,7 +165,7 @@ impl<'m> Decls<'m> {
                     .iter()
                     .any(|w| t.contains(w))
             };
-            let pick = |m: &HashMap<&'m str, In<'m, Expression>>| {
+            let pick = |m: &FastMap<&'m str, In<'m, Expression>>| {
                 let mut names: Vec<String> = m
                     .iter()
                     .filter(|(_, (e, _))| words(e))

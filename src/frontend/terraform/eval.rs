@@ -11,6 +11,7 @@ use super::resources::Target;
 use super::scope::Scope;
 use super::span_of;
 use super::{Module, World};
+use crate::FastMap;
 use crate::aws::arn;
 use crate::aws::cloudtrail::trail_arn;
 use crate::frontend::json_nodes::{OffsetMap, Placeholder, Slot, parse_nodes, parse_nodes_with};
@@ -28,7 +29,7 @@ use hcl_edit::expr::{
 use hcl_edit::structure::{Block, Body};
 use hcl_edit::template::{Element, Template};
 use std::cell::{Cell, RefCell};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -170,9 +171,9 @@ pub struct Instance<'w> {
     /// What the module declares, shared by its instances.
     decls: &'w Decls<'w>,
     tfvars: HashMap<String, Node>,
-    memo: RefCell<HashMap<String, Node>>,
-    busy: RefCell<HashSet<String>>,
-    children: RefCell<HashMap<String, Option<Rc<Instance<'w>>>>>,
+    memo: RefCell<FastMap<String, Node>>,
+    busy: RefCell<crate::FastSet<String>>,
+    children: RefCell<FastMap<String, Option<Rc<Instance<'w>>>>>,
     depth: RefCell<usize>,
     budget: Rc<Budget>,
     /// The conditions values kept from one branch of an unknown conditional exist under, by

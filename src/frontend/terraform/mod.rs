@@ -303,12 +303,11 @@ const TOP_LEVEL: [&str; 11] = [
 /// Everything the evaluation of a scan's Terraform shares.
 pub struct World<'a> {
     pub sources: &'a SourceMap,
-    /// The modules kept for the whole evaluation (those some module may call).
-    pub modules: &'a BTreeMap<PathBuf, Module>,
-    /// What each of `modules` declares.
-    pub decls: &'a HashMap<PathBuf, Decls<'a>>,
+    /// The modules kept for the whole evaluation (those some module may call), by what they
+    /// declare.
+    pub modules: &'a decls::ByDir<'a>,
     /// A root module evaluated on its own, dropped afterwards: looked up before `modules`.
-    pub local: Option<(&'a Module, &'a Decls<'a>)>,
+    pub local: Option<&'a Decls<'a>>,
     pub files_by_path: &'a HashMap<PathBuf, FileId>,
     /// Where reads may go.
     pub roots: &'a Roots,
@@ -339,10 +338,11 @@ pub const MAX_LOADED_BYTES: u64 = 16 * 1024 * 1024;
 impl<'a> World<'a> {
     /// The module in `dir` and what it declares, if the evaluation holds it.
     pub fn module(&self, dir: &Path) -> Option<(&'a Module, &'a Decls<'a>)> {
-        match self.local {
-            Some((m, d)) if m.dir == dir => Some((m, d)),
-            _ => Some((self.modules.get(dir)?, self.decls.get(dir)?)),
-        }
+        let d = match self.local {
+            Some(d) if d.module.dir == dir => d,
+            _ => self.modules.get(dir)?,
+        };
+        Some((d.module, d))
     }
 
     /// Whether every instance of the module in `dir` builds nothing, whatever its arguments:

@@ -9,7 +9,7 @@
 //! every call is known exactly, those no module calls are evaluated as roots too, as are those
 //! only reachable through a cycle.
 
-use super::decls::Decls;
+use super::decls::{self, Decls};
 use super::{Found, Module, TextFacts, World, eval, parse, suppressions};
 use crate::fs::Roots;
 use crate::fs::normalize;
@@ -108,15 +108,13 @@ pub fn evaluate_scan(
     let found = Found::default();
     let mut out = Model::default();
     let mut parsed = HashSet::new();
-    let no_modules = BTreeMap::new();
-    let no_decls = HashMap::new();
+    let no_modules = decls::ByDir::default();
     let no_registry = HashMap::new();
     // Registry and git modules installed by `terraform init` under a root's `.terraform/`
     // (the walk skips it): read through the scan's file access, kept like callable modules.
     let loader = World {
         sources,
         modules: &no_modules,
-        decls: &no_decls,
         local: None,
         files_by_path,
         roots,
@@ -145,14 +143,13 @@ pub fn evaluate_scan(
         shared.insert(m.dir.clone(), m);
     }
     // What each kept module declares, once for all its instances.
-    let decls: HashMap<PathBuf, Decls> = shared
+    let decls: decls::ByDir = shared
         .par_iter()
         .map(|(dir, m)| (dir.clone(), Decls::of(m)))
         .collect();
     let world = World {
         sources,
-        modules: &shared,
-        decls: &decls,
+        modules: &decls,
         local: None,
         files_by_path,
         roots,
@@ -281,7 +278,7 @@ fn evaluate_roots(
             let calls = eval::local_module_dirs(&m);
             let decls = Decls::of(&m);
             let w = World {
-                local: Some((&m, &decls)),
+                local: Some(&decls),
                 ..*world
             };
             let unit = eval::Instance::root(&w, (&m, &decls)).build();
